@@ -1,0 +1,209 @@
+//! Command-line definitions (clap) and the commands behind them.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::rules::{Policy, registry};
+use crate::{Outcome, RunError, lint, report};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "testguard",
+    version,
+    about = "Keeps test suites away from real data: lints test configuration for databases and settings that are not test ones."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check the test configuration under PATH (default `.`), or only the given files.
+    Lint(LintArgs),
+    /// List every rule: code, name, default severity, summary.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Show a rule's documentation: what it checks, why, an example, the fix.
+    Explain {
+        /// A rule code (`TG101`) or name (`database-not-test`).
+        rule: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Directories to scan, or files to report on (context still comes from their repository).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print only the diagnostics, no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is a normal end, not an error.
+pub fn write_stdout(text: &str) -> Result<(), RunError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(RunError(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<u8, RunError> {
+    match cli.command {
+        Command::Lint(args) => run_lint(args),
+        Command::Rules { format } => {
+            write_stdout(&rules_table(format))?;
+            Ok(0)
+        }
+        Command::Explain { rule } => match crate::rules::find(&rule) {
+            Some(r) => {
+                let m = r.meta();
+                write_stdout(&format!(
+                    "# {} {}\n\nDefault severity: {}. {}.\n\n{}",
+                    m.code,
+                    m.name,
+                    m.default_severity.as_str(),
+                    capitalise(m.summary),
+                    m.docs
+                ))?;
+                Ok(0)
+            }
+            None => Err(RunError(format!(
+                "no rule `{rule}`; `testguard rules` lists them (e.g. TG101 or database-not-test)"
+            ))),
+        },
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn rules_table(format: RulesFormat) -> String {
+    match format {
+        RulesFormat::Json => {
+            let rows: Vec<serde_json::Value> = registry()
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({"code": m.code, "name": m.name, "default_severity": m.default_severity.as_str(), "summary": m.summary})
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&rows).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        RulesFormat::Human => {
+            let mut s = String::new();
+            for r in registry() {
+                let m = r.meta();
+                s.push_str(&format!(
+                    "{:<6} {:<30} {:<8} {}\n",
+                    m.code,
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary
+                ));
+            }
+            s
+        }
+    }
+}
+
+/// The folder holding `.git` above `start`, if any.
+fn repository_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+fn run_lint(args: LintArgs) -> Result<u8, RunError> {
+    let policy = Policy::default();
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for p in &paths {
+        if p.is_dir() {
+            dirs.push(p.clone());
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(RunError(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
+        }
+    }
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for d in &dirs {
+        outcomes.push(lint(d, &policy, None)?);
+    }
+    if !files.is_empty() {
+        // report only on these files; context comes from their repository
+        let cwd = std::env::current_dir()
+            .map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
+        let abs: Vec<PathBuf> = files.iter().map(|f| cwd.join(f)).collect();
+        let first_dir = abs[0]
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| cwd.clone());
+        let root = repository_root(&first_dir).unwrap_or(cwd.clone());
+        let only: Vec<String> = abs
+            .iter()
+            .filter_map(|f| {
+                let canon = f.canonicalize().ok()?;
+                let root = root.canonicalize().ok()?;
+                crate::discover::relative(&root, &canon)
+            })
+            .collect();
+        outcomes.push(lint(&root, &policy, Some(&only))?);
+    }
+    let colour = report::human::use_colour(std::io::stdout().is_terminal());
+    let mut code = 0u8;
+    for o in &outcomes {
+        let text = match args.format {
+            Format::Human => report::human::render(o, colour, args.quiet),
+            Format::Json => report::json::render(o),
+        };
+        write_stdout(&text)?;
+        let errors = o.count(crate::diagnostic::Severity::Error);
+        let warnings = o.count(crate::diagnostic::Severity::Warning);
+        if errors > 0 || (args.strict && warnings > 0) {
+            code = 1;
+        }
+    }
+    Ok(code)
+}

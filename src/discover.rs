@@ -1,0 +1,210 @@
+//! Which files to read: a parallel, gitignore-aware walk that decides from the
+//! name alone (never by opening a file) whether a file can be a config file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::source::SourceKind;
+
+/// Folders that hold dependencies or tool state, never the project's own
+/// configuration; pruned before the walk descends into them.
+pub const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "vendor",
+    "bower_components",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "site-packages",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".pnpm-store",
+    ".yarn",
+    ".next",
+    ".nuxt",
+];
+
+/// Words in a dotenv suffix that make it a file a test run loads.
+const DOTENV_TEST_WORDS: &[&str] = &["test", "tests", "testing", "ci", "dusk", "e2e"];
+/// Suffix words of the developer's own dotenv files (context for TG105, TG302).
+const DOTENV_DEV_WORDS: &[&str] = &[
+    "example",
+    "sample",
+    "dist",
+    "local",
+    "development",
+    "dev",
+    "template",
+    "defaults",
+    "default",
+    "complete",
+];
+
+/// Decides from a path (relative, `/`-separated) what kind of file it is.
+pub fn classify(rel_path: &str) -> Option<SourceKind> {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let kind = match name {
+        "pytest.toml" | ".pytest.toml" => SourceKind::PytestToml,
+        "pytest.ini" | ".pytest.ini" => SourceKind::PytestIni,
+        "pyproject.toml" => SourceKind::PyprojectToml,
+        "tox.ini" => SourceKind::ToxIni,
+        "tox.toml" => SourceKind::ToxToml,
+        "setup.cfg" => SourceKind::SetupCfg,
+        "composer.json" => SourceKind::ComposerJson,
+        "package.json" => SourceKind::PackageJson,
+        "manage.py" | "artisan" => SourceKind::FrameworkMarker,
+        ".env" => SourceKind::DotenvDev,
+        _ => return classify_pattern(rel_path, name),
+    };
+    Some(kind)
+}
+
+fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
+    if let Some(suffix) = name.strip_prefix(".env.") {
+        let words: Vec<String> = suffix
+            .split(['.', '-', '_'])
+            .map(str::to_lowercase)
+            .collect();
+        if words
+            .iter()
+            .any(|w| DOTENV_TEST_WORDS.contains(&w.as_str()) || w.starts_with("dusk"))
+        {
+            return Some(SourceKind::DotenvTest);
+        }
+        if words.iter().all(|w| DOTENV_DEV_WORDS.contains(&w.as_str())) {
+            return Some(SourceKind::DotenvDev);
+        }
+        return None;
+    }
+    if let Some(rest) = name.strip_prefix("phpunit.") {
+        let rest = rest.strip_suffix(".dist").unwrap_or(rest);
+        if rest == "xml" || rest.ends_with(".xml") {
+            return Some(SourceKind::Phpunit);
+        }
+        return None;
+    }
+    let config_prefix = ["jest.config.", "vitest.config.", ".mocharc"];
+    if config_prefix.iter().any(|p| name.starts_with(p)) {
+        return Some(SourceKind::FrameworkMarker);
+    }
+    if name.starts_with("requirements") && name.ends_with(".txt") {
+        return Some(SourceKind::FrameworkMarker);
+    }
+    if name == "doctrine.yaml" || name == "doctrine.yml" {
+        let in_packages = rel_path.contains("config/packages/");
+        return in_packages.then_some(SourceKind::DoctrineYaml);
+    }
+    None
+}
+
+/// A file found by the walk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub rel_path: String,
+    pub abs_path: PathBuf,
+    pub kind: SourceKind,
+}
+
+/// Walks `root` in parallel and returns the candidate files, sorted by path.
+pub fn walk(root: &Path) -> Vec<Candidate> {
+    let found = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
+    WalkBuilder::new(root)
+        .hidden(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .ignore(true)
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && e.depth() > 0
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        })
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return WalkState::Continue;
+                }
+                let Some(rel) = relative(root, entry.path()) else {
+                    return WalkState::Continue;
+                };
+                if let Some(kind) = classify(&rel)
+                    && let Ok(mut v) = found.lock()
+                {
+                    v.push(Candidate {
+                        rel_path: rel,
+                        abs_path: entry.path().to_path_buf(),
+                        kind,
+                    });
+                }
+                WalkState::Continue
+            })
+        });
+    let mut v = found.into_inner().unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// `path` relative to `root` with `/` separators, if it is valid UTF-8.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_decide_the_kind() {
+        use SourceKind::*;
+        let cases = [
+            ("pytest.ini", Some(PytestIni)),
+            ("a/.pytest.toml", Some(PytestToml)),
+            ("apps/web/.env.test", Some(DotenvTest)),
+            (".env.testing.local", Some(DotenvTest)),
+            (".env.test.example", Some(DotenvTest)),
+            (".env.ci", Some(DotenvTest)),
+            (".env.dusk.local", Some(DotenvTest)),
+            (".env", Some(DotenvDev)),
+            (".env.example", Some(DotenvDev)),
+            (".env.dev.example", Some(DotenvDev)),
+            (".env.production", None),
+            (".env.latest", None),
+            ("phpunit.xml.dist", Some(Phpunit)),
+            ("phpunit.dist.xml", Some(Phpunit)),
+            ("phpunit.pgsql.xml", Some(Phpunit)),
+            ("phpunit.ci.xml.dist", Some(Phpunit)),
+            ("phpunit.php", None),
+            ("config/packages/doctrine.yaml", Some(DoctrineYaml)),
+            ("doctrine.yaml", None),
+            ("README.md", None),
+            ("requirements/dev.txt", None),
+            ("requirements-dev.txt", Some(FrameworkMarker)),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(path), want, "{path}");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! testguard keeps test suites away from real data.
+//!
+//! The data flows one way: [`discover`] finds candidate files, [`sources`]
+//! parse them into the [`model`], [`rules`] check the model and produce
+//! [`diagnostic::Diagnostic`]s, and [`report`] renders them.
+
+pub mod cli;
+pub mod database;
+pub mod diagnostic;
+pub mod discover;
+pub mod mask;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod sources;
+
+use std::path::{Path, PathBuf};
+
+use diagnostic::{Diagnostic, Severity};
+use model::Workspace;
+use rules::{Context, Policy};
+use source::{FileId, SourceFile, SourceKind};
+use sources::Unreadable;
+
+/// Files larger than this are not read (TG002): no configuration file is this
+/// big, and a hostile one must not cost memory.
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// The result of one lint run.
+#[derive(Debug)]
+pub struct Outcome {
+    pub workspace: Workspace,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Recognised configuration files read (context-only files not counted).
+    pub files_scanned: usize,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// testguard could not do its job (exit code 2).
+#[derive(Debug)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Lints the repository at `root`. With `only`, diagnostics are kept for those
+/// files (paths relative to `root`), while context comes from the whole tree.
+pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Outcome, RunError> {
+    if !root.is_dir() {
+        return Err(RunError(format!("{} is not a directory", root.display())));
+    }
+    let mut candidates = discover::walk(root);
+    // Laravel's cached config is git-ignored, so the walk never sees it; what
+    // decides the next test run is whether it exists on disk.
+    let cache_files: Vec<discover::Candidate> = candidates
+        .iter()
+        .filter(|c| c.rel_path == "artisan" || c.rel_path.ends_with("/artisan"))
+        .filter_map(|c| {
+            let dir = c.abs_path.parent()?;
+            let path = dir.join("bootstrap").join("cache").join("config.php");
+            path.is_file().then(|| {
+                let rel = discover::relative(root, &path)?;
+                Some(discover::Candidate {
+                    rel_path: rel,
+                    abs_path: path,
+                    kind: SourceKind::LaravelConfigCache,
+                })
+            })?
+        })
+        .collect();
+    for c in cache_files {
+        if !candidates.iter().any(|x| x.rel_path == c.rel_path) {
+            candidates.push(c);
+        }
+    }
+    let (files, unreadable) = read_files(candidates);
+    Ok(lint_files(files, unreadable, policy, only))
+}
+
+/// Reads candidates; a file that cannot be read becomes an [`Unreadable`]
+/// (TG002), a file that vanished since discovery is skipped.
+pub fn read_files(candidates: Vec<discover::Candidate>) -> (Vec<SourceFile>, Vec<Unreadable>) {
+    let mut files = Vec::with_capacity(candidates.len());
+    let mut unreadable = Vec::new();
+    for c in candidates {
+        let name = c.rel_path.rsplit('/').next().unwrap_or("");
+        if !c.kind.needs_text(name) {
+            files.push(SourceFile::new(c.rel_path, c.kind, String::new()));
+            continue;
+        }
+        match read_text(&c.abs_path) {
+            Ok(text) => files.push(SourceFile::new(c.rel_path, c.kind, text)),
+            Err(ReadFailure::Gone) => {}
+            Err(ReadFailure::Unreadable(reason)) => {
+                let id = FileId(files.len());
+                files.push(SourceFile::new(c.rel_path, c.kind, String::new()));
+                // context files that cannot be read are simply not context
+                if c.kind.is_config() {
+                    unreadable.push(Unreadable { file: id, reason });
+                }
+            }
+        }
+    }
+    (files, unreadable)
+}
+
+enum ReadFailure {
+    Gone,
+    Unreadable(String),
+}
+
+fn read_text(path: &PathBuf) -> Result<String, ReadFailure> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadFailure::Gone),
+        Err(e) => return Err(ReadFailure::Unreadable(io_reason(&e))),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(ReadFailure::Gone);
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(ReadFailure::Unreadable(format!(
+            "it is {} bytes, over the {} MiB limit for a configuration file",
+            meta.len(),
+            MAX_FILE_SIZE / (1024 * 1024)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadFailure::Unreadable(format!(
+            "it is over the {} MiB limit for a configuration file",
+            MAX_FILE_SIZE / (1024 * 1024)
+        )));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(ReadFailure::Unreadable(
+            "it is UTF-16 encoded; save it as UTF-8".into(),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        ReadFailure::Unreadable(format!(
+            "it is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Builds the model from files already read and runs every rule.
+pub fn lint_files(
+    files: Vec<SourceFile>,
+    unreadable: Vec<Unreadable>,
+    policy: &Policy,
+    only: Option<&[String]>,
+) -> Outcome {
+    let files_scanned = files.iter().filter(|f| f.kind.is_config()).count();
+    let (workspace, issues, unreadable) = sources::build(files, unreadable);
+    let cx = Context {
+        ws: &workspace,
+        policy,
+        parse_issues: &issues,
+        unreadable: &unreadable,
+    };
+    let mut diagnostics = rules::check_all(&cx);
+    if let Some(only) = only {
+        diagnostics.retain(|d| {
+            d.primary
+                .is_some_and(|p| only.iter().any(|o| *o == workspace.file(p.file).path))
+        });
+    }
+    let key = |d: &Diagnostic| {
+        let (path, start) = match d.primary {
+            Some(p) => (workspace.file(p.file).path.as_str(), p.start),
+            None => ("", 0),
+        };
+        (path.to_string(), start, d.code)
+    };
+    diagnostics.sort_by_key(key);
+    diagnostics.dedup();
+    Outcome {
+        workspace,
+        diagnostics,
+        files_scanned,
+    }
+}

@@ -1,0 +1,222 @@
+//! Secrets never leave testguard (SPEC §6). Each file gets a masked copy of its
+//! text, byte for byte the same length, in which every secret byte is `*`; the
+//! snippets of every output are cut from that copy, so spans stay valid and no
+//! password, token or key is ever printed. Messages name databases through
+//! [`display_value`], which masks the same way.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::database::{DatabaseRef, DbKeyKind, contains_reference, db_key_kind};
+use crate::model::{Setting, Workspace};
+
+/// Whether a key holds a credential whose value is secret.
+pub fn is_credential_key(key: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    const WORDS: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "PWD",
+        "PASS",
+        "SECRET",
+        "TOKEN",
+        "APIKEY",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "AUTH",
+    ];
+    let parts: Vec<&str> = k.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    parts.iter().any(|p| WORDS.contains(p))
+        || k.ends_with("_KEY")
+        || k.ends_with("API_KEY")
+        || k.ends_with("PRIVATE_KEY")
+        || k == "KEY"
+        || k.contains("SECRET")
+        || k.contains("PASSWORD")
+}
+
+fn live_key_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:(?:sk|rk)_live_[0-9A-Za-z]{8,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{30,}|xox[abprs]-[0-9A-Za-z-]{10,}|glpat-[0-9A-Za-z_-]{20,}|SG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,})",
+        )
+        .unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// Live credentials in a value: byte ranges of every match.
+pub fn live_keys(value: &str) -> Vec<Range<usize>> {
+    live_key_re().find_iter(value).map(|m| m.range()).collect()
+}
+
+fn text_secret_res() -> &'static [Regex; 3] {
+    static RE: OnceLock<[Regex; 3]> = OnceLock::new();
+    RE.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).unwrap_or_else(|_| unreachable!());
+        [
+            // userinfo password in any URL: scheme://user:PASSWORD@host
+            re(r"[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'`<>]*:([^@\s/'`<>]+)@"),
+            // KEY=value, KEY: value, KEY = "value" for credential-looking keys (also in comments)
+            re(r#"(?i)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_PWD|_PASS)[A-Z0-9_.-]*["']?\s*[=:]\s*["']?([^"'\s#,<>]+)"#),
+            // ?password=… in query strings
+            re(r"(?i)[?&](?:password|pass|pwd|sslpassword)=([^&\s'`<>]+)"),
+        ]
+    })
+}
+
+/// The secret ranges of one setting: its whole value for credential keys, a
+/// URL's password, and any live key.
+pub fn setting_secrets(s: &Setting, extra_db_keys: &[String]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let v = &s.value;
+    if v.is_empty() {
+        return out;
+    }
+    if is_credential_key(&s.key.value) && !contains_reference(v) {
+        out.push(0..v.len());
+    }
+    let kind = db_key_kind(&s.key.value, extra_db_keys).unwrap_or(DbKeyKind::Url);
+    if v.contains("://") || v.contains("password=") || kind != DbKeyKind::Url {
+        out.extend(DatabaseRef::parse(v, kind).secrets);
+    }
+    out.extend(live_keys(v));
+    out
+}
+
+/// A value as it may be shown in a message: secrets replaced by `****`.
+pub fn display_value(s: &Setting, extra_db_keys: &[String]) -> String {
+    mask_ranges(&s.value, &setting_secrets(s, extra_db_keys))
+}
+
+/// `text` with each range replaced by `****`.
+pub fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut ranges: Vec<Range<usize>> = ranges
+        .iter()
+        .filter(|r| r.start < r.end && r.end <= text.len())
+        .cloned()
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::new();
+    let mut pos = 0;
+    for r in ranges {
+        if r.start < pos {
+            pos = pos.max(r.end);
+            continue;
+        }
+        out.push_str(text.get(pos..r.start).unwrap_or(""));
+        out.push_str("****");
+        pos = r.end;
+    }
+    out.push_str(text.get(pos..).unwrap_or(""));
+    out
+}
+
+/// Fills `masked` of every file: byte-for-byte `*` over every secret.
+pub fn mask_workspace(ws: &mut Workspace) {
+    let mut per_file: Vec<Vec<Range<usize>>> = vec![Vec::new(); ws.files.len()];
+    let settings = ws
+        .envs
+        .iter()
+        .flat_map(|e| e.settings.iter())
+        .chain(ws.dev_dotenvs.iter().flat_map(|d| d.settings.iter()))
+        .chain(ws.pytest_configs.iter().flat_map(|c| c.settings.iter()));
+    for s in settings {
+        for r in setting_secrets(s, &[]) {
+            let span = s.value_sub_span(r);
+            if let Some(v) = per_file.get_mut(span.file.0) {
+                v.push(span.start..span.end);
+            }
+        }
+    }
+    for (i, f) in ws.files.iter_mut().enumerate() {
+        let mut ranges = std::mem::take(&mut per_file[i]);
+        for re in text_secret_res() {
+            for c in re.captures_iter(&f.text) {
+                if let Some(m) = c.get(1)
+                    && !contains_reference(m.as_str())
+                {
+                    ranges.push(m.range());
+                }
+            }
+        }
+        ranges.extend(live_keys(&f.text));
+        f.masked = mask_bytes(&f.text, &ranges);
+    }
+}
+
+/// `text` with every byte of each range replaced by `*` (same length, so
+/// spans stay valid; ranges are widened to character boundaries).
+pub fn mask_bytes(text: &str, ranges: &[Range<usize>]) -> String {
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for r in ranges {
+        let mut start = r.start.min(text.len());
+        let mut end = r.end.min(text.len());
+        while start > 0 && !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        for b in &mut bytes[start..end] {
+            *b = b'*';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_masking_keeps_length_and_hides_secrets() {
+        let text = "DATABASE_URL=postgres://app:hunter2@db/app_test\n# DB_PASSWORD=oldpass\nKEY=sk_live_abcdefghijkl\nX=https://h/?password=p4ss&x=1\n";
+        let mut ws = Workspace::default();
+        ws.files.push(crate::source::SourceFile::new(
+            "t".into(),
+            crate::source::SourceKind::DotenvTest,
+            text.into(),
+        ));
+        mask_workspace(&mut ws);
+        let m = &ws.files[0].masked;
+        assert_eq!(m.len(), text.len());
+        for secret in ["hunter2", "oldpass", "sk_live_abcdefghijkl", "p4ss"] {
+            assert!(!m.contains(secret), "{secret} in {m}");
+        }
+        assert!(m.contains("app_test") && m.contains("@db/"));
+    }
+
+    #[test]
+    fn credential_keys() {
+        for k in [
+            "DB_PASSWORD",
+            "STRIPE_SECRET",
+            "API_TOKEN",
+            "APP_KEY",
+            "AWS_SECRET_ACCESS_KEY",
+            "MYSQL_ROOT_PASSWORD",
+        ] {
+            assert!(is_credential_key(k), "{k}");
+        }
+        for k in [
+            "DB_DATABASE",
+            "APP_ENV",
+            "DATABASE_URL",
+            "DB_HOST",
+            "KEYCLOAK_URL",
+        ] {
+            assert!(!is_credential_key(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn mask_ranges_uses_stars() {
+        assert_eq!(mask_ranges("a:b@c", &[2..3]), "a:****@c");
+    }
+}

@@ -1,0 +1,292 @@
+//! The common model every source is parsed into and every rule looks at (SPEC §3).
+
+use std::collections::BTreeMap;
+
+use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
+use crate::source::{FileId, SourceFile, Span, Spanned};
+
+/// How a setting reaches the test run; decides whether the caller's
+/// environment can override it and how a message names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// `KEY=value` in a dotenv file (dotenv never overrides what is already set).
+    Dotenv,
+    /// PHPUnit `<env>`; `force` says whether it overwrites the real environment.
+    PhpunitEnv { force: bool },
+    /// PHPUnit `<server>`: always written into `$_SERVER`.
+    PhpunitServer,
+    /// An ini/TOML key of pytest's own config (`DJANGO_SETTINGS_MODULE = …`).
+    PytestIniKey,
+    /// `--ds=` in pytest's `addopts`: beats every other source.
+    PytestDsOption,
+    /// A pytest-env entry; `skip_if_set` is its `D:` flag (or `skip_if_set = true`).
+    PytestEnv { skip_if_set: bool },
+    /// tox `setenv` / `set_env`.
+    ToxSetenv,
+    /// `--ds=`/`--settings=` on a tox `commands` line.
+    ToxCommandOption,
+}
+
+impl Via {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Via::Dotenv => "dotenv assignment",
+            Via::PhpunitEnv { .. } => "PHPUnit <env>",
+            Via::PhpunitServer => "PHPUnit <server>",
+            Via::PytestIniKey => "pytest ini key",
+            Via::PytestDsOption => "pytest --ds option",
+            Via::PytestEnv { .. } => "pytest-env entry",
+            Via::ToxSetenv => "tox setenv",
+            Via::ToxCommandOption => "tox command option",
+        }
+    }
+}
+
+/// One `KEY = value` a test run receives.
+#[derive(Clone, Debug)]
+pub struct Setting {
+    pub key: Spanned<String>,
+    /// The value as the framework sees it (quotes removed, escapes and
+    /// entities decoded).
+    pub value: String,
+    /// Where the value is written (inside the quotes).
+    pub value_span: Span,
+    /// The raw text at `value_span` equals `value`, so byte ranges inside the
+    /// value map 1:1 onto the file (false after escapes or entities).
+    pub verbatim: bool,
+    /// Whether the caller's environment wins over this setting.
+    pub overridable: bool,
+    pub via: Via,
+    /// A pytest-env `U:` entry or `unset = true`: removes the variable.
+    pub unset: bool,
+}
+
+impl Setting {
+    /// A span for a byte range inside the value: exact when the value is
+    /// verbatim, otherwise the whole value.
+    pub fn value_sub_span(&self, range: std::ops::Range<usize>) -> Span {
+        if self.verbatim && range.end <= self.value_span.len() {
+            self.value_span.sub(range.start, range.end)
+        } else {
+            self.value_span
+        }
+    }
+
+    /// The value is a runtime reference (`${X}`, `$X`, `%env(X)%`, `${{ … }}`).
+    pub fn is_reference(&self) -> bool {
+        contains_reference(&self.value)
+    }
+
+    pub fn key_is(&self, k: &str) -> bool {
+        self.key.value.eq_ignore_ascii_case(k)
+    }
+}
+
+/// A database setting with its parsed reference.
+#[derive(Clone, Debug)]
+pub struct DbSetting<'a> {
+    pub setting: &'a Setting,
+    pub kind: DbKeyKind,
+    pub db: DatabaseRef,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Frameworks {
+    pub django: bool,
+    pub laravel: bool,
+    pub symfony: bool,
+    pub node: bool,
+}
+
+impl Frameworks {
+    pub fn union(self, o: Frameworks) -> Frameworks {
+        Frameworks {
+            django: self.django || o.django,
+            laravel: self.laravel || o.laravel,
+            symfony: self.symfony || o.symfony,
+            node: self.node || o.node,
+        }
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.django {
+            v.push("django");
+        }
+        if self.laravel {
+            v.push("laravel");
+        }
+        if self.symfony {
+            v.push("symfony");
+        }
+        if self.node {
+            v.push("node");
+        }
+        v
+    }
+}
+
+/// Where a test environment comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvSource {
+    Pytest,
+    Tox,
+    Dotenv,
+    Phpunit,
+}
+
+/// Who runs the tests: a developer's machine, or a CI job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Runner {
+    Local,
+    Ci { job: String, step: Option<String> },
+}
+
+/// One place where a test run gets its environment.
+#[derive(Clone, Debug)]
+pub struct TestEnv {
+    /// For humans: `pytest (pytest.ini)`, `tox [testenv:py312]`, `PHPUnit (phpunit.xml)`.
+    pub name: String,
+    pub source: EnvSource,
+    pub runner: Runner,
+    pub file: FileId,
+    /// The folder of the file (relative to the scan root).
+    pub dir: String,
+    pub frameworks: Frameworks,
+    /// The section, element or file that holds the settings; where a finding
+    /// about a missing setting points.
+    pub anchor: Span,
+    pub settings: Vec<Setting>,
+}
+
+impl TestEnv {
+    /// The last active setting of a key (later definitions win).
+    pub fn get(&self, key: &str) -> Option<&Setting> {
+        self.settings
+            .iter()
+            .rev()
+            .find(|s| s.key_is(key) && !s.unset)
+    }
+}
+
+/// A pytest configuration candidate in one folder: which file, in which rank
+/// of pytest's search order, and whether it matches (pytest stops at the first).
+#[derive(Clone, Debug)]
+pub struct PytestConfig {
+    pub file: FileId,
+    pub dir: String,
+    /// Position in pytest's search order (0 = `pytest.toml`).
+    pub rank: u8,
+    /// The section pytest would read (`[pytest]`, `[tool.pytest.ini_options]`…),
+    /// or the whole file for `pytest.ini` that always matches.
+    pub section: Span,
+    pub section_name: String,
+    /// Its guarding settings: settings module, `--ds`, pytest-env entries.
+    pub settings: Vec<Setting>,
+    /// The file pytest reads instead, when this one is shadowed.
+    pub shadowed_by: Option<FileId>,
+}
+
+/// What one folder tells about the project that lives there.
+#[derive(Clone, Debug, Default)]
+pub struct FolderContext {
+    pub frameworks: Frameworks,
+    /// Symfony's `when@test: doctrine: dbal: dbname_suffix` gives tests their own database.
+    pub symfony_test_dbname_suffix: bool,
+    /// `bootstrap/cache/config.php` of a Laravel app (TG205).
+    pub laravel_config_cache: Option<FileId>,
+    /// `manage.py` lives here (a Django project root).
+    pub has_manage_py: bool,
+    /// A `composer.json` or `artisan` lives here: the root of a PHP project.
+    pub php_root: bool,
+    /// A `package.json` or a test-runner config lives here: the root of a Node package.
+    pub node_root: bool,
+}
+
+/// A dotenv file the developer's own app reads (`.env`, `.env.example`, …).
+#[derive(Clone, Debug)]
+pub struct DevDotenv {
+    pub file: FileId,
+    pub dir: String,
+    pub settings: Vec<Setting>,
+}
+
+/// Everything the rules may look at.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub files: Vec<SourceFile>,
+    pub envs: Vec<TestEnv>,
+    pub folders: BTreeMap<String, FolderContext>,
+    pub dev_dotenvs: Vec<DevDotenv>,
+    pub pytest_configs: Vec<PytestConfig>,
+    /// Folders holding a test dotenv file (for TG206, TG302).
+    pub test_dotenv_dirs: Vec<(String, FileId)>,
+}
+
+impl Workspace {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    /// The frameworks of a folder: its own markers and those of its ancestors.
+    pub fn frameworks_of(&self, dir: &str) -> Frameworks {
+        let mut f = Frameworks::default();
+        for anc in ancestors(dir) {
+            if let Some(c) = self.folders.get(anc) {
+                f = f.union(c.frameworks);
+            }
+        }
+        f
+    }
+
+    /// The context of the nearest folder (itself or an ancestor) for which `pick` holds.
+    pub fn nearest<T>(&self, dir: &str, pick: impl Fn(&FolderContext) -> Option<T>) -> Option<T> {
+        ancestors(dir).find_map(|d| self.folders.get(d).and_then(&pick))
+    }
+
+    /// Test dotenv files in `dir` named as `names` lists (e.g. `.env.testing`).
+    pub fn test_dotenv_in(&self, dir: &str, names: &[&str]) -> Option<FileId> {
+        self.test_dotenv_dirs
+            .iter()
+            .find(|(d, id)| d == dir && names.contains(&self.file(*id).file_name()))
+            .map(|(_, id)| *id)
+    }
+
+    /// The test environment parsed from one file (dotenv files give exactly one).
+    pub fn env_of_file(&self, file: FileId) -> Option<&TestEnv> {
+        self.envs.iter().find(|e| e.file == file)
+    }
+}
+
+/// `a/b/c` → `a/b/c`, `a/b`, `a`, `` (the scan root).
+pub fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let cur = next?;
+        next = if cur.is_empty() {
+            None
+        } else {
+            Some(cur.rfind('/').map_or("", |i| &cur[..i]))
+        };
+        Some(cur)
+    })
+}
+
+/// Whether `dir` is `anc` or inside it.
+pub fn is_within(dir: &str, anc: &str) -> bool {
+    anc.is_empty() || dir == anc || dir.strip_prefix(anc).is_some_and(|r| r.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_walk_up_to_the_root() {
+        assert_eq!(ancestors("a/b").collect::<Vec<_>>(), ["a/b", "a", ""]);
+        assert_eq!(ancestors("").collect::<Vec<_>>(), [""]);
+        assert!(is_within("a/b", "a"));
+        assert!(!is_within("ab", "a"));
+        assert!(is_within("x", ""));
+    }
+}

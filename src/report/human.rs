@@ -1,0 +1,167 @@
+//! Human output: rustc-style diagnostics through miette, snippets cut from the
+//! masked text so that no secret is ever shown.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::Outcome;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, Span};
+
+/// Whether to colour: a terminal, and `NO_COLOR` unset or empty (miette itself
+/// treats `NO_COLOR=0` as colour on).
+pub fn use_colour(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+struct Rendered {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Rendered>,
+}
+
+impl fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl miette::Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}
+
+fn source_of(outcome: &Outcome, file: FileId) -> Option<NamedSource<String>> {
+    let f = outcome.workspace.file(file);
+    if f.masked.is_empty() && f.text.is_empty() {
+        return None;
+    }
+    Some(NamedSource::new(f.path.clone(), f.masked.clone()))
+}
+
+fn labeled(span: Span, label: Option<String>) -> LabeledSpan {
+    LabeledSpan::new_with_span(label, SourceSpan::from(span.start..span.end))
+}
+
+fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    let source = d.primary.and_then(|p| source_of(outcome, p.file));
+    if let Some(p) = d.primary
+        && source.is_some()
+    {
+        labels.push(LabeledSpan::new_primary_with_span(
+            d.primary_label.clone(),
+            SourceSpan::from(p.start..p.end),
+        ));
+    }
+    for l in &d.labels {
+        let same_file = d.primary.is_some_and(|p| p.file == l.span.file) && source.is_some();
+        if same_file {
+            labels.push(labeled(l.span, Some(l.message.clone())));
+        } else if let Some(src) = source_of(outcome, l.span.file) {
+            related.push(Rendered {
+                message: l.message.clone(),
+                code: String::new(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(src),
+                labels: vec![labeled(l.span, Some(l.message.clone()))],
+                related: Vec::new(),
+            });
+        }
+    }
+    let severity = match d.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+    };
+    Rendered {
+        message: d.message.clone(),
+        code: format!("{} {}", d.code, d.rule),
+        severity,
+        help: d.help.clone(),
+        source,
+        labels,
+        related,
+    }
+}
+
+/// Renders every diagnostic, then (unless `quiet`) a summary line.
+pub fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_context_lines(1)
+        .with_width(100);
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let r = build(outcome, d);
+        let mut s = String::new();
+        if handler.render_report(&mut s, &r).is_err() {
+            s = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+        }
+        out.push_str(&s);
+        out.push('\n');
+    }
+    if !quiet {
+        let files = outcome.files_scanned;
+        let files = format!(
+            "{files} configuration file{}",
+            if files == 1 { "" } else { "s" }
+        );
+        if outcome.diagnostics.is_empty() {
+            out.push_str(&format!("testguard: no problems in {files}\n"));
+        } else {
+            out.push_str(&format!(
+                "testguard: {} in {files}\n",
+                super::counts(outcome)
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,88 @@
+//! TG201 app-env-not-testing.
+
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::EnvSource;
+
+pub struct AppEnvNotTesting;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG201",
+    name: "app-env-not-testing",
+    default_severity: Severity::Error,
+    summary: "a Laravel/Symfony PHPUnit config does not set APP_ENV=testing (Symfony: test)",
+    docs: DOCS,
+    supersedes: &[],
+};
+
+const DOCS: &str = r#"## What it checks
+The PHPUnit configuration of a Laravel app must set `APP_ENV` to `testing`; of
+a Symfony app, to `test` — through `<env>` or `<server>` inside `<php>`. XML
+comments do not count: `<!-- <env name="APP_ENV" value="testing"/> -->` sets
+nothing. A plain PHP library (no Laravel, no Symfony) is not checked.
+
+## Why it is dangerous
+`APP_ENV` decides which configuration the framework loads. Without it Laravel
+reads `.env` — the developer's own database — instead of `.env.testing`, and
+Symfony boots its `dev` kernel with the dev `DATABASE_URL`.
+
+## Example
+```xml
+<php>
+    <env name="APP_ENV" value="local"/>
+</php>
+```
+
+## Fix
+Laravel: `<env name="APP_ENV" value="testing" force="true"/>`.
+Symfony: `<server name="APP_ENV" value="test" force="true"/>`.
+
+## Framework facts
+Laravel loads `.env.testing` instead of `.env` when `APP_ENV=testing` is set
+before it boots; Symfony's test environment is named `test`, not `testing`.
+"#;
+
+impl Rule for AppEnvNotTesting {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for env in cx.ws.envs.iter().filter(|e| e.source == EnvSource::Phpunit) {
+            let f = env.frameworks;
+            let expected: Vec<&str> = match (f.laravel, f.symfony) {
+                (true, false) => vec!["testing"],
+                (false, true) => vec!["test"],
+                (true, true) => vec!["testing", "test"],
+                _ => continue,
+            };
+            let framework = if f.laravel { "Laravel" } else { "Symfony" };
+            let want = expected[0];
+            match env.get("APP_ENV") {
+                None => out.push(
+                    META.diag(
+                        Some(env.anchor),
+                        format!(
+                            "{} does not set APP_ENV: {framework} then boots with the environment of `.env`, including its database",
+                            env.name
+                        ),
+                    )
+                    .with_primary_label("no active APP_ENV in here")
+                    .with_help(format!("add `<env name=\"APP_ENV\" value=\"{want}\" force=\"true\"/>` inside <php>")),
+                ),
+                Some(s) if !s.is_reference() && !expected.contains(&s.value.trim()) => out.push(
+                    META.diag(
+                        Some(s.value_span),
+                        format!(
+                            "{} sets APP_ENV to `{}`: {framework} loads that environment's configuration, not the test one",
+                            env.name, s.value
+                        ),
+                    )
+                    .with_primary_label(format!("expected `{want}`"))
+                    .with_help(format!("set APP_ENV to `{want}`")),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! TG101 database-not-test.
+
+use super::{Context, Rule, RuleMeta, db_kind_is_db};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub struct DatabaseNotTest;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG101",
+    name: "database-not-test",
+    default_severity: Severity::Error,
+    summary: "a test environment's database has no test marker and is not in-memory",
+    docs: DOCS,
+    supersedes: &[],
+};
+
+const DOCS: &str = r#"## What it checks
+Every database setting of a test environment (`DATABASE_URL`, `*_DATABASE_URL`,
+`DB_DATABASE`, `DB_NAME`, `POSTGRES_DB`, `MYSQL_DATABASE`, `MONGODB_URI`, …) in
+a test dotenv file, a PHPUnit `<env>`/`<server>`, a pytest-env entry or a tox
+`setenv`. The *database name* — the URL path, a `dbname=` parameter, the bare
+value, or a sqlite file path — must carry a test marker as a whole token
+(`test`, `tests`, `testing`: `app_test`, `testing`, `myAppTest`), or be an
+in-memory database (`:memory:`, `sqlite::memory:`, `file::memory:`).
+
+User names and passwords never count: `postgres://test_user@db/app` names the
+database `app`. Markers are whole tokens: `latest_snapshot` is not a test
+database, `test_domain_events` is.
+
+## Why it is dangerous
+Test suites truncate tables, run `migrate:fresh`, and `deleteMany()` between
+tests. Pointed at a database that is not a throw-away test database, they wipe
+it: this is how teams lose their development — and sometimes production — data.
+
+## Example
+```dotenv
+# .env.test
+DATABASE_URL=postgres://app:****@localhost:5432/myapp
+```
+fires on `myapp`.
+
+## Fix
+Name a dedicated database: `myapp_test`, or use an in-memory database.
+
+## Framework facts
+- Django creates its test database as `test_<NAME>` (sqlite: in memory), so in
+  a Django project a non-test name is reported as a warning: the risk is the
+  server, and a `TEST: {"NAME": …}` override, not the name itself.
+- Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
+  its recipes) appends `_test` to the name: no finding then.
+
+## Configure or suppress
+`# testguard: ignore[TG101] reason` on the line (or the line above), once
+suppressions land; extra test markers in `testguard.toml`.
+"#;
+
+impl Rule for DatabaseNotTest {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let markers = &cx.policy.markers;
+        for env in &cx.ws.envs {
+            let symfony_suffix = env.frameworks.symfony
+                && cx
+                    .ws
+                    .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
+                    .is_some();
+            for d in cx.db_settings(env) {
+                if !db_kind_is_db(d.kind) || d.db.in_memory || d.setting.value.trim().is_empty() {
+                    continue;
+                }
+                let Some(name) = &d.db.name else { continue };
+                if name.is_reference() || markers.has_test(&name.text) {
+                    continue;
+                }
+                if symfony_suffix {
+                    continue;
+                }
+                let s = d.setting;
+                let shown = cx.display(s);
+                let name_span = s.value_sub_span(name.range.clone());
+                let (severity, message, help) = if env.frameworks.django {
+                    if d.db.is_sqlite() {
+                        // Django runs sqlite test databases in memory
+                        continue;
+                    }
+                    (
+                        Severity::Warning,
+                        format!(
+                            "{} uses database `{}` (from `{}`), which is not a test database; Django will create `test_{}` beside it on the same server unless the settings pin `TEST: {{\"NAME\": …}}`",
+                            env.name, name.text, shown, name.text
+                        ),
+                        format!(
+                            "point `{}` at a test database (e.g. `{}_test`) or at a server that holds no real data",
+                            s.key.value, name.text
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::Error,
+                        format!(
+                            "{} uses database `{}`, which is not a test database: the suite's cleanup (truncate, migrate:fresh, deleteMany) will run against it",
+                            env.name, name.text
+                        ),
+                        format!(
+                            "name a database that contains `test` (e.g. `{}_test`) or use an in-memory database",
+                            name.text
+                                .trim_end_matches(".sqlite")
+                                .trim_end_matches(".db")
+                        ),
+                    )
+                };
+                out.push(
+                    META.diag_with(severity, Some(s.value_span), message)
+                        .with_primary_label("not a test database")
+                        .with_label(name_span, "database name")
+                        .with_help(help),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! TG103 database-remote-host.
+
+use super::{Context, Rule, RuleMeta};
+use crate::database::is_local_host;
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub struct DatabaseRemoteHost;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG103",
+    name: "database-remote-host",
+    default_severity: Severity::Warning,
+    summary: "a test environment's database host is not local",
+    docs: DOCS,
+    supersedes: &[],
+};
+
+const DOCS: &str = r#"## What it checks
+The host of a test environment's database (a URL's host, `host=`, `DB_HOST`)
+must be local: loopback (`localhost`, `127.0.0.0/8`, `::1`), a unix socket, a
+single-label name such as a docker-compose service (`db`, `postgres`), or a
+service container of the same CI job.
+
+## Why it is dangerous
+A test database on a shared server sits next to databases that are not test
+databases, is reached with credentials that can usually touch them too, and is
+shared between developers whose test runs wipe each other's data.
+
+## Example
+```dotenv
+DATABASE_URL=postgres://ci@db.internal.example.com:5432/app_test
+```
+fires on `db.internal.example.com`.
+
+## Fix
+Run the test database locally (a container, or the CI job's service
+container). If the remote server is disposable and holds only test databases,
+suppress with a reason.
+
+## Configure or suppress
+Extra local host names (say, a docker-compose service with a dotted name) in
+`testguard.toml` once configuration lands.
+"#;
+
+impl Rule for DatabaseRemoteHost {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for env in &cx.ws.envs {
+            for d in cx.db_settings(env) {
+                let Some(host) = &d.db.host else { continue };
+                if host.is_reference() || d.db.is_sqlite() || d.db.in_memory {
+                    continue;
+                }
+                if is_local_host(&host.text, &cx.policy.extra_local_hosts) {
+                    continue;
+                }
+                let s = d.setting;
+                out.push(
+                    META.diag(
+                        Some(s.value_span),
+                        format!(
+                            "{} reaches the database server `{}`, which is not on this machine: tests there share a server with other data and other people's test runs",
+                            env.name, host.text
+                        ),
+                    )
+                    .with_primary_label("remote database")
+                    .with_label(s.value_sub_span(host.range.clone()), "remote host")
+                    .with_help("run the test database locally (localhost, a container or the CI job's service container)"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! TG206 laravel-no-test-database.
+
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{EnvSource, Setting, TestEnv};
+
+pub struct LaravelNoTestDatabase;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG206",
+    name: "laravel-no-test-database",
+    default_severity: Severity::Error,
+    summary: "a Laravel PHPUnit config leaves the database to .env (or to the app's own sqlite file)",
+    docs: DOCS,
+    supersedes: &["TG101"],
+};
+
+const DOCS: &str = r#"## What it checks
+The PHPUnit configuration of a Laravel app, together with `.env.testing` beside
+it, must choose the test database:
+- no active `DB_DATABASE`, `DB_CONNECTION` or `DB_URL` override and no
+  `.env.testing` — the database comes from `.env`;
+- `DB_CONNECTION` set to a server driver (`mysql`, `mariadb`, `pgsql`,
+  `sqlsrv`) with no `DB_DATABASE` — the database *name* comes from `.env`;
+- `DB_CONNECTION=sqlite` with an empty or missing `DB_DATABASE` — Laravel then
+  uses `database/database.sqlite`, the app's own database file;
+- `DB_DATABASE` naming that file.
+
+A custom connection (`mysql_testing`, `pgsql_test`) carries its database in
+`config/database.php` and is not reported. Commented-out `<env>` lines count as
+absent.
+
+## Why it is dangerous
+`APP_ENV=testing` alone is not isolation. Laravel's skeleton shipped its DB
+overrides commented out from 2022 to April 2025, and every app scaffolded then
+runs `RefreshDatabase` — `migrate:fresh` — on the developer's database.
+
+## Example
+```xml
+<env name="APP_ENV" value="testing"/>
+<!-- <env name="DB_CONNECTION" value="sqlite"/> -->
+<!-- <env name="DB_DATABASE" value=":memory:"/> -->
+```
+
+## Fix
+```xml
+<env name="DB_CONNECTION" value="sqlite" force="true"/>
+<env name="DB_DATABASE" value=":memory:" force="true"/>
+```
+or a `.env.testing` naming a test database.
+
+## Framework facts
+With `APP_ENV=testing`, Laravel loads `.env.testing` instead of `.env` when it
+exists. The sqlite default is severe when the app itself runs on sqlite (the
+default since Laravel 11); when its dev dotenv selects another driver, the
+default file holds no development data and the finding is a warning.
+"#;
+
+const SERVER_DRIVERS: &[&str] = &["mysql", "mariadb", "pgsql", "sqlsrv"];
+
+impl Rule for LaravelNoTestDatabase {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for env in cx
+            .ws
+            .envs
+            .iter()
+            .filter(|e| e.source == EnvSource::Phpunit && e.frameworks.laravel)
+        {
+            check_env(cx, env, out);
+        }
+    }
+}
+
+fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
+    let testing = cx
+        .ws
+        .test_dotenv_in(&env.dir, &[".env.testing"])
+        .and_then(|f| cx.ws.env_of_file(f));
+    let get = |k: &str| env.get(k).or_else(|| testing.and_then(|t| t.get(k)));
+    if get("DB_URL")
+        .or_else(|| get("DATABASE_URL"))
+        .is_some_and(|s| !s.value.trim().is_empty())
+    {
+        return;
+    }
+    let conn = get("DB_CONNECTION");
+    let db = get("DB_DATABASE");
+    if db.is_some_and(Setting::is_reference) || conn.is_some_and(Setting::is_reference) {
+        return;
+    }
+    let conn_value = conn.map(|s| s.value.trim().to_ascii_lowercase());
+    let db_empty = db.is_none_or(|s| s.value.trim().is_empty());
+    match (conn, conn_value.as_deref()) {
+        (None, _) if db.is_none() => {
+            if testing.is_some() {
+                return;
+            }
+            out.push(
+                META.diag(
+                    Some(env.anchor),
+                    format!(
+                        "{} does not choose a test database and there is no .env.testing: Laravel takes the database from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
+                        env.name
+                    ),
+                )
+                .with_primary_label("no DB_CONNECTION / DB_DATABASE override here")
+                .with_help("add `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>` and `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`, or a .env.testing with a test database"),
+            );
+        }
+        (Some(c), Some("sqlite")) if db_empty => {
+            let dev_driver = dev_connection(cx, &env.dir);
+            let app_runs_sqlite = dev_driver.as_deref().is_none_or(|d| d == "sqlite");
+            let severity = if app_runs_sqlite {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let span = db.map_or(c.value_span, |d| d.value_span);
+            let why = if app_runs_sqlite {
+                "the app's own database file"
+            } else {
+                "a file the app also uses whenever it runs on sqlite"
+            };
+            out.push(
+                META.diag_with(
+                    severity,
+                    Some(span),
+                    format!(
+                        "{} selects sqlite without a DB_DATABASE: Laravel then opens database/database.sqlite, {why}, and RefreshDatabase wipes it",
+                        env.name
+                    ),
+                )
+                .with_primary_label(if db.is_some() { "empty DB_DATABASE" } else { "sqlite with no DB_DATABASE" })
+                .with_help("add `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`"),
+            );
+        }
+        (Some(c), Some(driver))
+            if SERVER_DRIVERS.contains(&driver) && db_empty && testing.is_none() =>
+        {
+            out.push(
+                META.diag(
+                    Some(c.value_span),
+                    format!(
+                        "{} selects the `{driver}` connection but no DB_DATABASE and there is no .env.testing: the database name comes from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
+                        env.name
+                    ),
+                )
+                .with_primary_label("database name left to .env")
+                .with_help("add `<env name=\"DB_DATABASE\" value=\"testing\" force=\"true\"/>` (a database used only by tests) or a .env.testing"),
+            );
+        }
+        _ => {
+            if let Some(d) = db {
+                let v = d.value.trim().to_ascii_lowercase();
+                if v.ends_with("database/database.sqlite") || v == "database.sqlite" {
+                    out.push(
+                        META.diag(
+                            Some(d.value_span),
+                            format!(
+                                "{} names database/database.sqlite, the Laravel app's own database file: RefreshDatabase wipes it",
+                                env.name
+                            ),
+                        )
+                        .with_primary_label("the app's database file")
+                        .with_help("use `:memory:` or a file of its own such as database/testing.sqlite"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The `DB_CONNECTION` the app's own dotenv files select (nearest folder first).
+fn dev_connection(cx: &Context<'_>, dir: &str) -> Option<String> {
+    for anc in crate::model::ancestors(dir) {
+        for dev in cx.ws.dev_dotenvs.iter().filter(|d| d.dir == anc) {
+            if let Some(s) = dev
+                .settings
+                .iter()
+                .rev()
+                .find(|s| s.key_is("DB_CONNECTION") && !s.value.is_empty())
+            {
+                return Some(s.value.trim().to_ascii_lowercase());
+            }
+        }
+    }
+    None
+}

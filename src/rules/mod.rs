@@ -1,0 +1,173 @@
+//! The rules. Each lives in a file of its own, with its documentation (served
+//! by `testguard explain`) beside its code; each sees only the model.
+
+use crate::database::{DatabaseRef, DbKeyKind, Markers, db_key_kind};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{DbSetting, TestEnv, Workspace};
+use crate::sources::{ParseIssue, Unreadable};
+
+mod app_env_not_testing;
+mod database_forbidden_marker;
+mod database_not_test;
+mod database_remote_host;
+mod database_unverifiable;
+mod laravel_config_cache;
+mod laravel_no_test_database;
+mod live_credential;
+mod missing_test_env_file;
+mod node_env_not_test;
+mod overridable_setting;
+mod parse_error;
+mod settings_module_not_test;
+mod shadowed_pytest_config;
+mod test_database_is_dev_database;
+mod unreadable_file;
+
+/// What a rule is, for `rules`, `explain`, SARIF and the JSON output.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line, for `testguard rules`.
+    pub summary: &'static str,
+    /// The full documentation (Markdown): what, why, example, fix, facts.
+    pub docs: &'static str,
+    /// Codes whose finding on the same span this rule's finding replaces (the
+    /// more specific finding wins; one problem, one diagnostic).
+    pub supersedes: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// A diagnostic of this rule at its default severity.
+    pub fn diag(
+        &'static self,
+        primary: Option<crate::source::Span>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_with(self.default_severity, primary, message)
+    }
+
+    pub fn diag_with(
+        &'static self,
+        severity: Severity,
+        primary: Option<crate::source::Span>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            rule: self.name,
+            severity,
+            message: message.into(),
+            primary,
+            primary_label: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+}
+
+/// The policy every rule consults (markers, extra keys and hosts); filled
+/// from defaults now, from `testguard.toml` when configuration lands.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub markers: Markers,
+    pub extra_db_keys: Vec<String>,
+    pub extra_local_hosts: Vec<String>,
+}
+
+/// What a rule may look at.
+pub struct Context<'a> {
+    pub ws: &'a Workspace,
+    pub policy: &'a Policy,
+    pub parse_issues: &'a [ParseIssue],
+    pub unreadable: &'a [Unreadable],
+}
+
+impl<'a> Context<'a> {
+    /// The database settings of an environment, parsed (unset ones skipped).
+    pub fn db_settings(&self, env: &'a TestEnv) -> Vec<DbSetting<'a>> {
+        env.settings
+            .iter()
+            .filter(|s| !s.unset)
+            .filter_map(|s| {
+                let kind = db_key_kind(&s.key.value, &self.policy.extra_db_keys)?;
+                Some(DbSetting {
+                    setting: s,
+                    kind,
+                    db: DatabaseRef::parse(&s.value, kind),
+                })
+            })
+            .collect()
+    }
+
+    pub fn display(&self, s: &crate::model::Setting) -> String {
+        crate::mask::display_value(s, &self.policy.extra_db_keys)
+    }
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, in code order: the one list `rules`, `explain` and SARIF read.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    &[
+        &parse_error::ParseError,
+        &unreadable_file::UnreadableFile,
+        &database_not_test::DatabaseNotTest,
+        &database_forbidden_marker::DatabaseForbiddenMarker,
+        &database_remote_host::DatabaseRemoteHost,
+        &database_unverifiable::DatabaseUnverifiable,
+        &test_database_is_dev_database::TestDatabaseIsDevDatabase,
+        &app_env_not_testing::AppEnvNotTesting,
+        &node_env_not_test::NodeEnvNotTest,
+        &overridable_setting::OverridableSetting,
+        &laravel_config_cache::LaravelConfigCache,
+        &laravel_no_test_database::LaravelNoTestDatabase,
+        &settings_module_not_test::SettingsModuleNotTest,
+        &missing_test_env_file::MissingTestEnvFile,
+        &shadowed_pytest_config::ShadowedPytestConfig,
+        &live_credential::LiveCredential,
+    ]
+}
+
+/// Finds a rule by code (`TG101`) or name (`database-not-test`), case-insensitively.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    registry().iter().copied().find(|r| {
+        let m = r.meta();
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// Runs every rule and applies `supersedes`.
+pub fn check_all(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in registry() {
+        rule.check(cx, &mut out);
+    }
+    let superseded: Vec<(&'static str, crate::source::Span)> = out
+        .iter()
+        .filter_map(|d| {
+            let meta = find(d.code)?.meta();
+            Some(
+                meta.supersedes
+                    .iter()
+                    .filter_map(move |c| Some((*c, d.primary?))),
+            )
+        })
+        .flatten()
+        .collect();
+    out.retain(|d| {
+        !d.primary
+            .is_some_and(|p| superseded.iter().any(|(c, s)| *c == d.code && *s == p))
+    });
+    out
+}
+
+/// The literal text of a database name that rules judge: for sqlite files the
+/// whole path counts for test markers.
+pub fn db_kind_is_db(kind: DbKeyKind) -> bool {
+    matches!(kind, DbKeyKind::Url | DbKeyKind::Name)
+}

@@ -1,0 +1,96 @@
+//! TG203 overridable-setting.
+
+use super::{Context, Rule, RuleMeta};
+use crate::database::db_key_kind;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Via;
+
+pub struct OverridableSetting;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG203",
+    name: "overridable-setting",
+    default_severity: Severity::Warning,
+    summary: "a guarding setting (APP_ENV, DB_*, DATABASE_URL) can be silently overridden by the caller's environment",
+    docs: DOCS,
+    supersedes: &[],
+};
+
+const DOCS: &str = r#"## What it checks
+A setting that guards the test run — `APP_ENV`, `DB_*`, `DATABASE_URL` and other
+database keys, `DJANGO_SETTINGS_MODULE` — written so that a variable already in
+the caller's environment wins over it:
+- PHPUnit `<env>` without `force="true"`;
+- pytest-env entries with the `D:` flag (or `skip_if_set = true`).
+
+## Why it is dangerous
+The shell, a Docker image's `ENV`, compose's `env_file: .env` or a CI `env:`
+usually export the development values. PHPUnit then keeps them: `<env>` calls
+`putenv` only `if ($force || getenv($name) === false)`. The test run uses the
+development database while the config file says otherwise.
+
+## Example
+```xml
+<env name="DB_DATABASE" value="testing"/>
+```
+
+## Fix
+`<env name="DB_DATABASE" value="testing" force="true"/>`; for pytest-env, drop
+the `D:` flag.
+
+## Framework facts
+`<server>` is always written into `$_SERVER`. pytest-env overwrites by default;
+`D:` means "only if not already set".
+"#;
+
+fn is_guarding(key: &str, extra: &[String]) -> bool {
+    let k = key.to_ascii_uppercase();
+    k == "APP_ENV"
+        || k.starts_with("DB_")
+        || k == "DATABASE_URL"
+        || k == "DJANGO_SETTINGS_MODULE"
+        || db_key_kind(key, extra).is_some()
+}
+
+impl Rule for OverridableSetting {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for env in &cx.ws.envs {
+            for s in &env.settings {
+                if !s.overridable || s.unset || !is_guarding(&s.key.value, &cx.policy.extra_db_keys)
+                {
+                    continue;
+                }
+                let (how, help) = match s.via {
+                    Via::PhpunitEnv { force: false } => (
+                        "PHPUnit <env> without force=\"true\" only applies when the variable is not already set",
+                        format!(
+                            "add force=\"true\": <env name=\"{}\" value=\"…\" force=\"true\"/>",
+                            s.key.value
+                        ),
+                    ),
+                    Via::PytestEnv { skip_if_set: true } => (
+                        "pytest-env's `D:` flag (skip_if_set) only applies when the variable is not already set",
+                        "remove the `D:` flag (or `skip_if_set`) so pytest-env always sets it"
+                            .to_string(),
+                    ),
+                    _ => continue,
+                };
+                out.push(
+                    META.diag(
+                        Some(s.key.span),
+                        format!(
+                            "{}: `{}` can be overridden by the caller's environment — {how}, so an exported development value wins",
+                            env.name, s.key.value
+                        ),
+                    )
+                    .with_primary_label("overridable")
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}

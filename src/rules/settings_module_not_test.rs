@@ -1,0 +1,152 @@
+//! TG301 settings-module-not-test.
+
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{EnvSource, Setting, TestEnv, Via};
+
+pub struct SettingsModuleNotTest;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG301",
+    name: "settings-module-not-test",
+    default_severity: Severity::Warning,
+    summary: "DJANGO_SETTINGS_MODULE names no test module (warning) or a real-environment one (error), or is missing",
+    docs: DOCS,
+    supersedes: &[],
+};
+
+const DOCS: &str = r#"## What it checks
+The Django settings module a test run uses — `--ds=` in pytest's `addopts`, a
+pytest-env entry, the `DJANGO_SETTINGS_MODULE` ini key, a tox `setenv` or
+`--settings=`, a test dotenv file — judged by its dotted path's tokens:
+- a test marker (`app.settings.test`, `tests.settings`, `settings_for_test`): fine;
+- a real-environment marker (`settings.production`, `settings.local`,
+  `settings.dev`, `settings.staging`): **error**;
+- neither (`app.settings`): warning — the main settings reach the main database
+  server and whatever services they configure.
+
+A Django project's active pytest configuration that sets no settings module at
+all is a warning: bare `pytest` then uses whatever `DJANGO_SETTINGS_MODULE` the
+shell exports. Only the module that wins is judged: `--ds` beats the
+environment, which beats the ini key (pytest-django's precedence).
+
+## Why it is dangerous
+Production or local settings point at real databases, real caches, real mail
+and payment services. Django isolates the *database name* (`test_<NAME>`), not
+the rest.
+
+## Example
+```ini
+[pytest]
+DJANGO_SETTINGS_MODULE = shop.settings.production
+```
+
+## Fix
+A dedicated test settings module: `addopts = --ds=shop.settings.test`.
+"#;
+
+/// The setting that wins for `key` in one environment (pytest-django precedence).
+fn effective<'a>(env: &'a TestEnv, key: &str) -> Option<&'a Setting> {
+    let rank = |s: &Setting| match s.via {
+        Via::PytestDsOption | Via::ToxCommandOption => 3,
+        Via::PytestEnv { .. } | Via::ToxSetenv | Via::Dotenv => 2,
+        _ => 1,
+    };
+    env.settings
+        .iter()
+        .filter(|s| s.key_is(key) && !s.unset)
+        .max_by_key(|s| rank(s))
+}
+
+impl Rule for SettingsModuleNotTest {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let markers = &cx.policy.markers;
+        for env in &cx.ws.envs {
+            for key in ["DJANGO_SETTINGS_MODULE", "DJANGO_CONFIGURATION"] {
+                let Some(s) = effective(env, key) else {
+                    continue;
+                };
+                let v = s.value.trim();
+                if v.is_empty() || s.is_reference() || markers.has_test(v) {
+                    continue;
+                }
+                let what = if key == "DJANGO_SETTINGS_MODULE" {
+                    "settings module"
+                } else {
+                    "configuration"
+                };
+                let d = match markers.forbidden_in(v) {
+                    Some(m) => META
+                        .diag_with(
+                            Severity::Error,
+                            Some(s.value_span),
+                            format!(
+                                "{} runs the tests with the {what} `{v}`, a `{m}` {what}: the tests reach that environment's databases and services",
+                                env.name
+                            ),
+                        )
+                        .with_primary_label(format!("`{m}` {what}")),
+                    None => META
+                        .diag(
+                            Some(s.value_span),
+                            format!(
+                                "{} runs the tests with the {what} `{v}`, which is not a test {what}: Django isolates only the database name (test_<NAME>), not the server, caches or external services these settings reach",
+                                env.name
+                            ),
+                        )
+                        .with_primary_label(format!("not a test {what}")),
+                };
+                out.push(d.with_help(format!(
+                    "use a dedicated test {what}, e.g. `--ds={}`",
+                    suggest(v)
+                )));
+            }
+        }
+        // a Django project's active pytest config with no settings module at all
+        for c in cx
+            .ws
+            .pytest_configs
+            .iter()
+            .filter(|c| c.shadowed_by.is_none())
+        {
+            let Some(env) = cx.ws.envs.iter().find(|e| {
+                e.source == EnvSource::Pytest && e.file == c.file && e.anchor == c.section
+            }) else {
+                continue;
+            };
+            if !env.frameworks.django || effective(env, "DJANGO_SETTINGS_MODULE").is_some() {
+                continue;
+            }
+            let from_pytest_env = cx.ws.envs.iter().any(|e| {
+                e.source == EnvSource::Pytest
+                    && e.dir == env.dir
+                    && effective(e, "DJANGO_SETTINGS_MODULE").is_some()
+            });
+            if from_pytest_env {
+                continue;
+            }
+            out.push(
+                META.diag(
+                    Some(c.section),
+                    format!(
+                        "{} sets no Django settings module: a bare `pytest` uses whatever DJANGO_SETTINGS_MODULE the shell exports — often the development settings",
+                        env.name
+                    ),
+                )
+                .with_primary_label("no DJANGO_SETTINGS_MODULE or --ds here")
+                .with_help("add `addopts = --ds=<project>.settings.test` (or `DJANGO_SETTINGS_MODULE = …`) to this section"),
+            );
+        }
+    }
+}
+
+fn suggest(module: &str) -> String {
+    match module.rsplit_once('.') {
+        Some((pkg, _)) => format!("{pkg}.test"),
+        None => format!("{module}.test"),
+    }
+}

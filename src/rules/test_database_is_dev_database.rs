@@ -1,0 +1,190 @@
+//! TG105 test-database-is-dev-database.
+
+use super::{Context, Rule, RuleMeta, db_kind_is_db};
+use crate::database::{DatabaseRef, DbKeyKind, db_key_kind};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Setting, is_within};
+
+pub struct TestDatabaseIsDevDatabase;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG105",
+    name: "test-database-is-dev-database",
+    default_severity: Severity::Error,
+    summary: "a test environment uses the same database as the dev dotenv files",
+    docs: DOCS,
+    supersedes: &["TG101", "TG102"],
+};
+
+const DOCS: &str = r#"## What it checks
+A test environment's database is the very database the repository's own
+development dotenv files (`.env`, `.env.example`, `.env.sample`, `.env.local`,
+`.env.development`, …) configure: same name, and same host and port when both
+say. A test setting without a host (a bare `DB_DATABASE`) is compared with the
+dev files of its own project, whose host it inherits.
+
+## Why it is dangerous
+It is the classic incident: `.env.test` was copied from `.env` and never
+changed, so every test run truncates the developer's local data — silently,
+because nothing fails.
+
+## Example
+```dotenv
+# apps/web/.env.test
+DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
+# apps/web/.env.sample
+DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
+```
+
+## Fix
+Give tests their own database: `…/rallly_test`, or an in-memory database.
+
+## Framework facts
+Django never uses the configured name for tests (it creates `test_<NAME>`), and
+Symfony's `dbname_suffix` appends `_test`: no finding in those projects.
+Dev-file keys that are themselves about tests (`TEST_DATABASE_URL`) are not
+taken as the development database.
+"#;
+
+struct DevDb<'a> {
+    name: String,
+    host: Option<String>,
+    port: Option<String>,
+    setting: &'a Setting,
+    dir: &'a str,
+}
+
+fn norm_host(h: &str) -> String {
+    let h = h.trim_matches(['[', ']']).to_ascii_lowercase();
+    match h.as_str() {
+        "127.0.0.1" | "::1" | "0.0.0.0" | "localhost" => "localhost".into(),
+        _ => h,
+    }
+}
+
+fn norm_name(n: &str) -> String {
+    n.trim_start_matches("./").to_ascii_lowercase()
+}
+
+fn lookup<'a>(settings: &'a [Setting], key: &str) -> Option<&'a Setting> {
+    settings
+        .iter()
+        .rev()
+        .find(|s| s.key_is(key) && !s.value.is_empty())
+}
+
+fn dev_databases<'a>(cx: &Context<'a>) -> Vec<DevDb<'a>> {
+    let mut out = Vec::new();
+    for dev in &cx.ws.dev_dotenvs {
+        let host_of = |k: &str| lookup(&dev.settings, k).map(|s| s.value.clone());
+        for s in &dev.settings {
+            let Some(kind) = db_key_kind(&s.key.value, &cx.policy.extra_db_keys) else {
+                continue;
+            };
+            // `TEST_DATABASE_URL` in a dev file names the test database, not the dev one
+            if !db_kind_is_db(kind) || cx.policy.markers.has_test(&s.key.value) {
+                continue;
+            }
+            let db = DatabaseRef::parse(&s.value, kind);
+            let Some(name) = db.name.as_ref().filter(|n| !n.is_reference()) else {
+                continue;
+            };
+            let (host, port) = if kind == DbKeyKind::Name {
+                (host_of("DB_HOST"), host_of("DB_PORT"))
+            } else {
+                (
+                    db.host.as_ref().map(|h| h.text.clone()),
+                    db.port.as_ref().map(|p| p.text.clone()),
+                )
+            };
+            out.push(DevDb {
+                name: norm_name(&name.text),
+                host: host
+                    .filter(|h| !crate::database::contains_reference(h))
+                    .map(|h| norm_host(&h)),
+                port,
+                setting: s,
+                dir: &dev.dir,
+            });
+        }
+    }
+    out
+}
+
+impl Rule for TestDatabaseIsDevDatabase {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let devs = dev_databases(cx);
+        if devs.is_empty() {
+            return;
+        }
+        for env in &cx.ws.envs {
+            if env.frameworks.django {
+                continue;
+            }
+            if env.frameworks.symfony
+                && cx
+                    .ws
+                    .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
+                    .is_some()
+            {
+                continue;
+            }
+            for d in cx.db_settings(env) {
+                if !db_kind_is_db(d.kind) || d.db.in_memory {
+                    continue;
+                }
+                let Some(name) = d.db.name.as_ref().filter(|n| !n.is_reference()) else {
+                    continue;
+                };
+                let (host, port) = if d.kind == DbKeyKind::Name {
+                    (
+                        env.get("DB_HOST").map(|s| s.value.clone()),
+                        env.get("DB_PORT").map(|s| s.value.clone()),
+                    )
+                } else {
+                    (
+                        d.db.host.as_ref().map(|h| h.text.clone()),
+                        d.db.port.as_ref().map(|p| p.text.clone()),
+                    )
+                };
+                let host = host.map(|h| norm_host(&h));
+                let want = norm_name(&name.text);
+                let same = devs.iter().find(|dev| {
+                    if dev.name != want {
+                        return false;
+                    }
+                    match (&host, &dev.host) {
+                        (Some(a), Some(b)) => {
+                            a == b && (port.is_none() || dev.port.is_none() || port == dev.port)
+                        }
+                        // no host on one side: it comes from the same project's dev file
+                        _ => is_within(&env.dir, dev.dir),
+                    }
+                });
+                let Some(dev) = same else { continue };
+                let s = d.setting;
+                let dev_path = &cx.ws.file(dev.setting.value_span.file).path;
+                out.push(
+                    META.diag(
+                        Some(s.value_span),
+                        format!(
+                            "{} uses database `{}`, the same database the development file {} configures: running the tests wipes the development data",
+                            env.name, name.text, dev_path
+                        ),
+                    )
+                    .with_primary_label("test database")
+                    .with_label(s.value_sub_span(name.range.clone()), "database name")
+                    .with_label(dev.setting.value_span, format!("the development database, in {dev_path}"))
+                    .with_help(format!(
+                        "give the tests their own database (e.g. `{}_test`) or an in-memory database",
+                        name.text.trim_end_matches(".sqlite").trim_end_matches(".db")
+                    )),
+                );
+            }
+        }
+    }
+}

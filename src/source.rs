@@ -1,0 +1,211 @@
+//! Source files, byte spans and the line/column index.
+//!
+//! Every position testguard reports is a byte span into one file's text. Line
+//! and column are derived once per file from a line index (columns count
+//! characters, as SPEC §1 asks), so they can never disagree with the span.
+
+use std::fmt;
+
+/// Index of a file in [`crate::model::Workspace::files`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub usize);
+
+/// A byte range `start..end` in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// A sub-range given relative to this span's start.
+    pub fn sub(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, self.start + start, self.start + end)
+    }
+}
+
+/// What a recognised file is, decided from its name (and for a few, its folder).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    /// `pytest.toml`, `.pytest.toml`
+    PytestToml,
+    /// `pytest.ini`, `.pytest.ini`
+    PytestIni,
+    PyprojectToml,
+    /// `tox.ini`: `[pytest]` and `[testenv*]` sections
+    ToxIni,
+    /// `tox.toml`
+    ToxToml,
+    /// `setup.cfg`: `[tool:pytest]`
+    SetupCfg,
+    /// A dotenv file that a test run loads (`.env.test`, `.env.testing`, `.env.ci`, …)
+    DotenvTest,
+    /// A dotenv file of the developer's own environment (`.env`, `.env.example`, …): context only
+    DotenvDev,
+    /// `phpunit.xml`, `phpunit.xml.dist`, `phpunit.dist.xml`, `phpunit.*.xml[.dist]`
+    Phpunit,
+    /// Context for framework detection
+    ComposerJson,
+    PackageJson,
+    /// `manage.py`, `artisan`, `jest.config.*`, `vitest.config.*`, `requirements*.txt`: presence or text
+    FrameworkMarker,
+    /// `config/packages/doctrine.yaml` (Symfony's test database suffix)
+    DoctrineYaml,
+    /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
+    LaravelConfigCache,
+}
+
+impl SourceKind {
+    /// Whether a file of this kind is reported on (parse errors, findings); the
+    /// others are read only for context.
+    pub fn is_config(self) -> bool {
+        !matches!(
+            self,
+            SourceKind::ComposerJson
+                | SourceKind::PackageJson
+                | SourceKind::FrameworkMarker
+                | SourceKind::DoctrineYaml
+                | SourceKind::LaravelConfigCache
+        )
+    }
+
+    /// Whether the file's text is needed at all (markers such as `artisan` and
+    /// `manage.py` count by their presence).
+    pub fn needs_text(self, file_name: &str) -> bool {
+        match self {
+            SourceKind::FrameworkMarker => file_name.starts_with("requirements"),
+            SourceKind::LaravelConfigCache => false,
+            _ => true,
+        }
+    }
+}
+
+/// One file read from the working tree (or, later, the index).
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the scan root, `/`-separated.
+    pub path: String,
+    pub kind: SourceKind,
+    pub text: String,
+    /// The same text with every secret byte replaced by `*`: what snippets show.
+    pub masked: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, kind: SourceKind, text: String) -> Self {
+        let line_starts = line_starts(&text);
+        SourceFile {
+            path,
+            kind,
+            masked: String::new(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The folder holding this file, relative to the scan root (`""` for the root).
+    pub fn dir(&self) -> &str {
+        match self.path.rfind('/') {
+            Some(i) => &self.path[..i],
+            None => "",
+        }
+    }
+
+    pub fn file_name(&self) -> &str {
+        match self.path.rfind('/') {
+            Some(i) => &self.path[i + 1..],
+            None => &self.path,
+        }
+    }
+
+    /// 1-based line and 1-based character column of a byte offset. Offsets
+    /// inside a multi-byte character count as that character; `\r\n` and a
+    /// lone `\r` both end a line.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let mut end = offset;
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text.get(start..end).map_or(0, |s| s.chars().count()) + 1;
+        (line + 1, column)
+    }
+
+    /// The text of a span, or `""` if it does not lie on character boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// A value with the span it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_all_line_endings() {
+        let f = SourceFile::new("a".into(), SourceKind::DotenvTest, "ab\r\nçd=x\rz\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(4), (2, 1));
+        // `d` follows a two-byte `ç`: byte 6, character column 2
+        assert_eq!(f.line_col(6), (2, 2));
+        assert_eq!(f.line_col(10), (3, 1));
+        assert_eq!(f.line_col(99), (4, 1));
+    }
+}

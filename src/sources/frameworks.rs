@@ -1,0 +1,180 @@
+//! Framework detection from the files around the configuration (SPEC §2):
+//! `manage.py` or `django` in requirements/pyproject (Django); `artisan` or
+//! `laravel/framework` (Laravel); `symfony/framework-bundle` (Symfony);
+//! `jest`/`vitest`/`mocha` in package.json or a `jest.config.*` (Node).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::model::FolderContext;
+use crate::source::{FileId, SourceFile, SourceKind};
+
+/// Test runners whose presence makes a package a Node project with tests.
+const NODE_RUNNERS: &[&str] = &["jest", "vitest", "mocha", "@playwright/test", "ava"];
+
+fn django_requirement() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // `django>=4`, `Django==5.0`, `"django[argon2]>=4"`, poetry's `django = "^5"`
+        Regex::new(r#"(?im)(^\s*|["'])django\s*(\[[^\]]*\])?\s*([<>=~!;^"',]|$)"#)
+            .unwrap_or_else(|_| unreachable!())
+    })
+}
+
+pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, FolderContext>) {
+    let dir = file.dir().to_string();
+    let name = file.file_name();
+    match file.kind {
+        SourceKind::FrameworkMarker => match name {
+            "manage.py" => {
+                let c = folders.entry(dir).or_default();
+                c.frameworks.django = true;
+                c.has_manage_py = true;
+            }
+            "artisan" => {
+                let c = folders.entry(dir).or_default();
+                c.frameworks.laravel = true;
+                c.php_root = true;
+            }
+            n if n.starts_with("requirements") => {
+                if django_requirement().is_match(&file.text) {
+                    // `requirements/base.txt` describes the project one level up
+                    let owner = match dir.rsplit_once('/') {
+                        Some((parent, "requirements")) => parent.to_string(),
+                        None if dir == "requirements" => String::new(),
+                        _ => dir,
+                    };
+                    folders.entry(owner).or_default().frameworks.django = true;
+                }
+            }
+            _ => {
+                let c = folders.entry(dir).or_default();
+                c.frameworks.node = true;
+                c.node_root = true;
+            }
+        },
+        SourceKind::PyprojectToml => {
+            if django_requirement().is_match(&file.text) {
+                folders.entry(dir).or_default().frameworks.django = true;
+            }
+        }
+        SourceKind::ComposerJson => {
+            let deps = json_dependency_names(&file.text, &["require", "require-dev"]);
+            let c = folders.entry(dir).or_default();
+            c.php_root = true;
+            if deps.iter().any(|d| d == "laravel/framework") {
+                c.frameworks.laravel = true;
+            }
+            if deps.iter().any(|d| d == "symfony/framework-bundle") {
+                c.frameworks.symfony = true;
+            }
+        }
+        SourceKind::PackageJson => {
+            let deps = json_dependency_names(&file.text, &["dependencies", "devDependencies"]);
+            let test_script = json_test_script(&file.text);
+            let node = deps.iter().any(|d| NODE_RUNNERS.contains(&d.as_str()))
+                || NODE_RUNNERS.iter().any(|r| test_script.contains(r));
+            let c = folders.entry(dir).or_default();
+            c.node_root = true;
+            if node {
+                c.frameworks.node = true;
+            }
+        }
+        SourceKind::DoctrineYaml => {
+            if let Some(project) = file.path.split("config/packages/").next()
+                && has_test_dbname_suffix(&file.text, file.path.contains("/packages/test/"))
+            {
+                let project = project.trim_end_matches('/').to_string();
+                folders
+                    .entry(project)
+                    .or_default()
+                    .symfony_test_dbname_suffix = true;
+            }
+        }
+        SourceKind::LaravelConfigCache => {
+            if let Some(project) = file.path.strip_suffix("bootstrap/cache/config.php") {
+                let project = project.trim_end_matches('/').to_string();
+                folders.entry(project).or_default().laravel_config_cache = Some(id);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_dependency_names(text: &str, sections: &[&str]) -> Vec<String> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    sections
+        .iter()
+        .filter_map(|s| v.get(*s).and_then(|d| d.as_object()))
+        .flat_map(|o| o.keys().cloned())
+        .collect()
+}
+
+fn json_test_script(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("scripts")?.get("test")?.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Whether a doctrine.yaml gives the test environment its own database name:
+/// `when@test: doctrine: dbal: dbname_suffix: '_test…'` (or the whole file is
+/// `config/packages/test/doctrine.yaml`).
+fn has_test_dbname_suffix(text: &str, whole_file_is_test: bool) -> bool {
+    let mut in_test_block = whole_file_is_test;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') || trimmed.is_empty() {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if indent == 0 && !whole_file_is_test {
+            in_test_block = trimmed.starts_with("when@test:");
+        }
+        if in_test_block && let Some(v) = trimmed.strip_prefix("dbname_suffix:") {
+            let v = v.trim().trim_matches(['\'', '"']);
+            if crate::database::Markers::default().has_test(v) || v.starts_with("_test") {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn django_requirements() {
+        for yes in [
+            "Django==5.0\n",
+            "django>=4,<5\n",
+            "dependencies = [\"django[argon2]>=4\"]",
+            "django = \"^5\"",
+        ] {
+            assert!(django_requirement().is_match(yes), "{yes}");
+        }
+        for no in [
+            "django-environ==1\n",
+            "djangorestframework\n",
+            "# uses pytest-django\n",
+        ] {
+            assert!(!django_requirement().is_match(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn doctrine_suffix() {
+        let y = "doctrine:\n  dbal:\n    url: '%env(DATABASE_URL)%'\n\nwhen@test:\n  doctrine:\n    dbal:\n      dbname_suffix: '_test%env(default::TEST_TOKEN)%'\n";
+        assert!(has_test_dbname_suffix(y, false));
+        assert!(!has_test_dbname_suffix(
+            "doctrine:\n  dbal:\n    dbname_suffix: '_test'\n",
+            false
+        ));
+    }
+}
