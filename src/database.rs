@@ -541,7 +541,14 @@ pub fn is_local_host(host: &str, extra_local: &[String]) -> bool {
     if extra_local.iter().any(|e| e.eq_ignore_ascii_case(&h)) {
         return true;
     }
-    if h == "localhost" || h.ends_with(".localhost") || h == "::1" || h == "0.0.0.0" {
+    // SQL Server's `(local)\\INSTANCE`, `(localdb)\\…` and `.` name this machine
+    if h == "localhost"
+        || h.ends_with(".localhost")
+        || h == "::1"
+        || h == "0.0.0.0"
+        || h.starts_with("(local")
+        || h == "."
+    {
         return true;
     }
     if let Ok(ip) = h.parse::<std::net::Ipv4Addr>() {

@@ -160,6 +160,14 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// Whether a database this environment reaches on `host` is ephemeral: a CI
+    /// runner's own or service-container database (SPEC §4). Its *name* cannot
+    /// lose data; a remote host still can.
+    pub fn ephemeral_db(&self, host: Option<&str>, extra_local: &[String]) -> bool {
+        matches!(self.runner, Runner::Ci { .. })
+            && host.is_none_or(|h| crate::database::is_local_host(h, extra_local))
+    }
+
     /// The last active setting of a key (later definitions win).
     pub fn get(&self, key: &str) -> Option<&Setting> {
         self.settings
@@ -201,6 +209,11 @@ pub struct FolderContext {
     pub php_root: bool,
     /// A `package.json` or a test-runner config lives here: the root of a Node package.
     pub node_root: bool,
+    /// A `pyproject.toml`, `requirements*.txt`, `setup.cfg` or `manage.py` lives
+    /// here: the root of a Python project.
+    pub python_root: bool,
+    /// A Node package with a test runner lives here or below (monorepo workspaces).
+    pub node_tests_below: bool,
 }
 
 /// A dotenv file the developer's own app reads (`.env`, `.env.example`, …).

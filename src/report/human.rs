@@ -107,7 +107,7 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
                 severity: miette::Severity::Advice,
                 help: None,
                 source: Some(src),
-                labels: vec![labeled(l.span, Some(l.message.clone()))],
+                labels: vec![labeled(l.span, None)],
                 related: Vec::new(),
             });
         }

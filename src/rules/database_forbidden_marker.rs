@@ -74,8 +74,10 @@ impl Rule for DatabaseForbiddenMarker {
                         }
                     }
                 }
+                let host = d.db.host.as_ref().map(|h| h.text.as_str());
                 if let Some(name) = &d.db.name
                     && d.kind != DbKeyKind::Host
+                    && !env.ephemeral_db(host, &cx.policy.extra_local_hosts)
                 {
                     let judged = if d.db.is_sqlite() {
                         name.text
@@ -102,8 +104,10 @@ impl Rule for DatabaseForbiddenMarker {
                         continue;
                     }
                 }
+                // SQL Server's `(local)` / `(localdb)` name this machine
                 if let Some(host) = &d.db.host
                     && !host.is_reference()
+                    && !host.text.to_ascii_lowercase().starts_with("(local")
                     && let Some(m) = markers.forbidden_in(&host.text)
                 {
                     out.push(

@@ -75,7 +75,8 @@ impl Rule for DatabaseNotTest {
                 if name.is_reference() || markers.has_test(&name.text) {
                     continue;
                 }
-                if symfony_suffix {
+                let host = d.db.host.as_ref().map(|h| h.text.as_str());
+                if symfony_suffix || env.ephemeral_db(host, &cx.policy.extra_local_hosts) {
                     continue;
                 }
                 let s = d.setting;

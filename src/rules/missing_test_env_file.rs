@@ -44,7 +44,11 @@ impl Rule for MissingTestEnvFile {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (dir, c) in &cx.ws.folders {
-            if !c.frameworks.node {
+            // a Node package with tests here or in a workspace below; the dotenv
+            // of a Laravel, Symfony or Django app belongs to that app, not to its JS tests
+            let node = c.frameworks.node || (c.node_root && c.node_tests_below);
+            let other = c.frameworks.laravel || c.frameworks.symfony || c.frameworks.django;
+            if !node || other {
                 continue;
             }
             let has_test_file = cx

@@ -166,6 +166,24 @@ pub fn check_all(cx: &Context<'_>) -> Vec<Diagnostic> {
     out
 }
 
+/// Whether a setting guards the test run: it selects the settings module, the
+/// environment or the database. Losing or overriding one of these breaks
+/// isolation; other settings (DEBUG, LANGUAGE_CODE) do not.
+pub fn is_guarding_key(key: &str, policy: &Policy) -> bool {
+    let k = key.to_ascii_uppercase();
+    k == "DJANGO_SETTINGS_MODULE"
+        || k == "DJANGO_CONFIGURATION"
+        || k == "APP_ENV"
+        || k == "NODE_ENV"
+        || k == "RAILS_ENV"
+        || k == "DJANGO_ENV"
+        || k == "ENV"
+        || k == "ENVIRONMENT"
+        || k.starts_with("DB_")
+        || k.starts_with("DATABASE")
+        || db_key_kind(key, &policy.extra_db_keys).is_some()
+}
+
 /// The literal text of a database name that rules judge: for sqlite files the
 /// whole path counts for test markers.
 pub fn db_kind_is_db(kind: DbKeyKind) -> bool {

@@ -1,7 +1,6 @@
 //! TG203 overridable-setting.
 
 use super::{Context, Rule, RuleMeta};
-use crate::database::db_key_kind;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Via;
 
@@ -43,15 +42,6 @@ the `D:` flag.
 `D:` means "only if not already set".
 "#;
 
-fn is_guarding(key: &str, extra: &[String]) -> bool {
-    let k = key.to_ascii_uppercase();
-    k == "APP_ENV"
-        || k.starts_with("DB_")
-        || k == "DATABASE_URL"
-        || k == "DJANGO_SETTINGS_MODULE"
-        || db_key_kind(key, extra).is_some()
-}
-
 impl Rule for OverridableSetting {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -60,8 +50,7 @@ impl Rule for OverridableSetting {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for env in &cx.ws.envs {
             for s in &env.settings {
-                if !s.overridable || s.unset || !is_guarding(&s.key.value, &cx.policy.extra_db_keys)
-                {
+                if !s.overridable || s.unset || !super::is_guarding_key(&s.key.value, cx.policy) {
                     continue;
                 }
                 let (how, help) = match s.via {

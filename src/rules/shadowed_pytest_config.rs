@@ -51,7 +51,20 @@ impl Rule for ShadowedPytestConfig {
             };
             let path = &cx.ws.file(c.file).path;
             let winner_path = &cx.ws.file(winner).path;
-            let guarding = c.settings.first();
+            // a guarding setting that the file pytest reads does not repeat
+            // with the same value is lost; a faithful duplicate is only dead weight
+            let winner_settings: &[crate::model::Setting] = cx
+                .ws
+                .pytest_configs
+                .iter()
+                .find(|w| w.file == winner && w.shadowed_by.is_none())
+                .map_or(&[], |w| w.settings.as_slice());
+            let guarding = c.settings.iter().find(|s| {
+                super::is_guarding_key(&s.key.value, cx.policy)
+                    && !winner_settings
+                        .iter()
+                        .any(|w| w.key.value == s.key.value && w.value == s.value)
+            });
             let severity = if guarding.is_some() {
                 Severity::Error
             } else {

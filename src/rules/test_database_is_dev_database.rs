@@ -122,7 +122,8 @@ impl Rule for TestDatabaseIsDevDatabase {
             return;
         }
         for env in &cx.ws.envs {
-            if env.frameworks.django {
+            // Django tests use `test_<NAME>`; a CI runner is not the developer's machine
+            if env.frameworks.django || matches!(env.runner, crate::model::Runner::Ci { .. }) {
                 continue;
             }
             if env.frameworks.symfony
@@ -153,7 +154,17 @@ impl Rule for TestDatabaseIsDevDatabase {
                 };
                 let host = host.map(|h| norm_host(&h));
                 let want = norm_name(&name.text);
-                let same = devs.iter().find(|dev| {
+                // the project's own dev file first: same folder, then the nearest ancestor
+                let closeness = |dev: &&DevDb<'_>| {
+                    if is_within(&env.dir, dev.dir) {
+                        usize::MAX - dev.dir.len()
+                    } else {
+                        usize::MAX
+                    }
+                };
+                let mut candidates: Vec<&DevDb<'_>> = devs.iter().collect();
+                candidates.sort_by_key(closeness);
+                let same = candidates.into_iter().find(|dev| {
                     if dev.name != want {
                         return false;
                     }

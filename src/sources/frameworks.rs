@@ -32,6 +32,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 let c = folders.entry(dir).or_default();
                 c.frameworks.django = true;
                 c.has_manage_py = true;
+                c.python_root = true;
             }
             "artisan" => {
                 let c = folders.entry(dir).or_default();
@@ -39,14 +40,16 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 c.php_root = true;
             }
             n if n.starts_with("requirements") => {
+                // `requirements/base.txt` describes the project one level up
+                let owner = match dir.rsplit_once('/') {
+                    Some((parent, "requirements")) => parent.to_string(),
+                    None if dir == "requirements" => String::new(),
+                    _ => dir,
+                };
+                let c = folders.entry(owner).or_default();
+                c.python_root = true;
                 if django_requirement().is_match(&file.text) {
-                    // `requirements/base.txt` describes the project one level up
-                    let owner = match dir.rsplit_once('/') {
-                        Some((parent, "requirements")) => parent.to_string(),
-                        None if dir == "requirements" => String::new(),
-                        _ => dir,
-                    };
-                    folders.entry(owner).or_default().frameworks.django = true;
+                    c.frameworks.django = true;
                 }
             }
             _ => {
@@ -56,8 +59,29 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             }
         },
         SourceKind::PyprojectToml => {
-            if django_requirement().is_match(&file.text) {
-                folders.entry(dir).or_default().frameworks.django = true;
+            let c = folders.entry(dir).or_default();
+            c.python_root = true;
+            if pyproject_dependencies(&file.text)
+                .iter()
+                .any(|d| d == "django")
+            {
+                c.frameworks.django = true;
+            }
+        }
+        SourceKind::SetupCfg => {
+            let c = folders.entry(dir).or_default();
+            c.python_root = true;
+            // install_requires lists one requirement per continuation line
+            if crate::sources::ini::parse(&file.text)
+                .section("options")
+                .and_then(|o| o.get("install_requires"))
+                .is_some_and(|e| {
+                    e.lines
+                        .iter()
+                        .any(|l| requirement_name(&l.text) == "django")
+                })
+            {
+                c.frameworks.django = true;
             }
         }
         SourceKind::ComposerJson => {
@@ -101,6 +125,65 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
         }
         _ => {}
     }
+}
+
+/// The distribution name a PEP 508 requirement starts with, normalised.
+fn requirement_name(req: &str) -> String {
+    req.trim()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .replace('_', "-")
+}
+
+/// Names of the dependencies a pyproject.toml declares: PEP 621
+/// `dependencies` and `optional-dependencies`, `dependency-groups`, and Poetry's
+/// dependency tables (not keywords or classifiers, which merely mention Django).
+fn pyproject_dependencies(text: &str) -> Vec<String> {
+    use crate::sources::toml::{self as t, DeValue};
+    let doc = t::parse(text);
+    let root = doc.root.get_ref();
+    let mut out = Vec::new();
+    let mut from_array = |v: &DeValue<'_>| {
+        if let DeValue::Array(a) = v {
+            out.extend(
+                a.iter()
+                    .filter_map(|i| i.get_ref().as_str())
+                    .map(requirement_name),
+            );
+        }
+    };
+    if let Some(d) = t::get_path(root, &["project", "dependencies"]) {
+        from_array(d.get_ref());
+    }
+    for group in [
+        &["project", "optional-dependencies"][..],
+        &["dependency-groups"][..],
+    ] {
+        if let Some(tab) = t::get_path(root, group).and_then(|g| g.get_ref().as_table()) {
+            for (_, v) in tab.iter() {
+                from_array(v.get_ref());
+            }
+        }
+    }
+    let mut poetry_tables = vec![
+        t::get_path(root, &["tool", "poetry", "dependencies"]),
+        t::get_path(root, &["tool", "poetry", "dev-dependencies"]),
+    ];
+    if let Some(groups) =
+        t::get_path(root, &["tool", "poetry", "group"]).and_then(|g| g.get_ref().as_table())
+    {
+        for (_, g) in groups.iter() {
+            poetry_tables.push(g.get_ref().as_table().and_then(|g| g.get("dependencies")));
+        }
+    }
+    for tab in poetry_tables.into_iter().flatten() {
+        if let Some(tab) = tab.get_ref().as_table() {
+            out.extend(tab.iter().map(|(k, _)| requirement_name(k.get_ref())));
+        }
+    }
+    out
 }
 
 fn json_dependency_names(text: &str, sections: &[&str]) -> Vec<String> {
@@ -166,6 +249,15 @@ mod tests {
         ] {
             assert!(!django_requirement().is_match(no), "{no}");
         }
+    }
+
+    #[test]
+    fn pyproject_dependencies_not_keywords() {
+        let keywords = "[project]\nname = \"x\"\nkeywords = [\"django\"]\ndependencies = [\"cookiecutter>=2\"]\n";
+        assert!(!pyproject_dependencies(keywords).contains(&"django".to_string()));
+        let deps = "[project]\ndependencies = [\"Django>=5\"]\n[tool.poetry.group.dev.dependencies]\npytest-django = \"*\"\n";
+        let d = pyproject_dependencies(deps);
+        assert!(d.contains(&"django".to_string()) && d.contains(&"pytest-django".to_string()));
     }
 
     #[test]

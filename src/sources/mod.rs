@@ -87,16 +87,40 @@ pub fn build(
         frameworks::detect(id, file, &mut ws.folders);
     }
     pytest::resolve_precedence(&mut ws, pytest_candidates);
+    // a Node package with tests marks every folder above it (monorepo workspaces)
+    let node_dirs: Vec<String> = ws
+        .folders
+        .iter()
+        .filter(|(_, c)| c.frameworks.node)
+        .map(|(d, _)| d.clone())
+        .collect();
+    for d in node_dirs {
+        for anc in crate::model::ancestors(&d) {
+            ws.folders
+                .entry(anc.to_string())
+                .or_default()
+                .node_tests_below = true;
+        }
+    }
+    let pytest_dirs: Vec<String> = ws.pytest_configs.iter().map(|c| c.dir.clone()).collect();
+    let pytest_dirs: Vec<&str> = pytest_dirs.iter().map(String::as_str).collect();
     for i in 0..ws.envs.len() {
-        let f = framework_for_env(&ws.folders, &ws.envs[i]);
+        let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
     crate::mask::mask_workspace(&mut ws);
+    // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
+    // files that are rendered before use; their Jinja is not a syntax error.
+    issues.retain(|i| !is_template_path(&ws.file(i.span.file).path));
+    // One parse error per file: the first is the one to fix, the rest cascade.
+    let mut seen = std::collections::BTreeSet::new();
+    issues.retain(|i| seen.insert(i.span.file));
     (ws, issues, unreadable)
 }
 
 fn framework_for_env(
     folders: &std::collections::BTreeMap<String, crate::model::FolderContext>,
+    pytest_dirs: &[&str],
     env: &TestEnv,
 ) -> crate::model::Frameworks {
     use crate::model::{Frameworks, ancestors, is_within};
@@ -110,20 +134,34 @@ fn framework_for_env(
     }
     let node = ancestors(&env.dir).find_map(|d| folders.get(d).filter(|c| c.node_root));
     if let Some(c) = node {
-        f.node = c.frameworks.node;
+        f.node = c.frameworks.node || c.node_tests_below;
     }
-    f.django = ancestors(&env.dir).any(|d| folders.get(d).is_some_and(|c| c.frameworks.django));
+    // Django: the nearest Python project (pyproject, requirements, setup.cfg,
+    // manage.py) decides; a client library inside a Django repository is not Django.
+    f.django = match ancestors(&env.dir).find_map(|d| folders.get(d).filter(|c| c.python_root)) {
+        Some(c) => c.frameworks.django,
+        None => ancestors(&env.dir).any(|d| folders.get(d).is_some_and(|c| c.frameworks.django)),
+    };
     // Django projects keep `manage.py` below the folder of their pytest/tox
-    // config (`backend/pytest.ini`, `backend/src/app/manage.py`).
+    // config (`backend/pytest.ini`, `backend/src/app/manage.py`) — unless a
+    // pytest config closer to it claims it.
     if matches!(env.source, EnvSource::Pytest | EnvSource::Tox) && !f.django {
         f.django = folders.iter().any(|(d, c)| {
             c.has_manage_py
                 && d != &env.dir
                 && is_within(d, &env.dir)
                 && depth_below(d, &env.dir) <= 3
+                && !pytest_dirs
+                    .iter()
+                    .any(|p| *p != env.dir && is_within(p, &env.dir) && is_within(d, p))
         });
     }
     f
+}
+
+/// Whether a path runs through a template folder (`{{cookiecutter.project_slug}}`).
+pub fn is_template_path(path: &str) -> bool {
+    path.contains("{{") || path.contains("{%")
 }
 
 fn depth_below(dir: &str, anc: &str) -> usize {
@@ -160,10 +198,28 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
             message: e.message,
         })
         .collect();
+    // `.env.ci` is loaded only on CI runners, whose databases are service
+    // containers or the runner's own: a CI environment, not a developer's.
+    let ci_only = file
+        .file_name()
+        .strip_prefix(".env.")
+        .is_some_and(|suffix| {
+            suffix
+                .split(['.', '-', '_'])
+                .any(|w| w.eq_ignore_ascii_case("ci"))
+        });
+    let runner = if ci_only {
+        Runner::Ci {
+            job: format!("dotenv {}", file.file_name()),
+            step: None,
+        }
+    } else {
+        Runner::Local
+    };
     let env = TestEnv {
         name: format!("test dotenv ({})", file.path),
         source: EnvSource::Dotenv,
-        runner: Runner::Local,
+        runner,
         file: id,
         dir: file.dir().to_string(),
         frameworks: Default::default(),
