@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "a test environment's database name, host or secret name says prod/staging/dev/local/main",
     docs: DOCS,
-    supersedes: &["TG101"],
+    supersedes: &["TG101", "TG104"],
 };
 
 const DOCS: &str = r#"## What it checks

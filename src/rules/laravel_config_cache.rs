@@ -28,6 +28,12 @@ cached values: phpunit.xml's `<env>` overrides and `.env.testing` are ignored,
 and `RefreshDatabase` runs `migrate:fresh` on whatever database was cached —
 usually the development one (laravel/framework#55365, #50037).
 
+## Example
+```console
+$ php artisan optimize        # writes bootstrap/cache/config.php
+$ php artisan test            # RefreshDatabase: migrate:fresh on the cached DB
+```
+
 ## Fix
 `php artisan config:clear` before running tests (Laravel's skeleton `composer
 test` script does exactly that), and never cache config in a test job.

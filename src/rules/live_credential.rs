@@ -27,6 +27,13 @@ not reported.
 Tests that hold a live key charge real cards, send real mail, and write to real
 buckets; and the key is in the repository for anyone to use.
 
+## Example
+```dotenv
+# .env.test
+STRIPE_SECRET=sk_live_****************
+```
+fires; `sk_test_…` does not.
+
 ## Fix
 Use test-mode keys (`sk_test_…`) or fakes in test configuration; revoke the
 live key, since it is committed.
@@ -62,6 +69,7 @@ impl Rule for LiveCredential {
                     .contains("SECRET_ACCESS_KEY")
                     && !s.value.trim().is_empty()
                     && !s.is_reference()
+                    && !is_placeholder(&s.value)
             });
             for s in &env.settings {
                 for r in live_keys(&s.value) {

@@ -189,3 +189,33 @@ pub fn is_guarding_key(key: &str, policy: &Policy) -> bool {
 pub fn db_kind_is_db(kind: DbKeyKind) -> bool {
     matches!(kind, DbKeyKind::Url | DbKeyKind::Name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented_with_an_example_and_a_fix() {
+        let mut codes = Vec::new();
+        for r in registry() {
+            let m = r.meta();
+            for section in ["## What it checks", "## Why", "## Example", "## Fix"] {
+                assert!(m.docs.contains(section), "{} lacks `{section}`", m.code);
+            }
+            assert!(!m.summary.is_empty(), "{}", m.code);
+            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.name);
+            codes.push(m.code);
+        }
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "registry must be in code order, without duplicates");
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find("tg101").map(|r| r.meta().name), Some("database-not-test"));
+        assert_eq!(find("database-not-test").map(|r| r.meta().code), Some("TG101"));
+        assert!(find("TG999").is_none());
+    }
+}

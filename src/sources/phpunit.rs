@@ -152,6 +152,10 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
             message: "no XML element: this is not a PHPUnit configuration".into(),
         });
     }
+    // PHPUnit refuses a malformed file: none of its settings apply
+    if !issues.is_empty() {
+        return (Vec::new(), issues);
+    }
     let anchor = php_span.or(root_span).unwrap_or(Span::new(id, 0, 0));
     let env = TestEnv {
         name: format!("PHPUnit ({})", file.path),
