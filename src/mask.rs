@@ -218,6 +218,9 @@ mod tests {
     #[test]
     fn mask_ranges_uses_stars() {
         let password = 2..3;
-        assert_eq!(mask_ranges("a:b@c", std::slice::from_ref(&password)), "a:****@c");
+        assert_eq!(
+            mask_ranges("a:b@c", std::slice::from_ref(&password)),
+            "a:****@c"
+        );
     }
 }

@@ -12,36 +12,77 @@ use common::*;
 fn json_output_matches_the_spec_field_for_field() {
     let repo = repo_from_fixture("test-database-is-dev-database-fires");
     let report = json(repo.path());
-    let top: Vec<&str> = report.as_object().expect("object").keys().map(String::as_str).collect();
+    let top: Vec<&str> = report
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(top, ["version", "summary", "diagnostics"]);
     assert_eq!(report["version"], 1);
-    assert_eq!(report["summary"], serde_json::json!({"files_scanned": 2, "errors": 1, "warnings": 0}));
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"files_scanned": 2, "errors": 1, "warnings": 0})
+    );
     let d = &report["diagnostics"][0];
-    let keys: Vec<&str> = d.as_object().expect("object").keys().map(String::as_str).collect();
+    let keys: Vec<&str> = d
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
-        ["code", "rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "span", "labels", "help"]
+        [
+            "code",
+            "rule",
+            "severity",
+            "message",
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "span",
+            "labels",
+            "help"
+        ]
     );
     assert_eq!(d["code"], "TG105");
     assert_eq!(d["rule"], "test-database-is-dev-database");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["path"], "apps/web/.env.test");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(14)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(14))
+    );
     // the span is the value, byte for byte, and end_column is one past it
     let text = std::fs::read_to_string(repo.path().join("apps/web/.env.test")).expect("read");
     let offset = d["span"]["offset"].as_u64().expect("offset") as usize;
     let length = d["span"]["length"].as_u64().expect("length") as usize;
-    assert_eq!(&text[offset..offset + length], "postgres://postgres:postgres@localhost:5450/rallly");
+    assert_eq!(
+        &text[offset..offset + length],
+        "postgres://postgres:postgres@localhost:5450/rallly"
+    );
     assert_eq!(d["end_line"], 1);
     assert_eq!(d["end_column"].as_u64(), Some(14 + length as u64));
     let labels = d["labels"].as_array().expect("labels");
-    let label_keys: Vec<&str> = labels[0].as_object().expect("object").keys().map(String::as_str).collect();
+    let label_keys: Vec<&str> = labels[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(label_keys, ["path", "line", "column", "message"]);
     assert_eq!(labels[0]["message"], "database name");
     assert_eq!(labels[0]["column"], 58);
     assert_eq!(labels[1]["path"], "apps/web/.env.example");
     assert_eq!(labels[1]["line"], 2);
-    assert!(d["help"].as_str().is_some_and(|h| h.contains("rallly_test")));
+    assert!(
+        d["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("rallly_test"))
+    );
 }
 
 #[test]
@@ -52,12 +93,23 @@ fn exit_codes_follow_the_spec() {
     assert_eq!(run(errors.path(), &["lint"]).status.code(), Some(1));
     let warnings = repo_from_fixture("database-remote-host-fires");
     assert_eq!(run(warnings.path(), &["lint"]).status.code(), Some(0));
-    assert_eq!(run(warnings.path(), &["lint", "--strict"]).status.code(), Some(1));
+    assert_eq!(
+        run(warnings.path(), &["lint", "--strict"]).status.code(),
+        Some(1)
+    );
     let missing = run(clean.path(), &["lint", "no/such/dir"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no such file or directory"));
-    assert_eq!(run(clean.path(), &["lint", "--format", "yaml"]).status.code(), Some(2));
-    assert_eq!(run(clean.path(), &["explain", "TG999"]).status.code(), Some(2));
+    assert_eq!(
+        run(clean.path(), &["lint", "--format", "yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(clean.path(), &["explain", "TG999"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -71,14 +123,22 @@ fn quiet_prints_only_diagnostics() {
 
 #[test]
 fn secrets_never_reach_any_output() {
-    let secrets = ["s3cret-pw", "sk_live_51HqLyjWDarjtT1zdp7dcXYZab", "AKIAZ7QHJ5K2LMNOPQRS", "wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzKEY1"];
+    let secrets = [
+        "s3cret-pw",
+        "sk_live_51HqLyjWDarjtT1zdp7dcXYZab",
+        "AKIAZ7QHJ5K2LMNOPQRS",
+        "wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzKEY1",
+    ];
     for fixture in ["database-not-test-fires", "live-credential-fires"] {
         let repo = repo_from_fixture(fixture);
         for format in ["human", "json"] {
             let out = run(repo.path(), &["lint", "--format", format]);
             let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
             for s in secrets {
-                assert!(!all.contains(s), "{fixture} --format {format} printed the secret {s}:\n{all}");
+                assert!(
+                    !all.contains(s),
+                    "{fixture} --format {format} printed the secret {s}:\n{all}"
+                );
             }
             // the non-secret context is still there
             if fixture == "database-not-test-fires" {
@@ -97,7 +157,10 @@ fn secrets_never_reach_any_output() {
 fn file_arguments_report_only_those_files_with_repository_context() {
     let repo = repo_from_fixture("test-database-is-dev-database-fires");
     // the dev file is context: TG105 needs it even when only .env.test is named
-    let out = run(&repo.path().join("apps/web"), &["lint", "--format", "json", ".env.test"]);
+    let out = run(
+        &repo.path().join("apps/web"),
+        &["lint", "--format", "json", ".env.test"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(summary_lines(&report), ["TG105 error apps/web/.env.test:1"]);
@@ -114,7 +177,9 @@ fn explain_and_rules_serve_the_documentation() {
     assert!(text.starts_with("# TG101 database-not-test"), "{text}");
     assert!(text.contains("## Why it is dangerous") && text.contains("## Fix"));
     let rules = stdout(&run(dir.path(), &["rules"]));
-    for code in ["TG001", "TG002", "TG101", "TG105", "TG206", "TG303", "TG401"] {
+    for code in [
+        "TG001", "TG002", "TG101", "TG105", "TG206", "TG303", "TG401",
+    ] {
         assert!(rules.contains(code), "{code} missing from `rules`");
     }
 }
@@ -123,9 +188,15 @@ fn explain_and_rules_serve_the_documentation() {
 fn a_closed_pipe_ends_quietly() {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..300 {
-        files.push((format!("app{i}/.env.test"), format!("DATABASE_URL=postgres://localhost/app{i}\n").into_bytes()));
+        files.push((
+            format!("app{i}/.env.test"),
+            format!("DATABASE_URL=postgres://localhost/app{i}\n").into_bytes(),
+        ));
     }
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
     let repo = repo_with(&refs);
     let mut child = Command::new(bin())
         .args(["lint", "."])
@@ -140,7 +211,10 @@ fn a_closed_pipe_ends_quietly() {
     drop(stdout);
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
     assert_ne!(out.status.code(), Some(101));
 }
 
@@ -163,7 +237,12 @@ fn unreadable_and_oversized_files_are_tg002_and_the_scan_goes_on() {
             "TG101 error web/.env.test:1",
         ]
     );
-    let msgs: Vec<&str> = report["diagnostics"].as_array().expect("array").iter().filter_map(|d| d["message"].as_str()).collect();
+    let msgs: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
     assert!(msgs[0].contains("UTF-16"), "{msgs:?}");
     assert!(msgs[1].contains("not valid UTF-8"), "{msgs:?}");
     assert!(msgs[2].contains("MiB limit"), "{msgs:?}");
@@ -171,24 +250,49 @@ fn unreadable_and_oversized_files_are_tg002_and_the_scan_goes_on() {
 
 #[test]
 fn bom_crlf_and_multibyte_text_keep_columns_right() {
-    let repo = repo_with(&[(".env.test", "\u{feff}# café\r\nNAME=é\r\nDATABASE_URL=postgres://localhost/app\r\n".as_bytes())]);
+    let repo = repo_with(&[(
+        ".env.test",
+        "\u{feff}# café\r\nNAME=é\r\nDATABASE_URL=postgres://localhost/app\r\n".as_bytes(),
+    )]);
     let report = json(repo.path());
     let d = &report["diagnostics"][0];
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(3), Some(14)));
-    assert_eq!(d["end_column"].as_u64(), Some(14 + "postgres://localhost/app".len() as u64));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(14))
+    );
+    assert_eq!(
+        d["end_column"].as_u64(),
+        Some(14 + "postgres://localhost/app".len() as u64)
+    );
 }
 
 #[test]
 fn ignored_and_dependency_folders_are_not_scanned() {
     let repo = repo_with(&[
         (".gitignore", b"generated/\n"),
-        ("node_modules/pkg/.env.test", b"DATABASE_URL=postgres://localhost/app\n"),
-        ("vendor/acme/lib/phpunit.xml", b"<phpunit><php><env name=\"DB_DATABASE\" value=\"prod\"/></php></phpunit>"),
-        (".venv/lib/pytest.ini", b"[pytest]\nDJANGO_SETTINGS_MODULE = app.settings.production\n"),
-        ("web/.env.test", b"DATABASE_URL=postgres://localhost/app_test\n"),
+        (
+            "node_modules/pkg/.env.test",
+            b"DATABASE_URL=postgres://localhost/app\n",
+        ),
+        (
+            "vendor/acme/lib/phpunit.xml",
+            b"<phpunit><php><env name=\"DB_DATABASE\" value=\"prod\"/></php></phpunit>",
+        ),
+        (
+            ".venv/lib/pytest.ini",
+            b"[pytest]\nDJANGO_SETTINGS_MODULE = app.settings.production\n",
+        ),
+        (
+            "web/.env.test",
+            b"DATABASE_URL=postgres://localhost/app_test\n",
+        ),
     ]);
     std::fs::create_dir_all(repo.path().join("generated")).expect("mkdir");
-    std::fs::write(repo.path().join("generated/.env.test"), "DATABASE_URL=postgres://localhost/app\n").expect("write");
+    std::fs::write(
+        repo.path().join("generated/.env.test"),
+        "DATABASE_URL=postgres://localhost/app\n",
+    )
+    .expect("write");
     // a directory named like a config file is not a file
     std::fs::create_dir_all(repo.path().join("pytest.ini")).expect("mkdir");
     let report = json(repo.path());

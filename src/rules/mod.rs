@@ -203,19 +203,32 @@ mod tests {
                 assert!(m.docs.contains(section), "{} lacks `{section}`", m.code);
             }
             assert!(!m.summary.is_empty(), "{}", m.code);
-            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.name);
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                m.name
+            );
             codes.push(m.code);
         }
         let mut sorted = codes.clone();
         sorted.sort();
         sorted.dedup();
-        assert_eq!(codes, sorted, "registry must be in code order, without duplicates");
+        assert_eq!(
+            codes, sorted,
+            "registry must be in code order, without duplicates"
+        );
     }
 
     #[test]
     fn rules_are_found_by_code_or_name() {
-        assert_eq!(find("tg101").map(|r| r.meta().name), Some("database-not-test"));
-        assert_eq!(find("database-not-test").map(|r| r.meta().code), Some("TG101"));
+        assert_eq!(
+            find("tg101").map(|r| r.meta().name),
+            Some("database-not-test")
+        );
+        assert_eq!(
+            find("database-not-test").map(|r| r.meta().code),
+            Some("TG101")
+        );
         assert!(find("TG999").is_none());
     }
 }

@@ -40,12 +40,25 @@ fn copy_tree(from: &Path, to: &Path) {
 
 pub fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
-        .args(["-c", "user.name=testguard tests", "-c", "user.email=tests@testguard.invalid", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=testguard tests",
+            "-c",
+            "user.email=tests@testguard.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
         .expect("git is installed (the tests need the git CLI)");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A real git repository holding the fixture's files, committed.
@@ -54,7 +67,10 @@ pub fn repo_from_fixture(name: &str) -> tempfile::TempDir {
     copy_tree(&fixtures_dir().join(name), dir.path());
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "--allow-empty", "-m", "fixture"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "--allow-empty", "-m", "fixture"],
+    );
     dir
 }
 
@@ -68,7 +84,10 @@ pub fn repo_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "--allow-empty", "-m", "files"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "--allow-empty", "-m", "files"],
+    );
     dir
 }
 
@@ -90,7 +109,8 @@ pub fn stdout(out: &Output) -> String {
 
 pub fn json(dir: &Path) -> serde_json::Value {
     let out = run(dir, &["lint", "--format", "json", "."]);
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(&out)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", stdout(&out)))
 }
 
 /// `CODE severity path:line` for every diagnostic, sorted.
@@ -99,7 +119,15 @@ pub fn summary_lines(report: &serde_json::Value) -> Vec<String> {
         .as_array()
         .expect("diagnostics array")
         .iter()
-        .map(|d| format!("{} {} {}:{}", d["code"].as_str().unwrap_or("?"), d["severity"].as_str().unwrap_or("?"), d["path"].as_str().unwrap_or("null"), d["line"]))
+        .map(|d| {
+            format!(
+                "{} {} {}:{}",
+                d["code"].as_str().unwrap_or("?"),
+                d["severity"].as_str().unwrap_or("?"),
+                d["path"].as_str().unwrap_or("null"),
+                d["line"]
+            )
+        })
         .collect();
     v.sort();
     v
