@@ -117,7 +117,7 @@ pub fn contains_reference(s: &str) -> bool {
                     return true;
                 }
             }
-            b'%' if s[i..].starts_with("%env(") => return true,
+            b'%' if b[i..].starts_with(b"%env(") => return true,
             b'{' if b.get(i + 1) == Some(&b'{') => return true,
             _ => {}
         }
@@ -139,7 +139,7 @@ pub fn reference_names(s: &str) -> Vec<String> {
                 Some(c) if c.is_ascii_alphabetic() || *c == b'_' => Some(i + 1),
                 _ => None,
             }
-        } else if s[i..].starts_with("%env(") {
+        } else if b[i..].starts_with(b"%env(") {
             Some(i + 5)
         } else {
             None

@@ -189,6 +189,15 @@ pub fn lint_files(
         unreadable: &unreadable,
     };
     let mut diagnostics = rules::check_all(&cx);
+    // every reported position lies inside its file, on character boundaries
+    for d in &mut diagnostics {
+        if let Some(p) = d.primary.as_mut() {
+            *p = p.fit(&workspace.file(p.file).text);
+        }
+        for l in &mut d.labels {
+            l.span = l.span.fit(&workspace.file(l.span.file).text);
+        }
+    }
     if let Some(only) = only {
         diagnostics.retain(|d| {
             d.primary

@@ -35,6 +35,21 @@ impl Span {
         self.end == self.start
     }
 
+    /// This span clamped to `text` and widened to character boundaries: a
+    /// parser's error position may fall inside a multi-byte character or past
+    /// the end of a truncated file.
+    pub fn fit(self, text: &str) -> Span {
+        let mut start = self.start.min(text.len());
+        let mut end = self.end.min(text.len()).max(start);
+        while start > 0 && !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(self.file, start, end)
+    }
+
     /// A sub-range given relative to this span's start.
     pub fn sub(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, self.start + start, self.start + end)
@@ -207,5 +222,14 @@ mod tests {
         assert_eq!(f.line_col(6), (2, 2));
         assert_eq!(f.line_col(10), (3, 1));
         assert_eq!(f.line_col(99), (4, 1));
+    }
+
+    #[test]
+    fn fit_clamps_and_widens_to_characters() {
+        let text = "a🦀b";
+        let s = Span::new(FileId(0), 2, 99).fit(text);
+        assert_eq!((s.start, s.end), (1, text.len()));
+        let s = Span::new(FileId(0), 2, 3).fit(text);
+        assert_eq!((s.start, s.end), (1, 5));
     }
 }
