@@ -157,6 +157,9 @@ pub struct TestEnv {
     /// about a missing setting points.
     pub anchor: Span,
     pub settings: Vec<Setting>,
+    /// Settings that are present only inside comments (`<!-- <env …/> -->`):
+    /// they set nothing, and a finding about a missing setting points at them.
+    pub commented_out: Vec<Setting>,
 }
 
 impl TestEnv {

@@ -59,17 +59,23 @@ impl Rule for AppEnvNotTesting {
             let framework = if f.laravel { "Laravel" } else { "Symfony" };
             let want = expected[0];
             match env.get("APP_ENV") {
-                None => out.push(
-                    META.diag(
-                        Some(env.anchor),
-                        format!(
-                            "{} does not set APP_ENV: {framework} then boots with the environment of `.env`, including its database",
-                            env.name
-                        ),
-                    )
-                    .with_primary_label("no active APP_ENV in here")
-                    .with_help(format!("add `<env name=\"APP_ENV\" value=\"{want}\" force=\"true\"/>` inside <php>")),
-                ),
+                None => {
+                    let commented = env.commented_out.iter().find(|s| s.key_is("APP_ENV"));
+                    let mut d = META
+                        .diag(
+                            Some(env.anchor),
+                            format!(
+                                "{} does not set APP_ENV{}: {framework} then boots with the environment of `.env`, including its database",
+                                env.name,
+                                if commented.is_some() { " (its APP_ENV line is commented out)" } else { "" }
+                            ),
+                        )
+                        .with_primary_label("no active APP_ENV in here");
+                    if let Some(c) = commented {
+                        d = d.with_label(c.key.span, "commented out: XML comments set nothing");
+                    }
+                    out.push(d.with_help(format!("add `<env name=\"APP_ENV\" value=\"{want}\" force=\"true\"/>` inside <php>")));
+                }
                 Some(s) if !s.is_reference() && !expected.contains(&s.value.trim()) => out.push(
                     META.diag(
                         Some(s.value_span),

@@ -99,17 +99,38 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             if testing.is_some() {
                 return;
             }
-            out.push(
-                META.diag(
+            let commented: Vec<&Setting> = env
+                .commented_out
+                .iter()
+                .filter(|s| {
+                    ["DB_CONNECTION", "DB_DATABASE", "DB_URL"]
+                        .iter()
+                        .any(|k| s.key_is(k))
+                })
+                .collect();
+            let why = if commented.is_empty() {
+                "does not choose a test database"
+            } else {
+                "has its database overrides commented out (XML comments set nothing)"
+            };
+            let mut d = META
+                .diag(
                     Some(env.anchor),
                     format!(
-                        "{} does not choose a test database and there is no .env.testing: Laravel takes the database from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
+                        "{} {why} and there is no .env.testing: Laravel takes the database from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
                         env.name
                     ),
                 )
-                .with_primary_label("no DB_CONNECTION / DB_DATABASE override here")
-                .with_help("add `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>` and `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`, or a .env.testing with a test database"),
-            );
+                .with_primary_label("no active DB_CONNECTION / DB_DATABASE override here");
+            for c in commented {
+                d = d.with_label(c.key.span, format!("{} is commented out", c.key.value));
+            }
+            let help = if d.labels.is_empty() {
+                "add `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>` and `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`, or a .env.testing with a test database"
+            } else {
+                "uncomment the overrides and add force=\"true\": `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>`, `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`"
+            };
+            out.push(d.with_help(help));
         }
         (Some(c), Some("sqlite")) if db_empty => {
             let dev_driver = dev_connection(cx, &env.dir);

@@ -225,6 +225,7 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
         frameworks: Default::default(),
         anchor: Span::new(id, 0, 0),
         settings,
+        commented_out: Vec::new(),
     };
     (env, issues)
 }

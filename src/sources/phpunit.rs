@@ -72,6 +72,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
     let mut php_depth: Option<usize> = None;
     let mut root_span: Option<Span> = None;
     let mut php_span: Option<Span> = None;
+    let mut commented_out = Vec::new();
     loop {
         let before = reader.buffer_position() as usize;
         let ev = match reader.read_event() {
@@ -128,6 +129,10 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                     }
                 }
             }
+            Event::Comment(ref c) if php_depth.is_some() => {
+                let inner: &str = c.as_ref();
+                commented_out.extend(settings_in_comment(id, text, inner));
+            }
             Event::End(_) => {
                 if php_depth == Some(depth) {
                     php_depth = None;
@@ -166,8 +171,39 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
         frameworks: Default::default(),
         anchor,
         settings,
+        commented_out,
     };
     (vec![env], issues)
+}
+
+/// `<env>`/`<server>` elements written inside a comment: what the file would
+/// set if the comment were removed. Spans point into the file (the comment's
+/// text borrows from it).
+fn settings_in_comment(id: FileId, text: &str, inner: &str) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let mut reader = Reader::from_str(inner);
+    let mut ignored = Vec::new();
+    for _ in 0..64 {
+        let tag_start = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::Empty(ref e)) | Ok(Event::Start(ref e)) => {
+                let name = e.local_name();
+                let name: &str = name.as_ref();
+                if name == "env" || name == "server" {
+                    let a = attrs(text, e, &mut ignored);
+                    let base = offset_in(text, inner.as_bytes()).unwrap_or(0);
+                    let end = (reader.buffer_position() as usize).min(inner.len());
+                    let tag = Span::new(id, base + tag_start, base + end);
+                    if let Some(s) = entry(id, name == "env", &a, tag) {
+                        out.push(s);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    out
 }
 
 fn next_boundary(text: &str, pos: usize) -> usize {
@@ -249,6 +285,15 @@ mod tests {
         assert_eq!(s[2].value, "a&b");
         assert!(!s[2].verbatim);
         assert_eq!(&text[envs[0].anchor.start..envs[0].anchor.end], "<php>");
+        let c = &envs[0].commented_out;
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (
+                c[0].key.value.as_str(),
+                &text[c[0].value_span.start..c[0].value_span.end]
+            ),
+            ("DB_DATABASE", ":memory:")
+        );
     }
 
     #[test]

@@ -141,6 +141,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> Parsed {
                         frameworks: Default::default(),
                         anchor: span(id, &t.span()),
                         settings,
+                        commented_out: Vec::new(),
                     });
                 }
             }
@@ -193,6 +194,7 @@ pub fn resolve_precedence(ws: &mut Workspace, mut configs: Vec<PytestConfig>) {
                     frameworks: Default::default(),
                     anchor: c.section,
                     settings: c.settings.clone(),
+                    commented_out: Vec::new(),
                 });
             }
         }

@@ -32,6 +32,7 @@ fn new_env(
         frameworks: Default::default(),
         anchor,
         settings,
+        commented_out: Vec::new(),
     }
 }
 
