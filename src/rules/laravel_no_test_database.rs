@@ -130,6 +130,9 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             } else {
                 "uncomment the overrides and add force=\"true\": `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>`, `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`"
             };
+            let dev = dev_database(cx, &env.dir, "DB_DATABASE")
+                .or_else(|| dev_database(cx, &env.dir, "DB_CONNECTION"));
+            let d = with_dev_label(d, dev, cx);
             out.push(d.with_help(help));
         }
         (Some(c), Some("sqlite")) if db_empty => {
@@ -146,7 +149,12 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             } else {
                 "a file the app also uses whenever it runs on sqlite"
             };
-            out.push(
+            let dev = if app_runs_sqlite {
+                dev_database(cx, &env.dir, "DB_CONNECTION")
+            } else {
+                None
+            };
+            out.push(with_dev_label(
                 META.diag_with(
                     severity,
                     Some(span),
@@ -157,12 +165,14 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                 )
                 .with_primary_label(if db.is_some() { "empty DB_DATABASE" } else { "sqlite with no DB_DATABASE" })
                 .with_help("add `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`"),
-            );
+                dev,
+                cx,
+            ));
         }
         (Some(c), Some(driver))
             if SERVER_DRIVERS.contains(&driver) && db_empty && testing.is_none() =>
         {
-            out.push(
+            out.push(with_dev_label(
                 META.diag(
                     Some(c.value_span),
                     format!(
@@ -172,7 +182,9 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                 )
                 .with_primary_label("database name left to .env")
                 .with_help("add `<env name=\"DB_DATABASE\" value=\"testing\" force=\"true\"/>` (a database used only by tests) or a .env.testing"),
-            );
+                dev_database(cx, &env.dir, "DB_DATABASE"),
+                cx,
+            ));
         }
         _ => {
             if let Some(d) = db {
@@ -192,6 +204,36 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// The dev dotenv setting that names the database the tests would fall back
+/// to: `DB_DATABASE` (or, for sqlite apps, `DB_CONNECTION=sqlite`).
+fn dev_database<'a>(cx: &Context<'a>, dir: &str, key: &str) -> Option<&'a Setting> {
+    crate::model::ancestors(dir).find_map(|anc| {
+        cx.ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == anc)
+            .find_map(|d| {
+                d.settings
+                    .iter()
+                    .rev()
+                    .find(|s| s.key_is(key) && !s.value.trim().is_empty())
+            })
+    })
+}
+
+fn with_dev_label(d: Diagnostic, dev: Option<&Setting>, cx: &Context<'_>) -> Diagnostic {
+    match dev {
+        Some(s) => {
+            let path = &cx.ws.file(s.key.span.file).path;
+            d.with_label(
+                s.value_span,
+                format!("the development database the tests would use ({path})"),
+            )
+        }
+        None => d,
     }
 }
 
