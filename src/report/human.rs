@@ -88,16 +88,32 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
     let mut labels = Vec::new();
     let mut related = Vec::new();
     let source = d.primary.and_then(|p| source_of(outcome, p.file));
+    // A label inside the primary span (the database name inside a URL) is the
+    // more exact place: it becomes the underlined primary, because miette draws
+    // nested underlines on one line as one and misplaces the inner arrow.
+    let inner = |l: &&crate::diagnostic::Label| {
+        d.primary.is_some_and(|p| {
+            p.file == l.span.file && p.start <= l.span.start && l.span.end <= p.end && l.span != p
+        })
+    };
+    let promoted = d.labels.iter().find(inner);
     if let Some(p) = d.primary
         && source.is_some()
     {
+        let (span, text) = match promoted {
+            Some(l) => (l.span, Some(l.message.clone())),
+            None => (p, d.primary_label.clone()),
+        };
         labels.push(LabeledSpan::new_primary_with_span(
-            d.primary_label.clone(),
-            SourceSpan::from(p.start..p.end),
+            text,
+            SourceSpan::from(span.start..span.end),
         ));
     }
     for l in &d.labels {
         let same_file = d.primary.is_some_and(|p| p.file == l.span.file) && source.is_some();
+        if promoted.is_some_and(|p| std::ptr::eq(p, l)) {
+            continue;
+        }
         if same_file {
             labels.push(labeled(l.span, Some(l.message.clone())));
         } else if let Some(src) = source_of(outcome, l.span.file) {
