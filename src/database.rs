@@ -342,7 +342,7 @@ impl DatabaseRef {
         r
     }
 
-    /// A display form with secrets masked: `postgres://app:****@db:5432/app_test`.
+    /// The database is a sqlite file (by its scheme or its path).
     pub fn is_sqlite(&self) -> bool {
         self.sqlite_file
             || self

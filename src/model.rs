@@ -163,6 +163,28 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// A test environment a developer's machine runs, read from `file`.
+    pub fn local(
+        name: String,
+        source: EnvSource,
+        file: &SourceFile,
+        id: FileId,
+        anchor: Span,
+        settings: Vec<Setting>,
+    ) -> TestEnv {
+        TestEnv {
+            name,
+            source,
+            runner: Runner::Local,
+            file: id,
+            dir: file.dir().to_string(),
+            frameworks: Frameworks::default(),
+            anchor,
+            settings,
+            commented_out: Vec::new(),
+        }
+    }
+
     /// Whether a database this environment reaches on `host` is ephemeral: a CI
     /// runner's own or service-container database (SPEC §4). Its *name* cannot
     /// lose data; a remote host still can.

@@ -184,8 +184,8 @@ pub fn is_guarding_key(key: &str, policy: &Policy) -> bool {
         || db_key_kind(key, &policy.extra_db_keys).is_some()
 }
 
-/// The literal text of a database name that rules judge: for sqlite files the
-/// whole path counts for test markers.
+/// Whether a database setting names a database (a URL or a name), as opposed
+/// to only its host (`DB_HOST`).
 pub fn db_kind_is_db(kind: DbKeyKind) -> bool {
     matches!(kind, DbKeyKind::Url | DbKeyKind::Name)
 }

@@ -216,16 +216,14 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
     } else {
         Runner::Local
     };
-    let env = TestEnv {
-        name: format!("test dotenv ({})", file.path),
-        source: EnvSource::Dotenv,
-        runner,
-        file: id,
-        dir: file.dir().to_string(),
-        frameworks: Default::default(),
-        anchor: Span::new(id, 0, 0),
+    let mut env = TestEnv::local(
+        format!("test dotenv ({})", file.path),
+        EnvSource::Dotenv,
+        file,
+        id,
+        Span::new(id, 0, 0),
         settings,
-        commented_out: Vec::new(),
-    };
+    );
+    env.runner = runner;
     (env, issues)
 }

@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::ParseIssue;
-use crate::model::{EnvSource, Runner, Setting, TestEnv, Via};
+use crate::model::{EnvSource, Setting, TestEnv, Via};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 
 /// Deeper nesting than this is not a PHPUnit file; stop before it costs anything.
@@ -162,17 +162,15 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
         return (Vec::new(), issues);
     }
     let anchor = php_span.or(root_span).unwrap_or(Span::new(id, 0, 0));
-    let env = TestEnv {
-        name: format!("PHPUnit ({})", file.path),
-        source: EnvSource::Phpunit,
-        runner: Runner::Local,
-        file: id,
-        dir: file.dir().to_string(),
-        frameworks: Default::default(),
+    let mut env = TestEnv::local(
+        format!("PHPUnit ({})", file.path),
+        EnvSource::Phpunit,
+        file,
+        id,
         anchor,
         settings,
-        commented_out,
-    };
+    );
+    env.commented_out = commented_out;
     (vec![env], issues)
 }
 

@@ -11,8 +11,8 @@ use std::ops::Range;
 
 use super::ParseIssue;
 use super::ini::{self, IniSection};
-use super::toml::{self as tomlsrc, DeTable, DeValue};
-use crate::model::{EnvSource, PytestConfig, Runner, Setting, TestEnv, Via, Workspace};
+use super::toml::{self as tomlsrc, DeValue};
+use crate::model::{EnvSource, PytestConfig, Setting, TestEnv, Via, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
 
 pub struct Parsed {
@@ -107,12 +107,11 @@ pub fn parse(id: FileId, file: &SourceFile) -> Parsed {
                 let native_keys = native
                     .and_then(|n| n.get_ref().as_table())
                     .is_some_and(|t| t.iter().any(|(k, _)| k.get_ref() != "ini_options"));
-                if native_keys && let (Some(n), Some(io)) = (native, ini_opts) {
+                if native_keys && let Some(io) = ini_opts {
                     out.issues.push(ParseIssue {
                         span: span(id, &io.span()),
                         message: "pytest refuses a pyproject.toml with both [tool.pytest] and [tool.pytest.ini_options]: keep one".into(),
                     });
-                    let _ = n;
                 }
                 let chosen = if native_keys {
                     native.map(|n| ("[tool.pytest]", n))
@@ -132,17 +131,14 @@ pub fn parse(id: FileId, file: &SourceFile) -> Parsed {
                 }
                 if let Some(t) = tomlsrc::get_path(root, &["tool", "pytest_env"]) {
                     let settings = pytest_env_table(id, &file.text, t.get_ref());
-                    out.extra_envs.push(TestEnv {
-                        name: format!("pytest-env ([tool.pytest_env] in {})", file.path),
-                        source: EnvSource::Pytest,
-                        runner: Runner::Local,
-                        file: id,
-                        dir: file.dir().to_string(),
-                        frameworks: Default::default(),
-                        anchor: span(id, &t.span()),
+                    out.extra_envs.push(TestEnv::local(
+                        format!("pytest-env ([tool.pytest_env] in {})", file.path),
+                        EnvSource::Pytest,
+                        file,
+                        id,
+                        span(id, &t.span()),
                         settings,
-                        commented_out: Vec::new(),
-                    });
+                    ));
                 }
             }
         }
@@ -185,17 +181,16 @@ pub fn resolve_precedence(ws: &mut Workspace, mut configs: Vec<PytestConfig>) {
             _ => {
                 active = Some((c.dir.clone(), c.file));
                 let f = ws.file(c.file);
-                ws.envs.push(TestEnv {
-                    name: format!("pytest ({} {})", f.path, c.section_name),
-                    source: EnvSource::Pytest,
-                    runner: Runner::Local,
-                    file: c.file,
-                    dir: c.dir.clone(),
-                    frameworks: Default::default(),
-                    anchor: c.section,
-                    settings: c.settings.clone(),
-                    commented_out: Vec::new(),
-                });
+                let name = format!("pytest ({} {})", f.path, c.section_name);
+                let env = TestEnv::local(
+                    name,
+                    EnvSource::Pytest,
+                    f,
+                    c.file,
+                    c.section,
+                    c.settings.clone(),
+                );
+                ws.envs.push(env);
             }
         }
     }
@@ -492,9 +487,6 @@ fn pytest_env_table(id: FileId, text: &str, t: &DeValue<'_>) -> Vec<Setting> {
     }
     out
 }
-
-#[allow(dead_code)]
-fn _assert_table_type(_: &DeTable<'_>) {}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 
 use super::ini;
 use super::toml::{self as tomlsrc, DeValue};
-use crate::model::{EnvSource, Runner, Setting, TestEnv, Via};
+use crate::model::{EnvSource, Setting, TestEnv, Via};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
 
 pub fn parse(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
@@ -23,17 +23,14 @@ fn new_env(
     anchor: Span,
     settings: Vec<Setting>,
 ) -> TestEnv {
-    TestEnv {
-        name: format!("tox {section} ({})", file.path),
-        source: EnvSource::Tox,
-        runner: Runner::Local,
-        file: id,
-        dir: file.dir().to_string(),
-        frameworks: Default::default(),
+    TestEnv::local(
+        format!("tox {section} ({})", file.path),
+        EnvSource::Tox,
+        file,
+        id,
         anchor,
         settings,
-        commented_out: Vec::new(),
-    }
+    )
 }
 
 fn parse_ini(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
