@@ -62,12 +62,23 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         "package.json" => SourceKind::PackageJson,
         "manage.py" | "artisan" => SourceKind::FrameworkMarker,
         ".env" => SourceKind::DotenvDev,
+        ".gitlab-ci.yml" => SourceKind::GitlabCi,
         _ => return classify_pattern(rel_path, name),
     };
     Some(kind)
 }
 
 fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
+    let parent = rel_path
+        .len()
+        .checked_sub(name.len() + 1)
+        .and_then(|e| rel_path.get(..e))
+        .unwrap_or("");
+    if (parent == ".github/workflows" || parent.ends_with("/.github/workflows"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+    {
+        return Some(SourceKind::GithubWorkflow);
+    }
     if let Some(suffix) = name.strip_prefix(".env.") {
         let words: Vec<String> = suffix
             .split(['.', '-', '_'])
@@ -202,6 +213,11 @@ mod tests {
             ("README.md", None),
             ("requirements/dev.txt", None),
             ("requirements-dev.txt", Some(FrameworkMarker)),
+            (".github/workflows/ci.yml", Some(GithubWorkflow)),
+            ("app/.github/workflows/t.yaml", Some(GithubWorkflow)),
+            (".github/workflows/ci.yml.template", None),
+            (".github/workflows/sub/ci.yml", None),
+            (".gitlab-ci.yml", Some(GitlabCi)),
         ];
         for (path, want) in cases {
             assert_eq!(classify(path), want, "{path}");

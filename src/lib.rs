@@ -87,8 +87,72 @@ pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Out
             candidates.push(c);
         }
     }
-    let (files, unreadable) = read_files(candidates);
+    let (mut files, mut unreadable) = read_files(candidates);
+    read_gitlab_includes(root, &mut files, &mut unreadable);
     Ok(lint_files(files, unreadable, policy, only))
+}
+
+/// Reads the local files that `.gitlab-ci.yml` pipelines include (any name, so
+/// the walk cannot know them), following includes of includes. Paths stay
+/// inside the repository: `..` is refused.
+fn read_gitlab_includes(
+    root: &Path,
+    files: &mut Vec<SourceFile>,
+    unreadable: &mut Vec<Unreadable>,
+) {
+    use sources::gitlab::{include_matches, include_path, local_includes};
+    let mut queue: Vec<(usize, String, usize)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == SourceKind::GitlabCi)
+        .map(|(i, f)| (i, f.dir().to_string(), 0))
+        .collect();
+    while let Some((idx, root_dir, depth)) = queue.pop() {
+        if depth >= 10 {
+            continue;
+        }
+        let Ok(docs) = sources::yaml::parse(FileId(idx), &files[idx].text) else {
+            continue;
+        };
+        let Some(doc) = docs.first() else { continue };
+        for inc in local_includes(doc) {
+            let pattern = include_path(&root_dir, &inc);
+            if pattern.split('/').any(|seg| seg == "..") {
+                continue;
+            }
+            let paths: Vec<String> = match pattern.rsplit_once('/') {
+                _ if !pattern.contains('*') => vec![pattern.clone()],
+                Some((dir, _)) if !dir.contains('*') => std::fs::read_dir(root.join(dir))
+                    .map(|rd| {
+                        rd.flatten()
+                            .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
+                            .filter(|p| include_matches(&pattern, p))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            for rel in paths {
+                if files.iter().any(|f| f.path == rel) {
+                    continue;
+                }
+                let abs = root.join(&rel);
+                let (mut read, mut bad) = read_files(vec![discover::Candidate {
+                    rel_path: rel,
+                    abs_path: abs,
+                    kind: SourceKind::GitlabCiInclude,
+                }]);
+                for u in &mut bad {
+                    u.file = FileId(files.len());
+                }
+                unreadable.extend(bad);
+                if let Some(f) = read.pop() {
+                    files.push(f);
+                    queue.push((files.len() - 1, root_dir.clone(), depth + 1));
+                }
+            }
+        }
+    }
 }
 
 /// Reads candidates; a file that cannot be read becomes an [`Unreadable`]
@@ -213,6 +277,34 @@ pub fn lint_files(
     };
     diagnostics.sort_by_key(key);
     diagnostics.dedup();
+    // one finding at the same bytes is one problem, however many test
+    // environments (CI jobs sharing a variable) reach it
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut repeats: Vec<usize> = Vec::new();
+    for d in diagnostics {
+        match merged.last() {
+            Some(prev)
+                if prev.code == d.code && prev.primary.is_some() && prev.primary == d.primary =>
+            {
+                if let Some(n) = repeats.last_mut() {
+                    *n += 1;
+                }
+            }
+            _ => {
+                merged.push(d);
+                repeats.push(0);
+            }
+        }
+    }
+    for (d, n) in merged.iter_mut().zip(repeats) {
+        if n > 0 {
+            d.message.push_str(&format!(
+                " (and {n} more test environment{} reach it)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let diagnostics = merged;
     Outcome {
         workspace,
         diagnostics,

@@ -25,6 +25,8 @@ pub enum Via {
     ToxSetenv,
     /// `--ds=`/`--settings=` on a tox `commands` line.
     ToxCommandOption,
+    /// A CI variable (`env:` in GitHub Actions, `variables:` in GitLab CI).
+    CiVariable,
 }
 
 impl Via {
@@ -38,6 +40,7 @@ impl Via {
             Via::PytestEnv { .. } => "pytest-env entry",
             Via::ToxSetenv => "tox setenv",
             Via::ToxCommandOption => "tox command option",
+            Via::CiVariable => "CI variable",
         }
     }
 }
@@ -133,13 +136,30 @@ pub enum EnvSource {
     Tox,
     Dotenv,
     Phpunit,
+    GithubActions,
+    GitlabCi,
 }
 
 /// Who runs the tests: a developer's machine, or a CI job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Runner {
     Local,
-    Ci { job: String, step: Option<String> },
+    Ci(CiJob),
+}
+
+/// What a CI job adds to its test environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CiJob {
+    pub job: String,
+    pub step: Option<String>,
+    /// The deployment environment the job is bound to (`environment:`).
+    pub deployment: Option<Spanned<String>>,
+    /// The job's shell commands in order, up to and including the test command.
+    pub commands: Vec<Spanned<String>>,
+    /// The command that runs the tests (the last of `commands`).
+    pub test_command: Option<Spanned<String>>,
+    /// Host names of the job's service containers (their names and aliases).
+    pub services: Vec<String>,
 }
 
 /// One place where a test run gets its environment.
@@ -189,8 +209,21 @@ impl TestEnv {
     /// runner's own or service-container database (SPEC §4). Its *name* cannot
     /// lose data; a remote host still can.
     pub fn ephemeral_db(&self, host: Option<&str>, extra_local: &[String]) -> bool {
-        matches!(self.runner, Runner::Ci { .. })
-            && host.is_none_or(|h| crate::database::is_local_host(h, extra_local))
+        match &self.runner {
+            Runner::Ci(ci) => host.is_none_or(|h| {
+                crate::database::is_local_host(h, extra_local)
+                    || ci.services.iter().any(|s| s.eq_ignore_ascii_case(h))
+            }),
+            Runner::Local => false,
+        }
+    }
+
+    /// The CI job, when a CI runner runs this environment.
+    pub fn ci(&self) -> Option<&CiJob> {
+        match &self.runner {
+            Runner::Ci(ci) => Some(ci),
+            Runner::Local => None,
+        }
     }
 
     /// The last active setting of a key (later definitions win).

@@ -85,6 +85,12 @@ pub enum SourceKind {
     DoctrineYaml,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
+    /// `.github/workflows/*.yml|yaml`
+    GithubWorkflow,
+    /// `.gitlab-ci.yml`
+    GitlabCi,
+    /// A file a `.gitlab-ci.yml` includes with `include: local`
+    GitlabCiInclude,
 }
 
 impl SourceKind {

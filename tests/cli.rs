@@ -299,3 +299,25 @@ fn ignored_and_dependency_folders_are_not_scanned() {
     assert_eq!(summary_lines(&report), Vec::<String>::new());
     assert_eq!(report["summary"]["files_scanned"], 1);
 }
+
+#[test]
+fn yaml_bombs_and_deep_nesting_end_in_tg001_well_under_a_second() {
+    for fixture in [
+        "parse-error-fires-yaml-alias-bomb",
+        "parse-error-fires-yaml-deep-nesting",
+    ] {
+        let repo = repo_from_fixture(fixture);
+        let start = std::time::Instant::now();
+        let out = run(repo.path(), &["lint", "--format", "json"]);
+        let elapsed = start.elapsed();
+        assert!(elapsed.as_secs_f64() < 1.0, "{fixture} took {elapsed:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let codes: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        assert_eq!(codes, ["TG001"], "{fixture}");
+    }
+}

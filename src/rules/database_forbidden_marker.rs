@@ -60,7 +60,7 @@ impl Rule for DatabaseForbiddenMarker {
                 if s.is_reference() {
                     for name in reference_names(&s.value) {
                         if let Some(m) = markers.forbidden_in(&name) {
-                            out.push(
+                            out.push(super::with_test_command(
                                 META.diag(
                                     Some(s.value_span),
                                     format!(
@@ -69,8 +69,8 @@ impl Rule for DatabaseForbiddenMarker {
                                     ),
                                 )
                                 .with_primary_label(format!("`{m}` variable"))
-                                .with_help(format!("give the test environment its own database variable (e.g. `TEST_{}`) holding a test database", s.key.value.to_ascii_uppercase())),
-                            );
+                                .with_help(format!("give the test environment its own database variable (e.g. `TEST_{}`) holding a test database", s.key.value.to_ascii_uppercase()))
+                            , env));
                         }
                     }
                 }
@@ -89,7 +89,7 @@ impl Rule for DatabaseForbiddenMarker {
                         crate::database::strip_references(&name.text)
                     };
                     if let Some(m) = markers.forbidden_in(&judged) {
-                        out.push(
+                        out.push(super::with_test_command(
                             META.diag(
                                 Some(s.value_span),
                                 format!(
@@ -99,8 +99,8 @@ impl Rule for DatabaseForbiddenMarker {
                             )
                             .with_primary_label("real-environment database")
                             .with_label(s.value_sub_span(name.range.clone()), format!("`{m}` in the database name"))
-                            .with_help("use a dedicated test database (a name with `test`, e.g. `app_test`) or an in-memory database"),
-                        );
+                            .with_help("use a dedicated test database (a name with `test`, e.g. `app_test`) or an in-memory database")
+                        , env));
                         continue;
                     }
                 }
@@ -110,7 +110,7 @@ impl Rule for DatabaseForbiddenMarker {
                     && !host.text.to_ascii_lowercase().starts_with("(local")
                     && let Some(m) = markers.forbidden_in(&host.text)
                 {
-                    out.push(
+                    out.push(super::with_test_command(
                         META.diag(
                             Some(s.value_span),
                             format!(
@@ -120,8 +120,8 @@ impl Rule for DatabaseForbiddenMarker {
                         )
                         .with_primary_label("real-environment host")
                         .with_label(s.value_sub_span(host.range.clone()), format!("`{m}` in the host name"))
-                        .with_help("run tests against a local or disposable database server (localhost, a container)"),
-                    );
+                        .with_help("run tests against a local or disposable database server (localhost, a container)")
+                    , env));
                 }
             }
         }

@@ -113,12 +113,13 @@ impl Rule for DatabaseNotTest {
                         ),
                     )
                 };
-                out.push(
+                out.push(super::with_test_command(
                     META.diag_with(severity, Some(s.value_span), message)
                         .with_primary_label("not a test database")
                         .with_label(name_span, "database name")
                         .with_help(help),
-                );
+                    env,
+                ));
             }
         }
     }

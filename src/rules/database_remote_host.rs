@@ -58,7 +58,7 @@ impl Rule for DatabaseRemoteHost {
                     continue;
                 }
                 let s = d.setting;
-                out.push(
+                out.push(super::with_test_command(
                     META.diag(
                         Some(s.value_span),
                         format!(
@@ -68,8 +68,8 @@ impl Rule for DatabaseRemoteHost {
                     )
                     .with_primary_label("remote database")
                     .with_label(s.value_sub_span(host.range.clone()), "remote host")
-                    .with_help("run the test database locally (localhost, a container or the CI job's service container)"),
-                );
+                    .with_help("run the test database locally (localhost, a container or the CI job's service container)")
+                , env));
             }
         }
     }

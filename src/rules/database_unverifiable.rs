@@ -60,7 +60,7 @@ impl Rule for DatabaseUnverifiable {
                 if !unresolved {
                     continue;
                 }
-                out.push(
+                out.push(super::with_test_command(
                     META.diag(
                         Some(s.value_span),
                         format!(
@@ -70,8 +70,8 @@ impl Rule for DatabaseUnverifiable {
                         ),
                     )
                     .with_primary_label("resolved at run time")
-                    .with_help("write the test database here, or build its name with a literal marker (e.g. `${DB_DATABASE}_test`)"),
-                );
+                    .with_help("write the test database here, or build its name with a literal marker (e.g. `${DB_DATABASE}_test`)")
+                , env));
             }
         }
     }

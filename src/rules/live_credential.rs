@@ -88,7 +88,7 @@ impl Rule for LiveCredential {
                     } else {
                         "a live access token"
                     };
-                    out.push(
+                    out.push(super::with_test_command(
                         META.diag(
                             Some(s.value_sub_span(r)),
                             format!(
@@ -97,8 +97,8 @@ impl Rule for LiveCredential {
                             ),
                         )
                         .with_primary_label("live credential (masked)")
-                        .with_help("use a test-mode key or a fake here, and revoke this key"),
-                    );
+                        .with_help("use a test-mode key or a fake here, and revoke this key")
+                    , env));
                 }
             }
         }

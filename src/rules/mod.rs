@@ -7,6 +7,7 @@ use crate::model::{DbSetting, TestEnv, Workspace};
 use crate::sources::{ParseIssue, Unreadable};
 
 mod app_env_not_testing;
+mod config_cache_before_tests;
 mod database_forbidden_marker;
 mod database_not_test;
 mod database_remote_host;
@@ -21,6 +22,7 @@ mod parse_error;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
 mod test_database_is_dev_database;
+mod test_in_production_environment;
 mod unreadable_file;
 
 /// What a rule is, for `rules`, `explain`, SARIF and the JSON output.
@@ -124,8 +126,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &app_env_not_testing::AppEnvNotTesting,
         &node_env_not_test::NodeEnvNotTest,
         &overridable_setting::OverridableSetting,
+        &test_in_production_environment::TestInProductionEnvironment,
         &laravel_config_cache::LaravelConfigCache,
         &laravel_no_test_database::LaravelNoTestDatabase,
+        &config_cache_before_tests::ConfigCacheBeforeTests,
         &settings_module_not_test::SettingsModuleNotTest,
         &missing_test_env_file::MissingTestEnvFile,
         &shadowed_pytest_config::ShadowedPytestConfig,
@@ -164,6 +168,17 @@ pub fn check_all(cx: &Context<'_>) -> Vec<Diagnostic> {
             .is_some_and(|p| superseded.iter().any(|(c, s)| *c == d.code && *s == p))
     });
     out
+}
+
+/// In a CI job, labels the command that runs the tests: it is what makes the
+/// finding matter (the same settings in a deploy job would be fine).
+pub fn with_test_command(d: Diagnostic, env: &TestEnv) -> Diagnostic {
+    match env.ci().and_then(|c| c.test_command.as_ref()) {
+        Some(cmd) if d.primary != Some(cmd.span) => {
+            d.with_label(cmd.span, "the test run this reaches")
+        }
+        _ => d,
+    }
 }
 
 /// Whether a setting guards the test run: it selects the settings module, the

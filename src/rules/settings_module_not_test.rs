@@ -19,7 +19,8 @@ const DOCS: &str = r#"## What it checks
 The Django settings module a test run uses — `--ds=` in pytest's `addopts`, a
 pytest-env entry, the `DJANGO_SETTINGS_MODULE` ini key, a tox `setenv` or
 `--settings=`, a test dotenv file — judged by its dotted path's tokens:
-- a test marker (`app.settings.test`, `tests.settings`, `settings_for_test`): fine;
+- a test marker (`app.settings.test`, `tests.settings`, `settings_for_test`,
+  and for settings modules also `e2e` and `ci`): fine;
 - a real-environment marker (`settings.production`, `settings.local`,
   `settings.dev`, `settings.staging`): **error**;
 - neither (`app.settings`): warning — the main settings reach the main database
@@ -71,7 +72,11 @@ impl Rule for SettingsModuleNotTest {
                     continue;
                 };
                 let v = s.value.trim();
-                if v.is_empty() || s.is_reference() || markers.has_test(v) {
+                // `settings.e2e`, `settings.ci`: modules that exist for test runs
+                let test_run = v
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case("e2e") || w.eq_ignore_ascii_case("ci"));
+                if v.is_empty() || s.is_reference() || markers.has_test(v) || test_run {
                     continue;
                 }
                 let what = if key == "DJANGO_SETTINGS_MODULE" {
@@ -100,10 +105,13 @@ impl Rule for SettingsModuleNotTest {
                         )
                         .with_primary_label(format!("not a test {what}")),
                 };
-                out.push(d.with_help(format!(
-                    "use a dedicated test {what}, e.g. `--ds={}`",
-                    suggest(v)
-                )));
+                out.push(super::with_test_command(
+                    d.with_help(format!(
+                        "use a dedicated test {what}, e.g. `--ds={}`",
+                        suggest(v)
+                    )),
+                    env,
+                ));
             }
         }
         // a Django project's active pytest config with no settings module at all
@@ -129,7 +137,7 @@ impl Rule for SettingsModuleNotTest {
             if from_pytest_env {
                 continue;
             }
-            out.push(
+            out.push(super::with_test_command(
                 META.diag(
                     Some(c.section),
                     format!(
@@ -138,8 +146,8 @@ impl Rule for SettingsModuleNotTest {
                     ),
                 )
                 .with_primary_label("no DJANGO_SETTINGS_MODULE or --ds here")
-                .with_help("add `addopts = --ds=<project>.settings.test` (or `DJANGO_SETTINGS_MODULE = …`) to this section"),
-            );
+                .with_help("add `addopts = --ds=<project>.settings.test` (or `DJANGO_SETTINGS_MODULE = …`) to this section")
+            , env));
         }
     }
 }

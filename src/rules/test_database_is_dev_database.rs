@@ -123,7 +123,7 @@ impl Rule for TestDatabaseIsDevDatabase {
         }
         for env in &cx.ws.envs {
             // Django tests use `test_<NAME>`; a CI runner is not the developer's machine
-            if env.frameworks.django || matches!(env.runner, crate::model::Runner::Ci { .. }) {
+            if env.frameworks.django || env.ci().is_some() {
                 continue;
             }
             if env.frameworks.symfony

@@ -24,6 +24,11 @@ fn django_requirement() -> &'static Regex {
 }
 
 pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, FolderContext>) {
+    // a project template's files (cookiecutter's `{{cookiecutter.slug}}/manage.py`)
+    // describe the projects it generates elsewhere, not this repository
+    if super::is_template_path(&file.path) {
+        return;
+    }
     let dir = file.dir().to_string();
     let name = file.file_name();
     match file.kind {

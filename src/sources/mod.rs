@@ -2,13 +2,17 @@
 //! knows nothing of rules: malformed input becomes a [`ParseIssue`] that the
 //! parse-error rule reports.
 
+pub mod ci;
 pub mod dotenv;
 pub mod frameworks;
+pub mod github;
+pub mod gitlab;
 pub mod ini;
 pub mod phpunit;
 pub mod pytest;
 pub mod toml;
 pub mod tox;
+pub mod yaml;
 
 use crate::model::{DevDotenv, EnvSource, Runner, Setting, TestEnv, Via, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
@@ -78,6 +82,13 @@ pub fn build(
                 issues.extend(errs);
                 ws.envs.extend(envs);
             }
+            SourceKind::GithubWorkflow => {
+                let (envs, errs) = github::parse(id, file);
+                issues.extend(errs);
+                ws.envs.extend(envs);
+            }
+            // a pipeline is its root file and the files it includes, read together below
+            SourceKind::GitlabCi | SourceKind::GitlabCiInclude => {}
             SourceKind::ComposerJson
             | SourceKind::PackageJson
             | SourceKind::FrameworkMarker
@@ -85,6 +96,13 @@ pub fn build(
             | SourceKind::LaravelConfigCache => {}
         }
         frameworks::detect(id, file, &mut ws.folders);
+    }
+    for idx in 0..ws.files.len() {
+        if ws.files[idx].kind == SourceKind::GitlabCi && !unreadable_ids.contains(&FileId(idx)) {
+            let (envs, errs) = gitlab::parse(FileId(idx), &ws.files);
+            issues.extend(errs);
+            ws.envs.extend(envs);
+        }
     }
     pytest::resolve_precedence(&mut ws, pytest_candidates);
     // a Node package with tests marks every folder above it (monorepo workspaces)
@@ -209,10 +227,10 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
                 .any(|w| w.eq_ignore_ascii_case("ci"))
         });
     let runner = if ci_only {
-        Runner::Ci {
+        Runner::Ci(crate::model::CiJob {
             job: format!("dotenv {}", file.file_name()),
-            step: None,
-        }
+            ..Default::default()
+        })
     } else {
         Runner::Local
     };

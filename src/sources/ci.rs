@@ -1,0 +1,289 @@
+//! What CI scripts run: splitting shell scripts into commands and recognising
+//! the ones that run a test suite (SPEC §4, "Test steps in CI").
+
+use std::ops::Range;
+
+/// The simple commands of a shell script with their byte ranges: split on new
+/// lines (after `\` continuations), `&&`, `||`, `;` and `|`, outside quotes.
+pub fn commands<'s>(script: &'s str) -> Vec<(Range<usize>, &'s str)> {
+    let b = script.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    let push = |from: usize, to: usize, out: &mut Vec<(Range<usize>, &'s str)>| {
+        let seg = &script[from..to];
+        let lead = seg.len() - seg.trim_start().len();
+        let t = seg.trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            out.push((from + lead..from + lead + t.len(), t));
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == b'\\' && q == b'"' {
+                    i += 1;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'\\' if matches!(b.get(i + 1), Some(b'\n')) => i += 1,
+                b'#' if i == start
+                    || b.get(i.wrapping_sub(1))
+                        .is_some_and(|p| p.is_ascii_whitespace()) =>
+                {
+                    // a comment runs to the end of the line
+                    push(start, i, &mut out);
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    start = i;
+                    continue;
+                }
+                b'\n' | b';' | b'|' | b'&' => {
+                    push(start, i, &mut out);
+                    while i + 1 < b.len() && (b[i + 1] == b'|' || b[i + 1] == b'&') {
+                        i += 1;
+                    }
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    push(start.min(b.len()), b.len(), &mut out);
+    out
+}
+
+/// Words that only wrap the command that follows them.
+const WRAPPERS: &[&str] = &[
+    "env", "sudo", "time", "exec", "command", "nice", "nohup", "xvfb-run", "npx", "bunx", "pnpx",
+    "dotenv", "unbuffer",
+];
+
+/// Whether a simple command runs a test suite.
+pub fn is_test_command(cmd: &str) -> bool {
+    let words: Vec<&str> = cmd
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'']))
+        .collect();
+    let mut i = 0;
+    // leading `VAR=value` assignments and wrappers
+    loop {
+        let Some(w) = words.get(i) else { return false };
+        let is_assign = w.contains('=')
+            && !w.starts_with('-')
+            && w.split('=').next().is_some_and(|k| {
+                !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+        if is_assign || WRAPPERS.contains(w) || w.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        if *w == "timeout" {
+            i += 2;
+            continue;
+        }
+        // `poetry run`, `uv run`, `pipenv run`, `pdm run`, `hatch run`, `bundle exec`
+        if matches!(*w, "poetry" | "uv" | "pipenv" | "pdm" | "hatch" | "rye")
+            && words.get(i + 1) == Some(&"run")
+        {
+            i += 2;
+            continue;
+        }
+        if *w == "bundle" && words.get(i + 1) == Some(&"exec") {
+            i += 2;
+            continue;
+        }
+        // `docker compose exec [-T] service CMD`, `docker-compose run --rm service CMD`
+        if (*w == "docker" && words.get(i + 1) == Some(&"compose")) || *w == "docker-compose" {
+            let mut j = if *w == "docker" { i + 2 } else { i + 1 };
+            if matches!(words.get(j), Some(&"exec") | Some(&"run")) {
+                j += 1;
+                while words.get(j).is_some_and(|w| w.starts_with('-')) {
+                    j += 1;
+                }
+                i = j + 1; // past the service name
+                continue;
+            }
+            return false;
+        }
+        // `coverage run [-m] …`, `python -m pytest`
+        if *w == "coverage" && words.get(i + 1) == Some(&"run") {
+            i += 2;
+            continue;
+        }
+        break;
+    }
+    let prog = words[i];
+    let base = prog.rsplit('/').next().unwrap_or(prog);
+    let next = words.get(i + 1).copied().unwrap_or("");
+    let next2 = words.get(i + 2).copied().unwrap_or("");
+    let runs_script = |n: &str| {
+        n == "test" || n.starts_with("test:") || n.starts_with("test-") || n.starts_with("test_")
+    };
+    match base {
+        "pytest" | "py.test" | "tox" | "nox" | "jest" | "vitest" | "mocha" | "phpunit" | "pest"
+        | "paratest" | "rspec" | "ava" => true,
+        "python" | "python3" | "py" => {
+            (next == "-m" && matches!(next2, "pytest" | "tox" | "nox" | "unittest"))
+                || (next.ends_with("manage.py") && next2 == "test")
+                || next.ends_with("runtests.py")
+        }
+        "manage.py" | "django-admin" | "django-admin.py" => next == "test",
+        "php" => {
+            // skip `-d key=value`, `-c php.ini` and other options
+            let mut rest: Vec<&str> = Vec::new();
+            let mut k = i + 1;
+            while k < words.len() {
+                let w = words[k];
+                if matches!(w, "-d" | "-c" | "-n" | "-z") {
+                    k += if w == "-n" { 1 } else { 2 };
+                    continue;
+                }
+                if !w.starts_with('-') && !w.contains('=') {
+                    rest.push(w);
+                }
+                k += 1;
+            }
+            match rest.first() {
+                Some(s) if s.ends_with("artisan") => rest.get(1) == Some(&"test"),
+                Some(s) => s.ends_with("phpunit") || s.ends_with("pest") || s.ends_with("paratest"),
+                None => false,
+            }
+        }
+        "artisan" => next == "test",
+        "npm" => {
+            next == "test"
+                || next == "t"
+                || (matches!(next, "run" | "run-script") && runs_script(next2))
+        }
+        "yarn" | "pnpm" | "bun" => runs_script(next) || (next == "run" && runs_script(next2)),
+        "composer" => runs_script(next) || (next == "run" && runs_script(next2)),
+        "turbo" | "nx" | "lerna" => runs_script(next) || (next == "run" && runs_script(next2)),
+        "playwright" | "cypress" => next == "test" || next == "run",
+        "rails" | "rake" => {
+            matches!(next, "test" | "spec")
+                || next.starts_with("test:")
+                || next.starts_with("spec:")
+        }
+        "go" | "cargo" | "dotnet" => next == "test" || (base == "cargo" && next == "nextest"),
+        "mvn" | "mvnw" => words[i + 1..]
+            .iter()
+            .any(|w| matches!(*w, "test" | "verify" | "integration-test")),
+        "gradle" | "gradlew" => words[i + 1..]
+            .iter()
+            .any(|w| matches!(*w, "test" | "check") || w.ends_with(":test")),
+        "make" => runs_script(next),
+        _ => false,
+    }
+}
+
+/// Whether a command caches Laravel's configuration (TG207).
+pub fn caches_laravel_config(cmd: &str) -> bool {
+    let w: Vec<&str> = cmd.split_whitespace().collect();
+    w.iter()
+        .position(|x| x.ends_with("artisan"))
+        .is_some_and(|i| matches!(w.get(i + 1), Some(&"config:cache") | Some(&"optimize")))
+}
+
+/// Whether a command clears Laravel's cached configuration.
+pub fn clears_laravel_config(cmd: &str) -> bool {
+    let w: Vec<&str> = cmd.split_whitespace().collect();
+    w.iter()
+        .position(|x| x.ends_with("artisan"))
+        .is_some_and(|i| {
+            matches!(
+                w.get(i + 1),
+                Some(&"config:clear") | Some(&"optimize:clear")
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_scripts_into_commands() {
+        let s = "cd backend && poetry run pytest -q\nnpm ci; npm run test:unit | tee log\n# pytest\necho 'a && b' \\\n  --flag\n";
+        let got: Vec<&str> = commands(s).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            got,
+            [
+                "cd backend",
+                "poetry run pytest -q",
+                "npm ci",
+                "npm run test:unit",
+                "tee log",
+                "echo 'a && b' \\\n  --flag"
+            ]
+        );
+        let (r, c) = &commands(s)[1];
+        assert_eq!(&s[r.clone()], *c);
+    }
+
+    #[test]
+    fn recognises_test_runners() {
+        for yes in [
+            "pytest",
+            "python -m pytest -x",
+            "python manage.py test --parallel",
+            "tox -e py312",
+            "npm test",
+            "npm run test:e2e",
+            "yarn test",
+            "pnpm run test",
+            "npx jest --ci",
+            "vendor/bin/phpunit",
+            "./vendor/bin/pest",
+            "php artisan test --parallel",
+            "php -d memory_limit=-1 vendor/bin/phpunit",
+            "bundle exec rspec",
+            "bin/rails test",
+            "go test ./...",
+            "cargo test --all",
+            "mvn -B verify",
+            "./gradlew test",
+            "dotnet test",
+            "DATABASE_URL=x pytest",
+            "xvfb-run -a npm test",
+            "poetry run pytest",
+            "docker compose exec -T app php artisan test",
+            "coverage run -m pytest",
+            "django-admin test --settings=x",
+            "uv run pytest",
+        ] {
+            assert!(is_test_command(yes), "{yes}");
+        }
+        for no in [
+            "npm ci",
+            "npm run build",
+            "php artisan migrate --force",
+            "pip install -r requirements.txt",
+            "echo pytest",
+            "cd tests",
+            "composer install",
+            "npm run latest",
+            "yarn install",
+            "python manage.py migrate",
+            "docker compose up -d",
+            "make build",
+        ] {
+            assert!(!is_test_command(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn laravel_config_cache_commands() {
+        assert!(caches_laravel_config("php artisan optimize"));
+        assert!(caches_laravel_config("php artisan config:cache"));
+        assert!(!caches_laravel_config("php artisan optimize:clear"));
+        assert!(clears_laravel_config("php artisan config:clear"));
+    }
+}
