@@ -184,6 +184,59 @@ pub fn is_test_command(cmd: &str) -> bool {
     }
 }
 
+/// Expands `$NAME` and `${NAME}` in CI variable values with the literal values
+/// the same environment defines (GitLab expands variables this way); what
+/// stays unresolved is left as written. The span stays on the outer value.
+pub fn expand_variables(settings: &mut [crate::model::Setting]) {
+    for _ in 0..3 {
+        let known: Vec<(String, String)> = settings
+            .iter()
+            .filter(|s| !crate::database::contains_reference(&s.value))
+            .map(|s| (s.key.value.clone(), s.value.clone()))
+            .collect();
+        let mut changed = false;
+        for s in settings.iter_mut() {
+            if !s.value.contains('$') {
+                continue;
+            }
+            let mut v = s.value.clone();
+            for (k, val) in &known {
+                if *k == s.key.value {
+                    continue;
+                }
+                let braced = format!("${{{k}}}");
+                if v.contains(&braced) {
+                    v = v.replace(&braced, val);
+                }
+                // `$NAME` only when the name is not the prefix of a longer one
+                let bare = format!("${k}");
+                let mut out = String::new();
+                let mut rest = v.as_str();
+                while let Some(i) = rest.find(&bare) {
+                    let after = rest[i + bare.len()..].chars().next();
+                    out.push_str(&rest[..i]);
+                    if after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        out.push_str(&bare);
+                    } else {
+                        out.push_str(val);
+                    }
+                    rest = &rest[i + bare.len()..];
+                }
+                out.push_str(rest);
+                v = out;
+            }
+            if v != s.value {
+                s.value = v;
+                s.verbatim = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
 /// Whether a command caches Laravel's configuration (TG207).
 pub fn caches_laravel_config(cmd: &str) -> bool {
     let w: Vec<&str> = cmd.split_whitespace().collect();
@@ -277,6 +330,35 @@ mod tests {
         ] {
             assert!(!is_test_command(no), "{no}");
         }
+    }
+
+    #[test]
+    fn variables_expand_from_the_same_environment() {
+        use crate::model::{Setting, Via};
+        use crate::source::{FileId, Span, Spanned};
+        let mk = |k: &str, v: &str| Setting {
+            key: Spanned::new(k.into(), Span::new(FileId(0), 0, 0)),
+            value: v.into(),
+            value_span: Span::new(FileId(0), 0, 0),
+            verbatim: true,
+            overridable: false,
+            via: Via::CiVariable,
+            unset: false,
+        };
+        let mut s = vec![
+            mk("POSTGRES_DB", "app_test"),
+            mk(
+                "DATABASE_URL",
+                "postgres://u:$POSTGRES_PASSWORD@postgres/${POSTGRES_DB}",
+            ),
+            mk("OTHER", "$POSTGRES_DB_EXTRA"),
+        ];
+        expand_variables(&mut s);
+        assert_eq!(
+            s[1].value,
+            "postgres://u:$POSTGRES_PASSWORD@postgres/app_test"
+        );
+        assert_eq!(s[2].value, "$POSTGRES_DB_EXTRA");
     }
 
     #[test]

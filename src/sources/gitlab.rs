@@ -348,7 +348,8 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
             continue;
         };
         let job_vars = variables(job.get("variables"));
-        let settings = merge_layers([&global_vars, &default_vars, &job_vars]);
+        let mut settings = merge_layers([&global_vars, &default_vars, &job_vars]);
+        ci::expand_variables(&mut settings);
         let services_node = job
             .get("services")
             .or_else(|| default.and_then(|d| d.get("services")))
