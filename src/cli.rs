@@ -33,12 +33,23 @@ pub enum Command {
         /// A rule code (`TG101`) or name (`database-not-test`).
         rule: String,
     },
+    /// Install a git pre-commit hook that runs `testguard lint --staged`.
+    InstallHook {
+        /// Keep an existing foreign hook (it runs first) instead of refusing.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove testguard's pre-commit hook (restoring a hook it replaced).
+    UninstallHook,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
     /// Directories to scan, or files to report on (context still comes from their repository).
     pub paths: Vec<PathBuf>,
+    /// Check what the next commit contains: files and content from the git index.
+    #[arg(long, conflicts_with = "paths")]
+    pub staged: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Exit with 1 on warnings too.
@@ -79,6 +90,14 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
             write_stdout(&rules_table(format))?;
             Ok(0)
         }
+        Command::InstallHook { force } => {
+            let cwd = current_dir()?;
+            let binary = std::env::current_exe()
+                .and_then(|p| p.canonicalize())
+                .map_err(|e| RunError(format!("cannot locate the testguard binary: {e}")))?;
+            hook_result(crate::git::hook::install(&cwd, force, &binary)?)
+        }
+        Command::UninstallHook => hook_result(crate::git::hook::uninstall(&current_dir()?)?),
         Command::Explain { rule } => match crate::rules::find(&rule) {
             Some(r) => {
                 let m = r.meta();
@@ -96,6 +115,21 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
                 "no rule `{rule}`; `testguard rules` lists them (e.g. TG101 or database-not-test)"
             ))),
         },
+    }
+}
+
+fn current_dir() -> Result<PathBuf, RunError> {
+    std::env::current_dir().map_err(|e| RunError(format!("cannot read the current directory: {e}")))
+}
+
+/// A hook command's message: stdout when done, stderr and exit 1 when refused.
+fn hook_result(o: crate::git::hook::HookOutcome) -> Result<u8, RunError> {
+    if o.refused {
+        eprintln!("testguard: {}", o.message);
+        Ok(1)
+    } else {
+        write_stdout(&format!("testguard: {}\n", o.message))?;
+        Ok(0)
     }
 }
 
@@ -148,6 +182,10 @@ fn repository_root(start: &Path) -> Option<PathBuf> {
 
 fn run_lint(args: LintArgs) -> Result<u8, RunError> {
     let policy = Policy::default();
+    if args.staged {
+        let outcome = crate::lint_staged(&current_dir()?, &policy)?;
+        return emit(&args, &[outcome]);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -191,9 +229,14 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
             .collect();
         outcomes.push(lint(&root, &policy, Some(&only))?);
     }
+    emit(&args, &outcomes)
+}
+
+/// Renders outcomes in the chosen format; returns the exit code.
+fn emit(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
     let colour = report::human::use_colour(std::io::stdout().is_terminal());
     let mut code = 0u8;
-    for o in &outcomes {
+    for o in outcomes {
         let text = match args.format {
             Format::Human => report::human::render(o, colour, args.quiet),
             Format::Json => report::json::render(o),

@@ -1,7 +1,7 @@
 //! Which files to read: a parallel, gitignore-aware walk that decides from the
 //! name alone (never by opening a file) whether a file can be a config file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
@@ -116,12 +116,19 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     None
 }
 
-/// A file found by the walk.
+/// A file found by the walk (or listed in the index).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
+    /// Relative to the scan root, `/`-separated.
     pub rel_path: String,
-    pub abs_path: PathBuf,
     pub kind: SourceKind,
+}
+
+/// Whether a relative path runs through a dependency or tool folder.
+pub fn in_skipped_dir(rel_path: &str) -> bool {
+    let mut parts: Vec<&str> = rel_path.split('/').collect();
+    parts.pop();
+    parts.iter().any(|p| SKIPPED_DIRS.contains(p))
 }
 
 /// Walks `root` in parallel and returns the candidate files, sorted by path.
@@ -164,7 +171,6 @@ pub fn walk(root: &Path) -> Vec<Candidate> {
                 {
                     v.push(Candidate {
                         rel_path: rel,
-                        abs_path: entry.path().to_path_buf(),
                         kind,
                     });
                 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod database;
 pub mod diagnostic;
 pub mod discover;
+pub mod git;
 pub mod mask;
 pub mod model;
 pub mod report;
@@ -15,7 +16,7 @@ pub mod rules;
 pub mod source;
 pub mod sources;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use diagnostic::{Diagnostic, Severity};
 use model::Workspace;
@@ -57,46 +58,142 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
+/// Where files come from: the working tree, or the git index (`--staged`).
+pub trait Tree {
+    /// The bytes of a file (relative path), within [`MAX_FILE_SIZE`].
+    fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure>;
+    /// Whether a file exists.
+    fn exists(&self, rel_path: &str) -> bool;
+    /// The files directly inside a folder (relative paths), for include globs.
+    fn list_dir(&self, rel_dir: &str) -> Vec<String>;
+}
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// It is gone (deleted since it was listed): skipped quietly.
+    Gone,
+    /// It cannot be read; the reason is reported (TG002).
+    Unreadable(String),
+}
+
+/// The working tree under a folder.
+pub struct WorkTree<'a> {
+    pub root: &'a Path,
+}
+
+impl Tree for WorkTree<'_> {
+    fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
+        use std::io::Read;
+        let path = self.root.join(rel_path);
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadFailure::Gone),
+            Err(e) => return Err(ReadFailure::Unreadable(io_reason(&e))),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
+        if !meta.is_file() {
+            return Err(ReadFailure::Gone);
+        }
+        check_size(meta.len())?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(MAX_FILE_SIZE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
+        check_size(bytes.len() as u64)?;
+        Ok(bytes)
+    }
+
+    fn exists(&self, rel_path: &str) -> bool {
+        self.root.join(rel_path).is_file()
+    }
+
+    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+        std::fs::read_dir(self.root.join(rel_dir))
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| {
+                        e.file_name().to_str().map(|n| {
+                            if rel_dir.is_empty() {
+                                n.to_string()
+                            } else {
+                                format!("{rel_dir}/{n}")
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub fn check_size(len: u64) -> Result<(), ReadFailure> {
+    if len > MAX_FILE_SIZE {
+        return Err(ReadFailure::Unreadable(format!(
+            "it is {len} bytes, over the {} MiB limit for a configuration file",
+            MAX_FILE_SIZE / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
 /// Lints the repository at `root`. With `only`, diagnostics are kept for those
 /// files (paths relative to `root`), while context comes from the whole tree.
 pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Outcome, RunError> {
     if !root.is_dir() {
         return Err(RunError(format!("{} is not a directory", root.display())));
     }
-    let mut candidates = discover::walk(root);
-    // Laravel's cached config is git-ignored, so the walk never sees it; what
-    // decides the next test run is whether it exists on disk.
-    let cache_files: Vec<discover::Candidate> = candidates
+    let candidates = discover::walk(root);
+    Ok(lint_tree(&WorkTree { root }, candidates, policy, only))
+}
+
+/// Lints what the next commit contains: the files listed in the git index,
+/// read from the index (the temporary one git uses during `commit -a` too).
+pub fn lint_staged(start: &Path, policy: &Policy) -> Result<Outcome, RunError> {
+    let staged = git::index::StagedTree::open(start)?;
+    let candidates = staged.candidates();
+    Ok(lint_tree(&staged, candidates, policy, None))
+}
+
+/// Reads the candidates from a tree and lints them.
+pub fn lint_tree(
+    tree: &dyn Tree,
+    mut candidates: Vec<discover::Candidate>,
+    policy: &Policy,
+    only: Option<&[String]>,
+) -> Outcome {
+    // Laravel's cached config is git-ignored, so no listing shows it; what
+    // decides the next test run is whether it exists.
+    let caches: Vec<discover::Candidate> = candidates
         .iter()
         .filter(|c| c.rel_path == "artisan" || c.rel_path.ends_with("/artisan"))
-        .filter_map(|c| {
-            let dir = c.abs_path.parent()?;
-            let path = dir.join("bootstrap").join("cache").join("config.php");
-            path.is_file().then(|| {
-                let rel = discover::relative(root, &path)?;
-                Some(discover::Candidate {
-                    rel_path: rel,
-                    abs_path: path,
-                    kind: SourceKind::LaravelConfigCache,
-                })
-            })?
+        .map(|c| {
+            let dir = c.rel_path.strip_suffix("artisan").unwrap_or("");
+            format!("{dir}bootstrap/cache/config.php")
+        })
+        .filter(|p| tree.exists(p))
+        .map(|rel_path| discover::Candidate {
+            rel_path,
+            kind: SourceKind::LaravelConfigCache,
         })
         .collect();
-    for c in cache_files {
+    for c in caches {
         if !candidates.iter().any(|x| x.rel_path == c.rel_path) {
             candidates.push(c);
         }
     }
-    let (mut files, mut unreadable) = read_files(candidates);
-    read_gitlab_includes(root, &mut files, &mut unreadable);
-    Ok(lint_files(files, unreadable, policy, only))
+    let (mut files, mut unreadable) = read_files(tree, candidates);
+    read_gitlab_includes(tree, &mut files, &mut unreadable);
+    lint_files(files, unreadable, policy, only)
 }
 
 /// Reads the local files that `.gitlab-ci.yml` pipelines include (any name, so
-/// the walk cannot know them), following includes of includes. Paths stay
+/// no listing by name finds them), following includes of includes. Paths stay
 /// inside the repository: `..` is refused.
 fn read_gitlab_includes(
-    root: &Path,
+    tree: &dyn Tree,
     files: &mut Vec<SourceFile>,
     unreadable: &mut Vec<Unreadable>,
 ) {
@@ -122,26 +219,29 @@ fn read_gitlab_includes(
             }
             let paths: Vec<String> = match pattern.rsplit_once('/') {
                 _ if !pattern.contains('*') => vec![pattern.clone()],
-                Some((dir, _)) if !dir.contains('*') => std::fs::read_dir(root.join(dir))
-                    .map(|rd| {
-                        rd.flatten()
-                            .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
-                            .filter(|p| include_matches(&pattern, p))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                Some((dir, _)) if !dir.contains('*') => tree
+                    .list_dir(dir)
+                    .into_iter()
+                    .filter(|p| include_matches(&pattern, p))
+                    .collect(),
+                None => tree
+                    .list_dir("")
+                    .into_iter()
+                    .filter(|p| include_matches(&pattern, p))
+                    .collect(),
                 _ => Vec::new(),
             };
             for rel in paths {
                 if files.iter().any(|f| f.path == rel) {
                     continue;
                 }
-                let abs = root.join(&rel);
-                let (mut read, mut bad) = read_files(vec![discover::Candidate {
-                    rel_path: rel,
-                    abs_path: abs,
-                    kind: SourceKind::GitlabCiInclude,
-                }]);
+                let (mut read, mut bad) = read_files(
+                    tree,
+                    vec![discover::Candidate {
+                        rel_path: rel,
+                        kind: SourceKind::GitlabCiInclude,
+                    }],
+                );
                 for u in &mut bad {
                     u.file = FileId(files.len());
                 }
@@ -156,8 +256,11 @@ fn read_gitlab_includes(
 }
 
 /// Reads candidates; a file that cannot be read becomes an [`Unreadable`]
-/// (TG002), a file that vanished since discovery is skipped.
-pub fn read_files(candidates: Vec<discover::Candidate>) -> (Vec<SourceFile>, Vec<Unreadable>) {
+/// (TG002), a file that vanished since it was listed is skipped.
+pub fn read_files(
+    tree: &dyn Tree,
+    candidates: Vec<discover::Candidate>,
+) -> (Vec<SourceFile>, Vec<Unreadable>) {
     let mut files = Vec::with_capacity(candidates.len());
     let mut unreadable = Vec::new();
     for c in candidates {
@@ -166,7 +269,7 @@ pub fn read_files(candidates: Vec<discover::Candidate>) -> (Vec<SourceFile>, Vec
             files.push(SourceFile::new(c.rel_path, c.kind, String::new()));
             continue;
         }
-        match read_text(&c.abs_path) {
+        match tree.read(&c.rel_path).and_then(decode) {
             Ok(text) => files.push(SourceFile::new(c.rel_path, c.kind, text)),
             Err(ReadFailure::Gone) => {}
             Err(ReadFailure::Unreadable(reason)) => {
@@ -182,41 +285,8 @@ pub fn read_files(candidates: Vec<discover::Candidate>) -> (Vec<SourceFile>, Vec
     (files, unreadable)
 }
 
-enum ReadFailure {
-    Gone,
-    Unreadable(String),
-}
-
-fn read_text(path: &PathBuf) -> Result<String, ReadFailure> {
-    use std::io::Read;
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadFailure::Gone),
-        Err(e) => return Err(ReadFailure::Unreadable(io_reason(&e))),
-    };
-    let meta = file
-        .metadata()
-        .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
-    if !meta.is_file() {
-        return Err(ReadFailure::Gone);
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(ReadFailure::Unreadable(format!(
-            "it is {} bytes, over the {} MiB limit for a configuration file",
-            meta.len(),
-            MAX_FILE_SIZE / (1024 * 1024)
-        )));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(ReadFailure::Unreadable(format!(
-            "it is over the {} MiB limit for a configuration file",
-            MAX_FILE_SIZE / (1024 * 1024)
-        )));
-    }
+/// Text from bytes: UTF-8 only (a UTF-16 file is named as such).
+fn decode(bytes: Vec<u8>) -> Result<String, ReadFailure> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(ReadFailure::Unreadable(
             "it is UTF-16 encoded; save it as UTF-8".into(),
