@@ -28,8 +28,7 @@ fn git_cmd(dir: &Path) -> Command {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = git_cmd(dir).args(args).output().expect("git is installed");
-    out
+    git_cmd(dir).args(args).output().expect("git is installed")
 }
 
 fn git_ok(dir: &Path, args: &[&str]) {
