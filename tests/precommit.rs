@@ -7,11 +7,19 @@ use std::path::Path;
 use std::process::Command;
 
 fn available(tool: &str) -> bool {
-    let ok = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
         let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        assert!(!in_ci, "{tool} is required in CI (.ci/run installs it with pip): it was not found");
-        eprintln!("SKIPPED: {tool} is not installed (pip install pre-commit prek); this test runs in CI");
+        assert!(
+            !in_ci,
+            "{tool} is required in CI (.ci/run installs it with pip): it was not found"
+        );
+        eprintln!(
+            "SKIPPED: {tool} is not installed (pip install pre-commit prek); this test runs in CI"
+        );
     }
     ok
 }
@@ -26,7 +34,11 @@ fn sample_repo(env_test: &str) -> tempfile::TempDir {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
             .expect("git");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     git(&["init", "-q"]);
     std::fs::write(dir.path().join(".env.test"), env_test).expect("write");
@@ -42,23 +54,38 @@ fn try_repo(tool: &str) {
     let this_repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let run = |dir: &Path| {
         let out = Command::new(tool)
-            .args(["try-repo", this_repo.to_str().expect("utf8 path"), "testguard", "--all-files"])
+            .args([
+                "try-repo",
+                this_repo.to_str().expect("utf8 path"),
+                "testguard",
+                "--all-files",
+            ])
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .output()
             .expect("run the tool");
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         (out.status.success(), text)
     };
     let bad = sample_repo("DATABASE_URL=postgres://localhost/shop\n");
     let (ok, text) = run(bad.path());
     assert!(!ok, "{tool} passed a bad configuration:\n{text}");
-    assert!(text.contains("TG101 database-not-test") && text.contains(".env.test:1:35"), "{tool} output lacks the diagnostic:\n{text}");
+    assert!(
+        text.contains("TG101 database-not-test") && text.contains(".env.test:1:35"),
+        "{tool} output lacks the diagnostic:\n{text}"
+    );
     let good = sample_repo("DATABASE_URL=postgres://localhost/shop_test\n");
     let (ok, text) = run(good.path());
     assert!(ok, "{tool} failed a good configuration:\n{text}");
-    assert!(text.contains("testguard") && text.contains("Passed"), "{text}");
+    assert!(
+        text.contains("testguard") && text.contains("Passed"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! The git index as a [`Tree`]: what the next commit contains. Only the index
 //! and the blobs of candidate files are read; the work tree is never walked.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use gix::index::entry::{Flags, Mode, Stage};
@@ -11,40 +10,37 @@ use crate::{ReadFailure, RunError, Tree, check_size};
 
 pub struct StagedTree {
     repo: gix::Repository,
-    /// Path (relative to the work tree) → blob id and size, for regular files at stage 0.
-    entries: BTreeMap<String, (gix::ObjectId, u64)>,
+    /// The index as git wrote it; paths are looked up in place (binary search)
+    /// so a 100,000-entry index costs no per-entry allocation.
+    index: Option<gix::index::File>,
     workdir: PathBuf,
+}
+
+/// A regular file at stage 0 that is really staged (not `git add -N`).
+fn is_staged_file(e: &gix::index::Entry) -> bool {
+    (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE)
+        && e.stage() == Stage::Unconflicted
+        && !e.flags.contains(Flags::INTENT_TO_ADD)
 }
 
 impl StagedTree {
     pub fn open(start: &Path) -> Result<StagedTree, RunError> {
         let repo = super::discover(start)?;
         let workdir = super::workdir(&repo)?;
-        let mut entries = BTreeMap::new();
         // a repository where nothing was ever added has no index file yet
-        if repo.index_path().exists() {
-            let index = repo.open_index().map_err(|e| {
+        let index = if repo.index_path().exists() {
+            Some(repo.open_index().map_err(|e| {
                 RunError(format!(
                     "cannot read the git index {}: {e}",
                     repo.index_path().display()
                 ))
-            })?;
-            for e in index.entries() {
-                let regular = e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE;
-                if !regular
-                    || e.stage() != Stage::Unconflicted
-                    || e.flags.contains(Flags::INTENT_TO_ADD)
-                {
-                    continue;
-                }
-                if let Ok(path) = std::str::from_utf8(e.path(&index)) {
-                    entries.insert(path.to_string(), (e.id, u64::from(e.stat.size)));
-                }
-            }
-        }
+            })?)
+        } else {
+            None
+        };
         Ok(StagedTree {
             repo,
-            entries,
+            index,
             workdir,
         })
     }
@@ -54,14 +50,28 @@ impl StagedTree {
         &self.workdir
     }
 
-    /// Index entries whose name makes them candidates (SPEC §2).
+    fn entry(&self, rel_path: &str) -> Option<&gix::index::Entry> {
+        let index = self.index.as_ref()?;
+        index
+            .entry_by_path_and_stage(rel_path.as_bytes().into(), Stage::Unconflicted)
+            .filter(|e| is_staged_file(e))
+    }
+
+    /// Index entries whose name makes them candidates (SPEC §2): only these
+    /// are turned into strings.
     pub fn candidates(&self) -> Vec<Candidate> {
-        self.entries
-            .keys()
-            .filter(|p| !in_skipped_dir(p))
-            .filter_map(|p| {
-                classify(p).map(|kind| Candidate {
-                    rel_path: p.clone(),
+        let Some(index) = &self.index else {
+            return Vec::new();
+        };
+        index
+            .entries()
+            .iter()
+            .filter(|e| is_staged_file(e))
+            .filter_map(|e| {
+                let path = std::str::from_utf8(e.path(index)).ok()?;
+                let kind = classify(path)?;
+                (!in_skipped_dir(path)).then(|| Candidate {
+                    rel_path: path.to_string(),
                     kind,
                 })
             })
@@ -71,13 +81,13 @@ impl StagedTree {
 
 impl Tree for StagedTree {
     fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
-        let Some((id, size)) = self.entries.get(rel_path) else {
+        let Some(e) = self.entry(rel_path) else {
             return Err(ReadFailure::Gone);
         };
-        check_size(*size)?;
-        let blob = self.repo.find_blob(*id).map_err(|e| {
+        check_size(u64::from(e.stat.size))?;
+        let blob = self.repo.find_blob(e.id).map_err(|err| {
             ReadFailure::Unreadable(format!(
-                "its staged content cannot be read from the object database: {e}"
+                "its staged content cannot be read from the object database: {err}"
             ))
         })?;
         check_size(blob.data.len() as u64)?;
@@ -85,19 +95,25 @@ impl Tree for StagedTree {
     }
 
     fn exists(&self, rel_path: &str) -> bool {
-        self.entries.contains_key(rel_path)
+        self.entry(rel_path).is_some()
     }
 
     fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+        let Some(index) = &self.index else {
+            return Vec::new();
+        };
         let prefix = if rel_dir.is_empty() {
             String::new()
         } else {
             format!("{rel_dir}/")
         };
-        self.entries
-            .keys()
+        index
+            .entries()
+            .iter()
+            .filter(|e| is_staged_file(e))
+            .filter_map(|e| std::str::from_utf8(e.path(index)).ok())
             .filter(|p| p.starts_with(&prefix) && !p[prefix.len()..].contains('/'))
-            .cloned()
+            .map(String::from)
             .collect()
     }
 }
