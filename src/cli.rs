@@ -27,6 +27,9 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
+        /// Read this configuration instead of `testguard.toml` / `[tool.testguard]`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Show a rule's documentation: what it checks, why, an example, the fix.
     Explain {
@@ -58,6 +61,12 @@ pub struct LintArgs {
     /// Print only the diagnostics, no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Read this configuration instead of `testguard.toml` / `[tool.testguard]` at the root.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report findings that `testguard: ignore[…]` comments suppress.
+    #[arg(long)]
+    pub no_ignore_comments: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -86,8 +95,11 @@ pub fn write_stdout(text: &str) -> Result<(), RunError> {
 pub fn run(cli: Cli) -> Result<u8, RunError> {
     match cli.command {
         Command::Lint(args) => run_lint(args),
-        Command::Rules { format } => {
-            write_stdout(&rules_table(format))?;
+        Command::Rules { format, config } => {
+            let root = current_dir()?;
+            let root = repository_root(&root).unwrap_or(root);
+            let (policy, _) = crate::config::load(&root, config.as_deref())?;
+            write_stdout(&rules_table(format, &policy))?;
             Ok(0)
         }
         Command::InstallHook { force } => {
@@ -141,14 +153,19 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-fn rules_table(format: RulesFormat) -> String {
+fn rules_table(format: RulesFormat, policy: &Policy) -> String {
+    let effective = |m: &crate::rules::RuleMeta| {
+        policy
+            .severity_of(m.code, m.default_severity)
+            .map_or("off", |s| s.as_str())
+    };
     match format {
         RulesFormat::Json => {
             let rows: Vec<serde_json::Value> = registry()
                 .iter()
                 .map(|r| {
                     let m = r.meta();
-                    serde_json::json!({"code": m.code, "name": m.name, "default_severity": m.default_severity.as_str(), "summary": m.summary})
+                    serde_json::json!({"code": m.code, "name": m.name, "default_severity": m.default_severity.as_str(), "severity": effective(m), "summary": m.summary})
                 })
                 .collect();
             let mut s = serde_json::to_string_pretty(&rows).unwrap_or_default();
@@ -156,14 +173,19 @@ fn rules_table(format: RulesFormat) -> String {
             s
         }
         RulesFormat::Human => {
-            let mut s = String::new();
+            let mut s = format!(
+                "{:<6} {:<30} {:<8} {:<8} {}\n",
+                "code", "name", "default", "config", "summary"
+            );
             for r in registry() {
                 let m = r.meta();
+                let d = m.default_severity.as_str();
                 s.push_str(&format!(
-                    "{:<6} {:<30} {:<8} {}\n",
+                    "{:<6} {:<30} {:<8} {:<8} {}\n",
                     m.code,
                     m.name,
-                    m.default_severity.as_str(),
+                    d,
+                    effective(m),
                     m.summary
                 ));
             }
@@ -181,9 +203,15 @@ fn repository_root(start: &Path) -> Option<PathBuf> {
 }
 
 fn run_lint(args: LintArgs) -> Result<u8, RunError> {
-    let policy = Policy::default();
+    let load = |root: &Path| -> Result<Policy, RunError> {
+        let (mut policy, _) = crate::config::load(root, args.config.as_deref())?;
+        policy.show_suppressed = args.no_ignore_comments;
+        Ok(policy)
+    };
     if args.staged {
-        let outcome = crate::lint_staged(&current_dir()?, &policy)?;
+        let cwd = current_dir()?;
+        let root = crate::git::workdir(&crate::git::discover(&cwd)?)?;
+        let outcome = crate::lint_staged(&cwd, &load(&root)?)?;
         return emit(&args, &[outcome]);
     }
     let paths = if args.paths.is_empty() {
@@ -207,7 +235,7 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
     }
     let mut outcomes: Vec<Outcome> = Vec::new();
     for d in &dirs {
-        outcomes.push(lint(d, &policy, None)?);
+        outcomes.push(lint(d, &load(d)?, None)?);
     }
     if !files.is_empty() {
         // report only on these files; context comes from their repository
@@ -227,7 +255,7 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
                 crate::discover::relative(&root, &canon)
             })
             .collect();
-        outcomes.push(lint(&root, &policy, Some(&only))?);
+        outcomes.push(lint(&root, &load(&root)?, Some(&only))?);
     }
     emit(&args, &outcomes)
 }

@@ -5,6 +5,7 @@
 //! [`diagnostic::Diagnostic`]s, and [`report`] renders them.
 
 pub mod cli;
+pub mod config;
 pub mod database;
 pub mod diagnostic;
 pub mod discover;
@@ -15,6 +16,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod sources;
+pub mod suppress;
 
 use std::path::Path;
 
@@ -35,6 +37,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Recognised configuration files read (context-only files not counted).
     pub files_scanned: usize,
+    /// Findings silenced by `testguard: ignore[…]` comments.
+    pub suppressed: usize,
 }
 
 impl Outcome {
@@ -164,6 +168,7 @@ pub fn lint_tree(
     policy: &Policy,
     only: Option<&[String]>,
 ) -> Outcome {
+    candidates.retain(|c| !policy.excluded(&c.rel_path));
     // Laravel's cached config is git-ignored, so no listing shows it; what
     // decides the next test run is whether it exists.
     let caches: Vec<discover::Candidate> = candidates
@@ -332,6 +337,36 @@ pub fn lint_files(
             l.span = l.span.fit(&workspace.file(l.span.file).text);
         }
     }
+    apply_policy(&mut diagnostics, &workspace, policy);
+    // inline `testguard: ignore[…]` comments, on the finding's line or the one above
+    let suppressions = suppress::collect(&workspace);
+    let mut used: Vec<Vec<&'static str>> = vec![Vec::new(); suppressions.len()];
+    let mut suppressed = 0;
+    diagnostics.retain(|d| {
+        let Some(p) = d.primary else { return true };
+        let (line, _) = workspace.file(p.file).line_col(p.start);
+        let hit = suppressions.iter().position(|s| {
+            s.file == p.file
+                && (s.line == line || s.line + 1 == line)
+                && s.rules.iter().any(|(_, c)| *c == Some(d.code))
+        });
+        match hit {
+            Some(i) => {
+                used[i].push(d.code);
+                suppressed += 1;
+                policy.show_suppressed
+            }
+            None => true,
+        }
+    });
+    if !policy.show_suppressed {
+        let mut unused = Vec::new();
+        for (s, u) in suppressions.iter().zip(&used) {
+            rules::unused_suppression::report(s, u, &mut unused);
+        }
+        apply_policy(&mut unused, &workspace, policy);
+        diagnostics.extend(unused);
+    }
     if let Some(only) = only {
         diagnostics.retain(|d| {
             d.primary
@@ -379,5 +414,24 @@ pub fn lint_files(
         workspace,
         diagnostics,
         files_scanned,
+        suppressed,
     }
+}
+
+/// Configured severities (or off) and per-path ignores.
+fn apply_policy(diagnostics: &mut Vec<Diagnostic>, ws: &Workspace, policy: &Policy) {
+    diagnostics.retain_mut(|d| {
+        if let Some(p) = d.primary
+            && policy.ignored_in(d.code, &ws.file(p.file).path)
+        {
+            return false;
+        }
+        match policy.severity_of(d.code, d.severity) {
+            Some(s) => {
+                d.severity = s;
+                true
+            }
+            None => false,
+        }
+    });
 }

@@ -170,13 +170,15 @@ pub fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
             "{files} configuration file{}",
             if files == 1 { "" } else { "s" }
         );
+        let suppressed = match outcome.suppressed {
+            0 => String::new(),
+            n => format!(" ({n} suppressed)"),
+        };
         if outcome.diagnostics.is_empty() {
-            out.push_str(&format!("testguard: no problems in {files}\n"));
+            out.push_str(&format!("testguard: no problems in {files}{suppressed}\n"));
         } else {
-            out.push_str(&format!(
-                "testguard: {} in {files}\n",
-                super::counts(outcome)
-            ));
+            let counts = super::counts(outcome);
+            out.push_str(&format!("testguard: {counts}{suppressed} in {files}\n"));
         }
     }
     out

@@ -24,6 +24,7 @@ mod shadowed_pytest_config;
 mod test_database_is_dev_database;
 mod test_in_production_environment;
 mod unreadable_file;
+pub mod unused_suppression;
 
 /// What a rule is, for `rules`, `explain`, SARIF and the JSON output.
 #[derive(Debug)]
@@ -69,13 +70,43 @@ impl RuleMeta {
     }
 }
 
-/// The policy every rule consults (markers, extra keys and hosts); filled
-/// from defaults now, from `testguard.toml` when configuration lands.
+/// The policy every rule and the engine consult: defaults, extended by
+/// `testguard.toml` / `[tool.testguard]` (see [`crate::config`]).
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
     pub markers: Markers,
     pub extra_db_keys: Vec<String>,
     pub extra_local_hosts: Vec<String>,
+    /// Paths never read.
+    pub exclude: Option<globset::GlobSet>,
+    /// Per-rule severity: `None` turns the rule off.
+    pub severity: Vec<(&'static str, Option<Severity>)>,
+    /// Rules ignored in files matching a glob.
+    pub per_path_ignores: Vec<(globset::GlobSet, Vec<&'static str>)>,
+    /// `--no-ignore-comments`: report what inline suppressions would silence.
+    pub show_suppressed: bool,
+}
+
+impl Policy {
+    /// The severity a rule's finding gets: the configured one, the rule's own
+    /// (`None` when the rule is off).
+    pub fn severity_of(&self, code: &str, own: Severity) -> Option<Severity> {
+        match self.severity.iter().rev().find(|(c, _)| *c == code) {
+            Some((_, s)) => *s,
+            None => Some(own),
+        }
+    }
+
+    /// Whether a finding of `code` in `path` is ignored by `per-path-ignores`.
+    pub fn ignored_in(&self, code: &str, path: &str) -> bool {
+        self.per_path_ignores
+            .iter()
+            .any(|(g, codes)| codes.contains(&code) && g.is_match(path))
+    }
+
+    pub fn excluded(&self, path: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
 }
 
 /// What a rule may look at.
@@ -118,6 +149,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &parse_error::ParseError,
         &unreadable_file::UnreadableFile,
+        &unused_suppression::UnusedSuppression,
         &database_not_test::DatabaseNotTest,
         &database_forbidden_marker::DatabaseForbiddenMarker,
         &database_remote_host::DatabaseRemoteHost,
