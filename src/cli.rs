@@ -67,12 +67,24 @@ pub struct LintArgs {
     /// Report findings that `testguard: ignore[…]` comments suppress.
     #[arg(long)]
     pub no_ignore_comments: bool,
+    /// Also write a report to this file (e.g. SARIF for code scanning) in the same run.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+    /// The format of `--output-file` (default: `--format`).
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "output_file")]
+    pub output_format: Option<Format>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -264,17 +276,39 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
 fn emit(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
     let colour = report::human::use_colour(std::io::stdout().is_terminal());
     let mut code = 0u8;
+    let mut file_report = String::new();
     for o in outcomes {
-        let text = match args.format {
-            Format::Human => report::human::render(o, colour, args.quiet),
-            Format::Json => report::json::render(o),
-        };
-        write_stdout(&text)?;
+        write_stdout(&render(args.format, o, colour, args.quiet))?;
+        if args.output_file.is_some() {
+            file_report.push_str(&render(
+                args.output_format.unwrap_or(args.format),
+                o,
+                false,
+                args.quiet,
+            ));
+        }
         let errors = o.count(crate::diagnostic::Severity::Error);
         let warnings = o.count(crate::diagnostic::Severity::Warning);
         if errors > 0 || (args.strict && warnings > 0) {
             code = 1;
         }
     }
+    if let Some(path) = &args.output_file {
+        std::fs::write(path, file_report)
+            .map_err(|e| RunError(format!("cannot write {}: {e}", path.display())))?;
+    }
     Ok(code)
+}
+
+fn render(format: Format, o: &Outcome, colour: bool, quiet: bool) -> String {
+    match format {
+        Format::Human => report::human::render(o, colour, quiet),
+        Format::Json => report::json::render(o),
+        Format::Sarif => {
+            let root = o.root.clone().unwrap_or_else(|| PathBuf::from("."));
+            report::sarif::render(o, &root)
+        }
+        Format::Github => report::github::render(o),
+        Format::Gitlab => report::gitlab::render(o),
+    }
 }

@@ -336,6 +336,8 @@ fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
         diagnostics,
         files_scanned: 0,
         suppressed: 0,
+        suppressed_findings: Vec::new(),
+        root: None,
     };
     let colour =
         crate::report::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));

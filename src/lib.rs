@@ -39,6 +39,10 @@ pub struct Outcome {
     pub files_scanned: usize,
     /// Findings silenced by `testguard: ignore[…]` comments.
     pub suppressed: usize,
+    /// Those findings, with the suppression's reason (SARIF reports them as suppressed).
+    pub suppressed_findings: Vec<(Diagnostic, Option<String>)>,
+    /// The scan root every path is relative to.
+    pub root: Option<std::path::PathBuf>,
 }
 
 impl Outcome {
@@ -150,7 +154,9 @@ pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Out
         return Err(RunError(format!("{} is not a directory", root.display())));
     }
     let candidates = discover::walk(root);
-    Ok(lint_tree(&WorkTree { root }, candidates, policy, only))
+    let mut outcome = lint_tree(&WorkTree { root }, candidates, policy, only);
+    outcome.root = Some(root.to_path_buf());
+    Ok(outcome)
 }
 
 /// Lints what the next commit contains: the files listed in the git index,
@@ -158,7 +164,9 @@ pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Out
 pub fn lint_staged(start: &Path, policy: &Policy) -> Result<Outcome, RunError> {
     let staged = git::index::StagedTree::open(start)?;
     let candidates = staged.candidates();
-    Ok(lint_tree(&staged, candidates, policy, None))
+    let mut outcome = lint_tree(&staged, candidates, policy, None);
+    outcome.root = Some(staged.workdir().to_path_buf());
+    Ok(outcome)
 }
 
 /// Reads the candidates from a tree and lints them.
@@ -342,6 +350,7 @@ pub fn lint_files(
     let suppressions = suppress::collect(&workspace);
     let mut used: Vec<Vec<&'static str>> = vec![Vec::new(); suppressions.len()];
     let mut suppressed = 0;
+    let mut suppressed_findings = Vec::new();
     diagnostics.retain(|d| {
         let Some(p) = d.primary else { return true };
         let (line, _) = workspace.file(p.file).line_col(p.start);
@@ -354,6 +363,9 @@ pub fn lint_files(
             Some(i) => {
                 used[i].push(d.code);
                 suppressed += 1;
+                if !policy.show_suppressed {
+                    suppressed_findings.push((d.clone(), suppressions[i].reason.clone()));
+                }
                 policy.show_suppressed
             }
             None => true,
@@ -415,6 +427,8 @@ pub fn lint_files(
         diagnostics,
         files_scanned,
         suppressed,
+        suppressed_findings,
+        root: None,
     }
 }
 

@@ -1,7 +1,10 @@
 //! Renderers. None of them knows any rule: they see diagnostics and files.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::Outcome;
 use crate::source::Span;
@@ -38,4 +41,51 @@ pub fn counts(outcome: &Outcome) -> String {
         plural(outcome.count(Severity::Error), "error"),
         plural(outcome.count(Severity::Warning), "warning")
     )
+}
+
+/// A fingerprint that survives runs and line moves: the rule, the file, the
+/// masked text of the flagged bytes and the message, and how many identical
+/// findings came before in the same file — never a line number, never a secret.
+pub fn fingerprints(outcome: &Outcome) -> Vec<String> {
+    fingerprints_of(outcome, &outcome.diagnostics)
+}
+
+/// [`fingerprints`] for any list of the outcome's diagnostics.
+pub fn fingerprints_of(
+    outcome: &Outcome,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) -> Vec<String> {
+    let mut seen: Vec<u64> = Vec::new();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let (path, text) = match d.primary {
+                Some(p) => {
+                    let f = outcome.workspace.file(p.file);
+                    (f.path.as_str(), f.masked.get(p.start..p.end).unwrap_or(""))
+                }
+                None => ("", ""),
+            };
+            let base = fnv(&[d.code, path, text, &d.message], 0);
+            let n = seen.iter().filter(|s| **s == base).count();
+            seen.push(base);
+            format!(
+                "{:016x}{:016x}",
+                base,
+                fnv(&[d.code, path, text, &d.message, &n.to_string()], 1)
+            )
+        })
+        .collect()
+}
+
+/// FNV-1a over parts (with a separator), seeded: stable across platforms and releases.
+fn fnv(parts: &[&str], seed: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0u8)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
 }
