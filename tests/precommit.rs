@@ -3,6 +3,8 @@
 //! it): a bad test configuration fails the run with testguard's diagnostic, a
 //! good one passes. In CI (`CI=true`) a missing tool fails the test.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -12,14 +14,7 @@ fn available(tool: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        assert!(
-            !in_ci,
-            "{tool} is required in CI (.ci/run installs it with pip): it was not found"
-        );
-        eprintln!(
-            "SKIPPED: {tool} is not installed (pip install pre-commit prek); this test runs in CI"
-        );
+        common::required_in_ci(tool, "pip install pre-commit prek");
     }
     ok
 }

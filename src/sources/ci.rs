@@ -184,6 +184,29 @@ pub fn is_test_command(cmd: &str) -> bool {
     }
 }
 
+/// A CI variable (`KEY: value` in an `env:` or `variables:` mapping) as a
+/// setting: a scalar, or an empty value for `KEY:`; `None` for anything else.
+pub fn variable(
+    key: &super::yaml::Scalar,
+    value: &super::yaml::Node,
+) -> Option<crate::model::Setting> {
+    use super::yaml::Node;
+    let (text, span, verbatim) = match value {
+        Node::Scalar(s) => (s.value.clone(), s.span, s.verbatim),
+        Node::Null(sp) => (String::new(), *sp, true),
+        _ => return None,
+    };
+    Some(crate::model::Setting {
+        key: crate::source::Spanned::new(key.value.clone(), key.span),
+        value: text,
+        value_span: span,
+        verbatim,
+        overridable: false,
+        via: crate::model::Via::CiVariable,
+        unset: false,
+    })
+}
+
 /// Expands `$NAME` and `${NAME}` in CI variable values with the literal values
 /// the same environment defines (GitLab expands variables this way); what
 /// stays unresolved is left as written. The span stays on the outer value.

@@ -7,7 +7,7 @@
 use super::ParseIssue;
 use super::ci;
 use super::yaml::{self, Node, Scalar};
-use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv, Via};
+use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 
 pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
@@ -159,21 +159,9 @@ pub fn script_commands(text: &str, run: &Scalar) -> Vec<Spanned<String>> {
 pub fn env_settings(env: Option<&Node>, matrix: Option<&Node>) -> Vec<Setting> {
     let mut out = Vec::new();
     for (k, v) in env.map(Node::entries).unwrap_or(&[]) {
-        let (value, span, verbatim) = match v {
-            Node::Scalar(s) => (s.value.clone(), s.span, s.verbatim),
-            Node::Null(sp) => (String::new(), *sp, true),
-            _ => continue,
-        };
-        let base = Setting {
-            key: Spanned::new(k.value.clone(), k.span),
-            value,
-            value_span: span,
-            verbatim,
-            overridable: false,
-            via: Via::CiVariable,
-            unset: false,
-        };
-        out.extend(expand_matrix(base, matrix));
+        if let Some(base) = ci::variable(k, v) {
+            out.extend(expand_matrix(base, matrix));
+        }
     }
     out
 }

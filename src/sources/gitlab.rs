@@ -9,7 +9,7 @@ use super::ParseIssue;
 use super::ci;
 use super::github::{deployment, merge_layers, script_commands};
 use super::yaml::{self, Node};
-use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv, Via};
+use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 
 /// Top-level keys that are not jobs.
@@ -203,25 +203,14 @@ fn resolve_refs(node: &Node, top: &Node, depth: usize) -> Node {
 fn variables(node: Option<&Node>) -> Vec<Setting> {
     let mut out = Vec::new();
     for (k, v) in node.map(Node::entries).unwrap_or(&[]) {
-        let scalar = match v {
-            Node::Scalar(s) => Some(s),
-            Node::Map(..) => v.get("value").and_then(Node::as_scalar),
-            _ => None,
+        // `KEY: value`, or `KEY: {value: …, description: …}`
+        let value = match v {
+            Node::Map(..) => v.get("value"),
+            other => Some(other),
         };
-        let (value, span, verbatim) = match (scalar, v) {
-            (Some(s), _) => (s.value.clone(), s.span, s.verbatim),
-            (None, Node::Null(sp)) => (String::new(), *sp, true),
-            _ => continue,
-        };
-        out.push(Setting {
-            key: Spanned::new(k.value.clone(), k.span),
-            value,
-            value_span: span,
-            verbatim,
-            overridable: false,
-            via: Via::CiVariable,
-            unset: false,
-        });
+        if let Some(setting) = value.and_then(|value| ci::variable(k, value)) {
+            out.push(setting);
+        }
     }
     out
 }

@@ -132,3 +132,14 @@ pub fn summary_lines(report: &serde_json::Value) -> Vec<String> {
     v.sort();
     v
 }
+
+/// A tool a test needs is missing: in CI (`CI=true`) that fails the test,
+/// elsewhere the test is skipped with a message saying how to install it.
+pub fn required_in_ci(tool: &str, install: &str) {
+    let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !in_ci,
+        "{tool} is required in CI (.ci/run installs it: {install}), and it was not found"
+    );
+    eprintln!("SKIPPED: {tool} is not installed ({install}); this test runs in CI");
+}
