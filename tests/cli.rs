@@ -122,38 +122,6 @@ fn quiet_prints_only_diagnostics() {
 }
 
 #[test]
-fn secrets_never_reach_any_output() {
-    let secrets = [
-        "s3cret-pw",
-        "sk_live_51HqLyjWDarjtT1zdp7dcXYZab",
-        "AKIAZ7QHJ5K2LMNOPQRS",
-        "wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzKEY1",
-    ];
-    for fixture in ["database-not-test-fires", "live-credential-fires"] {
-        let repo = repo_from_fixture(fixture);
-        for format in ["human", "json"] {
-            let out = run(repo.path(), &["lint", "--format", format]);
-            let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
-            for s in secrets {
-                assert!(
-                    !all.contains(s),
-                    "{fixture} --format {format} printed the secret {s}:\n{all}"
-                );
-            }
-            // the non-secret context is still there
-            if fixture == "database-not-test-fires" {
-                assert!(all.contains("myapp"), "{all}");
-                if format == "human" {
-                    assert!(all.contains("@localhost:5432/myapp"), "{all}");
-                }
-            } else {
-                assert!(all.contains("STRIPE_SECRET"), "{all}");
-            }
-        }
-    }
-}
-
-#[test]
 fn file_arguments_report_only_those_files_with_repository_context() {
     let repo = repo_from_fixture("test-database-is-dev-database-fires");
     // the dev file is context: TG105 needs it even when only .env.test is named

@@ -247,6 +247,15 @@ fn secrets_are_masked_in_every_format() {
             for s in secrets {
                 assert!(!all.contains(s), "{fixture} --format {format} printed {s}");
             }
+            // the non-secret context is still there
+            if fixture == "database-not-test-fires" {
+                assert!(all.contains("myapp"), "{format}: {all}");
+                if format == "human" {
+                    assert!(all.contains("@localhost:5432/myapp"), "{all}");
+                }
+            } else {
+                assert!(all.contains("STRIPE_SECRET"), "{format}: {all}");
+            }
         }
     }
 }
