@@ -116,6 +116,42 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     None
 }
 
+/// A cheap test on a file name alone that every name [`classify`] accepts
+/// passes: the walk builds a relative path only for these (about one file in
+/// a hundred in a real repository).
+pub fn may_be_candidate(name: &str) -> bool {
+    let b = name.as_bytes();
+    match b.first() {
+        Some(b'.') => {
+            name.starts_with(".env")
+                || name.starts_with(".pytest.")
+                || name.starts_with(".mocharc")
+                || name == ".gitlab-ci.yml"
+                || name.ends_with(".yml")
+                || name.ends_with(".yaml")
+        }
+        Some(b'p') => {
+            name.starts_with("pytest.")
+                || name.starts_with("phpunit.")
+                || name == "pyproject.toml"
+                || name == "package.json"
+                || name.ends_with(".yml")
+                || name.ends_with(".yaml")
+        }
+        Some(_) => {
+            matches!(
+                name,
+                "tox.ini" | "tox.toml" | "setup.cfg" | "composer.json" | "manage.py" | "artisan"
+            ) || name.starts_with("jest.config.")
+                || name.starts_with("vitest.config.")
+                || name.starts_with("requirements")
+                || name.ends_with(".yml")
+                || name.ends_with(".yaml")
+        }
+        None => false,
+    }
+}
+
 /// A file found by the walk (or listed in the index).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
@@ -160,7 +196,9 @@ pub fn walk(root: &Path) -> Vec<Candidate> {
                 let Ok(entry) = entry else {
                     return WalkState::Continue;
                 };
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                if !entry.file_type().is_some_and(|t| t.is_file())
+                    || !entry.file_name().to_str().is_some_and(may_be_candidate)
+                {
                     return WalkState::Continue;
                 }
                 let Some(rel) = relative(root, entry.path()) else {
@@ -227,6 +265,22 @@ mod tests {
         ];
         for (path, want) in cases {
             assert_eq!(classify(path), want, "{path}");
+            if want.is_some() {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                assert!(
+                    may_be_candidate(name),
+                    "{path} must pass the name pre-check"
+                );
+            }
+        }
+        for name in [
+            "file1.py",
+            "README.md",
+            "index.js",
+            ".gitignore",
+            "Cargo.toml",
+        ] {
+            assert!(!may_be_candidate(name), "{name}");
         }
     }
 }

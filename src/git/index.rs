@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gix::index::entry::{Flags, Mode, Stage};
 
-use crate::discover::{Candidate, classify, in_skipped_dir};
+use crate::discover::{Candidate, classify, in_skipped_dir, may_be_candidate};
 use crate::{ReadFailure, RunError, Tree, check_size};
 
 pub struct StagedTree {
@@ -23,13 +23,26 @@ fn is_staged_file(e: &gix::index::Entry) -> bool {
         && !e.flags.contains(Flags::INTENT_TO_ADD)
 }
 
+/// Reads the index the way git does on every command: without hashing the
+/// whole file to verify its trailing checksum (git leaves that to `git fsck`).
+/// On a 100,000-entry index the SHA-1 was a sixth of `lint --staged`.
+fn open_index(repo: &gix::Repository) -> Result<gix::index::File, String> {
+    gix::index::File::at(
+        repo.index_path(),
+        repo.object_hash(),
+        true,
+        gix::index::decode::Options::default(),
+    )
+    .map_err(|e| e.to_string())
+}
+
 impl StagedTree {
     pub fn open(start: &Path) -> Result<StagedTree, RunError> {
         let repo = super::discover(start)?;
         let workdir = super::workdir(&repo)?;
         // a repository where nothing was ever added has no index file yet
         let index = if repo.index_path().exists() {
-            Some(repo.open_index().map_err(|e| {
+            Some(open_index(&repo).map_err(|e| {
                 RunError(format!(
                     "cannot read the git index {}: {e}",
                     repo.index_path().display()
@@ -68,7 +81,16 @@ impl StagedTree {
             .iter()
             .filter(|e| is_staged_file(e))
             .filter_map(|e| {
-                let path = std::str::from_utf8(e.path(index)).ok()?;
+                let path = e.path(index);
+                // the name alone rules out almost every entry before any UTF-8 check
+                let name = match path.iter().rposition(|&b| b == b'/') {
+                    Some(i) => &path[i + 1..],
+                    None => path,
+                };
+                if !std::str::from_utf8(name).is_ok_and(may_be_candidate) {
+                    return None;
+                }
+                let path = std::str::from_utf8(path).ok()?;
                 let kind = classify(path)?;
                 (!in_skipped_dir(path)).then(|| Candidate {
                     rel_path: path.to_string(),

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Whole-process benchmark of testguard against git's own listing of the tree.
+
+    python3 bench/bench.py                     # generate a 100,000-file monorepo, time it
+    python3 bench/bench.py --repo PATH         # time a real repository you fetched
+    python3 bench/bench.py --files 10000 --pairs 3   # a quick run
+
+The generated monorepo has FILES committed files in about FILES/10 folders, a
+few hundred configuration files of every kind testguard reads spread over
+packages (a few of them wrong on purpose), and a git-ignored `node_modules` of
+20,000 files holding configuration files that must never be reported.
+
+Pairs are timed alternately in the same run (A B, then B A, ...), so a change in
+the machine's load hits both sides alike:
+
+    testguard lint           vs  git ls-files -co --exclude-standard   (a gitignore-aware walk)
+    testguard lint --staged  vs  git ls-files                          (an index read)
+
+It prints the median of each command, the ratio per pair, and peak RSS as
+`/usr/bin/time -v` reports it (getrusage of the child when that tool is
+missing). It always exits 1 when the report is wrong (an error missing or extra, a file
+from an ignored folder); with `--check` also when the figures miss issue 7's
+bar (lint <= 1.0x, lint --staged <= 2.0x, peak RSS < 64 MiB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- the generated monorepo -------------------------------------------------
+
+GOOD_ENV_TEST = "APP_ENV=test\nDATABASE_URL=postgres://app:app@localhost:5432/{name}_test\n"
+BAD_ENV_TEST = "APP_ENV=test\nDATABASE_URL=postgres://app:app@localhost:5432/{name}\n"
+DEV_ENV = "APP_ENV=dev\nDATABASE_URL=postgres://app:app@localhost:5432/{name}\n"
+PYTEST_INI = "[pytest]\naddopts = -q\nenv =\n    DJANGO_SETTINGS_MODULE=config.settings.test\n"
+PYPROJECT = (
+    '[project]\nname = "{name}"\nversion = "0.1.0"\ndependencies = ["django>=5"]\n\n'
+    '[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "config.settings.test"\n'
+    'addopts = "-q"\ntestpaths = ["tests"]\n'
+)
+TOX_INI = "[tox]\nenv_list = py312\n\n[testenv]\nsetenv =\n    DATABASE_URL=sqlite:///:memory:\ncommands = pytest\n"
+SETUP_CFG = "[metadata]\nname = {name}\n\n[tool:pytest]\naddopts = -q\n"
+PHPUNIT = """<?xml version="1.0" encoding="UTF-8"?>
+<phpunit bootstrap="vendor/autoload.php" colors="true">
+    <testsuites>
+        <testsuite name="Unit"><directory>tests/Unit</directory></testsuite>
+    </testsuites>
+    <php>
+        <env name="APP_ENV" value="testing" force="true"/>
+        <env name="DB_CONNECTION" value="sqlite" force="true"/>
+        <env name="DB_DATABASE" value=":memory:" force="true"/>
+    </php>
+</phpunit>
+"""
+COMPOSER = '{{"name": "acme/{name}", "require": {{"laravel/framework": "^11.0"}}}}\n'
+PACKAGE = '{{"name": "{name}", "scripts": {{"test": "jest"}}, "devDependencies": {{"jest": "^29"}}}}\n'
+WORKFLOW = """name: {name}
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      postgres:
+        image: postgres:16
+        env:
+          POSTGRES_PASSWORD: postgres
+        ports: ["5432:5432"]
+    env:
+      DATABASE_URL: postgres://postgres:postgres@localhost:5432/{name}_test
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -r requirements.txt
+      - run: pytest
+"""
+GITLAB_JOB = """
+test-{name}:
+  stage: test
+  image: python:3.12
+  services: [postgres:16]
+  variables:
+    POSTGRES_DB: {name}_test
+    DATABASE_URL: postgres://runner:runner@postgres:5432/{name}_test
+  script:
+    - pip install -r requirements.txt
+    - pytest {name}
+"""
+
+# configuration files placed in a package, by the package's number modulo this
+KINDS = [
+    ("python", ["pytest.ini", "manage.py", "requirements.txt"]),
+    ("pyproject", ["pyproject.toml", "manage.py"]),
+    ("tox", ["tox.ini", "setup.cfg"]),
+    ("node", ["package.json", ".env", ".env.test", "jest.config.js"]),
+    ("php", ["composer.json", "phpunit.xml.dist", "artisan", ".env", ".env.testing"]),
+    ("plain", []),
+]
+
+
+def config_text(fname: str, name: str, bad: bool) -> str:
+    return {
+        "pytest.ini": PYTEST_INI,
+        "pyproject.toml": PYPROJECT.format(name=name),
+        "requirements.txt": "django>=5\npytest-django\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n",
+        "tox.ini": TOX_INI,
+        "setup.cfg": SETUP_CFG.format(name=name),
+        "package.json": PACKAGE.format(name=name),
+        ".env": DEV_ENV.format(name=name),
+        ".env.test": (BAD_ENV_TEST if bad else GOOD_ENV_TEST).format(name=name),
+        ".env.testing": (BAD_ENV_TEST if bad else GOOD_ENV_TEST).format(name=name),
+        "jest.config.js": "module.exports = { testEnvironment: 'node' };\n",
+        "composer.json": COMPOSER.format(name=name),
+        "phpunit.xml.dist": PHPUNIT,
+        "artisan": "#!/usr/bin/env php\n<?php\n",
+    }[fname]
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def generate(dest: Path, files: int, packages: int, ignored: int) -> dict:
+    """Writes the monorepo and commits it; returns what the run must find."""
+    dest.mkdir(parents=True, exist_ok=True)
+    folders = max(1, files // 10)
+    per_pkg = max(1, folders // packages)
+    written = 0
+    configs = 0
+    bad_files = []
+    gitlab = ["stages: [test]\n"]
+    for p in range(packages):
+        name = f"pkg{p:04d}"
+        base = dest / "packages" / name
+        kind, names = KINDS[p % len(KINDS)]
+        # every tenth package of each kind has its test dotenv on the dev database
+        bad = (p // len(KINDS)) % 10 == 1
+        for fname in names:
+            write(base / fname, config_text(fname, name, bad))
+            written += 1
+            configs += 1
+            if bad and fname.startswith(".env.test"):
+                bad_files.append(f"packages/{name}/{fname}")
+        if kind == "python" and p % 20 == 0:
+            gitlab.append(GITLAB_JOB.format(name=name))
+        # source folders: about ten files each
+        for d in range(per_pkg):
+            folder = base / "src" / f"mod{d:03d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for f in range(10):
+                if written >= files:
+                    break
+                (folder / f"file{f}.py").write_text(f"VALUE = {p * 1000 + d * 10 + f}\n")
+                written += 1
+    # top up to exactly `files` committed files (packages may be uneven)
+    extra = 0
+    while written < files:
+        folder = dest / "misc" / f"d{extra // 10:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{extra % 10}.txt").write_text("x\n")
+        written += 1
+        extra += 1
+    for w in range(8):
+        write(dest / ".github" / "workflows" / f"ci{w}.yml", WORKFLOW.format(name=f"app{w}"))
+        configs += 1
+    write(dest / ".gitlab-ci.yml", "".join(gitlab))
+    configs += 1
+    write(dest / ".gitignore", "node_modules/\n/build/\n")
+    # dependencies: config files a walk must never report
+    nm = dest / "node_modules"
+    bad_in_deps = ["pytest.ini", ".env.test", "phpunit.xml", "package.json", "tox.ini"]
+    made = 0
+    pkg = 0
+    while made < ignored:
+        base = nm / f"dep{pkg:04d}"
+        for fname in bad_in_deps:
+            if made >= ignored:
+                break
+            text = BAD_ENV_TEST.format(name="dep") if fname == ".env.test" else "[pytest]\n"
+            write(base / fname, text)
+            made += 1
+        for f in range(15):
+            if made >= ignored:
+                break
+            write(base / "lib" / f"m{f}.js", "module.exports = 1;\n")
+            made += 1
+        pkg += 1
+    write(dest / "build" / ".env.test", BAD_ENV_TEST.format(name="build"))
+    git(dest, "init", "-q")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "monorepo")
+    return {"bad_files": sorted(bad_files), "configs": configs}
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = dict(os.environ)
+    env.update(
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.com",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.com",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+    )
+    out = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    )
+    return out.stdout
+
+
+# --- timing ---------------------------------------------------------------
+
+
+def run_once(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB (getrusage of the child) and exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def peak_rss_kib(cmd: list[str], cwd: Path) -> tuple[int, str]:
+    """Peak RSS as `/usr/bin/time -v` prints it, and which tool measured it."""
+    if Path("/usr/bin/time").exists():
+        out = subprocess.run(
+            ["/usr/bin/time", "-v", *cmd], cwd=cwd, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True,
+        )
+        for line in out.stderr.splitlines():
+            if "Maximum resident set size" in line:
+                return int(line.rsplit(":", 1)[1]), "/usr/bin/time -v"
+    return run_once(cmd, cwd)[1], "getrusage"
+
+
+def time_pairs(a: list[str], b: list[str], cwd: Path, pairs: int, ok_codes=(0, 1)):
+    for _ in range(2):  # warm the page cache and the binary for both sides
+        run_once(a, cwd)
+        run_once(b, cwd)
+    ta, tb = [], []
+    for i in range(pairs):
+        order = [(a, ta), (b, tb)] if i % 2 == 0 else [(b, tb), (a, ta)]
+        for cmd, into in order:
+            secs, _, code = run_once(cmd, cwd)
+            if code not in ok_codes:
+                sys.exit(f"bench: {' '.join(cmd)} exited {code}")
+            into.append(secs)
+    return ta, tb
+
+
+def fmt_ms(s: float) -> str:
+    return f"{s * 1000:.1f} ms"
+
+
+def span(xs: list[float]) -> str:
+    return f"{min(xs) * 1000:.1f}-{max(xs) * 1000:.1f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repo", type=Path, help="time this repository instead of generating one")
+    ap.add_argument("--files", type=int, default=100_000, help="committed files to generate")
+    ap.add_argument("--packages", type=int, default=300, help="packages holding config files")
+    ap.add_argument("--ignored", type=int, default=20_000, help="files in the ignored node_modules")
+    ap.add_argument("--pairs", type=int, default=15, help="alternating pairs per comparison")
+    ap.add_argument("--keep", type=Path, help="generate into this folder and keep it (reused if it exists)")
+    ap.add_argument("--testguard", type=Path, default=ROOT / "target" / "release" / "testguard")
+    ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release")
+    ap.add_argument("--check", action="store_true", help="exit 1 unless issue 7's bar is met")
+    args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+
+    if not args.no_build:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    tg = str(args.testguard.resolve())
+    tmp = None
+    expect = None
+    if args.repo:
+        repo = args.repo.resolve()
+    elif args.keep and (args.keep / ".git").exists():
+        repo = args.keep.resolve()
+        expect = json.loads((repo / ".git" / "bench-expect.json").read_text())
+    else:
+        if args.keep:
+            repo = args.keep.resolve()
+        else:
+            tmp = tempfile.mkdtemp(prefix="testguard-bench-")
+            repo = Path(tmp) / "monorepo"
+        t0 = time.perf_counter()
+        expect = generate(repo, args.files, args.packages, args.ignored)
+        (repo / ".git" / "bench-expect.json").write_text(json.dumps(expect))
+        os.sync()  # the generator's writes must not be flushed during the timing
+        print(f"generated {repo} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    try:
+        return measure(repo, tg, args, expect)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(repo: Path, tg: str, args, expect) -> int:
+    is_git = (repo / ".git").exists()
+    tracked = len(git(repo, "ls-files").splitlines()) if is_git else 0
+    listed = len(git(repo, "ls-files", "-co", "--exclude-standard").splitlines()) if is_git else 0
+    wrong = []  # what was reported: always fatal
+    slow = []  # the performance bar: fatal with --check
+
+    # what the run reports: the seeded findings, and nothing from ignored folders
+    for label, cmd in [("lint", [tg, "lint", "--format", "json"]),
+                       ("lint --staged", [tg, "lint", "--staged", "--format", "json"])]:
+        if label.endswith("--staged") and not is_git:
+            continue
+        out = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+        if out.returncode not in (0, 1):
+            sys.exit(f"bench: {' '.join(cmd)} exited {out.returncode}: {out.stderr}")
+        report = json.loads(out.stdout)
+        paths = sorted({d["path"] for d in report["diagnostics"]})
+        in_ignored = [p for p in paths if p.startswith(("node_modules/", "build/")) or "/node_modules/" in p]
+        if in_ignored:
+            wrong.append(f"{label} reported ignored files: {in_ignored[:5]}")
+        if expect is not None:
+            errors = sorted({d["path"] for d in report["diagnostics"] if d["severity"] == "error"})
+            if errors != expect["bad_files"]:
+                wrong.append(f"{label} errors on {errors}, expected {expect['bad_files']}")
+        if wrong:
+            print(f"bench: FAILED: {wrong[-1]}", file=sys.stderr)
+            return 1
+        print(f"{label}: {report['summary']['files_scanned']} config files read, "
+              f"{len(report['diagnostics'])} findings on {len(paths)} files, none in ignored folders"
+              + ("" if not in_ignored else " -- FAILED"), file=sys.stderr)
+
+    comparisons = [("testguard lint", [tg, "lint"], "git ls-files -co --exclude-standard",
+                    ["git", "ls-files", "-co", "--exclude-standard"], 1.0)]
+    if is_git:
+        comparisons.append(("testguard lint --staged", [tg, "lint", "--staged"], "git ls-files",
+                            ["git", "ls-files"], 2.0))
+    cores = os.cpu_count()
+    print(f"\nrepository: {repo if args.repo else 'generated monorepo'}; "
+          f"{tracked} tracked files, {listed} listed by ls-files -co; {cores} cores; "
+          f"{args.pairs} alternating pairs\n")
+    print("| testguard | median (min-max) | git | median (min-max) | ratio | bar | testguard peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    tool = ""
+    for name_a, a, name_b, b, bar in comparisons:
+        ta, tb = time_pairs(a, b, repo, args.pairs)
+        ma, mb = statistics.median(ta), statistics.median(tb)
+        ratio = ma / mb
+        rss, tool = peak_rss_kib(a, repo)
+        print(f"| `{name_a}` | {fmt_ms(ma)} ({span(ta)}) | `{name_b}` | {fmt_ms(mb)} ({span(tb)}) | {ratio:.2f}x | "
+              f"<= {bar:.1f}x | {rss / 1024:.1f} MiB |")
+        if ratio > bar:
+            slow.append(f"{name_a}: {ratio:.2f}x of {name_b}, over {bar:.1f}x")
+        if rss > 64 * 1024:
+            slow.append(f"{name_a}: peak RSS {rss / 1024:.1f} MiB, over 64 MiB")
+    print(f"\n(peak RSS measured with {tool})")
+    for f in wrong + slow:
+        print(f"bench: FAILED: {f}", file=sys.stderr)
+    return 1 if wrong or (slow and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
