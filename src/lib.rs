@@ -4,12 +4,15 @@
 //! parse them into the [`model`], [`rules`] check the model and produce
 //! [`diagnostic::Diagnostic`]s, and [`report`] renders them.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod config;
 pub mod database;
 pub mod diagnostic;
 pub mod discover;
 pub mod git;
+pub mod invariants;
 pub mod mask;
 pub mod model;
 pub mod report;
@@ -31,7 +34,7 @@ use sources::Unreadable;
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// The result of one lint run.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Outcome {
     pub workspace: Workspace,
     pub diagnostics: Vec<Diagnostic>,
@@ -336,6 +339,7 @@ pub fn lint_files(
         unreadable: &unreadable,
     };
     let mut diagnostics = rules::check_all(&cx);
+    mask::scrub(&workspace, &mut diagnostics);
     // every reported position lies inside its file, on character boundaries
     for d in &mut diagnostics {
         if let Some(p) = d.primary.as_mut() {

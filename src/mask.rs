@@ -147,6 +147,57 @@ pub fn mask_workspace(ws: &mut Workspace) {
     }
 }
 
+/// The last line of defence: any text that masking hid in a file is replaced
+/// by `****` wherever a rule's message, label or help quotes it (a database
+/// "name" parsed out of a malformed URL can carry the password with it).
+pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) {
+    let mut secrets: Vec<&str> = Vec::new();
+    for f in &ws.files {
+        let (t, m) = (f.text.as_bytes(), f.masked.as_bytes());
+        let mut i = 0;
+        while i < t.len().min(m.len()) {
+            if m[i] == b'*' && t[i] != b'*' {
+                let start = i;
+                while i < t.len() && m[i] == b'*' && t[i] != b'*' {
+                    i += 1;
+                }
+                // very short runs (`p` in `u:p@h`) would mangle ordinary words
+                if let Some(secret) = f.text.get(start..i)
+                    && secret.len() >= 3
+                {
+                    secrets.push(secret);
+                }
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if secrets.is_empty() {
+        return;
+    }
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    let clean = |text: &mut String| {
+        for s in &secrets {
+            if text.contains(s) {
+                *text = text.replace(s, "****");
+            }
+        }
+    };
+    for d in diagnostics {
+        clean(&mut d.message);
+        if let Some(h) = d.help.as_mut() {
+            clean(h);
+        }
+        if let Some(l) = d.primary_label.as_mut() {
+            clean(l);
+        }
+        for l in &mut d.labels {
+            clean(&mut l.message);
+        }
+    }
+}
+
 /// `text` with every byte of each range replaced by `*` (same length, so
 /// spans stay valid; ranges are widened to character boundaries).
 pub fn mask_bytes(text: &str, ranges: &[Range<usize>]) -> String {

@@ -283,7 +283,7 @@ pub struct DevDotenv {
 }
 
 /// Everything the rules may look at.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub files: Vec<SourceFile>,
     pub envs: Vec<TestEnv>,

@@ -119,7 +119,7 @@ impl SourceKind {
 }
 
 /// One file read from the working tree (or, later, the index).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// Path relative to the scan root, `/`-separated.
     pub path: String,

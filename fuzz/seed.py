@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Seeds fuzz/corpus/<target>/ from the files in fixtures/ (run by fuzz/run).
+
+Targets that pick a file name from their first byte get that byte prepended,
+so each seed starts as the kind of file it really is."""
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+PICK = {
+    "ini": ["pytest.ini", "tox.ini", "setup.cfg"],
+    "toml": ["pyproject.toml", "pytest.toml", "tox.toml"],
+    "json": ["composer.json", "package.json"],
+    "lint": ["pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml", "tox.toml", ".env.test",
+             ".env.testing", ".env", "phpunit.xml.dist", ".github/workflows/test.yml",
+             ".gitlab-ci.yml", "config/packages/doctrine.yaml", "composer.json", "package.json",
+             "bootstrap/cache/config.php"],
+}
+
+
+def kind(rel: str) -> str | None:
+    name = rel.rsplit("/", 1)[-1]
+    if name in ("pytest.ini", "tox.ini", "setup.cfg"):
+        return "ini"
+    if name.endswith(".toml") and name in ("pyproject.toml", "pytest.toml", "tox.toml"):
+        return "toml"
+    if name.startswith(".env"):
+        return "dotenv"
+    if name.startswith("phpunit."):
+        return "phpunit"
+    if "/.github/workflows/" in "/" + rel:
+        return "github"
+    if name == ".gitlab-ci.yml" or rel.split("/")[-2:-1] == ["ci"]:
+        return "gitlab"
+    if name in ("composer.json", "package.json"):
+        return "json"
+    return None
+
+
+def lint_name(rel: str) -> str | None:
+    name = rel.rsplit("/", 1)[-1]
+    for n in PICK["lint"]:
+        if n == name or rel.endswith("/" + n) or (n.startswith(".github/") and "/.github/workflows/" in "/" + rel):
+            return n
+    if name.startswith(".env.test"):
+        return ".env.test"
+    if name.startswith("phpunit."):
+        return "phpunit.xml.dist"
+    return None
+
+
+def put(target: str, data: bytes) -> None:
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def main() -> int:
+    n = 0
+    for p in sorted(FIXTURES.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(FIXTURES).as_posix()
+        data = p.read_bytes()
+        k = kind(rel)
+        if k:
+            if k in PICK:
+                name = rel.rsplit("/", 1)[-1]
+                idx = PICK[k].index(name) if name in PICK[k] else 0
+                put(k, bytes([idx]) + data)
+            else:
+                put(k, data)
+            n += 1
+        ln = lint_name(rel)
+        if ln:
+            put("lint", bytes([PICK["lint"].index(ln)]) + data)
+        for url in re.findall(rb"[A-Za-z0-9+.-]+://[^\s\"'<>]+", data):
+            put("database_url", url)
+    print(f"seeded fuzz/corpus from {n} fixture files", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+//! What must hold for any input, however broken or hostile: the checks the fuzz
+//! targets (`fuzz/`) and the robustness tests run after every lint.
+//!
+//! - every span lies inside its file's text and on character boundaries;
+//! - the line and column every output reports agree with the span (counted
+//!   here independently: `\n`, `\r\n` and a lone `\r` end a line; columns count
+//!   characters);
+//! - the masked copy of a file has the same length as the text;
+//! - a secret that was masked never appears in any rendered output (human,
+//!   json, sarif, github, gitlab).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::discover::Candidate;
+use crate::rules::Policy;
+use crate::{Outcome, ReadFailure, Tree, check_size, report};
+
+/// Files held in memory: a [`Tree`] for fuzzing the whole pipeline without a disk.
+#[derive(Default)]
+pub struct MemoryTree {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Tree for MemoryTree {
+    fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
+        let bytes = self.files.get(rel_path).ok_or(ReadFailure::Gone)?;
+        check_size(bytes.len() as u64)?;
+        Ok(bytes.clone())
+    }
+
+    fn exists(&self, rel_path: &str) -> bool {
+        self.files.contains_key(rel_path)
+    }
+
+    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+        let prefix = if rel_dir.is_empty() {
+            String::new()
+        } else {
+            format!("{rel_dir}/")
+        };
+        self.files
+            .keys()
+            .filter(|p| p.starts_with(&prefix) && !p[prefix.len()..].contains('/'))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Lints the files of `tree` (each classified by its path) through the whole
+/// pipeline, renders every output format and checks every invariant.
+pub fn lint_and_check(tree: &MemoryTree, policy: &Policy) -> Result<Outcome, String> {
+    let candidates: Vec<Candidate> = tree
+        .files
+        .keys()
+        .filter_map(|p| {
+            crate::discover::classify(p).map(|kind| Candidate {
+                rel_path: p.clone(),
+                kind,
+            })
+        })
+        .collect();
+    let outcome = crate::lint_tree(tree, candidates, policy, None);
+    check(&outcome)?;
+    Ok(outcome)
+}
+
+/// Lints one file given as bytes, as if it were at `path`.
+pub fn lint_one_and_check(path: &str, bytes: &[u8]) -> Result<Outcome, String> {
+    let mut tree = MemoryTree::default();
+    tree.files.insert(path.to_string(), bytes.to_vec());
+    lint_and_check(&tree, &Policy::default())
+}
+
+/// Checks every invariant of an outcome (see the module documentation).
+pub fn check(outcome: &Outcome) -> Result<(), String> {
+    for f in &outcome.workspace.files {
+        if f.masked.len() != f.text.len() {
+            return Err(format!("{}: masking changed the length", f.path));
+        }
+    }
+    for d in &outcome.diagnostics {
+        let spans = d.primary.into_iter().chain(d.labels.iter().map(|l| l.span));
+        for sp in spans {
+            let t = &outcome.workspace.file(sp.file).text;
+            if !(sp.start <= sp.end && sp.end <= t.len()) {
+                return Err(format!(
+                    "{} {}: span {sp:?} outside a text of {} bytes",
+                    d.code,
+                    outcome.workspace.file(sp.file).path,
+                    t.len()
+                ));
+            }
+            if !(t.is_char_boundary(sp.start) && t.is_char_boundary(sp.end)) {
+                return Err(format!("{}: span {sp:?} splits a character", d.code));
+            }
+        }
+    }
+    let root = Path::new(".");
+    let outputs = [
+        ("human", report::human::render(outcome, false, false)),
+        ("json", report::json::render(outcome)),
+        ("sarif", report::sarif::render(outcome, root)),
+        ("github", report::github::render(outcome)),
+        ("gitlab", report::gitlab::render(outcome)),
+    ];
+    check_json_locations(outcome, &outputs[1].1)?;
+    let secrets = masked_secrets(outcome);
+    if secrets.is_empty() {
+        return Ok(());
+    }
+    // What the outputs hold whatever the messages say: their own field names,
+    // paths, rule documentation and the masked snippets. A secret found there
+    // (`end_co` inside `end_column`) is not a leak.
+    let mut base = outcome.clone();
+    for f in &mut base.workspace.files {
+        f.text = f.masked.clone();
+    }
+    for d in base.diagnostics.iter_mut().chain(base.suppressed_findings.iter_mut().map(|(d, _)| d)) {
+        d.message.clear();
+        d.help = None;
+        d.primary_label = None;
+        for l in &mut d.labels {
+            l.message.clear();
+        }
+    }
+    let boilerplate = [
+        report::human::render(&base, false, false),
+        report::json::render(&base),
+        report::sarif::render(&base, root),
+        report::github::render(&base),
+        report::gitlab::render(&base),
+    ];
+    for secret in secrets {
+        for ((format, text), base_text) in outputs.iter().zip(&boilerplate) {
+            if text.matches(&secret).count() > base_text.matches(&secret).count() {
+                return Err(format!(
+                    "the masked secret {secret:?} appears in the {format} output"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Line and column of a byte offset, counted from scratch.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, &b) in before.iter().enumerate() {
+        let ends_line = b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+        if ends_line {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The JSON output's line, column, offset and length agree with the text.
+fn check_json_locations(outcome: &Outcome, json: &str) -> Result<(), String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("the json output does not parse: {e}"))?;
+    let diags = value["diagnostics"].as_array().cloned().unwrap_or_default();
+    if diags.len() != outcome.diagnostics.len() {
+        return Err("the json output lost diagnostics".into());
+    }
+    for (j, d) in diags.iter().zip(&outcome.diagnostics) {
+        let Some(sp) = d.primary else { continue };
+        let f = outcome.workspace.file(sp.file);
+        let got = (
+            j["line"].as_u64().unwrap_or(0) as usize,
+            j["column"].as_u64().unwrap_or(0) as usize,
+            j["span"]["offset"].as_u64().unwrap_or(u64::MAX) as usize,
+            j["span"]["length"].as_u64().unwrap_or(u64::MAX) as usize,
+        );
+        let (line, column) = line_col(&f.text, sp.start);
+        let want = (line, column, sp.start, sp.end - sp.start);
+        if got != want {
+            return Err(format!(
+                "{} in {}: json says line/column/offset/length {got:?}, the text says {want:?}",
+                d.code, f.path
+            ));
+        }
+        let (end_line, end_column) = line_col(&f.text, sp.end);
+        let got_end = (
+            j["end_line"].as_u64().unwrap_or(0) as usize,
+            j["end_column"].as_u64().unwrap_or(0) as usize,
+        );
+        if got_end != (end_line, end_column) {
+            return Err(format!(
+                "{} in {}: json end {got_end:?}, the text says {:?}",
+                d.code,
+                f.path,
+                (end_line, end_column)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Secrets that masking hid and that appear nowhere unmasked: each maximal
+/// run of masked bytes, when it is long enough to be meaningful and made of
+/// characters no output format escapes.
+fn masked_secrets(outcome: &Outcome) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &outcome.workspace.files {
+        let (t, m) = (f.text.as_bytes(), f.masked.as_bytes());
+        let mut i = 0;
+        while i < t.len() {
+            if m[i] == b'*' && t[i] != b'*' {
+                let start = i;
+                while i < t.len() && m[i] == b'*' && t[i] != b'*' {
+                    i += 1;
+                }
+                if let Some(secret) = f.text.get(start..i)
+                    && secret.len() >= 6
+                    && secret
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+                    && !f.masked.contains(secret)
+                    && !outcome
+                        .workspace
+                        .files
+                        .iter()
+                        .any(|g| g.path.contains(secret))
+                {
+                    out.push(secret.to_string());
+                }
+            } else {
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let t = "a\r\nbé\rc\nd";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 5), (2, 3)); // after "bé"
+        assert_eq!(line_col(t, 6), (3, 1));
+        assert_eq!(line_col(t, 8), (4, 1));
+    }
+
+    #[test]
+    fn a_leaked_secret_is_caught() {
+        let out = lint_one_and_check(
+            ".env.test",
+            b"DATABASE_URL=postgres://app:Sup3rSecretPw@db.prod.example.com/app\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.diagnostics.is_empty());
+        assert_eq!(masked_secrets(&out), vec!["Sup3rSecretPw".to_string()]);
+    }
+}
