@@ -108,6 +108,12 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(Policy, Origin), Ru
     let shown = path.display().to_string();
     let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
     if let Some((range, message)) = doc.errors.first() {
+        // A broken pyproject.toml found by discovery, with no testguard table
+        // in it, is the project's problem, not testguard's: lint with the
+        // defaults, and TG001 reports the file.
+        if explicit.is_none() && section.is_some() && !text.contains("tool.testguard") {
+            return Ok((Policy::default(), Origin::Defaults));
+        }
         let issue = Issue {
             range: range.clone(),
             message: format!("invalid TOML: {message}"),

@@ -4,7 +4,7 @@
 //! - every span lies inside its file's text and on character boundaries;
 //! - the line and column every output reports agree with the span (counted
 //!   here independently: `\n`, `\r\n` and a lone `\r` end a line; columns count
-//!   characters);
+//!   characters, and a leading byte order mark is not one);
 //! - the masked copy of a file has the same length as the text;
 //! - a secret that was masked never appears in any rendered output (human,
 //!   json, sarif, github, gitlab).
@@ -116,7 +116,11 @@ pub fn check(outcome: &Outcome) -> Result<(), String> {
     for f in &mut base.workspace.files {
         f.text = f.masked.clone();
     }
-    for d in base.diagnostics.iter_mut().chain(base.suppressed_findings.iter_mut().map(|(d, _)| d)) {
+    for d in base
+        .diagnostics
+        .iter_mut()
+        .chain(base.suppressed_findings.iter_mut().map(|(d, _)| d))
+    {
         d.message.clear();
         d.help = None;
         d.primary_label = None;
@@ -155,7 +159,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
             line_start = i + 1;
         }
     }
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    if line == 1 && before.starts_with("\u{feff}".as_bytes()) {
+        line_start = 3;
+    }
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -246,9 +256,10 @@ mod tests {
         let t = "a\r\nbé\rc\nd";
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
-        assert_eq!(line_col(t, 5), (2, 3)); // after "bé"
-        assert_eq!(line_col(t, 6), (3, 1));
-        assert_eq!(line_col(t, 8), (4, 1));
+        assert_eq!(line_col(t, 6), (2, 3)); // after "bé"
+        assert_eq!(line_col(t, 7), (3, 1));
+        assert_eq!(line_col(t, 9), (4, 1));
+        assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
     }
 
     #[test]

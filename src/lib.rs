@@ -33,6 +33,10 @@ use sources::Unreadable;
 /// big, and a hostile one must not cost memory.
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
+/// Findings reported per file at most: a generated or hostile file must not
+/// flood a terminal or a CI log. Errors are kept first.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
 /// The result of one lint run.
 #[derive(Clone, Debug)]
 pub struct Outcome {
@@ -339,7 +343,6 @@ pub fn lint_files(
         unreadable: &unreadable,
     };
     let mut diagnostics = rules::check_all(&cx);
-    mask::scrub(&workspace, &mut diagnostics);
     // every reported position lies inside its file, on character boundaries
     for d in &mut diagnostics {
         if let Some(p) = d.primary.as_mut() {
@@ -425,7 +428,14 @@ pub fn lint_files(
             ));
         }
     }
-    let diagnostics = merged;
+    let mut diagnostics = cap_per_file(merged);
+    // after every finding exists, TG003's quotes of suppression comments included
+    mask::scrub(&workspace, &mut diagnostics);
+    let mut hidden: Vec<Diagnostic> = suppressed_findings.iter().map(|(d, _)| d.clone()).collect();
+    mask::scrub(&workspace, &mut hidden);
+    for ((d, _), clean) in suppressed_findings.iter_mut().zip(hidden) {
+        *d = clean;
+    }
     Outcome {
         workspace,
         diagnostics,
@@ -434,6 +444,41 @@ pub fn lint_files(
         suppressed_findings,
         root: None,
     }
+}
+
+/// At most [`MAX_DIAGNOSTICS_PER_FILE`] findings per file (`diagnostics` is
+/// sorted by file). Errors are kept before warnings, so the exit code never
+/// changes; the last finding shown says how many more there are.
+fn cap_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let file_of = |d: &Diagnostic| d.primary.map(|p| p.file);
+    let mut out = Vec::with_capacity(diagnostics.len());
+    let mut rest = diagnostics.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let file = file_of(&first);
+        let mut group = vec![first];
+        while let Some(d) = rest.next_if(|d| file_of(d) == file) {
+            group.push(d);
+        }
+        if file.is_none() || group.len() <= MAX_DIAGNOSTICS_PER_FILE {
+            out.extend(group);
+            continue;
+        }
+        let hidden = group.len() - MAX_DIAGNOSTICS_PER_FILE;
+        let mut order: Vec<usize> = (0..group.len()).collect();
+        order.sort_by_key(|&i| (group[i].severity != Severity::Error, i));
+        let mut keep: Vec<usize> = order[..MAX_DIAGNOSTICS_PER_FILE].to_vec();
+        keep.sort_unstable();
+        let mut kept: Vec<Diagnostic> = keep.into_iter().map(|i| group[i].clone()).collect();
+        if let Some(last) = kept.last_mut() {
+            last.message.push_str(&format!(
+                " ({hidden} more finding{} in this file not shown: testguard reports at most \
+                 {MAX_DIAGNOSTICS_PER_FILE} per file)",
+                if hidden == 1 { "" } else { "s" }
+            ));
+        }
+        out.extend(kept);
+    }
+    out
 }
 
 /// Configured severities (or off) and per-path ignores.

@@ -161,9 +161,12 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
                 while i < t.len() && m[i] == b'*' && t[i] != b'*' {
                     i += 1;
                 }
-                // very short runs (`p` in `u:p@h`) would mangle ordinary words
+                // Very short runs (`p` in `u:p@h`) would mangle ordinary
+                // words, and text that also stands unmasked in a file (a
+                // password `test` beside a database `latest`) reveals nothing.
                 if let Some(secret) = f.text.get(start..i)
-                    && secret.len() >= 3
+                    && secret.len() >= 4
+                    && !ws.files.iter().any(|g| g.masked.contains(secret))
                 {
                     secrets.push(secret);
                 }

@@ -159,14 +159,18 @@ impl SourceFile {
 
     /// 1-based line and 1-based character column of a byte offset. Offsets
     /// inside a multi-byte character count as that character; `\r\n` and a
-    /// lone `\r` both end a line.
+    /// lone `\r` both end a line; a leading byte order mark takes no column.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let mut start = self.line_starts.get(line).copied().unwrap_or(0);
+        // a UTF-8 byte order mark is invisible in every editor: not a column
+        if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
+            start = 3;
+        }
         let mut end = offset;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;

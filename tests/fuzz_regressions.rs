@@ -76,7 +76,10 @@ fn replay(target: &str, data: &[u8]) -> Result<(), String> {
             let (name, body) = pick(data, &["composer.json", "package.json"]);
             check(&[
                 (name, body),
-                (".env.test", b"DATABASE_URL=postgres://app:pw@localhost/app\n"),
+                (
+                    ".env.test",
+                    b"DATABASE_URL=postgres://app:pw@localhost/app\n",
+                ),
                 (".env", b"DATABASE_URL=postgres://app:pw@localhost/app\n"),
                 (
                     "phpunit.xml",
@@ -114,14 +117,23 @@ fn every_saved_fuzz_crash_now_passes_its_target_checks() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
     let mut replayed = 0;
     let mut failures = Vec::new();
-    for target in std::fs::read_dir(&dir).expect("tests/regressions").flatten() {
+    for target in std::fs::read_dir(&dir)
+        .expect("tests/regressions")
+        .flatten()
+    {
         let name = target.file_name().to_string_lossy().to_string();
-        for case in std::fs::read_dir(target.path()).expect("target folder").flatten() {
+        for case in std::fs::read_dir(target.path())
+            .expect("target folder")
+            .flatten()
+        {
             let data = std::fs::read(case.path()).expect("case");
             let result = std::panic::catch_unwind(|| replay(&name, &data))
                 .unwrap_or_else(|_| Err("panicked".into()));
             if let Err(e) = result {
-                failures.push(format!("{name}/{}: {e}", case.file_name().to_string_lossy()));
+                failures.push(format!(
+                    "{name}/{}: {e}",
+                    case.file_name().to_string_lossy()
+                ));
             }
             replayed += 1;
         }

@@ -77,7 +77,29 @@ fn source_of(outcome: &Outcome, file: FileId) -> Option<NamedSource<String>> {
     if f.masked.is_empty() && f.text.is_empty() {
         return None;
     }
-    Some(NamedSource::new(f.path.clone(), f.masked.clone()))
+    Some(NamedSource::new(f.path.clone(), printable(&f.masked)))
+}
+
+/// Control characters from a file (an escape sequence in a value, a NUL)
+/// must not reach the terminal: each becomes `?`, one byte for one byte, so
+/// spans still point at the same bytes.
+fn printable(s: &str) -> String {
+    if !s.bytes().any(is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() && is_control(c as u8) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
 }
 
 fn labeled(span: Span, label: Option<String>) -> LabeledSpan {
@@ -101,7 +123,7 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
         && source.is_some()
     {
         let (span, text) = match promoted {
-            Some(l) => (l.span, Some(l.message.clone())),
+            Some(l) => (l.span, Some(printable(&l.message))),
             None => (p, d.primary_label.clone()),
         };
         labels.push(LabeledSpan::new_primary_with_span(
@@ -115,10 +137,10 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
             continue;
         }
         if same_file {
-            labels.push(labeled(l.span, Some(l.message.clone())));
+            labels.push(labeled(l.span, Some(printable(&l.message))));
         } else if let Some(src) = source_of(outcome, l.span.file) {
             related.push(Rendered {
-                message: l.message.clone(),
+                message: printable(&l.message),
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
@@ -133,10 +155,10 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
         Severity::Warning => miette::Severity::Warning,
     };
     Rendered {
-        message: d.message.clone(),
+        message: printable(&d.message),
         code: format!("{} {}", d.code, d.rule),
         severity,
-        help: d.help.clone(),
+        help: d.help.as_deref().map(printable),
         source,
         labels,
         related,
@@ -159,7 +181,12 @@ pub fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
         let r = build(outcome, d);
         let mut s = String::new();
         if handler.render_report(&mut s, &r).is_err() {
-            s = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+            s = format!(
+                "{}[{}]: {}\n",
+                d.severity.as_str(),
+                d.code,
+                printable(&d.message)
+            );
         }
         out.push_str(&s);
         out.push('\n');

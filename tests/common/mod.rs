@@ -99,7 +99,13 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("run testguard");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "testguard panicked: {stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for text in [&stderr, &stdout] {
+        assert!(
+            !text.contains("panicked") && !text.contains("internal error"),
+            "testguard panicked: {stderr}"
+        );
+    }
     out
 }
 
