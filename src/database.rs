@@ -326,7 +326,7 @@ impl DatabaseRef {
             DbKeyKind::Url => {
                 if let Some(i) = v.find("://") {
                     parse_url(value, off, i, &mut r);
-                } else if v.contains('=') && (v.contains("dbname=") || v.contains("host=")) {
+                } else if is_keyword_form(v) {
                     parse_keywords(value, off, &mut r);
                 } else if let Some(rest) = strip_scheme_colon(v) {
                     // `sqlite:db.sqlite3`, Prisma's `file:./test.db`
@@ -469,20 +469,41 @@ fn parse_url(value: &str, off: usize, scheme_end: usize, r: &mut DatabaseRef) {
     r.scheme = Some(scheme);
 }
 
-/// libpq keyword/value form: `host=localhost port=5432 dbname=app password=x`.
+/// Whether a value is a keyword/value connection string: libpq's
+/// `host=… dbname=…` or ADO.NET/ODBC's `Server=…;Database=…`.
+fn is_keyword_form(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let keys = [
+        "dbname=",
+        "host=",
+        "server=",
+        "database=",
+        "data source=",
+        "initial catalog=",
+    ];
+    keys.iter().any(|k| {
+        lower.starts_with(k) || lower.contains(&format!(" {k}")) || lower.contains(&format!(";{k}"))
+    })
+}
+
+/// Keyword/value forms: libpq's `host=localhost port=5432 dbname=app
+/// password=x` (space-separated) and ADO.NET/ODBC's `Server=(local);
+/// Database=app;User Id=sa` (`;`-separated, keys may hold spaces).
 fn parse_keywords(value: &str, off: usize, r: &mut DatabaseRef) {
     let v = &value[off..value.trim_end().len()];
+    let separators: &[char] = if v.contains(';') { &[';'] } else { &[' '] };
     let mut pos = 0;
-    for word in v.split([' ', ';']) {
+    for word in v.split(separators) {
         let w_off = off + pos;
         pos += word.len() + 1;
         let Some(eq) = word.find('=') else { continue };
-        let val = w_off + eq + 1..w_off + word.len();
-        match word[..eq].to_ascii_lowercase().as_str() {
-            "dbname" | "database" => r.name = Part::of(value, val),
-            "host" | "server" => r.host = Part::of(value, val),
+        let key_start = word.len() - word.trim_start().len();
+        let val = w_off + eq + 1..w_off + word.trim_end().len().max(eq + 1);
+        match word[key_start..eq].trim().to_ascii_lowercase().as_str() {
+            "dbname" | "database" | "initial catalog" => r.name = Part::of(value, val),
+            "host" | "server" | "data source" | "address" | "addr" => r.host = Part::of(value, val),
             "port" => r.port = Part::of(value, val),
-            "user" | "username" => r.user = Part::of(value, val),
+            "user" | "username" | "user id" | "uid" => r.user = Part::of(value, val),
             "password" | "pwd" => {
                 r.secrets.push(val.clone());
                 r.password = Part::of(value, val);
@@ -578,6 +599,27 @@ mod tests {
         assert_eq!(tokens("test_domain_events"), ["test", "domain", "events"]);
         assert_eq!(tokens("latest_snapshot"), ["latest", "snapshot"]);
         assert_eq!(tokens("HTTPServer"), ["httpserver"]);
+    }
+
+    #[test]
+    fn ado_net_and_libpq_keyword_strings() {
+        let v =
+            "Server=(local);Database=Shop_Test;User Id=sa;Password=Pw-9;Trusted_Connection=True";
+        let r = DatabaseRef::parse(v, DbKeyKind::Url);
+        assert_eq!(r.host.map(|p| p.text).as_deref(), Some("(local)"));
+        assert_eq!(r.name.map(|p| p.text).as_deref(), Some("Shop_Test"));
+        assert_eq!(r.user.map(|p| p.text).as_deref(), Some("sa"));
+        assert_eq!(r.secrets.len(), 1);
+        assert_eq!(&v[r.secrets[0].clone()], "Pw-9");
+        let r = DatabaseRef::parse(
+            "Data Source=db.prod.local;Initial Catalog=shop",
+            DbKeyKind::Url,
+        );
+        assert_eq!(r.host.map(|p| p.text).as_deref(), Some("db.prod.local"));
+        assert_eq!(r.name.map(|p| p.text).as_deref(), Some("shop"));
+        let r = DatabaseRef::parse("host=localhost port=5432 dbname=app_test", DbKeyKind::Url);
+        assert_eq!(r.name.map(|p| p.text).as_deref(), Some("app_test"));
+        assert_eq!(r.port.map(|p| p.text).as_deref(), Some("5432"));
     }
 
     #[test]

@@ -59,8 +59,9 @@ fn text_secret_res() -> &'static [Regex; 3] {
         [
             // userinfo password in any URL: scheme://user:PASSWORD@host
             re(r"[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'`<>]*:([^@\s/'`<>]+)@"),
-            // KEY=value, KEY: value, KEY = "value" for credential-looking keys (also in comments)
-            re(r#"(?i)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_PWD|_PASS)[A-Z0-9_.-]*["']?\s*[=:]\s*["']?([^"'\s#,<>]+)"#),
+            // KEY=value, KEY: value, KEY = "value" for credential-looking keys (also in
+            // comments); on one line: `APP_SECRET=` with no value masks nothing below it
+            re(r#"(?i)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_PWD|_PASS)[A-Z0-9_.-]*["']?[ \t]*[=:][ \t]*["']?([^"'\s#,<>]+)"#),
             // ?password=… in query strings
             re(r"(?i)[?&](?:password|pass|pwd|sslpassword)=([^&\s'`<>]+)"),
         ]

@@ -11,6 +11,9 @@ use crate::source::{FileId, SourceFile, Span, Spanned};
 pub enum Via {
     /// `KEY=value` in a dotenv file (dotenv never overrides what is already set).
     Dotenv,
+    /// A `.env` assignment that a test dotenv inherits: Symfony layers
+    /// `.env.test` over `.env`, so a key `.env.test` leaves out comes from `.env`.
+    DotenvLayered,
     /// PHPUnit `<env>`; `force` says whether it overwrites the real environment.
     PhpunitEnv { force: bool },
     /// PHPUnit `<server>`: always written into `$_SERVER`.
@@ -33,6 +36,7 @@ impl Via {
     pub fn describe(self) -> &'static str {
         match self {
             Via::Dotenv => "dotenv assignment",
+            Via::DotenvLayered => ".env assignment the test dotenv inherits",
             Via::PhpunitEnv { .. } => "PHPUnit <env>",
             Via::PhpunitServer => "PHPUnit <server>",
             Via::PytestIniKey => "pytest ini key",

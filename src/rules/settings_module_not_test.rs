@@ -50,7 +50,7 @@ A dedicated test settings module: `addopts = --ds=shop.settings.test`.
 fn effective<'a>(env: &'a TestEnv, key: &str) -> Option<&'a Setting> {
     let rank = |s: &Setting| match s.via {
         Via::PytestDsOption | Via::ToxCommandOption => 3,
-        Via::PytestEnv { .. } | Via::ToxSetenv | Via::Dotenv => 2,
+        Via::PytestEnv { .. } | Via::ToxSetenv | Via::Dotenv | Via::DotenvLayered => 2,
         _ => 1,
     };
     env.settings

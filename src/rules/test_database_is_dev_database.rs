@@ -3,7 +3,7 @@
 use super::{Context, Rule, RuleMeta, db_kind_is_db};
 use crate::database::{DatabaseRef, DbKeyKind, db_key_kind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Setting, is_within};
+use crate::model::{Setting, Via, is_within};
 
 pub struct TestDatabaseIsDevDatabase;
 
@@ -42,6 +42,9 @@ Give tests their own database: `…/rallly_test`, or an in-memory database.
 ## Framework facts
 Django never uses the configured name for tests (it creates `test_<NAME>`), and
 Symfony's `dbname_suffix` appends `_test`: no finding in those projects.
+Without that suffix, Symfony layers `.env.test` over `.env`: a `.env.test`
+that sets no `DATABASE_URL` (the recipe's default file) runs the tests on the
+`.env` database, and the finding points at that `.env` line.
 Dev-file keys that are themselves about tests (`TEST_DATABASE_URL`) are not
 taken as the development database.
 "#;
@@ -179,6 +182,27 @@ impl Rule for TestDatabaseIsDevDatabase {
                 let Some(dev) = same else { continue };
                 let s = d.setting;
                 let dev_path = &cx.ws.file(dev.setting.value_span.file).path;
+                if s.via == Via::DotenvLayered {
+                    // the test file is silent: say where the value really comes from
+                    let test_path = &cx.ws.file(env.file).path;
+                    out.push(
+                        META.diag(
+                            Some(s.value_span),
+                            format!(
+                                "{} sets no `{}`, so Symfony takes it from {dev_path}, which it loads first: the tests use database `{}`, the development database, and running them wipes the development data",
+                                env.name, s.key.value, name.text
+                            ),
+                        )
+                        .with_primary_label(format!("inherited by {test_path}"))
+                        .with_label(s.value_sub_span(name.range.clone()), "database name")
+                        .with_label(env.anchor, format!("no `{}` here", s.key.value))
+                        .with_help(format!(
+                            "set `{}` in {test_path} to a test database (e.g. `{}_test`), or add Doctrine's `when@test: doctrine: dbal: dbname_suffix: '_test%env(default::TEST_TOKEN)%'` to config/packages/doctrine.yaml",
+                            s.key.value, name.text
+                        )),
+                    );
+                    continue;
+                }
                 out.push(
                     META.diag(
                         Some(s.value_span),

@@ -126,6 +126,7 @@ pub fn build(
         let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
+    inherit_symfony_dotenv(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
@@ -134,6 +135,38 @@ pub fn build(
     let mut seen = std::collections::BTreeSet::new();
     issues.retain(|i| seen.insert(i.span.file));
     (ws, issues, unreadable)
+}
+
+/// Symfony loads `.env`, then `.env.test` over it (SEMANTICS.md): a database
+/// setting the test file leaves out is the one `.env` gives — the development
+/// database, unless Doctrine's `dbname_suffix` changes it (the rules judge that).
+/// Only database keys are inherited: `APP_ENV` comes from phpunit's `<server>`
+/// before dotenv runs, and dotenv never overrides what is set.
+fn inherit_symfony_dotenv(ws: &mut Workspace) {
+    for i in 0..ws.envs.len() {
+        let env = &ws.envs[i];
+        if env.source != EnvSource::Dotenv || !env.frameworks.symfony {
+            continue;
+        }
+        let Some(dev) = ws
+            .dev_dotenvs
+            .iter()
+            .find(|d| d.dir == env.dir && ws.files[d.file.0].file_name() == ".env")
+        else {
+            continue;
+        };
+        let inherited: Vec<Setting> = dev
+            .settings
+            .iter()
+            .filter(|s| crate::database::db_key_kind(&s.key.value, &[]).is_some())
+            .filter(|s| !env.settings.iter().any(|t| t.key.value == s.key.value))
+            .map(|s| Setting {
+                via: Via::DotenvLayered,
+                ..s.clone()
+            })
+            .collect();
+        ws.envs[i].settings.extend(inherited);
+    }
 }
 
 fn framework_for_env(
