@@ -249,6 +249,7 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
     for d in &dirs {
         outcomes.push(lint(d, &load(d)?, None)?);
     }
+    let several = outcomes.len() + usize::from(!files.is_empty()) > 1;
     if !files.is_empty() {
         // report only on these files; context comes from their repository
         let cwd = std::env::current_dir()
@@ -269,7 +270,40 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
             .collect();
         outcomes.push(lint(&root, &load(&root)?, Some(&only))?);
     }
+    if several {
+        // one document for every format: paths relative to the current folder
+        let cwd = current_dir()?;
+        let parts = outcomes
+            .into_iter()
+            .map(|o| {
+                let prefix = o
+                    .root
+                    .as_deref()
+                    .map(|r| display_prefix(&cwd, r))
+                    .unwrap_or_default();
+                (prefix, o)
+            })
+            .collect();
+        let mut merged = Outcome::merge(parts);
+        merged.root = Some(cwd);
+        return emit(&args, &[merged]);
+    }
     emit(&args, &outcomes)
+}
+
+/// How a scanned root is written in front of its files' paths: relative to
+/// the current folder when it lies inside it, as given otherwise.
+fn display_prefix(cwd: &Path, root: &Path) -> String {
+    let abs = if root.is_absolute() {
+        root.to_path_buf()
+    } else {
+        cwd.join(root)
+    };
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    match crate::discover::relative(&canon(cwd), &canon(&abs)) {
+        Some(rel) => rel,
+        None => root.display().to_string(),
+    }
 }
 
 /// Renders outcomes in the chosen format; returns the exit code.

@@ -61,6 +61,54 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// One outcome from the runs over several roots (`testguard lint a b`), so
+    /// that every format prints one document. Each file's path gets its root
+    /// as a prefix (`a/.env.test`); only what the renderers read is kept.
+    pub fn merge(parts: Vec<(String, Outcome)>) -> Outcome {
+        let mut merged = Outcome {
+            workspace: Workspace::default(),
+            diagnostics: Vec::new(),
+            files_scanned: 0,
+            suppressed: 0,
+            suppressed_findings: Vec::new(),
+            root: None,
+        };
+        for (prefix, part) in parts {
+            let offset = merged.workspace.files.len();
+            for f in part.workspace.files {
+                let path = if prefix.is_empty() {
+                    f.path
+                } else {
+                    format!("{prefix}/{}", f.path)
+                };
+                let mut file = SourceFile::new(path, f.kind, f.text);
+                file.masked = f.masked;
+                merged.workspace.files.push(file);
+            }
+            let shift = |d: &mut Diagnostic| {
+                if let Some(p) = d.primary.as_mut() {
+                    p.file = FileId(p.file.0 + offset);
+                }
+                for l in &mut d.labels {
+                    l.span.file = FileId(l.span.file.0 + offset);
+                }
+            };
+            for mut d in part.diagnostics {
+                shift(&mut d);
+                merged.diagnostics.push(d);
+            }
+            for (mut d, reason) in part.suppressed_findings {
+                shift(&mut d);
+                merged.suppressed_findings.push((d, reason));
+            }
+            merged.files_scanned += part.files_scanned;
+            merged.suppressed += part.suppressed;
+        }
+        merged
+    }
+}
+
 /// testguard could not do its job (exit code 2).
 #[derive(Debug)]
 pub struct RunError(pub String);

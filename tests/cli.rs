@@ -289,3 +289,37 @@ fn yaml_bombs_and_deep_nesting_end_in_tg001_well_under_a_second() {
         assert_eq!(codes, ["TG001"], "{fixture}");
     }
 }
+
+/// `testguard lint a b`: one document in every format, paths prefixed by
+/// their root, counts summed, exit code from all roots.
+#[test]
+fn several_roots_make_one_document_with_prefixed_paths() {
+    let bad = b"DATABASE_URL=postgres://localhost/shop\n".as_slice();
+    let repo = common::repo_with(&[
+        ("a/.env.test", bad),
+        ("b/.env.test", bad),
+        (
+            "c/.env.test",
+            b"DATABASE_URL=postgres://localhost/shop_test\n",
+        ),
+    ]);
+    let out = run(repo.path(), &["lint", "a", "b", "c", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(report["summary"]["errors"], 2);
+    assert_eq!(report["summary"]["files_scanned"], 3);
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["a/.env.test", "b/.env.test"]);
+    let out = run(repo.path(), &["lint", "a", "b", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one SARIF log");
+    assert_eq!(sarif["runs"].as_array().map(Vec::len), Some(1));
+    let out = run(repo.path(), &["lint", "a", "b"]);
+    let human = stdout(&out);
+    assert_eq!(human.matches("testguard: ").count(), 1, "{human}");
+    assert!(human.contains("a/.env.test") && human.contains("b/.env.test"));
+}
