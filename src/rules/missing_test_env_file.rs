@@ -83,7 +83,7 @@ impl Rule for MissingTestEnvFile {
                 META.diag(
                     Some(s.key.span),
                     format!(
-                        "the Node project in {project} configures a database in {path} but has no test dotenv file: its tests read this development database"
+                        "the Node project in {project} configures a database in {path} but has no test dotenv file: unless the test setup picks another database in code, its tests use this development one"
                     ),
                 )
                 .with_primary_label("development database")
