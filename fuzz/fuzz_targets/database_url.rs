@@ -5,15 +5,23 @@ use libfuzzer_sys::fuzz_target;
 use testguard::database::{DatabaseRef, DbKeyKind};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(value) = std::str::from_utf8(data) else { return };
+    let Ok(value) = std::str::from_utf8(data) else {
+        return;
+    };
     for kind in [DbKeyKind::Url, DbKeyKind::Name, DbKeyKind::Host] {
         let r = DatabaseRef::parse(value, kind);
         let parts = [&r.user, &r.password, &r.host, &r.port, &r.name];
         for p in parts.into_iter().flatten() {
-            assert!(value.get(p.range.clone()) == Some(p.text.as_str()), "part {p:?} of {value:?}");
+            assert!(
+                value.get(p.range.clone()) == Some(p.text.as_str()),
+                "part {p:?} of {value:?}"
+            );
         }
         for s in &r.secrets {
-            assert!(value.get(s.clone()).is_some(), "secret range {s:?} of {value:?}");
+            assert!(
+                value.get(s.clone()).is_some(),
+                "secret range {s:?} of {value:?}"
+            );
         }
         let masked = testguard::mask::mask_ranges(value, &r.secrets);
         assert_eq!(masked.len(), value.len());

@@ -7,5 +7,12 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = testguard::sources::dotenv::parse(text);
     }
-    common::check(&[(".env.test", data), (".env", data), ("composer.json", b"{\"require\":{\"laravel/framework\":\"^11\"}}")]);
+    common::check(&[
+        (".env.test", data),
+        (".env", data),
+        (
+            "composer.json",
+            b"{\"require\":{\"laravel/framework\":\"^11\"}}",
+        ),
+    ]);
 });

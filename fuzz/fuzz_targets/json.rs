@@ -8,8 +8,14 @@ fuzz_target!(|data: &[u8]| {
     let (name, body) = common::pick(data, &["composer.json", "package.json"]);
     common::check(&[
         (name, body),
-        (".env.test", b"DATABASE_URL=postgres://app:pw@localhost/app\n"),
+        (
+            ".env.test",
+            b"DATABASE_URL=postgres://app:pw@localhost/app\n",
+        ),
         (".env", b"DATABASE_URL=postgres://app:pw@localhost/app\n"),
-        ("phpunit.xml", b"<phpunit><php><env name=\"DB_DATABASE\" value=\"app\"/></php></phpunit>"),
+        (
+            "phpunit.xml",
+            b"<phpunit><php><env name=\"DB_DATABASE\" value=\"app\"/></php></phpunit>",
+        ),
     ]);
 });

@@ -7,7 +7,10 @@ fuzz_target!(|data: &[u8]| {
     common::check(&[
         ("phpunit.xml", data),
         ("artisan", b"#!/usr/bin/env php\n"),
-        ("composer.json", b"{\"require\":{\"laravel/framework\":\"^11\"}}"),
+        (
+            "composer.json",
+            b"{\"require\":{\"laravel/framework\":\"^11\"}}",
+        ),
         (".env", b"DB_CONNECTION=mysql\nDB_DATABASE=shop\n"),
     ]);
 });
