@@ -80,17 +80,18 @@ fn source_of(outcome: &Outcome, file: FileId) -> Option<NamedSource<String>> {
     Some(NamedSource::new(f.path.clone(), printable(&f.masked)))
 }
 
-/// Control characters from a file (an escape sequence in a value, a NUL)
-/// must not reach the terminal: each becomes `?`, one byte for one byte, so
-/// spans still point at the same bytes.
+/// Control characters from a file (an escape sequence in a value, a NUL, a
+/// C1 `CSI`) must not reach the terminal, nor bidirectional overrides that
+/// make a snippet read differently from its bytes ("Trojan Source"): each
+/// becomes `?` once per byte, so spans still point at the same bytes.
 fn printable(s: &str) -> String {
-    if !s.bytes().any(is_control) {
+    if !s.chars().any(is_unsafe) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_ascii() && is_control(c as u8) {
-            out.push('?');
+        if is_unsafe(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
         } else {
             out.push(c);
         }
@@ -98,8 +99,29 @@ fn printable(s: &str) -> String {
     out
 }
 
-fn is_control(b: u8) -> bool {
-    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn terminal_control_never_passes_and_lengths_stay() {
+        for (raw, want) in [
+            ("a\x1b[31mb", "a?[31mb"),
+            ("x\u{9b}2J", "x??2J"),
+            ("n\u{202e}gnp.exe", "n???gnp.exe"),
+            ("tab\tand\r\nlines", "tab\tand\r\nlines"),
+            ("nul\0", "nul?"),
+        ] {
+            let got = printable(raw);
+            assert_eq!(got, want);
+            assert_eq!(got.len(), raw.len());
+        }
+    }
 }
 
 fn labeled(span: Span, label: Option<String>) -> LabeledSpan {
