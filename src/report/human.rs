@@ -104,26 +104,6 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn terminal_control_never_passes_and_lengths_stay() {
-        for (raw, want) in [
-            ("a\x1b[31mb", "a?[31mb"),
-            ("x\u{9b}2J", "x??2J"),
-            ("n\u{202e}gnp.exe", "n???gnp.exe"),
-            ("tab\tand\r\nlines", "tab\tand\r\nlines"),
-            ("nul\0", "nul?"),
-        ] {
-            let got = printable(raw);
-            assert_eq!(got, want);
-            assert_eq!(got.len(), raw.len());
-        }
-    }
-}
-
 fn labeled(span: Span, label: Option<String>) -> LabeledSpan {
     LabeledSpan::new_with_span(label, SourceSpan::from(span.start..span.end))
 }
@@ -231,4 +211,24 @@ pub fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn terminal_control_never_passes_and_lengths_stay() {
+        for (raw, want) in [
+            ("a\x1b[31mb", "a?[31mb"),
+            ("x\u{9b}2J", "x??2J"),
+            ("n\u{202e}gnp.exe", "n???gnp.exe"),
+            ("tab\tand\r\nlines", "tab\tand\r\nlines"),
+            ("nul\0", "nul?"),
+        ] {
+            let got = printable(raw);
+            assert_eq!(got, want);
+            assert_eq!(got.len(), raw.len());
+        }
+    }
 }
