@@ -230,7 +230,9 @@ fn masked_secrets(outcome: &Outcome) -> Vec<String> {
                     && secret
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
-                    && !f.masked.contains(secret)
+                    // text that also stands unmasked in some file (`_DATABAS`
+                    // of `DATABASE_URL`) is no secret to leak
+                    && !outcome.workspace.files.iter().any(|g| g.masked.contains(secret))
                     && !outcome
                         .workspace
                         .files
