@@ -101,6 +101,15 @@ fn replay(target: &str, data: &[u8]) -> Result<(), String> {
                         return Err(format!("part {p:?} of {value:?}"));
                     }
                 }
+                let masked = testguard::mask::mask_bytes(value, &r.secrets);
+                if masked.len() != value.len() {
+                    return Err(format!("masking changed the length of {value:?}"));
+                }
+                for s in &r.secrets {
+                    if !masked.as_bytes()[s.clone()].iter().all(|&b| b == b'*') {
+                        return Err(format!("secret {s:?} of {value:?} not masked"));
+                    }
+                }
             }
             Ok(())
         }

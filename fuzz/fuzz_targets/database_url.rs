@@ -23,8 +23,18 @@ fuzz_target!(|data: &[u8]| {
                 "secret range {s:?} of {value:?}"
             );
         }
-        let masked = testguard::mask::mask_ranges(value, &r.secrets);
+        // snippets are cut from the byte-for-byte mask: same length, and
+        // every secret byte is `*`
+        let masked = testguard::mask::mask_bytes(value, &r.secrets);
         assert_eq!(masked.len(), value.len());
+        for s in &r.secrets {
+            let (m, v) = (&masked.as_bytes()[s.clone()], &value.as_bytes()[s.clone()]);
+            assert!(
+                m.iter().all(|&b| b == b'*'),
+                "secret {:?} of {value:?} not masked",
+                String::from_utf8_lossy(v)
+            );
+        }
         let _ = testguard::database::tokens(value);
         let _ = testguard::database::reference_names(value);
         let _ = testguard::database::is_local_host(value, &[]);
