@@ -365,8 +365,13 @@ def measure(repo: Path, tg: str, args, expect) -> int:
         if rss > 64 * 1024:
             slow.append(f"{name_a}: peak RSS {rss / 1024:.1f} MiB, over 64 MiB")
     print(f"\n(peak RSS measured with {tool})")
-    for f in wrong + slow:
+    for f in wrong:
         print(f"bench: FAILED: {f}", file=sys.stderr)
+    for f in slow:
+        if args.check:
+            print(f"bench: FAILED: {f}", file=sys.stderr)
+        else:
+            print(f"bench: over the bar (only --check fails on it): {f}", file=sys.stderr)
     return 1 if wrong or (slow and args.check) else 0
 
 
