@@ -72,6 +72,164 @@ pub fn lint_one_and_check(path: &str, bytes: &[u8]) -> Result<Outcome, String> {
     lint_and_check(&tree, &Policy::default())
 }
 
+/// The fuzz targets in `fuzz/`, by name; [`fuzz_case`] runs one input of one.
+pub const FUZZ_TARGETS: &[&str] = &[
+    "ini",
+    "dotenv",
+    "toml",
+    "phpunit",
+    "github",
+    "gitlab",
+    "json",
+    "database_url",
+    "lint",
+];
+
+const LARAVEL_COMPOSER: &[u8] = br#"{"require":{"laravel/framework":"^11"}}"#;
+
+/// Every file name the end-to-end target can give its input.
+const LINT_NAMES: &[&str] = &[
+    "pytest.ini",
+    "tox.ini",
+    "setup.cfg",
+    "pyproject.toml",
+    "tox.toml",
+    ".env.test",
+    ".env.testing",
+    ".env",
+    "phpunit.xml.dist",
+    ".github/workflows/test.yml",
+    ".gitlab-ci.yml",
+    "config/packages/doctrine.yaml",
+    "composer.json",
+    "package.json",
+    "bootstrap/cache/config.php",
+];
+
+/// Picks one of `names` from the first byte; the rest is the file.
+fn pick<'a>(data: &'a [u8], names: &[&'static str]) -> (&'static str, &'a [u8]) {
+    match data.split_first() {
+        Some((b, rest)) => (names[*b as usize % names.len()], rest),
+        None => (names[0], data),
+    }
+}
+
+/// Lints `files` (path, bytes) in memory and checks every invariant.
+fn check_files(files: &[(&str, &[u8])]) -> Result<(), String> {
+    let mut tree = MemoryTree::default();
+    for (path, bytes) in files {
+        tree.files.insert((*path).to_string(), bytes.to_vec());
+    }
+    lint_and_check(&tree, &Policy::default()).map(|_| ())
+}
+
+/// One input of one fuzz target: the files it becomes, the parser it reaches
+/// and the checks it must pass. The fuzz targets and the replay of saved
+/// crashes (`tests/fuzz_regressions.rs`) both call this, so they cannot drift.
+pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(data).ok();
+    match target {
+        "ini" => {
+            let (name, body) = pick(data, &["pytest.ini", "tox.ini", "setup.cfg"]);
+            if let Ok(t) = std::str::from_utf8(body) {
+                let _ = crate::sources::ini::parse(t);
+            }
+            check_files(&[(name, body)])
+        }
+        "dotenv" => {
+            if let Some(t) = text {
+                let _ = crate::sources::dotenv::parse(t);
+            }
+            // a test dotenv beside a dev one, in a Laravel app
+            check_files(&[
+                (".env.test", data),
+                (".env", data),
+                ("composer.json", LARAVEL_COMPOSER),
+            ])
+        }
+        "toml" => {
+            let (name, body) = pick(data, &["pyproject.toml", "pytest.toml", "tox.toml"]);
+            if let Ok(t) = std::str::from_utf8(body) {
+                let _ = crate::sources::toml::parse(t);
+            }
+            check_files(&[(name, body)])
+        }
+        // in a Laravel app, so every PHPUnit rule applies
+        "phpunit" => check_files(&[
+            ("phpunit.xml", data),
+            ("artisan", b"#!/usr/bin/env php\n"),
+            ("composer.json", LARAVEL_COMPOSER),
+            (".env", b"DB_CONNECTION=mysql\nDB_DATABASE=shop\n"),
+        ]),
+        "github" => check_files(&[(".github/workflows/ci.yml", data)]),
+        // split at the first NUL into the pipeline and a local include, so
+        // includes, extends and anchors mix
+        "gitlab" => {
+            let (main, inc) = match data.iter().position(|&b| b == 0) {
+                Some(i) => (&data[..i], &data[i + 1..]),
+                None => (data, &b"include: []\n"[..]),
+            };
+            check_files(&[(".gitlab-ci.yml", main), ("ci/test.yml", inc)])
+        }
+        // framework context for the dotenv and PHPUnit rules beside it
+        "json" => {
+            let (name, body) = pick(data, &["composer.json", "package.json"]);
+            check_files(&[
+                (name, body),
+                (
+                    ".env.test",
+                    b"DATABASE_URL=postgres://app:pw@localhost/app\n",
+                ),
+                (".env", b"DATABASE_URL=postgres://app:pw@localhost/app\n"),
+                (
+                    "phpunit.xml",
+                    br#"<phpunit><php><env name="DB_DATABASE" value="app"/></php></phpunit>"#,
+                ),
+            ])
+        }
+        "database_url" => text.map_or(Ok(()), check_database_url),
+        "lint" => {
+            let (name, body) = pick(data, LINT_NAMES);
+            check_files(&[(name, body), ("artisan", b""), ("manage.py", b"")])
+        }
+        other => Err(format!("no fuzz target called {other}")),
+    }
+}
+
+/// Every part and secret range of a parsed database value lies inside it, and
+/// the byte-for-byte mask (what snippets are cut from) hides every secret byte.
+fn check_database_url(value: &str) -> Result<(), String> {
+    use crate::database::{DatabaseRef, DbKeyKind};
+    for kind in [DbKeyKind::Url, DbKeyKind::Name, DbKeyKind::Host] {
+        let r = DatabaseRef::parse(value, kind);
+        for p in [&r.user, &r.password, &r.host, &r.port, &r.name]
+            .into_iter()
+            .flatten()
+        {
+            if value.get(p.range.clone()) != Some(p.text.as_str()) {
+                return Err(format!("part {p:?} of {value:?}"));
+            }
+        }
+        let masked = crate::mask::mask_bytes(value, &r.secrets);
+        if masked.len() != value.len() {
+            return Err(format!("masking changed the length of {value:?}"));
+        }
+        for s in &r.secrets {
+            let hidden = masked
+                .as_bytes()
+                .get(s.clone())
+                .is_some_and(|m| m.iter().all(|&b| b == b'*'));
+            if !hidden {
+                return Err(format!("secret {s:?} of {value:?} not masked"));
+            }
+        }
+        let _ = crate::database::tokens(value);
+        let _ = crate::database::reference_names(value);
+        let _ = crate::database::is_local_host(value, &[]);
+    }
+    Ok(())
+}
+
 /// Checks every invariant of an outcome (see the module documentation).
 pub fn check(outcome: &Outcome) -> Result<(), String> {
     for f in &outcome.workspace.files {
@@ -215,38 +373,18 @@ fn check_json_locations(outcome: &Outcome, json: &str) -> Result<(), String> {
 /// run of masked bytes, when it is long enough to be meaningful and made of
 /// characters no output format escapes.
 fn masked_secrets(outcome: &Outcome) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in &outcome.workspace.files {
-        let (t, m) = (f.text.as_bytes(), f.masked.as_bytes());
-        let mut i = 0;
-        while i < t.len() {
-            if m[i] == b'*' && t[i] != b'*' {
-                let start = i;
-                while i < t.len() && m[i] == b'*' && t[i] != b'*' {
-                    i += 1;
-                }
-                if let Some(secret) = f.text.get(start..i)
-                    && secret.len() >= 6
-                    && secret
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
-                    // text that also stands unmasked in some file (`_DATABAS`
-                    // of `DATABASE_URL`) is no secret to leak
-                    && !outcome.workspace.files.iter().any(|g| g.masked.contains(secret))
-                    && !outcome
-                        .workspace
-                        .files
-                        .iter()
-                        .any(|g| g.path.contains(secret))
-                {
-                    out.push(secret.to_string());
-                }
-            } else {
-                i += 1;
-            }
-        }
-    }
-    out
+    let ws = &outcome.workspace;
+    crate::mask::hidden_secrets(ws)
+        .into_iter()
+        .filter(|secret| {
+            secret.len() >= 6
+                && secret
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+                && !ws.files.iter().any(|g| g.path.contains(secret))
+        })
+        .map(String::from)
+        .collect()
 }
 
 #[cfg(test)]

@@ -148,34 +148,43 @@ pub fn mask_workspace(ws: &mut Workspace) {
     }
 }
 
+/// Every text that masking hid (each maximal run of masked bytes) and that
+/// stands unmasked in no file: text a password shares with a database name
+/// (`test` beside `latest`) reveals nothing when printed.
+pub fn hidden_secrets(ws: &Workspace) -> Vec<&str> {
+    let mut out = Vec::new();
+    for f in &ws.files {
+        let (t, m) = (f.text.as_bytes(), f.masked.as_bytes());
+        let hidden = |i: usize| m.get(i) == Some(&b'*') && t[i] != b'*';
+        let mut i = 0;
+        while i < t.len() {
+            if !hidden(i) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < t.len() && hidden(i) {
+                i += 1;
+            }
+            if let Some(secret) = f.text.get(start..i)
+                && !ws.files.iter().any(|g| g.masked.contains(secret))
+            {
+                out.push(secret);
+            }
+        }
+    }
+    out
+}
+
 /// The last line of defence: any text that masking hid in a file is replaced
 /// by `****` wherever a rule's message, label or help quotes it (a database
 /// "name" parsed out of a malformed URL can carry the password with it).
 pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) {
-    let mut secrets: Vec<&str> = Vec::new();
-    for f in &ws.files {
-        let (t, m) = (f.text.as_bytes(), f.masked.as_bytes());
-        let mut i = 0;
-        while i < t.len().min(m.len()) {
-            if m[i] == b'*' && t[i] != b'*' {
-                let start = i;
-                while i < t.len() && m[i] == b'*' && t[i] != b'*' {
-                    i += 1;
-                }
-                // Very short runs (`p` in `u:p@h`) would mangle ordinary
-                // words, and text that also stands unmasked in a file (a
-                // password `test` beside a database `latest`) reveals nothing.
-                if let Some(secret) = f.text.get(start..i)
-                    && secret.len() >= 4
-                    && !ws.files.iter().any(|g| g.masked.contains(secret))
-                {
-                    secrets.push(secret);
-                }
-            } else {
-                i += 1;
-            }
-        }
-    }
+    let mut secrets: Vec<&str> = hidden_secrets(ws)
+        .into_iter()
+        // very short runs (`p` in `u:p@h`) would mangle ordinary words
+        .filter(|s| s.len() >= 4)
+        .collect();
     if secrets.is_empty() {
         return;
     }

@@ -1,18 +1,10 @@
 #![no_main]
 //! dotenv files (hand-written lexer): a test dotenv beside a dev one.
+//! The input's files and checks: `testguard::invariants::fuzz_case`.
 use libfuzzer_sys::fuzz_target;
-mod common;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = testguard::sources::dotenv::parse(text);
+    if let Err(e) = testguard::invariants::fuzz_case("dotenv", data) {
+        panic!("invariant broken: {e}");
     }
-    common::check(&[
-        (".env.test", data),
-        (".env", data),
-        (
-            "composer.json",
-            b"{\"require\":{\"laravel/framework\":\"^11\"}}",
-        ),
-    ]);
 });

@@ -1,8 +1,10 @@
 #![no_main]
 //! GitHub Actions workflows (saphyr YAML with spans).
+//! The input's files and checks: `testguard::invariants::fuzz_case`.
 use libfuzzer_sys::fuzz_target;
-mod common;
 
 fuzz_target!(|data: &[u8]| {
-    common::check(&[(".github/workflows/ci.yml", data)]);
+    if let Err(e) = testguard::invariants::fuzz_case("github", data) {
+        panic!("invariant broken: {e}");
+    }
 });

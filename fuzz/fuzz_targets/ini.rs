@@ -1,13 +1,10 @@
 #![no_main]
 //! INI sources: pytest.ini, tox.ini, setup.cfg (hand-written lexer).
+//! The input's files and checks: `testguard::invariants::fuzz_case`.
 use libfuzzer_sys::fuzz_target;
-mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let (name, body) = common::pick(data, &["pytest.ini", "tox.ini", "setup.cfg"]);
-    if let Ok(text) = std::str::from_utf8(body) {
-        let ini = testguard::sources::ini::parse(text);
-        drop(ini);
+    if let Err(e) = testguard::invariants::fuzz_case("ini", data) {
+        panic!("invariant broken: {e}");
     }
-    common::check(&[(name, body)]);
 });

@@ -1,12 +1,10 @@
 #![no_main]
 //! TOML sources: pyproject.toml, pytest.toml, tox.toml.
+//! The input's files and checks: `testguard::invariants::fuzz_case`.
 use libfuzzer_sys::fuzz_target;
-mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let (name, body) = common::pick(data, &["pyproject.toml", "pytest.toml", "tox.toml"]);
-    if let Ok(text) = std::str::from_utf8(body) {
-        let _ = testguard::sources::toml::parse(text);
+    if let Err(e) = testguard::invariants::fuzz_case("toml", data) {
+        panic!("invariant broken: {e}");
     }
-    common::check(&[(name, body)]);
 });
