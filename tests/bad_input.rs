@@ -8,21 +8,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{bin, run};
+use common::{bin, dir_with, run};
 
 const DEV_ENV: &[u8] = b"DATABASE_URL=postgres://app@localhost:5432/shop\n";
 const BAD_TEST_ENV: &str = "DATABASE_URL=postgres://app@localhost:5432/shop\n";
-
-/// A plain folder (no git) holding `files`.
-fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, bytes) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, bytes).expect("write");
-    }
-    dir
-}
 
 /// Runs `testguard lint --format json` and returns (exit code, report).
 fn lint_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {

@@ -75,13 +75,19 @@ pub fn repo_from_fixture(name: &str) -> tempfile::TempDir {
 }
 
 /// A git repository made from (path, bytes) pairs, committed.
-pub fn repo_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+/// A plain folder (no git) holding `files`.
+pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for (path, bytes) in files {
         let p = dir.path().join(path);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
         std::fs::write(&p, bytes).expect("write");
     }
+    dir
+}
+
+pub fn repo_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = dir_with(files);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "-A"]);
     git(
