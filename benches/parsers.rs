@@ -11,7 +11,7 @@ use divan::{Bencher, black_box};
 use testguard::database::{DatabaseRef, DbKeyKind};
 use testguard::rules::Policy;
 use testguard::source::{FileId, SourceFile, SourceKind};
-use testguard::sources;
+use testguard::{stacks, syntax};
 
 fn main() {
     divan::main();
@@ -146,12 +146,12 @@ fn file(path: &str, kind: SourceKind, text: String) -> SourceFile {
 #[divan::bench]
 fn gitlab_ci_2000_lines(b: Bencher) {
     let files = vec![file(".gitlab-ci.yml", SourceKind::GitlabCi, gitlab_ci())];
-    let (envs, issues) = sources::gitlab::parse(FileId(0), &files);
+    let (envs, issues) = stacks::ci::gitlab::parse(FileId(0), &files);
     assert!(
         envs.len() > 100 && issues.is_empty(),
         "the input must parse into jobs"
     );
-    b.bench(|| sources::gitlab::parse(FileId(0), black_box(&files)));
+    b.bench(|| stacks::ci::gitlab::parse(FileId(0), black_box(&files)));
 }
 
 #[divan::bench]
@@ -161,51 +161,51 @@ fn github_workflow_40_jobs(b: Bencher) {
         SourceKind::GithubWorkflow,
         workflow(),
     );
-    let (envs, issues) = sources::github::parse(FileId(0), &f);
+    let (envs, issues) = stacks::ci::github::parse(FileId(0), &f);
     assert!(
         envs.len() >= 40 && issues.is_empty(),
         "the input must parse into jobs"
     );
-    b.bench(|| sources::github::parse(FileId(0), black_box(&f)));
+    b.bench(|| stacks::ci::github::parse(FileId(0), black_box(&f)));
 }
 
 #[divan::bench]
 fn yaml_parse_2000_lines(b: Bencher) {
     let text = gitlab_ci();
-    b.bench(|| sources::yaml::parse(FileId(0), black_box(&text)));
+    b.bench(|| syntax::yaml::parse(FileId(0), black_box(&text)));
 }
 
 #[divan::bench]
 fn phpunit_xml_60_suites(b: Bencher) {
     let f = file("phpunit.xml", SourceKind::Phpunit, phpunit_text());
-    let (envs, issues) = sources::phpunit::parse(FileId(0), &f);
+    let (envs, issues) = stacks::php::phpunit::parse(FileId(0), &f);
     assert!(
         !envs.is_empty() && issues.is_empty(),
         "the input must parse"
     );
-    b.bench(|| sources::phpunit::parse(FileId(0), black_box(&f)));
+    b.bench(|| stacks::php::phpunit::parse(FileId(0), black_box(&f)));
 }
 
 #[divan::bench]
 fn pyproject_toml(b: Bencher) {
     let f = file("pyproject.toml", SourceKind::PyprojectToml, pyproject());
-    b.bench(|| sources::pytest::parse(FileId(0), black_box(&f)));
+    b.bench(|| stacks::python::pytest::parse(FileId(0), black_box(&f)));
 }
 
 #[divan::bench]
 fn tox_ini_50_envs(b: Bencher) {
     let f = file("tox.ini", SourceKind::ToxIni, tox_ini());
     assert!(
-        sources::tox::parse(FileId(0), &f).len() >= 50,
+        stacks::python::tox::parse(FileId(0), &f).len() >= 50,
         "the input must parse"
     );
-    b.bench(|| sources::tox::parse(FileId(0), black_box(&f)));
+    b.bench(|| stacks::python::tox::parse(FileId(0), black_box(&f)));
 }
 
 #[divan::bench]
 fn dotenv_200_lines(b: Bencher) {
     let text = dotenv();
-    b.bench(|| sources::dotenv::parse(black_box(&text)));
+    b.bench(|| syntax::dotenv::parse(black_box(&text)));
 }
 
 #[divan::bench(args = [

@@ -12,7 +12,7 @@ use crate::RunError;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::rules::Policy;
 use crate::source::{FileId, SourceFile, SourceKind, Span};
-use crate::sources::toml::{self as tomlsrc, DeTable, DeValue};
+use crate::syntax::toml::{self as tomlsrc, DeTable, DeValue};
 
 /// Every key `testguard.toml` accepts, for validation and suggestions.
 pub const KEYS: &[&str] = &[

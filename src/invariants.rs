@@ -132,13 +132,13 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "ini" => {
             let (name, body) = pick(data, &["pytest.ini", "tox.ini", "setup.cfg"]);
             if let Ok(t) = std::str::from_utf8(body) {
-                let _ = crate::sources::ini::parse(t);
+                let _ = crate::syntax::ini::parse(t);
             }
             check_files(&[(name, body)])
         }
         "dotenv" => {
             if let Some(t) = text {
-                let _ = crate::sources::dotenv::parse(t);
+                let _ = crate::syntax::dotenv::parse(t);
             }
             // a test dotenv beside a dev one, in a Laravel app
             check_files(&[
@@ -150,7 +150,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "toml" => {
             let (name, body) = pick(data, &["pyproject.toml", "pytest.toml", "tox.toml"]);
             if let Ok(t) = std::str::from_utf8(body) {
-                let _ = crate::sources::toml::parse(t);
+                let _ = crate::syntax::toml::parse(t);
             }
             check_files(&[(name, body)])
         }

@@ -271,7 +271,7 @@ fn the_file_size_limit_holds_at_its_boundary() {
 
 #[test]
 fn xml_nesting_is_cut_at_its_limit_and_entities_are_never_expanded() {
-    use testguard::sources::phpunit::MAX_XML_DEPTH;
+    use testguard::stacks::php::phpunit::MAX_XML_DEPTH;
     let nested = |depth: usize| {
         let mut s = String::from("<phpunit>");
         s.push_str(&"<a>".repeat(depth - 1));
@@ -316,7 +316,7 @@ fn xml_nesting_is_cut_at_its_limit_and_entities_are_never_expanded() {
 
 #[test]
 fn yaml_nesting_is_cut_at_its_limit() {
-    use testguard::sources::yaml::MAX_YAML_DEPTH;
+    use testguard::syntax::yaml::MAX_YAML_DEPTH;
     // the document's own mapping is level 0; each `[` adds one
     let nested = |depth: usize| {
         format!(

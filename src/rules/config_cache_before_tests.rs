@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta, with_test_command};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::sources::ci::{caches_laravel_config, clears_laravel_config};
+use crate::stacks::ci::{caches_laravel_config, clears_laravel_config};
 
 pub struct ConfigCacheBeforeTests;
 

@@ -4,7 +4,7 @@
 use crate::database::{DatabaseRef, DbKeyKind, Markers, db_key_kind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{DbSetting, TestEnv, Workspace};
-use crate::sources::{ParseIssue, Unreadable};
+use crate::stacks::{ParseIssue, Unreadable};
 
 mod app_env_not_testing;
 mod config_cache_before_tests;

@@ -3,16 +3,15 @@
 //! parse-error rule reports.
 
 pub mod ci;
-pub mod dotenv;
-pub mod frameworks;
-pub mod github;
-pub mod gitlab;
-pub mod ini;
-pub mod phpunit;
-pub mod pytest;
-pub mod toml;
-pub mod tox;
-pub mod yaml;
+pub mod detect;
+pub mod php;
+pub mod python;
+
+use crate::syntax::dotenv;
+use ci::{github, gitlab};
+use detect as frameworks;
+use php::phpunit;
+use python::{pytest, tox};
 
 use crate::model::{DevDotenv, EnvSource, Runner, Setting, TestEnv, Via, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};

@@ -9,11 +9,11 @@
 
 use std::ops::Range;
 
-use super::ParseIssue;
-use super::ini::{self, IniSection};
-use super::toml::{self as tomlsrc, DeValue};
 use crate::model::{EnvSource, PytestConfig, Setting, TestEnv, Via, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
+use crate::stacks::ParseIssue;
+use crate::syntax::ini::{self, IniSection};
+use crate::syntax::toml::{self as tomlsrc, DeValue};
 
 pub struct Parsed {
     pub configs: Vec<PytestConfig>,

@@ -4,11 +4,11 @@
 //! job's services, deployment `environment` and the commands that ran before.
 //! A job without a test step (deploy, build, migrate) yields nothing.
 
-use super::ParseIssue;
-use super::ci;
-use super::yaml::{self, Node, Scalar};
 use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv};
 use crate::source::{FileId, SourceFile, Span, Spanned};
+use crate::stacks::ParseIssue;
+use crate::stacks::ci;
+use crate::syntax::yaml::{self, Node, Scalar};
 
 pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
     let docs = match yaml::parse(id, &file.text) {

@@ -187,10 +187,10 @@ pub fn is_test_command(cmd: &str) -> bool {
 /// A CI variable (`KEY: value` in an `env:` or `variables:` mapping) as a
 /// setting: a scalar, or an empty value for `KEY:`; `None` for anything else.
 pub fn variable(
-    key: &super::yaml::Scalar,
-    value: &super::yaml::Node,
+    key: &crate::syntax::yaml::Scalar,
+    value: &crate::syntax::yaml::Node,
 ) -> Option<crate::model::Setting> {
-    use super::yaml::Node;
+    use crate::syntax::yaml::Node;
     let (text, span, verbatim) = match value {
         Node::Scalar(s) => (s.value.clone(), s.span, s.verbatim),
         Node::Null(sp) => (String::new(), *sp, true),

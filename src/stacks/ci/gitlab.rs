@@ -5,12 +5,12 @@
 //! services (reached by alias or image-derived host name) and `environment:`.
 //! Jobs whose name starts with `.` are templates, not jobs.
 
-use super::ParseIssue;
-use super::ci;
-use super::github::{deployment, merge_layers, script_commands};
-use super::yaml::{self, Node};
 use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv};
 use crate::source::{FileId, SourceFile, Span, Spanned};
+use crate::stacks::ParseIssue;
+use crate::stacks::ci;
+use crate::stacks::ci::github::{deployment, merge_layers, script_commands};
+use crate::syntax::yaml::{self, Node};
 
 /// Top-level keys that are not jobs.
 const RESERVED: &[&str] = &[

@@ -9,9 +9,9 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::ParseIssue;
 use crate::model::{EnvSource, Setting, TestEnv, Via};
 use crate::source::{FileId, SourceFile, Span, Spanned};
+use crate::stacks::ParseIssue;
 
 /// Deeper nesting than this is not a PHPUnit file; stop before it costs anything.
 pub const MAX_XML_DEPTH: usize = 256;

@@ -2,10 +2,10 @@
 //! (tox.ini), `env_run_base` and `env.NAME` (tox.toml, `[tool.tox]`), and the
 //! settings module given on a `commands` line (`--ds=…`, `--settings=…`).
 
-use super::ini;
-use super::toml::{self as tomlsrc, DeValue};
 use crate::model::{EnvSource, Setting, TestEnv, Via};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
+use crate::syntax::ini;
+use crate::syntax::toml::{self as tomlsrc, DeValue};
 
 pub fn parse(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
     match file.kind {

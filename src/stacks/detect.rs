@@ -26,7 +26,7 @@ fn django_requirement() -> &'static Regex {
 pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, FolderContext>) {
     // a project template's files (cookiecutter's `{{cookiecutter.slug}}/manage.py`)
     // describe the projects it generates elsewhere, not this repository
-    if super::is_template_path(&file.path) {
+    if crate::stacks::is_template_path(&file.path) {
         return;
     }
     let dir = file.dir().to_string();
@@ -77,7 +77,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             let c = folders.entry(dir).or_default();
             c.python_root = true;
             // install_requires lists one requirement per continuation line
-            if crate::sources::ini::parse(&file.text)
+            if crate::syntax::ini::parse(&file.text)
                 .section("options")
                 .and_then(|o| o.get("install_requires"))
                 .is_some_and(|e| {
@@ -146,7 +146,7 @@ fn requirement_name(req: &str) -> String {
 /// `dependencies` and `optional-dependencies`, `dependency-groups`, and Poetry's
 /// dependency tables (not keywords or classifiers, which merely mention Django).
 fn pyproject_dependencies(text: &str) -> Vec<String> {
-    use crate::sources::toml::{self as t, DeValue};
+    use crate::syntax::toml::{self as t, DeValue};
     let doc = t::parse(text);
     let root = doc.root.get_ref();
     let mut out = Vec::new();

@@ -1,0 +1,320 @@
+//! The lint pipeline as named stages: read the tree, build the model, resolve
+//! the test runs, run the rules, then the engine's own stages over the
+//! findings — fit spans, policy, suppression, filter to the named files, merge
+//! repeats, cap per file, scrub secrets.
+
+use std::path::Path;
+
+use crate::RunError;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover;
+use crate::mask;
+use crate::model::Workspace;
+use crate::rules::{self, Context, Policy};
+use crate::source::{FileId, SourceFile, SourceKind};
+use crate::stacks::{self, Unreadable};
+use crate::suppress;
+use crate::tree::{Tree, WorkTree, read_files, read_gitlab_includes};
+
+/// Findings reported per file at most: a generated or hostile file must not
+/// flood a terminal or a CI log. Errors are kept first.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
+/// The result of one lint run.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub workspace: Workspace,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Recognised configuration files read (context-only files not counted).
+    pub files_scanned: usize,
+    /// Findings silenced by `testguard: ignore[…]` comments.
+    pub suppressed: usize,
+    /// Those findings, with the suppression's reason (SARIF reports them as suppressed).
+    pub suppressed_findings: Vec<(Diagnostic, Option<String>)>,
+    /// The scan root every path is relative to.
+    pub root: Option<std::path::PathBuf>,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+impl Outcome {
+    /// One outcome from the runs over several roots (`testguard lint a b`), so
+    /// that every format prints one document. Each file's path gets its root
+    /// as a prefix (`a/.env.test`); only what the renderers read is kept.
+    pub fn merge(parts: Vec<(String, Outcome)>) -> Outcome {
+        let mut merged = Outcome {
+            workspace: Workspace::default(),
+            diagnostics: Vec::new(),
+            files_scanned: 0,
+            suppressed: 0,
+            suppressed_findings: Vec::new(),
+            root: None,
+        };
+        for (prefix, part) in parts {
+            let offset = merged.workspace.files.len();
+            for f in part.workspace.files {
+                let path = if prefix.is_empty() {
+                    f.path
+                } else {
+                    format!("{prefix}/{}", f.path)
+                };
+                let mut file = SourceFile::new(path, f.kind, f.text);
+                file.masked = f.masked;
+                merged.workspace.files.push(file);
+            }
+            let shift = |d: &mut Diagnostic| {
+                if let Some(p) = d.primary.as_mut() {
+                    p.file = FileId(p.file.0 + offset);
+                }
+                for l in &mut d.labels {
+                    l.span.file = FileId(l.span.file.0 + offset);
+                }
+            };
+            for mut d in part.diagnostics {
+                shift(&mut d);
+                merged.diagnostics.push(d);
+            }
+            for (mut d, reason) in part.suppressed_findings {
+                shift(&mut d);
+                merged.suppressed_findings.push((d, reason));
+            }
+            merged.files_scanned += part.files_scanned;
+            merged.suppressed += part.suppressed;
+        }
+        merged
+    }
+}
+
+/// Lints the repository at `root`. With `only`, diagnostics are kept for those
+/// files (paths relative to `root`), while context comes from the whole tree.
+pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Outcome, RunError> {
+    if !root.is_dir() {
+        return Err(RunError(format!("{} is not a directory", root.display())));
+    }
+    let candidates = discover::walk(root);
+    let mut outcome = lint_tree(&WorkTree { root }, candidates, policy, only);
+    outcome.root = Some(root.to_path_buf());
+    Ok(outcome)
+}
+
+/// Lints what the next commit contains: the files listed in the git index,
+/// read from the index (the temporary one git uses during `commit -a` too).
+pub fn lint_staged(start: &Path, policy: &Policy) -> Result<Outcome, RunError> {
+    let staged = crate::git::index::StagedTree::open(start)?;
+    let candidates = staged.candidates();
+    let mut outcome = lint_tree(&staged, candidates, policy, None);
+    outcome.root = Some(staged.workdir().to_path_buf());
+    Ok(outcome)
+}
+
+/// Reads the candidates from a tree and lints them.
+pub fn lint_tree(
+    tree: &dyn Tree,
+    mut candidates: Vec<discover::Candidate>,
+    policy: &Policy,
+    only: Option<&[String]>,
+) -> Outcome {
+    candidates.retain(|c| !policy.excluded(&c.rel_path));
+    // Laravel's cached config is git-ignored, so no listing shows it; what
+    // decides the next test run is whether it exists.
+    let caches: Vec<discover::Candidate> = candidates
+        .iter()
+        .filter(|c| c.rel_path == "artisan" || c.rel_path.ends_with("/artisan"))
+        .map(|c| {
+            let dir = c.rel_path.strip_suffix("artisan").unwrap_or("");
+            format!("{dir}bootstrap/cache/config.php")
+        })
+        .filter(|p| tree.exists(p))
+        .map(|rel_path| discover::Candidate {
+            rel_path,
+            kind: SourceKind::LaravelConfigCache,
+        })
+        .collect();
+    for c in caches {
+        if !candidates.iter().any(|x| x.rel_path == c.rel_path) {
+            candidates.push(c);
+        }
+    }
+    let (mut files, mut unreadable) = read_files(tree, candidates);
+    read_gitlab_includes(tree, &mut files, &mut unreadable);
+    lint_files(files, unreadable, policy, only)
+}
+
+/// Builds the model from files already read and runs every rule.
+pub fn lint_files(
+    files: Vec<SourceFile>,
+    unreadable: Vec<Unreadable>,
+    policy: &Policy,
+    only: Option<&[String]>,
+) -> Outcome {
+    let files_scanned = files.iter().filter(|f| f.kind.is_config()).count();
+    let (workspace, issues, unreadable) = stacks::build(files, unreadable);
+    let cx = Context {
+        ws: &workspace,
+        policy,
+        parse_issues: &issues,
+        unreadable: &unreadable,
+    };
+    let mut diagnostics = rules::check_all(&cx);
+    // every reported position lies inside its file, on character boundaries
+    for d in &mut diagnostics {
+        if let Some(p) = d.primary.as_mut() {
+            *p = p.fit(&workspace.file(p.file).text);
+        }
+        for l in &mut d.labels {
+            l.span = l.span.fit(&workspace.file(l.span.file).text);
+        }
+    }
+    apply_policy(&mut diagnostics, &workspace, policy);
+    // inline `testguard: ignore[…]` comments, on the finding's line or the one above
+    let suppressions = suppress::collect(&workspace);
+    let mut used: Vec<Vec<&'static str>> = vec![Vec::new(); suppressions.len()];
+    let mut suppressed = 0;
+    let mut suppressed_findings = Vec::new();
+    diagnostics.retain(|d| {
+        let Some(p) = d.primary else { return true };
+        let (line, _) = workspace.file(p.file).line_col(p.start);
+        let hit = suppressions.iter().position(|s| {
+            s.file == p.file
+                && (s.line == line || s.line + 1 == line)
+                && s.rules.iter().any(|(_, c)| *c == Some(d.code))
+        });
+        match hit {
+            Some(i) => {
+                used[i].push(d.code);
+                suppressed += 1;
+                if !policy.show_suppressed {
+                    suppressed_findings.push((d.clone(), suppressions[i].reason.clone()));
+                }
+                policy.show_suppressed
+            }
+            None => true,
+        }
+    });
+    if !policy.show_suppressed {
+        let mut unused = Vec::new();
+        for (s, u) in suppressions.iter().zip(&used) {
+            rules::unused_suppression::report(s, u, &mut unused);
+        }
+        apply_policy(&mut unused, &workspace, policy);
+        diagnostics.extend(unused);
+    }
+    if let Some(only) = only {
+        diagnostics.retain(|d| {
+            d.primary
+                .is_some_and(|p| only.iter().any(|o| *o == workspace.file(p.file).path))
+        });
+    }
+    let key = |d: &Diagnostic| {
+        let (path, start) = match d.primary {
+            Some(p) => (workspace.file(p.file).path.as_str(), p.start),
+            None => ("", 0),
+        };
+        (path.to_string(), start, d.code)
+    };
+    diagnostics.sort_by_key(key);
+    diagnostics.dedup();
+    // one finding at the same bytes is one problem, however many test
+    // environments (CI jobs sharing a variable) reach it
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut repeats: Vec<usize> = Vec::new();
+    for d in diagnostics {
+        match merged.last() {
+            Some(prev)
+                if prev.code == d.code && prev.primary.is_some() && prev.primary == d.primary =>
+            {
+                if let Some(n) = repeats.last_mut() {
+                    *n += 1;
+                }
+            }
+            _ => {
+                merged.push(d);
+                repeats.push(0);
+            }
+        }
+    }
+    for (d, n) in merged.iter_mut().zip(repeats) {
+        if n > 0 {
+            d.message.push_str(&format!(
+                " (and {n} more test environment{} reach it)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let mut diagnostics = cap_per_file(merged);
+    // after every finding exists, TG003's quotes of suppression comments included
+    mask::scrub(&workspace, &mut diagnostics);
+    let mut hidden: Vec<Diagnostic> = suppressed_findings.iter().map(|(d, _)| d.clone()).collect();
+    mask::scrub(&workspace, &mut hidden);
+    for ((d, _), clean) in suppressed_findings.iter_mut().zip(hidden) {
+        *d = clean;
+    }
+    Outcome {
+        workspace,
+        diagnostics,
+        files_scanned,
+        suppressed,
+        suppressed_findings,
+        root: None,
+    }
+}
+
+/// At most [`MAX_DIAGNOSTICS_PER_FILE`] findings per file (`diagnostics` is
+/// sorted by file). Errors are kept before warnings, so the exit code never
+/// changes; the last finding shown says how many more there are.
+fn cap_per_file(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let file_of = |d: &Diagnostic| d.primary.map(|p| p.file);
+    let mut out = Vec::with_capacity(diagnostics.len());
+    let mut rest = diagnostics.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let file = file_of(&first);
+        let mut group = vec![first];
+        while let Some(d) = rest.next_if(|d| file_of(d) == file) {
+            group.push(d);
+        }
+        if file.is_none() || group.len() <= MAX_DIAGNOSTICS_PER_FILE {
+            out.extend(group);
+            continue;
+        }
+        let hidden = group.len() - MAX_DIAGNOSTICS_PER_FILE;
+        let mut order: Vec<usize> = (0..group.len()).collect();
+        order.sort_by_key(|&i| (group[i].severity != Severity::Error, i));
+        let mut keep: Vec<usize> = order[..MAX_DIAGNOSTICS_PER_FILE].to_vec();
+        keep.sort_unstable();
+        let mut kept: Vec<Diagnostic> = keep.into_iter().map(|i| group[i].clone()).collect();
+        if let Some(last) = kept.last_mut() {
+            last.message.push_str(&format!(
+                " ({hidden} more finding{} in this file not shown: testguard reports at most \
+                 {MAX_DIAGNOSTICS_PER_FILE} per file)",
+                if hidden == 1 { "" } else { "s" }
+            ));
+        }
+        out.extend(kept);
+    }
+    out
+}
+
+/// Configured severities (or off) and per-path ignores.
+fn apply_policy(diagnostics: &mut Vec<Diagnostic>, ws: &Workspace, policy: &Policy) {
+    diagnostics.retain_mut(|d| {
+        if let Some(p) = d.primary
+            && policy.ignored_in(d.code, &ws.file(p.file).path)
+        {
+            return false;
+        }
+        match policy.severity_of(d.code, d.severity) {
+            Some(s) => {
+                d.severity = s;
+                true
+            }
+            None => false,
+        }
+    });
+}

@@ -1,0 +1,1 @@
+//! Precedence, in one place.

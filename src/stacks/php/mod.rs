@@ -1,0 +1,4 @@
+//! PHP: PHPUnit configuration, and the Laravel, Lumen and Symfony loaders that
+//! decide which dotenv files a PHPUnit run reads (STACKS.md, "PHP").
+
+pub mod phpunit;

@@ -1,0 +1,5 @@
+//! Python: pytest's configuration search, pytest-env and tox (SEMANTICS.md,
+//! "pytest", "pytest-env").
+
+pub mod pytest;
+pub mod tox;

@@ -1,0 +1,8 @@
+//! Syntaxes with exact byte spans. A module here knows its syntax and nothing
+//! about frameworks: which file a framework reads, and what a key means to it,
+//! live in [`crate::stacks`].
+
+pub mod dotenv;
+pub mod ini;
+pub mod toml;
+pub mod yaml;

@@ -1,0 +1,212 @@
+//! Where file contents come from (the working tree or the git index), and
+//! reading them: size limit, decoding, and the files a pipeline includes by a
+//! name no listing can know.
+
+use std::path::Path;
+
+use crate::discover;
+use crate::source::{FileId, SourceFile, SourceKind};
+use crate::stacks::Unreadable;
+
+/// Files larger than this are not read (TG002): no configuration file is this
+/// big, and a hostile one must not cost memory.
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// Where files come from: the working tree, or the git index (`--staged`).
+pub trait Tree {
+    /// The bytes of a file (relative path), within [`MAX_FILE_SIZE`].
+    fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure>;
+    /// Whether a file exists.
+    fn exists(&self, rel_path: &str) -> bool;
+    /// The files directly inside a folder (relative paths), for include globs.
+    fn list_dir(&self, rel_dir: &str) -> Vec<String>;
+}
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// It is gone (deleted since it was listed): skipped quietly.
+    Gone,
+    /// It cannot be read; the reason is reported (TG002).
+    Unreadable(String),
+}
+
+/// The working tree under a folder.
+pub struct WorkTree<'a> {
+    pub root: &'a Path,
+}
+
+impl Tree for WorkTree<'_> {
+    fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
+        use std::io::Read;
+        let path = self.root.join(rel_path);
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadFailure::Gone),
+            Err(e) => return Err(ReadFailure::Unreadable(io_reason(&e))),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
+        if !meta.is_file() {
+            return Err(ReadFailure::Gone);
+        }
+        check_size(meta.len())?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(MAX_FILE_SIZE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ReadFailure::Unreadable(io_reason(&e)))?;
+        check_size(bytes.len() as u64)?;
+        Ok(bytes)
+    }
+
+    fn exists(&self, rel_path: &str) -> bool {
+        self.root.join(rel_path).is_file()
+    }
+
+    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+        std::fs::read_dir(self.root.join(rel_dir))
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| {
+                        e.file_name().to_str().map(|n| {
+                            if rel_dir.is_empty() {
+                                n.to_string()
+                            } else {
+                                format!("{rel_dir}/{n}")
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub fn check_size(len: u64) -> Result<(), ReadFailure> {
+    if len > MAX_FILE_SIZE {
+        return Err(ReadFailure::Unreadable(format!(
+            "it is {len} bytes, over the {} MiB limit for a configuration file",
+            MAX_FILE_SIZE / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// Reads the local files that `.gitlab-ci.yml` pipelines include (any name, so
+/// no listing by name finds them), following includes of includes. Paths stay
+/// inside the repository: `..` is refused.
+pub fn read_gitlab_includes(
+    tree: &dyn Tree,
+    files: &mut Vec<SourceFile>,
+    unreadable: &mut Vec<Unreadable>,
+) {
+    use crate::stacks::ci::gitlab::{include_matches, include_path, local_includes};
+    let mut queue: Vec<(usize, String, usize)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == SourceKind::GitlabCi)
+        .map(|(i, f)| (i, f.dir().to_string(), 0))
+        .collect();
+    while let Some((idx, root_dir, depth)) = queue.pop() {
+        if depth >= 10 {
+            continue;
+        }
+        let Ok(docs) = crate::syntax::yaml::parse(FileId(idx), &files[idx].text) else {
+            continue;
+        };
+        let Some(doc) = docs.first() else { continue };
+        for inc in local_includes(doc) {
+            let pattern = include_path(&root_dir, &inc);
+            if pattern.split('/').any(|seg| seg == "..") {
+                continue;
+            }
+            let paths: Vec<String> = match pattern.rsplit_once('/') {
+                _ if !pattern.contains('*') => vec![pattern.clone()],
+                Some((dir, _)) if !dir.contains('*') => tree
+                    .list_dir(dir)
+                    .into_iter()
+                    .filter(|p| include_matches(&pattern, p))
+                    .collect(),
+                None => tree
+                    .list_dir("")
+                    .into_iter()
+                    .filter(|p| include_matches(&pattern, p))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for rel in paths {
+                if files.iter().any(|f| f.path == rel) {
+                    continue;
+                }
+                let (mut read, mut bad) = read_files(
+                    tree,
+                    vec![discover::Candidate {
+                        rel_path: rel,
+                        kind: SourceKind::GitlabCiInclude,
+                    }],
+                );
+                for u in &mut bad {
+                    u.file = FileId(files.len());
+                }
+                unreadable.extend(bad);
+                if let Some(f) = read.pop() {
+                    files.push(f);
+                    queue.push((files.len() - 1, root_dir.clone(), depth + 1));
+                }
+            }
+        }
+    }
+}
+
+/// Reads candidates; a file that cannot be read becomes an [`Unreadable`]
+/// (TG002), a file that vanished since it was listed is skipped.
+pub fn read_files(
+    tree: &dyn Tree,
+    candidates: Vec<discover::Candidate>,
+) -> (Vec<SourceFile>, Vec<Unreadable>) {
+    let mut files = Vec::with_capacity(candidates.len());
+    let mut unreadable = Vec::new();
+    for c in candidates {
+        let name = c.rel_path.rsplit('/').next().unwrap_or("");
+        if !c.kind.needs_text(name) {
+            files.push(SourceFile::new(c.rel_path, c.kind, String::new()));
+            continue;
+        }
+        match tree.read(&c.rel_path).and_then(decode) {
+            Ok(text) => files.push(SourceFile::new(c.rel_path, c.kind, text)),
+            Err(ReadFailure::Gone) => {}
+            Err(ReadFailure::Unreadable(reason)) => {
+                let id = FileId(files.len());
+                files.push(SourceFile::new(c.rel_path, c.kind, String::new()));
+                // context files that cannot be read are simply not context
+                if c.kind.is_config() {
+                    unreadable.push(Unreadable { file: id, reason });
+                }
+            }
+        }
+    }
+    (files, unreadable)
+}
+
+/// Text from bytes: UTF-8 only (a UTF-16 file is named as such).
+fn decode(bytes: Vec<u8>) -> Result<String, ReadFailure> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(ReadFailure::Unreadable(
+            "it is UTF-16 encoded; save it as UTF-8".into(),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        ReadFailure::Unreadable(format!(
+            "it is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
