@@ -82,7 +82,12 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k == "MONGODB_URI"
         || k.ends_with("_MONGODB_URI")
         || k.ends_with("_MONGODB_URL")
-        || k == "SQLALCHEMY_DATABASE_URI";
+        || k == "SQLALCHEMY_DATABASE_URI"
+        || k == "DOCTRINE.DBAL.URL"
+        || k == "DATABASE_URL_TEST"
+        || k == "MONGO_URI_TEST"
+        || k == "MONGO_URI_TESTS"
+        || k == "MONGO_URL_TEST";
     if url {
         return Some(DbKeyKind::Url);
     }
@@ -95,7 +100,10 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k == "PGDATABASE"
         || k == "MYSQL_DATABASE"
         || k == "MARIADB_DATABASE"
-        || k == "MONGO_INITDB_DATABASE";
+        || k == "MONGO_INITDB_DATABASE"
+        || k == "POSTGRES_DATABASE"
+        || k == "TEST_DATABASE_NAME"
+        || k == "MONGODB_DATABASE";
     if name {
         return Some(DbKeyKind::Name);
     }

@@ -63,6 +63,10 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         "manage.py" | "artisan" => SourceKind::FrameworkMarker,
         ".env" => SourceKind::DotenvDev,
         ".gitlab-ci.yml" => SourceKind::GitlabCi,
+        ".envrc" => SourceKind::Envrc,
+        // `.env-test` (python-dotenv, pydantic setups); `example.env` (a dev template)
+        ".env-test" | ".env-testing" => SourceKind::DotenvTest,
+        "example.env" | "sample.env" => SourceKind::DotenvDev,
         _ => return classify_pattern(rel_path, name),
     };
     Some(kind)
@@ -78,6 +82,10 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
     {
         return Some(SourceKind::GithubWorkflow);
+    }
+    // a REUSE licence sidecar (`.env.test.license`) is not the file it licenses
+    if name.ends_with(".license") {
+        return None;
     }
     if let Some(suffix) = name.strip_prefix(".env.") {
         let words: Vec<String> = suffix
@@ -109,11 +117,35 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     if name.starts_with("requirements") && name.ends_with(".txt") {
         return Some(SourceKind::FrameworkMarker);
     }
+    if is_compose_name(name) {
+        return Some(SourceKind::ComposeFile);
+    }
+    if name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+    {
+        return Some(SourceKind::Dockerfile);
+    }
     if name == "doctrine.yaml" || name == "doctrine.yml" {
         let in_packages = rel_path.contains("config/packages/");
         return in_packages.then_some(SourceKind::DoctrineYaml);
     }
     None
+}
+
+/// `compose.yaml`, `docker-compose.yml`, `docker-compose.test.yml`,
+/// `compose.override.yaml`… (Compose's own names and their overlays).
+fn is_compose_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+        .unwrap_or("");
+    stem == "compose"
+        || stem == "docker-compose"
+        || stem.starts_with("compose.")
+        || stem.starts_with("docker-compose.")
+        || stem.starts_with("docker-compose-")
 }
 
 /// A cheap test on a file name alone that every name [`classify`] accepts
@@ -141,10 +173,19 @@ pub fn may_be_candidate(name: &str) -> bool {
         Some(_) => {
             matches!(
                 name,
-                "tox.ini" | "tox.toml" | "setup.cfg" | "composer.json" | "manage.py" | "artisan"
+                "tox.ini"
+                    | "tox.toml"
+                    | "setup.cfg"
+                    | "composer.json"
+                    | "manage.py"
+                    | "artisan"
+                    | "example.env"
+                    | "sample.env"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("requirements")
+                || name.starts_with("Dockerfile")
+                || name.ends_with("ockerfile")
                 || name.ends_with(".yml")
                 || name.ends_with(".yaml")
         }
@@ -253,6 +294,13 @@ mod tests {
             ("phpunit.ci.xml.dist", Some(Phpunit)),
             ("phpunit.php", None),
             ("config/packages/doctrine.yaml", Some(DoctrineYaml)),
+            ("frontend/.env.test.license", None),
+            (".env-test", Some(DotenvTest)),
+            ("example.env", Some(DotenvDev)),
+            ("docker-compose.test.yml", Some(ComposeFile)),
+            ("compose.yaml", Some(ComposeFile)),
+            ("docker/php/Dockerfile", Some(Dockerfile)),
+            (".envrc", Some(Envrc)),
             ("doctrine.yaml", None),
             ("README.md", None),
             ("requirements/dev.txt", None),

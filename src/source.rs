@@ -91,6 +91,12 @@ pub enum SourceKind {
     GitlabCi,
     /// A file a `.gitlab-ci.yml` includes with `include: local`
     GitlabCiInclude,
+    /// `compose.yaml`, `docker-compose*.yml`: what a service's environment carries
+    ComposeFile,
+    /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`: `ENV` lines
+    Dockerfile,
+    /// `.envrc` (direnv): exports to every command run in its folder
+    Envrc,
 }
 
 impl SourceKind {
@@ -104,6 +110,9 @@ impl SourceKind {
                 | SourceKind::FrameworkMarker
                 | SourceKind::DoctrineYaml
                 | SourceKind::LaravelConfigCache
+                | SourceKind::ComposeFile
+                | SourceKind::Dockerfile
+                | SourceKind::Envrc
         )
     }
 

@@ -2,8 +2,12 @@
 
 use std::collections::BTreeMap;
 
+pub mod run;
+
 use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
 use crate::source::{FileId, SourceFile, Span, Spanned};
+
+pub use run::{Layer, LayerKind, Provenance, RunFramework, TestRun, Write};
 
 /// How a setting reaches the test run; decides whether the caller's
 /// environment can override it and how a message names it.
@@ -30,6 +34,8 @@ pub enum Via {
     ToxCommandOption,
     /// A CI variable (`env:` in GitHub Actions, `variables:` in GitLab CI).
     CiVariable,
+    /// A framework's own configuration file (doctrine.yaml's `url:`).
+    FrameworkConfig,
 }
 
 impl Via {
@@ -45,6 +51,7 @@ impl Via {
             Via::ToxSetenv => "tox setenv",
             Via::ToxCommandOption => "tox command option",
             Via::CiVariable => "CI variable",
+            Via::FrameworkConfig => "framework configuration",
         }
     }
 }
@@ -66,6 +73,9 @@ pub struct Setting {
     pub via: Via,
     /// A pytest-env `U:` entry or `unset = true`: removes the variable.
     pub unset: bool,
+    /// In a resolved test run: the layer that decided this value and what it
+    /// beat (`None` for a setting judged on its own).
+    pub provenance: Option<Box<Provenance>>,
 }
 
 impl Setting {
@@ -142,6 +152,9 @@ pub enum EnvSource {
     Phpunit,
     GithubActions,
     GitlabCi,
+    /// A resolved test run: the values its dotenv and framework layers decide
+    /// (see [`TestRun`]).
+    TestRun,
 }
 
 /// Who runs the tests: a developer's machine, or a CI job.
@@ -276,6 +289,10 @@ pub struct FolderContext {
     pub python_root: bool,
     /// A Node package with a test runner lives here or below (monorepo workspaces).
     pub node_tests_below: bool,
+    /// `laravel/lumen-framework`: Lumen loads `.env` only.
+    pub lumen: bool,
+    /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.
+    pub symfony_bundle: bool,
 }
 
 /// A dotenv file the developer's own app reads (`.env`, `.env.example`, …).
@@ -296,6 +313,35 @@ pub struct Workspace {
     pub pytest_configs: Vec<PytestConfig>,
     /// Folders holding a test dotenv file (for TG206, TG302).
     pub test_dotenv_dirs: Vec<(String, FileId)>,
+    /// Test runs resolved from their layers (SPEC §3a); each names the
+    /// [`TestEnv`] in `envs` that holds its effective settings.
+    pub runs: Vec<TestRun>,
+    /// Variables that files show in a test run's caller environment (compose,
+    /// Dockerfile `ENV`, `.envrc`, CI test jobs): the evidence TG203 needs.
+    pub caller_keys: Vec<CallerKey>,
+}
+
+/// A variable some file puts into the environment a test command starts with.
+#[derive(Clone, Debug)]
+pub struct CallerKey {
+    pub key: String,
+    /// Where it is set.
+    pub span: Span,
+    /// The folder whose commands get it (`""`: the whole repository).
+    pub scope: String,
+    /// For humans: "compose service `app` (docker-compose.yml) exports it".
+    pub how: String,
+}
+
+impl CallerKey {
+    pub fn repo_wide(key: &str, span: Span, how: &str) -> Self {
+        CallerKey {
+            key: key.to_string(),
+            span,
+            scope: String::new(),
+            how: how.to_string(),
+        }
+    }
 }
 
 impl Workspace {
@@ -330,6 +376,20 @@ impl Workspace {
     /// The test environment parsed from one file (dotenv files give exactly one).
     pub fn env_of_file(&self, file: FileId) -> Option<&TestEnv> {
         self.envs.iter().find(|e| e.file == file)
+    }
+
+    /// Evidence that the caller's environment of a run in `dir` carries `key`.
+    pub fn caller_key(&self, dir: &str, key: &str) -> Option<&CallerKey> {
+        self.caller_keys
+            .iter()
+            .find(|c| c.key == key && is_within(dir, &c.scope))
+    }
+
+    /// The resolved test run whose effective settings `env` holds.
+    pub fn run_of(&self, env: &TestEnv) -> Option<&TestRun> {
+        self.runs
+            .iter()
+            .find(|r| std::ptr::eq(&self.envs[r.env], env))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::EnvSource;
+use crate::model::{EnvSource, RunFramework};
 
 pub struct AppEnvNotTesting;
 
@@ -50,6 +50,15 @@ impl Rule for AppEnvNotTesting {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for env in cx.ws.envs.iter().filter(|e| e.source == EnvSource::Phpunit) {
             let f = env.frameworks;
+            // Dusk's browser server takes APP_ENV from `.env.dusk.*`; a bundle's
+            // test kernel boots in `test` when APP_ENV is unset
+            // (KernelTestCase::createKernel)
+            let run = cx.ws.runs.iter().find(|r| r.config == env.file);
+            match run.map(|r| r.framework) {
+                Some(RunFramework::LaravelDusk) => continue,
+                Some(RunFramework::SymfonyBundle) if env.get("APP_ENV").is_none() => continue,
+                _ => {}
+            }
             let expected: Vec<&str> = match (f.laravel, f.symfony) {
                 (true, false) => vec!["testing"],
                 (false, true) => vec!["test"],

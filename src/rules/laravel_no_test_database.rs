@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EnvSource, Setting, TestEnv};
+use crate::model::{EnvSource, LayerKind, RunFramework, Setting, TestEnv};
 
 pub struct LaravelNoTestDatabase;
 
@@ -76,11 +76,26 @@ impl Rule for LaravelNoTestDatabase {
 }
 
 fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
-    let testing = cx
-        .ws
-        .test_dotenv_in(&env.dir, &[".env.testing"])
-        .and_then(|f| cx.ws.env_of_file(f));
-    let get = |k: &str| env.get(k).or_else(|| testing.and_then(|t| t.get(k)));
+    let run = cx.ws.runs.iter().find(|r| r.config == env.file);
+    let framework = run.map_or(RunFramework::Laravel, |r| r.framework);
+    // Dusk's browser server reads `.env.dusk.*`: its own finding, not this one
+    if framework == RunFramework::LaravelDusk {
+        return;
+    }
+    let lumen = framework == RunFramework::Lumen;
+    // the dotenv file the run's loader reads instead of `.env` (`.env.testing`
+    // when APP_ENV=testing selects it); Lumen has none
+    let testing: Option<&[Setting]> = run
+        .and_then(|r| {
+            r.layers.iter().find(|l| {
+                l.kind == LayerKind::Dotenv
+                    && l.file.is_some_and(|f| cx.ws.file(f).file_name() != ".env")
+            })
+        })
+        .map(|l| l.settings.as_slice());
+    let from_testing =
+        |k: &str| testing.and_then(|t| t.iter().rev().find(|s| s.key_is(k) && !s.unset));
+    let get = |k: &str| env.get(k).or_else(|| from_testing(k));
     if get("DB_URL")
         .or_else(|| get("DATABASE_URL"))
         .is_some_and(|s| !s.value.trim().is_empty())
@@ -113,19 +128,33 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             } else {
                 "has its database overrides commented out (XML comments set nothing)"
             };
-            let mut d = META
-                .diag(
-                    Some(env.anchor),
-                    format!(
-                        "{} {why} and there is no .env.testing: Laravel takes the database from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
-                        env.name
-                    ),
+            let message = if lumen {
+                // Lumen ships no RefreshDatabase default and often runs without
+                // Eloquent: the fall-back is real, the wipe is not proven
+                format!(
+                    "{} {why}: Lumen loads only `.env` (it never reads .env.testing), so any test that touches the database uses the development database",
+                    env.name
                 )
+            } else {
+                format!(
+                    "{} {why} and there is no .env.testing: Laravel takes the database from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
+                    env.name
+                )
+            };
+            let severity = if lumen {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            let mut d = META
+                .diag_with(severity, Some(env.anchor), message)
                 .with_primary_label("no active DB_CONNECTION / DB_DATABASE override here");
             for c in commented {
                 d = d.with_label(c.key.span, format!("{} is commented out", c.key.value));
             }
-            let help = if d.labels.is_empty() {
+            let help = if lumen {
+                "add `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>` and `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>` to phpunit.xml (Lumen has no .env.testing)"
+            } else if d.labels.is_empty() {
                 "add `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>` and `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`, or a .env.testing with a test database"
             } else {
                 "uncomment the overrides and add force=\"true\": `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>`, `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`"

@@ -205,12 +205,49 @@ pub fn check_all(cx: &Context<'_>) -> Vec<Diagnostic> {
 /// In a CI job, labels the command that runs the tests: it is what makes the
 /// finding matter (the same settings in a deploy job would be fine).
 pub fn with_test_command(d: Diagnostic, env: &TestEnv) -> Diagnostic {
+    let d = with_provenance(d, env);
     match env.ci().and_then(|c| c.test_command.as_ref()) {
         Some(cmd) if d.primary != Some(cmd.span) => {
             d.with_label(cmd.span, "the test run this reaches")
         }
         _ => d,
     }
+}
+
+/// A finding on a resolved run's value names the layer that decided it and
+/// shows what it beat (SPEC §3a: "labels show the chain"), whenever more
+/// than one file was involved.
+pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
+    let Some(primary) = d.primary else { return d };
+    let Some(s) = env.settings.iter().find(|s| s.value_span == primary) else {
+        return d;
+    };
+    let Some(p) = s.provenance.as_deref() else {
+        return d;
+    };
+    let other_files = primary.file != env.file
+        || p.overrode.iter().any(|o| o.span.file != primary.file)
+        || p.interpolated.iter().any(|(_, sp)| sp.file != primary.file);
+    if !other_files {
+        return d;
+    }
+    let mut note = format!(" (`{}` is decided by {}", s.key.value, p.layer);
+    if !p.overrode.is_empty() {
+        let beaten: Vec<&str> = p.overrode.iter().map(|o| o.layer.as_str()).collect();
+        note.push_str(&format!(", which beats {}", beaten.join(", ")));
+    }
+    note.push(')');
+    d.message.push_str(&note);
+    for o in &p.overrode {
+        d = d.with_label(
+            o.span,
+            format!("overridden: {} wins over {}", p.layer, o.layer),
+        );
+    }
+    for (name, span) in &p.interpolated {
+        d = d.with_label(*span, format!("`${{{name}}}` comes from here"));
+    }
+    d
 }
 
 /// Whether a setting guards the test run: it selects the settings module, the

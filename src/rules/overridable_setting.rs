@@ -22,6 +22,12 @@ the caller's environment wins over it:
 - PHPUnit `<env>` without `force="true"`;
 - pytest-env entries with the `D:` flag (or `skip_if_set = true`).
 
+It fires only with evidence that the caller's environment carries the key
+for this run (SPEC §4 noise policy): a compose service's `environment:` or
+`env_file:`, a Dockerfile `ENV`, a direnv `.envrc` export, or the variables of
+a CI job that runs the tests. On possibility alone it stays silent: that is
+what `testguard run` checks, with the real environment in hand.
+
 ## Why it is dangerous
 The shell, a Docker image's `ENV`, compose's `env_file: .env` or a CI `env:`
 usually export the development values. PHPUnit then keeps them: `<env>` calls
@@ -68,15 +74,21 @@ impl Rule for OverridableSetting {
                     ),
                     _ => continue,
                 };
+                // noise policy (SPEC §4): only with evidence that the caller's
+                // environment carries this key for this run
+                let Some(evidence) = cx.ws.caller_key(&env.dir, &s.key.value) else {
+                    continue;
+                };
                 out.push(
                     META.diag(
                         Some(s.key.span),
                         format!(
-                            "{}: `{}` can be overridden by the caller's environment — {how}, so an exported development value wins",
-                            env.name, s.key.value
+                            "{}: `{}` can be overridden by the caller's environment, and {} — {how}, so that value wins",
+                            env.name, s.key.value, evidence.how
                         ),
                     )
                     .with_primary_label("overridable")
+                    .with_label(evidence.span, "the caller's environment sets it here")
                     .with_help(help),
                 );
             }

@@ -183,8 +183,29 @@ impl Rule for TestDatabaseIsDevDatabase {
                 let s = d.setting;
                 let dev_path = &cx.ws.file(dev.setting.value_span.file).path;
                 if s.via == Via::DotenvLayered {
-                    // the test file is silent: say where the value really comes from
-                    let test_path = &cx.ws.file(env.file).path;
+                    // the test file is silent: say where the value really comes
+                    // from; in a resolved run, the test dotenv is its layer
+                    let test_file = cx
+                        .ws
+                        .run_of(env)
+                        .and_then(|r| {
+                            r.layers.iter().find_map(|l| {
+                                l.file.filter(|f| {
+                                    l.kind == crate::model::LayerKind::Dotenv
+                                        && !matches!(
+                                            cx.ws.file(*f).file_name(),
+                                            ".env" | ".env.dist"
+                                        )
+                                })
+                            })
+                        })
+                        .unwrap_or(env.file);
+                    let anchor = if test_file == env.file {
+                        env.anchor
+                    } else {
+                        crate::source::Span::new(test_file, 0, 0)
+                    };
+                    let test_path = &cx.ws.file(test_file).path;
                     out.push(
                         META.diag(
                             Some(s.value_span),
@@ -195,7 +216,7 @@ impl Rule for TestDatabaseIsDevDatabase {
                         )
                         .with_primary_label(format!("inherited by {test_path}"))
                         .with_label(s.value_sub_span(name.range.clone()), "database name")
-                        .with_label(env.anchor, format!("no `{}` here", s.key.value))
+                        .with_label(anchor, format!("no `{}` here", s.key.value))
                         .with_help(format!(
                             "set `{}` in {test_path} to a test database (e.g. `{}_test`), or add Doctrine's `when@test: doctrine: dbal: dbname_suffix: '_test%env(default::TEST_TOKEN)%'` to config/packages/doctrine.yaml",
                             s.key.value, name.text

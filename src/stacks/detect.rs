@@ -99,6 +99,12 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             if deps.iter().any(|d| d == "symfony/framework-bundle") {
                 c.frameworks.symfony = true;
             }
+            if deps.iter().any(|d| d == "laravel/lumen-framework") {
+                c.lumen = true;
+            }
+            if json_string(&file.text, "type").as_deref() == Some("symfony-bundle") {
+                c.symfony_bundle = true;
+            }
         }
         SourceKind::PackageJson => {
             let deps = json_dependency_names(&file.text, &["dependencies", "devDependencies"]);
@@ -200,6 +206,14 @@ fn json_dependency_names(text: &str, sections: &[&str]) -> Vec<String> {
         .filter_map(|s| v.get(*s).and_then(|d| d.as_object()))
         .flat_map(|o| o.keys().cloned())
         .collect()
+}
+
+fn json_string(text: &str, key: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()?
+        .get(key)?
+        .as_str()
+        .map(String::from)
 }
 
 fn json_test_script(text: &str) -> String {

@@ -3,6 +3,7 @@
 //! parse-error rule reports.
 
 pub mod ci;
+pub mod containers;
 pub mod detect;
 pub mod php;
 pub mod python;
@@ -42,6 +43,7 @@ pub fn build(
     let mut issues = Vec::new();
     let unreadable_ids: Vec<FileId> = unreadable.iter().map(|u| u.file).collect();
     let mut pytest_candidates = Vec::new();
+    let mut doctrine_layouts: Vec<(String, php::doctrine::Layout)> = Vec::new();
     for idx in 0..ws.files.len() {
         let id = FileId(idx);
         if unreadable_ids.contains(&id) {
@@ -88,11 +90,18 @@ pub fn build(
             }
             // a pipeline is its root file and the files it includes, read together below
             SourceKind::GitlabCi | SourceKind::GitlabCiInclude => {}
+            SourceKind::DoctrineYaml => {
+                if let Some(layout) = php::doctrine::read(id, file) {
+                    doctrine_layouts.push(layout);
+                }
+            }
             SourceKind::ComposerJson
             | SourceKind::PackageJson
             | SourceKind::FrameworkMarker
-            | SourceKind::DoctrineYaml
-            | SourceKind::LaravelConfigCache => {}
+            | SourceKind::LaravelConfigCache
+            | SourceKind::ComposeFile
+            | SourceKind::Dockerfile
+            | SourceKind::Envrc => {}
         }
         frameworks::detect(id, file, &mut ws.folders);
     }
@@ -125,7 +134,25 @@ pub fn build(
         let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
+    // test runs: each PHPUnit config of an app, with its chain of layers
+    let mut projects: Vec<String> = doctrine_layouts.iter().map(|(p, _)| p.clone()).collect();
+    projects.sort();
+    projects.dedup();
+    let doctrine: Vec<php::doctrine::DoctrineTest> = projects
+        .into_iter()
+        .map(|p| {
+            let layouts: Vec<php::doctrine::Layout> = doctrine_layouts
+                .iter()
+                .filter(|(q, _)| *q == p)
+                .map(|(_, l)| l.clone())
+                .collect();
+            php::doctrine::merge(p, &layouts)
+        })
+        .collect();
+    php::runs::build(&mut ws, &doctrine);
+    // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
     inherit_symfony_dotenv(&mut ws);
+    containers::collect(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
@@ -238,6 +265,7 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
             overridable: true,
             via: Via::Dotenv,
             unset: false,
+            provenance: None,
         })
         .collect();
     let issues = parsed

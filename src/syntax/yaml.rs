@@ -118,39 +118,97 @@ impl<'a> CharIndex<'a> {
 /// Parses every document of a YAML file.
 pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, YamlError> {
     let bom = super::ini::bom_len(text);
-    let body = &text[bom..];
+    let mut body = std::borrow::Cow::Borrowed(&text[bom..]);
+    // saphyr rejects a flow collection whose closing bracket sits at (or
+    // left of) its key's indentation; libyaml, and so GitHub and GitLab,
+    // accept it. Joining that bracket's line to the one before (the line
+    // break becomes spaces: same length, so every offset still holds)
+    // gives saphyr the same document.
+    for _ in 0..=MAX_FLOW_REPAIRS {
+        match load(file, text, bom, &body) {
+            Err((idx, message)) => {
+                let index = CharIndex::new(&body);
+                let at = index.byte(idx);
+                match join_flow_closer(&body, at, &message) {
+                    Some(repaired) => body = std::borrow::Cow::Owned(repaired),
+                    None => return Err(error_at(text, bom + at, message)),
+                }
+            }
+            Ok(docs) => return docs,
+        }
+    }
+    Err(error_at(text, bom, "YAML too irregular to read".into()))
+}
+
+/// Flow-collection closers re-joined at most (each costs one more parse).
+const MAX_FLOW_REPAIRS: usize = 32;
+
+fn error_at(text: &str, at: usize, message: String) -> YamlError {
+    let at = at.min(text.len());
+    let end = (at + 1..=text.len())
+        .find(|e| text.is_char_boundary(*e))
+        .unwrap_or(text.len());
+    YamlError {
+        range: at..end.max(at),
+        message,
+    }
+}
+
+/// `body` with the line break before a lone `]`/`}` at `at` turned into
+/// spaces, when that is what the parse error is about.
+fn join_flow_closer(body: &str, at: usize, message: &str) -> Option<String> {
+    if !message.contains("indentation") {
+        return None;
+    }
+    let b = body.as_bytes();
+    if !matches!(b.get(at), Some(b']' | b'}')) {
+        return None;
+    }
+    let line_start = body[..at].rfind('\n')?;
+    if !body[line_start + 1..at]
+        .bytes()
+        .all(|c| c == b' ' || c == b'\t')
+    {
+        return None;
+    }
+    let mut bytes = body.as_bytes().to_vec();
+    bytes[line_start] = b' ';
+    if line_start > 0 && bytes[line_start - 1] == b'\r' {
+        bytes[line_start - 1] = b' ';
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// One parse of `body` (the text after its BOM): the documents, or the
+/// error's character index and message.
+#[allow(clippy::type_complexity)]
+fn load(
+    file: FileId,
+    text: &str,
+    bom: usize,
+    body: &str,
+) -> Result<Result<Vec<Node>, YamlError>, (usize, String)> {
     let mut parser = Parser::new_from_str(body);
     let mut loader: YamlLoader<MarkedYaml> = YamlLoader::default();
     loader.early_parse(false);
     loader.alias_limit(MAX_YAML_ALIAS_NODES);
-    let index = CharIndex::new(body);
-    let fail = |idx: usize, message: String| {
-        let at = index.byte(idx) + bom;
-        let end = (at + 1..=text.len())
-            .find(|e| text.is_char_boundary(*e))
-            .unwrap_or(text.len());
-        YamlError {
-            range: at.min(text.len())..end.max(at.min(text.len())),
-            message,
-        }
-    };
     if let Err(e) = parser.load(&mut loader, true) {
-        return Err(fail(e.marker().index(), e.info().to_string()));
+        return Err((e.marker().index(), e.info().to_string()));
     }
     if let Some(e) = loader.error() {
-        return Err(fail(e.marker().index(), e.info().to_string()));
+        return Err((e.marker().index(), e.info().to_string()));
     }
     let cx = Convert {
         file,
         text,
         bom,
-        index,
+        index: CharIndex::new(body),
     };
-    loader
+    Ok(loader
         .into_documents()
         .iter()
         .map(|d| cx.node(d, 0))
-        .collect::<Result<Vec<_>, _>>()
+        .collect::<Result<Vec<_>, _>>())
 }
 
 struct Convert<'a> {

@@ -129,7 +129,10 @@ pub fn is_test_command(cmd: &str) -> bool {
     };
     match base {
         "pytest" | "py.test" | "tox" | "nox" | "jest" | "vitest" | "mocha" | "phpunit" | "pest"
-        | "paratest" | "rspec" | "ava" => true,
+        | "paratest" | "rspec" | "ava" | "parallel_rspec" | "cucumber" => true,
+        // a project's own test script (`bin/test`, `./bin/test`)
+        "test" => prog.ends_with("bin/test"),
+        "mix" => next == "test",
         "python" | "python3" | "py" => {
             (next == "-m" && matches!(next2, "pytest" | "tox" | "nox" | "unittest"))
                 || (next.ends_with("manage.py") && next2 == "test")
@@ -168,17 +171,41 @@ pub fn is_test_command(cmd: &str) -> bool {
         "turbo" | "nx" | "lerna" => runs_script(next) || (next == "run" && runs_script(next2)),
         "playwright" | "cypress" => next == "test" || next == "run",
         "rails" | "rake" => {
-            matches!(next, "test" | "spec")
+            matches!(next, "test" | "spec" | "parallel:spec" | "parallel:test")
                 || next.starts_with("test:")
                 || next.starts_with("spec:")
         }
         "go" | "cargo" | "dotnet" => next == "test" || (base == "cargo" && next == "nextest"),
-        "mvn" | "mvnw" => words[i + 1..]
-            .iter()
-            .any(|w| matches!(*w, "test" | "verify" | "integration-test")),
-        "gradle" | "gradlew" => words[i + 1..]
-            .iter()
-            .any(|w| matches!(*w, "test" | "check") || w.ends_with(":test")),
+        // Maven runs surefire from the `test` phase on (`package`, `verify`,
+        // `install` included) unless tests are skipped
+        "mvn" | "mvnw" => {
+            let args = &words[i + 1..];
+            let skips = args.iter().any(|w| {
+                w.starts_with("-DskipTests")
+                    || w.starts_with("-Dmaven.test.skip=true")
+                    || *w == "-Dmaven.test.skip"
+            });
+            !skips
+                && args.iter().any(|w| {
+                    matches!(
+                        *w,
+                        "test" | "verify" | "integration-test" | "package" | "install"
+                    )
+                })
+        }
+        // Gradle: `test`, `check` and `build` (which depends on `check`) run
+        // tests unless `-x test` / `--exclude-task test` excludes them
+        "gradle" | "gradlew" => {
+            let args = &words[i + 1..];
+            let excluded = args.windows(2).any(|p| {
+                matches!(p[0], "-x" | "--exclude-task")
+                    && (p[1] == "test" || p[1].ends_with(":test"))
+            });
+            !excluded
+                && args
+                    .iter()
+                    .any(|w| matches!(*w, "test" | "check" | "build") || w.ends_with(":test"))
+        }
         "make" => runs_script(next),
         _ => false,
     }
@@ -204,6 +231,7 @@ pub fn variable(
         overridable: false,
         via: crate::model::Via::CiVariable,
         unset: false,
+        provenance: None,
     })
 }
 
@@ -284,6 +312,30 @@ pub fn clears_laravel_config(cmd: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skipped_tests_run_no_tests_and_more_runners_are_known() {
+        for no in [
+            "./gradlew build -x test",
+            "gradle build --exclude-task test",
+            "mvn -B package -DskipTests",
+            "./mvnw install -Dmaven.test.skip=true",
+            "mix deps.get",
+        ] {
+            assert!(!is_test_command(no), "{no}");
+        }
+        for yes in [
+            "./gradlew build",
+            "mvn -B verify",
+            "mix test",
+            "bundle exec parallel_rspec spec",
+            "bundle exec rake parallel:spec",
+            "bin/test",
+            "bundle exec cucumber",
+        ] {
+            assert!(is_test_command(yes), "{yes}");
+        }
+    }
 
     #[test]
     fn splits_scripts_into_commands() {
@@ -367,6 +419,7 @@ mod tests {
             overridable: false,
             via: Via::CiVariable,
             unset: false,
+            provenance: None,
         };
         let mut s = vec![
             mk("POSTGRES_DB", "app_test"),

@@ -1,4 +1,6 @@
 //! PHP: PHPUnit configuration, and the Laravel, Lumen and Symfony loaders that
 //! decide which dotenv files a PHPUnit run reads (STACKS.md, "PHP").
 
+pub mod doctrine;
 pub mod phpunit;
+pub mod runs;

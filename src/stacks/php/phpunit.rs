@@ -241,6 +241,7 @@ fn entry(id: FileId, is_env: bool, attrs: &[(String, Attr)], tag: Span) -> Optio
         overridable: is_env && !force,
         via,
         unset: false,
+        provenance: None,
     })
 }
 

@@ -222,6 +222,7 @@ fn setting(
         overridable,
         via,
         unset: false,
+        provenance: None,
     }
 }
 

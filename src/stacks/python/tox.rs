@@ -99,6 +99,7 @@ fn setenv_line(id: FileId, line: &str, start: usize) -> Option<Setting> {
         overridable: false,
         via: Via::ToxSetenv,
         unset: false,
+        provenance: None,
     })
 }
 
@@ -132,6 +133,7 @@ fn command_settings(id: FileId, line: &str, start: usize) -> Vec<Setting> {
                     overridable: false,
                     via: Via::ToxCommandOption,
                     unset: false,
+                    provenance: None,
                 });
             }
         }
@@ -171,6 +173,7 @@ fn parse_toml(id: FileId, file: &SourceFile, prefix: &[&str]) -> Vec<TestEnv> {
                     overridable: false,
                     via: Via::ToxSetenv,
                     unset: false,
+                    provenance: None,
                 });
             }
         }

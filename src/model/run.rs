@@ -1,0 +1,152 @@
+//! Test runs (SPEC §3a): one way the suite is started, and the ordered chain
+//! of layers its environment is built from. A stack module builds the layers
+//! the way its framework's loader does; [`crate::resolve`] applies precedence;
+//! rules judge the effective values and cite the layer that decided each one.
+
+use crate::source::{FileId, Span};
+
+use super::Setting;
+
+/// How a layer writes a variable the layers above it have not decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Write {
+    /// Written whatever is already set (PHPUnit `<server>`, forced `<env>`,
+    /// pytest-env without `D:`, inline `VAR=x cmd`).
+    Always,
+    /// Written only when the variable is not set yet (PHPUnit `<env>` without
+    /// `force`, phpdotenv and Symfony Dotenv, dotenv for Node, pytest-env `D:`).
+    IfUnset,
+}
+
+/// What a layer is, for messages and for the rules that care (TG203 asks
+/// whether the caller sits above a layer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayerKind {
+    /// The environment the test command starts with: a shell in `lint`
+    /// (unknown), the real process environment in `testguard run`, a CI job's
+    /// variables.
+    Caller,
+    /// A runner's own overrides (`<server>`, `<env>`, pytest-env).
+    Runner,
+    /// A dotenv file the framework's loader reads.
+    Dotenv,
+    /// The framework's configuration (doctrine.yaml, config/database.php…).
+    FrameworkConfig,
+}
+
+/// One layer of a test run's environment, with the settings it holds.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    /// For humans: `PHPUnit <server> (phpunit.xml)`, `.env.test`.
+    pub name: String,
+    pub kind: LayerKind,
+    pub write: Write,
+    /// The file that holds it (none for the caller).
+    pub file: Option<FileId>,
+    pub settings: Vec<Setting>,
+    /// For the caller: whether what it holds is known. Unknown in `lint`
+    /// (any variable may be exported), known in `testguard run`.
+    pub known: bool,
+}
+
+impl Layer {
+    pub fn new(
+        name: impl Into<String>,
+        kind: LayerKind,
+        write: Write,
+        file: Option<FileId>,
+    ) -> Self {
+        Layer {
+            name: name.into(),
+            kind,
+            write,
+            file,
+            settings: Vec::new(),
+            known: true,
+        }
+    }
+
+    /// The caller's environment, unknown: it may hold any variable.
+    pub fn unknown_caller() -> Self {
+        Layer {
+            known: false,
+            ..Layer::new(
+                "the caller's environment",
+                LayerKind::Caller,
+                Write::Always,
+                None,
+            )
+        }
+    }
+
+    pub fn with(mut self, settings: Vec<Setting>) -> Self {
+        self.settings = settings;
+        self
+    }
+}
+
+/// Where an effective value came from: the layer whose setting decided it,
+/// the settings of lower layers it beat, and whether an unknown caller sits
+/// above it (then the value holds only while the shell does not export the key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// The deciding layer's name.
+    pub layer: String,
+    /// Lower layers' settings of the same key that this one beat.
+    pub overrode: Vec<Overridden>,
+    /// An unknown caller's environment ranks above the deciding layer.
+    pub caller_above: bool,
+    /// `${VAR}` references resolved inside the value, with where each came from.
+    pub interpolated: Vec<(String, Span)>,
+}
+
+/// A setting that lost to a higher layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overridden {
+    pub layer: String,
+    pub span: Span,
+    pub value: String,
+}
+
+/// The framework whose loader built a run's layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunFramework {
+    Laravel,
+    Lumen,
+    Symfony,
+    /// A Symfony bundle's own test kernel (`"type": "symfony-bundle"`).
+    SymfonyBundle,
+    /// Laravel Dusk: the browser's server reads `.env` replaced by `.env.dusk.*`.
+    LaravelDusk,
+    /// A PHPUnit run that boots no application: its `<env>` is all it gets.
+    PlainPhpunit,
+}
+
+impl RunFramework {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RunFramework::Laravel => "Laravel",
+            RunFramework::Lumen => "Lumen",
+            RunFramework::Symfony => "Symfony",
+            RunFramework::SymfonyBundle => "a Symfony bundle's test kernel",
+            RunFramework::LaravelDusk => "Laravel Dusk",
+            RunFramework::PlainPhpunit => "PHPUnit",
+        }
+    }
+}
+
+/// One way the suite is started, its layers (highest precedence first) and
+/// the index of the [`super::TestEnv`] that holds its effective settings.
+#[derive(Clone, Debug)]
+pub struct TestRun {
+    pub name: String,
+    pub framework: RunFramework,
+    /// The runner config that starts it (phpunit.xml).
+    pub config: FileId,
+    pub dir: String,
+    pub layers: Vec<Layer>,
+    /// Index into [`super::Workspace::envs`].
+    pub env: usize,
+    /// Dotenv files this run's loader reads (they are judged through the run).
+    pub dotenv_files: Vec<FileId>,
+}

@@ -1,0 +1,226 @@
+//! What the caller's environment of a test run carries, from the files that
+//! set it (STACKS.md, "Scripts and containers"; SPEC §4 noise policy):
+//!
+//! - a compose service's `environment:` (map or list) and the dotenv files
+//!   of its `env_file:`, which compose hands to the container as variables
+//!   (docs.docker.com …/envvars-precedence/);
+//! - a Dockerfile's `ENV` lines (`ENV K=V`, `ENV K V`);
+//! - `.envrc` (direnv) `export K=V`, exported to every command in its folder;
+//! - a CI job's variables, when the job runs tests.
+//!
+//! An overridable setting (PHPUnit `<env>`, pytest-env `D:`) is worth a
+//! warning only when one of these puts its key in the caller's environment.
+
+use crate::model::{CallerKey, Workspace};
+use crate::source::{FileId, SourceFile, SourceKind, Span};
+use crate::syntax::yaml::{self, Node};
+
+/// Collects the evidence of every compose file, Dockerfile, `.envrc` and
+/// CI test job in the workspace.
+pub fn collect(ws: &mut Workspace) {
+    let mut keys = Vec::new();
+    for (i, file) in ws.files.iter().enumerate() {
+        let id = FileId(i);
+        match file.kind {
+            SourceKind::ComposeFile => compose(ws, id, file, &mut keys),
+            SourceKind::Dockerfile => dockerfile(id, file, &mut keys),
+            SourceKind::Envrc => envrc(id, file, &mut keys),
+            _ => {}
+        }
+    }
+    for env in &ws.envs {
+        if env.ci().is_some_and(|ci| ci.test_command.is_some()) {
+            for s in &env.settings {
+                keys.push(CallerKey {
+                    key: s.key.value.clone(),
+                    span: s.key.span,
+                    scope: String::new(),
+                    how: format!("{} sets it", env.name),
+                });
+            }
+        }
+    }
+    ws.caller_keys = keys;
+}
+
+fn compose(ws: &Workspace, id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
+    let Ok(docs) = yaml::parse(id, &file.text) else {
+        return;
+    };
+    let Some(services) = docs.first().and_then(|d| d.get("services")) else {
+        return;
+    };
+    for (name, svc) in services.entries() {
+        let how = format!(
+            "compose service `{}` ({}) exports it",
+            name.value, file.path
+        );
+        match svc.get("environment") {
+            Some(Node::Map(entries, _)) => {
+                for (k, _) in entries {
+                    out.push(CallerKey::repo_wide(&k.value, k.span, &how));
+                }
+            }
+            Some(Node::Seq(items, _)) => {
+                for item in items {
+                    if let Some(sc) = item.as_scalar() {
+                        let key = sc.value.split('=').next().unwrap_or("").trim();
+                        if !key.is_empty() {
+                            out.push(CallerKey::repo_wide(key, sc.span, &how));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        // `env_file: .env` or a list of paths / `{path: …}` entries, relative
+        // to the compose file's folder
+        let env_files: Vec<&Node> = match svc.get("env_file") {
+            Some(Node::Seq(items, _)) => items.iter().collect(),
+            Some(n) => vec![n],
+            None => Vec::new(),
+        };
+        for ef in env_files {
+            let path = ef
+                .as_str()
+                .or_else(|| ef.get("path").and_then(Node::as_str));
+            let Some(path) = path else { continue };
+            let rel = join(file.dir(), path);
+            let Some(dotenv) = ws.files.iter().position(|f| f.path == rel) else {
+                continue;
+            };
+            let how = format!(
+                "compose service `{}` ({}) exports it from {rel}",
+                name.value, file.path
+            );
+            let settings = ws
+                .dev_dotenvs
+                .iter()
+                .find(|d| d.file == FileId(dotenv))
+                .map(|d| &d.settings);
+            for s in settings.into_iter().flatten() {
+                out.push(CallerKey::repo_wide(&s.key.value, s.key.span, &how));
+            }
+        }
+    }
+}
+
+fn dockerfile(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
+    let how = format!("{} sets it with ENV", file.path);
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let Some(rest) = trimmed
+            .strip_prefix("ENV ")
+            .or_else(|| trimmed.strip_prefix("env "))
+        else {
+            continue;
+        };
+        let rest_at = start + lead + 4;
+        let rest_trim = rest.trim_end();
+        // `ENV K=V K2=V2` or the legacy `ENV K V`
+        if rest_trim.contains('=') {
+            let mut pos = 0;
+            for word in rest_trim.split(' ') {
+                if let Some((k, _)) = word.split_once('=')
+                    && is_var_name(k)
+                {
+                    let at = rest_at + pos;
+                    out.push(CallerKey::repo_wide(
+                        k,
+                        Span::new(id, at, at + k.len()),
+                        &how,
+                    ));
+                }
+                pos += word.len() + 1;
+            }
+        } else if let Some(k) = rest_trim.split_whitespace().next()
+            && is_var_name(k)
+        {
+            let at = rest_at + (rest.len() - rest.trim_start().len());
+            out.push(CallerKey::repo_wide(
+                k,
+                Span::new(id, at, at + k.len()),
+                &how,
+            ));
+        }
+    }
+}
+
+fn envrc(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
+    let how = format!("{} (direnv) exports it", file.path);
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix("export ") else {
+            continue;
+        };
+        let at = start + (line.len() - rest.len());
+        if let Some((k, _)) = rest.split_once('=')
+            && is_var_name(k)
+        {
+            out.push(CallerKey {
+                key: k.to_string(),
+                span: Span::new(id, at, at + k.len()),
+                scope: file.dir().to_string(),
+                how: how.clone(),
+            });
+        }
+    }
+}
+
+fn is_var_name(s: &str) -> bool {
+    s.bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+fn join(dir: &str, path: &str) -> String {
+    let path = path.trim_start_matches("./");
+    if dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{dir}/{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_env_in_both_forms() {
+        let f = SourceFile::new(
+            "Dockerfile".into(),
+            SourceKind::Dockerfile,
+            "FROM php\nENV APP_ENV=local DB_DATABASE=app\nENV DB_HOST db\n".into(),
+        );
+        let mut out = Vec::new();
+        dockerfile(FileId(0), &f, &mut out);
+        let keys: Vec<&str> = out.iter().map(|k| k.key.as_str()).collect();
+        assert_eq!(keys, ["APP_ENV", "DB_DATABASE", "DB_HOST"]);
+        for k in &out {
+            assert_eq!(&f.text[k.span.start..k.span.end], k.key);
+        }
+    }
+
+    #[test]
+    fn envrc_exports_are_scoped_to_their_folder() {
+        let f = SourceFile::new(
+            "app/.envrc".into(),
+            SourceKind::Envrc,
+            "dotenv\nexport DB_DATABASE=app\n".into(),
+        );
+        let mut out = Vec::new();
+        envrc(FileId(0), &f, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].scope, "app");
+        assert_eq!(&f.text[out[0].span.start..out[0].span.end], "DB_DATABASE");
+    }
+}

@@ -1,0 +1,338 @@
+//! PHPUnit test runs of PHP applications: the chain of layers each run's
+//! environment is built from, as PHPUnit, Laravel, Lumen and Symfony build it
+//! (SEMANTICS.md "PHPUnit", "Laravel", "Symfony"; STACKS.md "PHP").
+//!
+//! Highest precedence first:
+//! 1. `<server>`: always written into `$_SERVER`, which every loader reads first;
+//! 2. `<env force="true">`: `putenv` whatever is set;
+//! 3. the caller's environment (a shell export, Docker `ENV`, a CI job's `env:`);
+//! 4. `<env>`: `putenv` only `if getenv($name) === false` (PhpHandler.php);
+//! 5. the framework's dotenv files, none of which overwrites what is set:
+//!    - Laravel: `.env.{APP_ENV}` when it exists, else `.env` (one file);
+//!    - Lumen: `.env` only (LoadEnvironmentVariables has no environment switch);
+//!    - Symfony: `.env.{env}.local` > `.env.{env}` > `.env.local` (not in
+//!      `test`) > `.env` (or `.env.dist`), `${VAR}` resolved against what is
+//!      loaded; the env is `APP_ENV`, else `test` for a bundle's kernel, else
+//!      `.env`'s, else `dev`;
+//!    - Laravel Dusk: the browser's server reads `.env`, replaced by
+//!      `.env.dusk.{env}` or `.env.dusk` while the tests run (DuskCommand.php);
+//! 6. Symfony's doctrine configuration: a literal test `url:` is the database,
+//!    whatever the variables say.
+//!
+//! A PHPUnit config that boots no application (no Laravel, Lumen or Symfony
+//! above it) gets only its own `<env>`/`<server>`: it is not an app test run.
+
+use crate::model::run::{Layer, LayerKind, RunFramework, TestRun, Write};
+use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Workspace, ancestors};
+use crate::source::{FileId, SourceKind, Span};
+
+use super::doctrine::DoctrineTest;
+
+/// Builds the runs of every PHPUnit config of an application, adds a
+/// [`TestEnv`] per run holding the values its dotenv and framework layers
+/// decide, and removes the standalone dotenv environments those runs read
+/// (they are judged through the runs, or not at all when no run loads them).
+pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
+    let phpunit: Vec<usize> = (0..ws.envs.len())
+        .filter(|&i| ws.envs[i].source == EnvSource::Phpunit)
+        .collect();
+    let mut consumed: Vec<FileId> = Vec::new();
+    let mut new_envs = Vec::new();
+    for i in phpunit {
+        let runner_env = &ws.envs[i];
+        let Some((app_dir, ctx)) = app_root(ws, &runner_env.dir) else {
+            continue;
+        };
+        let framework = framework_of(ctx, ws.file(runner_env.file).file_name());
+        if framework == RunFramework::PlainPhpunit {
+            continue;
+        }
+        let config_name = ws.file(runner_env.file).path.clone();
+        let mut layers = runner_layers(runner_env, &config_name);
+        let dotenv = dotenv_chain(ws, &layers, framework, &app_dir);
+        for (fid, _) in &dotenv {
+            consumed.push(*fid);
+        }
+        // every test dotenv file of the app is the run's business: the ones
+        // its loader does not read take no effect (Lumen's `.env.testing`)
+        for (dir, fid) in &ws.test_dotenv_dirs {
+            if *dir == app_dir && !is_dusk_file(ws.file(*fid).file_name()) {
+                consumed.push(*fid);
+            }
+        }
+        layers.extend(dotenv.into_iter().map(|(_, layer)| layer));
+        let symfony = matches!(
+            framework,
+            RunFramework::Symfony | RunFramework::SymfonyBundle
+        );
+        let doctrine = doctrine.iter().find(|d| symfony && d.project == app_dir);
+        if let Some(url) = doctrine
+            .and_then(|d| d.url.clone())
+            .filter(|u| !u.value.contains("%env("))
+        {
+            let name = format!("doctrine `url:` ({})", ws.file(url.value_span.file).path);
+            layers.insert(
+                0,
+                Layer::new(
+                    name,
+                    LayerKind::FrameworkConfig,
+                    Write::Always,
+                    Some(url.value_span.file),
+                )
+                .with(vec![url]),
+            );
+        }
+        let mut effective = crate::resolve::effective(&layers);
+        crate::resolve::interpolate(&mut effective);
+        let keep = |s: &Setting| {
+            let Some(p) = &s.provenance else { return false };
+            let layer = layers.iter().find(|l| l.name == p.layer);
+            match layer.map(|l| &l.kind) {
+                // the runner's own values are judged by its own environment
+                Some(LayerKind::Runner) | Some(LayerKind::Caller) | None => false,
+                Some(LayerKind::FrameworkConfig) => true,
+                Some(LayerKind::Dotenv) => {
+                    let name = layer.and_then(|l| l.file).map(|f| ws.file(f).file_name());
+                    match framework {
+                        // Laravel's and Lumen's fall-back to `.env` is TG206's finding
+                        RunFramework::Laravel | RunFramework::Lumen => name != Some(".env"),
+                        _ => true,
+                    }
+                }
+            }
+        };
+        let mut settings: Vec<Setting> = effective.into_iter().filter(keep).collect();
+        if symfony {
+            // only what doctrine reads is the database; `DATABASE_NAME=app`
+            // beside `DATABASE_URL=…/${DATABASE_NAME}_test` is a helper
+            let vars: Vec<String> = match doctrine {
+                Some(d) if d.url.is_some() => d.url_vars.clone(),
+                _ => vec!["DATABASE_URL".into()],
+            };
+            settings.retain(|s| {
+                s.key.value == super::doctrine::DOCTRINE_URL_KEY
+                    || crate::database::db_key_kind(&s.key.value, &[]).is_none()
+                    || vars.contains(&s.key.value)
+            });
+            for s in &mut settings {
+                let from_dev = s.provenance.as_ref().is_some_and(|p| {
+                    layers.iter().any(|l| {
+                        l.name == p.layer
+                            && l.file.is_some_and(|f| {
+                                matches!(ws.file(f).file_name(), ".env" | ".env.dist")
+                            })
+                    })
+                });
+                if from_dev {
+                    s.via = Via::DotenvLayered;
+                }
+            }
+        }
+        let env = TestEnv {
+            name: format!("{} test run ({config_name})", framework.describe()),
+            source: EnvSource::TestRun,
+            runner: Runner::Local,
+            file: runner_env.file,
+            dir: runner_env.dir.clone(),
+            frameworks: runner_env.frameworks,
+            anchor: runner_env.anchor,
+            settings,
+            commented_out: Vec::new(),
+        };
+        let run = TestRun {
+            name: env.name.clone(),
+            framework,
+            config: runner_env.file,
+            dir: runner_env.dir.clone(),
+            layers,
+            env: usize::MAX,
+            dotenv_files: Vec::new(),
+        };
+        new_envs.push((env, run));
+    }
+    consumed.sort();
+    consumed.dedup();
+    ws.envs
+        .retain(|e| !(e.source == EnvSource::Dotenv && consumed.contains(&e.file)));
+    for (env, mut run) in new_envs {
+        run.dotenv_files = run
+            .layers
+            .iter()
+            .filter(|l| l.kind == LayerKind::Dotenv)
+            .filter_map(|l| l.file)
+            .collect();
+        run.env = ws.envs.len();
+        ws.envs.push(env);
+        ws.runs.push(run);
+    }
+}
+
+/// The nearest PHP project above `dir` (its folder and context).
+fn app_root<'w>(ws: &'w Workspace, dir: &str) -> Option<(String, &'w FolderContext)> {
+    ancestors(dir).find_map(|d| {
+        ws.folders
+            .get(d)
+            .filter(|c| c.php_root)
+            .map(|c| (d.to_string(), c))
+    })
+}
+
+fn framework_of(ctx: &FolderContext, config_name: &str) -> RunFramework {
+    if ctx.lumen {
+        RunFramework::Lumen
+    } else if ctx.frameworks.laravel && config_name.starts_with("phpunit.dusk.") {
+        RunFramework::LaravelDusk
+    } else if ctx.frameworks.laravel {
+        RunFramework::Laravel
+    } else if ctx.symfony_bundle {
+        RunFramework::SymfonyBundle
+    } else if ctx.frameworks.symfony {
+        RunFramework::Symfony
+    } else {
+        RunFramework::PlainPhpunit
+    }
+}
+
+fn is_dusk_file(name: &str) -> bool {
+    name == ".env.dusk" || name.starts_with(".env.dusk.")
+}
+
+/// Layers 1–4: what PHPUnit itself writes, around the caller.
+fn runner_layers(env: &TestEnv, config: &str) -> Vec<Layer> {
+    let pick = |f: &dyn Fn(Via) -> bool| -> Vec<Setting> {
+        env.settings.iter().filter(|s| f(s.via)).cloned().collect()
+    };
+    vec![
+        Layer::new(
+            format!("PHPUnit <server> ({config})"),
+            LayerKind::Runner,
+            Write::Always,
+            Some(env.file),
+        )
+        .with(pick(&|v| v == Via::PhpunitServer)),
+        Layer::new(
+            format!("PHPUnit <env force=\"true\"> ({config})"),
+            LayerKind::Runner,
+            Write::Always,
+            Some(env.file),
+        )
+        .with(pick(&|v| v == Via::PhpunitEnv { force: true })),
+        Layer::unknown_caller(),
+        Layer::new(
+            format!("PHPUnit <env> ({config})"),
+            LayerKind::Runner,
+            Write::IfUnset,
+            Some(env.file),
+        )
+        .with(pick(&|v| v == Via::PhpunitEnv { force: false })),
+    ]
+}
+
+/// Layer 5: the dotenv files the framework's loader reads, highest first.
+fn dotenv_chain(
+    ws: &Workspace,
+    above: &[Layer],
+    framework: RunFramework,
+    app_dir: &str,
+) -> Vec<(FileId, Layer)> {
+    let file_in = |name: &str| -> Option<FileId> {
+        let want = if app_dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{app_dir}/{name}")
+        };
+        ws.files
+            .iter()
+            .position(|f| {
+                f.path == want && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
+            })
+            .map(FileId)
+    };
+    let value_above = |key: &str| -> Option<String> {
+        crate::resolve::decide(above, key).map(|s| s.value.trim().to_string())
+    };
+    let dev_value = |key: &str| -> Option<String> {
+        let id = file_in(".env")?;
+        ws.dev_dotenvs
+            .iter()
+            .find(|d| d.file == id)?
+            .settings
+            .iter()
+            .rev()
+            .find(|s| s.key.value == key)
+            .map(|s| s.value.trim().to_string())
+    };
+    let names: Vec<String> = match framework {
+        RunFramework::Lumen => vec![".env".into()],
+        RunFramework::Laravel => {
+            let specific = value_above("APP_ENV")
+                .filter(|e| !e.is_empty())
+                .map(|e| format!(".env.{e}"))
+                .filter(|n| file_in(n).is_some());
+            vec![specific.unwrap_or_else(|| ".env".into())]
+        }
+        RunFramework::LaravelDusk => {
+            let env = dev_value("APP_ENV").unwrap_or_else(|| "production".into());
+            let dusk = [format!(".env.dusk.{env}"), ".env.dusk".into()]
+                .into_iter()
+                .find(|n| file_in(n).is_some());
+            vec![dusk.unwrap_or_else(|| ".env".into())]
+        }
+        RunFramework::Symfony | RunFramework::SymfonyBundle => {
+            let env = value_above("APP_ENV")
+                .filter(|e| !e.is_empty())
+                .or_else(|| (framework == RunFramework::SymfonyBundle).then(|| "test".into()))
+                .or_else(|| dev_value("APP_ENV"))
+                .unwrap_or_else(|| "dev".into());
+            let mut v = vec![format!(".env.{env}.local"), format!(".env.{env}")];
+            if env != "test" {
+                v.push(".env.local".into());
+            }
+            v.push(
+                if file_in(".env").is_none() && file_in(".env.dist").is_some() {
+                    ".env.dist".into()
+                } else {
+                    ".env".into()
+                },
+            );
+            v
+        }
+        RunFramework::PlainPhpunit => Vec::new(),
+    };
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let id = file_in(&n)?;
+            let settings = dotenv_settings(ws, id);
+            Some((
+                id,
+                Layer::new(
+                    ws.file(id).path.clone(),
+                    LayerKind::Dotenv,
+                    Write::IfUnset,
+                    Some(id),
+                )
+                .with(settings),
+            ))
+        })
+        .collect()
+}
+
+/// A dotenv file's settings, from the model (test or dev file alike).
+fn dotenv_settings(ws: &Workspace, id: FileId) -> Vec<Setting> {
+    if let Some(d) = ws.dev_dotenvs.iter().find(|d| d.file == id) {
+        return d.settings.clone();
+    }
+    ws.envs
+        .iter()
+        .find(|e| e.file == id && e.source == EnvSource::Dotenv)
+        .map(|e| e.settings.clone())
+        .unwrap_or_default()
+}
+
+/// Where a finding about the run as a whole points: the runner config.
+pub fn anchor(run: &TestRun, ws: &Workspace) -> Span {
+    ws.envs
+        .get(run.env)
+        .map_or(Span::new(run.config, 0, 0), |e| e.anchor)
+}
