@@ -40,6 +40,11 @@ Symfony: `<server name="APP_ENV" value="test" force="true"/>`.
 ## Framework facts
 Laravel loads `.env.testing` instead of `.env` when `APP_ENV=testing` is set
 before it boots; Symfony's test environment is named `test`, not `testing`.
+
+Not reported: `phpunit.dusk.xml` (Dusk's browser server takes its environment
+from `.env.dusk.{env}`, laravel/dusk `DuskCommand.php`), and a Symfony
+bundle's config without `APP_ENV` (`"type": "symfony-bundle"`: its test
+kernel boots in `test` when `APP_ENV` is unset, `KernelTestCase::createKernel`).
 "#;
 
 impl Rule for AppEnvNotTesting {
