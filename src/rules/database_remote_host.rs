@@ -32,6 +32,11 @@ DATABASE_URL=postgres://ci@db.internal.example.com:5432/app_test
 ```
 fires on `db.internal.example.com`.
 
+Not reported: a database whose name is a test one on a private or link-local
+address (`10/8`, `172.16/12`, `192.168/16`, `169.254/16`, IPv6 `fc00::/7`):
+that is a development VM or a docker network (docker-machine's VMs are
+`192.168.99.x`), not a server shared with real data.
+
 ## Fix
 Run the test database locally (a container, or the CI job's service
 container). If the remote server is disposable and holds only test databases,
@@ -57,6 +62,16 @@ impl Rule for DatabaseRemoteHost {
                 if is_local_host(&host.text, &cx.policy.extra_local_hosts) {
                     continue;
                 }
+                // a database named for tests on a private address is a dev VM's
+                // or a docker network's (docker-machine hands out 192.168.99.x),
+                // not a shared server with real data
+                let test_name =
+                    d.db.name
+                        .as_ref()
+                        .is_some_and(|n| !n.is_reference() && cx.policy.markers.has_test(&n.text));
+                if test_name && is_private_address(&host.text) {
+                    continue;
+                }
                 let s = d.setting;
                 out.push(super::with_test_command(
                     META.diag(
@@ -71,6 +86,40 @@ impl Rule for DatabaseRemoteHost {
                     .with_help("run the test database locally (localhost, a container or the CI job's service container)")
                 , env));
             }
+        }
+    }
+}
+
+/// An address of a private network or a link-local one (RFC 1918, RFC 3927,
+/// RFC 4193).
+fn is_private_address(host: &str) -> bool {
+    let h = host.trim().trim_matches(['[', ']']);
+    if let Ok(ip) = h.parse::<std::net::Ipv4Addr>() {
+        return ip.is_private() || ip.is_link_local();
+    }
+    if let Ok(ip) = h.parse::<std::net::Ipv6Addr>() {
+        return (ip.segments()[0] & 0xfe00) == 0xfc00;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_private_address;
+
+    #[test]
+    fn private_and_link_local_addresses() {
+        for yes in [
+            "192.168.99.100",
+            "10.0.0.5",
+            "172.16.3.4",
+            "169.254.1.1",
+            "[fd12::1]",
+        ] {
+            assert!(is_private_address(yes), "{yes}");
+        }
+        for no in ["8.8.8.8", "172.32.0.1", "db.example.com", "2001:db8::1"] {
+            assert!(!is_private_address(no), "{no}");
         }
     }
 }

@@ -6,7 +6,13 @@
 //!   (docs.docker.com …/envvars-precedence/);
 //! - a Dockerfile's `ENV` lines (`ENV K=V`, `ENV K V`);
 //! - `.envrc` (direnv) `export K=V`, exported to every command in its folder;
-//! - a CI job's variables, when the job runs tests.
+//!
+//! Only a compose service that runs the tests counts: one whose `command`
+//! runs a test runner, one a CI step runs tests in (`docker compose exec app
+//! php artisan test`), or any service of a compose file named for tests
+//! (`docker-compose.test.yml`). A CI job's own variables do not: they are
+//! the CI run's test environment, judged by the database rules, and pointing
+//! an unforced `<env>` at the job's service database is what it is for.
 //!
 //! An overridable setting (PHPUnit `<env>`, pytest-env `D:`) is worth a
 //! warning only when one of these puts its key in the caller's environment.
@@ -18,39 +24,61 @@ use crate::syntax::yaml::{self, Node};
 /// Collects the evidence of every compose file, Dockerfile, `.envrc` and
 /// CI test job in the workspace.
 pub fn collect(ws: &mut Workspace) {
+    // services CI steps run tests in
+    let test_services: Vec<String> = ws
+        .envs
+        .iter()
+        .filter_map(|e| e.ci())
+        .flat_map(|ci| ci.commands.iter().chain(ci.test_command.as_ref()))
+        .filter_map(|c| crate::stacks::ci::compose_test_service(&c.value))
+        .collect();
     let mut keys = Vec::new();
     for (i, file) in ws.files.iter().enumerate() {
         let id = FileId(i);
         match file.kind {
-            SourceKind::ComposeFile => compose(ws, id, file, &mut keys),
+            SourceKind::ComposeFile => compose(ws, id, file, &test_services, &mut keys),
             SourceKind::Dockerfile => dockerfile(id, file, &mut keys),
             SourceKind::Envrc => envrc(id, file, &mut keys),
             _ => {}
         }
     }
-    for env in &ws.envs {
-        if env.ci().is_some_and(|ci| ci.test_command.is_some()) {
-            for s in &env.settings {
-                keys.push(CallerKey {
-                    key: s.key.value.clone(),
-                    span: s.key.span,
-                    scope: String::new(),
-                    how: format!("{} sets it", env.name),
-                });
-            }
-        }
-    }
     ws.caller_keys = keys;
 }
 
-fn compose(ws: &Workspace, id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
+/// Whether a compose file's name says it runs tests (`docker-compose.test.yml`).
+fn compose_file_for_tests(name: &str) -> bool {
+    name.split(['.', '-', '_']).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "testing"
+        )
+    })
+}
+
+fn compose(
+    ws: &Workspace,
+    id: FileId,
+    file: &SourceFile,
+    test_services: &[String],
+    out: &mut Vec<CallerKey>,
+) {
     let Ok(docs) = yaml::parse(id, &file.text) else {
         return;
     };
     let Some(services) = docs.first().and_then(|d| d.get("services")) else {
         return;
     };
+    let whole_file = compose_file_for_tests(file.file_name());
     for (name, svc) in services.entries() {
+        let runs_tests = whole_file
+            || test_services.contains(&name.value)
+            || svc
+                .get("command")
+                .and_then(Node::as_str)
+                .is_some_and(crate::stacks::ci::is_test_command);
+        if !runs_tests {
+            continue;
+        }
         let how = format!(
             "compose service `{}` ({}) exports it",
             name.value, file.path
@@ -90,7 +118,7 @@ fn compose(ws: &Workspace, id: FileId, file: &SourceFile, out: &mut Vec<CallerKe
                 continue;
             };
             let how = format!(
-                "compose service `{}` ({}) exports it from {rel}",
+                "compose service `{}` ({}), which runs the tests, exports it from {rel}",
                 name.value, file.path
             );
             let settings = ws

@@ -102,16 +102,13 @@ pub fn is_test_command(cmd: &str) -> bool {
         }
         // `docker compose exec [-T] service CMD`, `docker-compose run --rm service CMD`
         if (*w == "docker" && words.get(i + 1) == Some(&"compose")) || *w == "docker-compose" {
-            let mut j = if *w == "docker" { i + 2 } else { i + 1 };
-            if matches!(words.get(j), Some(&"exec") | Some(&"run")) {
-                j += 1;
-                while words.get(j).is_some_and(|w| w.starts_with('-')) {
-                    j += 1;
+            match compose_service_index(&words, i) {
+                Some(j) => {
+                    i = j + 1; // past the service name
+                    continue;
                 }
-                i = j + 1; // past the service name
-                continue;
+                None => return false,
             }
-            return false;
         }
         // `coverage run [-m] …`, `python -m pytest`
         if *w == "coverage" && words.get(i + 1) == Some(&"run") {
@@ -209,6 +206,70 @@ pub fn is_test_command(cmd: &str) -> bool {
         "make" => runs_script(next),
         _ => false,
     }
+}
+
+/// The compose service a test command runs in: `docker compose exec -T app
+/// php artisan test` → `app` (`None` when the command runs no tests, or not
+/// through compose).
+pub fn compose_test_service(cmd: &str) -> Option<String> {
+    if !is_test_command(cmd) {
+        return None;
+    }
+    let words: Vec<&str> = cmd
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'']))
+        .collect();
+    let at = words
+        .iter()
+        .position(|w| *w == "docker-compose")
+        .or_else(|| {
+            words
+                .windows(2)
+                .position(|p| p[0] == "docker" && p[1] == "compose")
+        })?;
+    compose_service_index(&words, at).and_then(|j| words.get(j).map(|s| s.to_string()))
+}
+
+/// For `docker compose …` / `docker-compose …` starting at `at`: the index of
+/// the service word of an `exec` or `run`, past the options (some of which
+/// take a value: `-f file`, `-e K=V`, `-w dir`).
+fn compose_service_index(words: &[&str], at: usize) -> Option<usize> {
+    let mut j = if words.get(at) == Some(&"docker") {
+        at + 2
+    } else {
+        at + 1
+    };
+    while let Some(w) = words.get(j).filter(|w| w.starts_with('-')) {
+        let takes_value = matches!(
+            *w,
+            "-f" | "--file" | "-p" | "--project-name" | "--env-file" | "--profile"
+        );
+        j += if takes_value { 2 } else { 1 };
+    }
+    if !matches!(words.get(j), Some(&"exec") | Some(&"run")) {
+        return None;
+    }
+    j += 1;
+    while let Some(w) = words.get(j).filter(|w| w.starts_with('-')) {
+        let takes_value = matches!(
+            *w,
+            "-e" | "--env"
+                | "-w"
+                | "--workdir"
+                | "-u"
+                | "--user"
+                | "--name"
+                | "--entrypoint"
+                | "-p"
+                | "--publish"
+                | "-v"
+                | "--volume"
+                | "-l"
+                | "--label"
+        );
+        j += if takes_value { 2 } else { 1 };
+    }
+    (j < words.len()).then_some(j)
 }
 
 /// A CI variable (`KEY: value` in an `env:` or `variables:` mapping) as a
@@ -312,6 +373,22 @@ pub fn clears_laravel_config(cmd: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_compose_service_a_test_command_runs_in() {
+        let svc = |c: &str| compose_test_service(c);
+        assert_eq!(
+            svc("docker compose exec -T app php artisan test").as_deref(),
+            Some("app")
+        );
+        assert_eq!(
+            svc("docker-compose -f docker-compose.ci.yml run --rm -e APP_ENV=testing web pytest")
+                .as_deref(),
+            Some("web")
+        );
+        assert_eq!(svc("docker compose exec app php artisan migrate"), None);
+        assert_eq!(svc("php artisan test"), None);
+    }
 
     #[test]
     fn skipped_tests_run_no_tests_and_more_runners_are_known() {
