@@ -147,6 +147,4 @@ pub struct TestRun {
     pub layers: Vec<Layer>,
     /// Index into [`super::Workspace::envs`].
     pub env: usize,
-    /// Dotenv files this run's loader reads (they are judged through the run).
-    pub dotenv_files: Vec<FileId>,
 }

@@ -19,6 +19,7 @@
 
 use crate::model::{CallerKey, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span};
+use crate::syntax::ini::lines_with_offsets;
 use crate::syntax::yaml::{self, Node};
 
 /// Collects the evidence of every compose file, Dockerfile, `.envrc` and
@@ -135,57 +136,47 @@ fn compose(
 
 fn dockerfile(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
     let how = format!("{} sets it with ENV", file.path);
-    let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim_start();
-        let lead = line.len() - trimmed.len();
-        let Some(rest) = trimmed
+    for (start, line) in lines_with_offsets(&file.text) {
+        let rest = line.trim_start();
+        let Some(args) = rest
             .strip_prefix("ENV ")
-            .or_else(|| trimmed.strip_prefix("env "))
+            .or_else(|| rest.strip_prefix("env "))
         else {
             continue;
         };
-        let rest_at = start + lead + 4;
-        let rest_trim = rest.trim_end();
-        // `ENV K=V K2=V2` or the legacy `ENV K V`
-        if rest_trim.contains('=') {
-            let mut pos = 0;
-            for word in rest_trim.split(' ') {
-                if let Some((k, _)) = word.split_once('=')
-                    && is_var_name(k)
-                {
-                    let at = rest_at + pos;
-                    out.push(CallerKey::repo_wide(
-                        k,
-                        Span::new(id, at, at + k.len()),
-                        &how,
-                    ));
-                }
-                pos += word.len() + 1;
+        let args_at = start + (line.len() - args.len());
+        let mut key_at = |k: &str, offset: usize| {
+            if is_var_name(k) {
+                let at = args_at + offset;
+                out.push(CallerKey::repo_wide(
+                    k,
+                    Span::new(id, at, at + k.len()),
+                    &how,
+                ));
             }
-        } else if let Some(k) = rest_trim.split_whitespace().next()
-            && is_var_name(k)
-        {
-            let at = rest_at + (rest.len() - rest.trim_start().len());
-            out.push(CallerKey::repo_wide(
-                k,
-                Span::new(id, at, at + k.len()),
-                &how,
-            ));
+        };
+        // `ENV K=V K2=V2`, or the legacy `ENV K V`
+        if args.contains('=') {
+            let mut offset = 0;
+            for word in args.split(' ') {
+                if let Some((k, _)) = word.split_once('=') {
+                    key_at(k, offset);
+                }
+                offset += word.len() + 1;
+            }
+        } else {
+            let lead = args.len() - args.trim_start().len();
+            if let Some(k) = args.split_whitespace().next() {
+                key_at(k, lead);
+            }
         }
     }
 }
 
 fn envrc(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
     let how = format!("{} (direnv) exports it", file.path);
-    let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix("export ") else {
+    for (start, line) in lines_with_offsets(&file.text) {
+        let Some(rest) = line.trim_start().strip_prefix("export ") else {
             continue;
         };
         let at = start + (line.len() - rest.len());
@@ -193,10 +184,8 @@ fn envrc(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
             && is_var_name(k)
         {
             out.push(CallerKey {
-                key: k.to_string(),
-                span: Span::new(id, at, at + k.len()),
                 scope: file.dir().to_string(),
-                how: how.clone(),
+                ..CallerKey::repo_wide(k, Span::new(id, at, at + k.len()), &how)
             });
         }
     }

@@ -117,17 +117,6 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 c.frameworks.node = true;
             }
         }
-        SourceKind::DoctrineYaml => {
-            if let Some(project) = file.path.split("config/packages/").next()
-                && has_test_dbname_suffix(&file.text, file.path.contains("/packages/test/"))
-            {
-                let project = project.trim_end_matches('/').to_string();
-                folders
-                    .entry(project)
-                    .or_default()
-                    .symfony_test_dbname_suffix = true;
-            }
-        }
         SourceKind::LaravelConfigCache => {
             if let Some(project) = file.path.strip_suffix("bootstrap/cache/config.php") {
                 let project = project.trim_end_matches('/').to_string();
@@ -223,30 +212,6 @@ fn json_test_script(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Whether a doctrine.yaml gives the test environment its own database name:
-/// `when@test: doctrine: dbal: dbname_suffix: '_test…'` (or the whole file is
-/// `config/packages/test/doctrine.yaml`).
-fn has_test_dbname_suffix(text: &str, whole_file_is_test: bool) -> bool {
-    let mut in_test_block = whole_file_is_test;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('#') || trimmed.is_empty() {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        if indent == 0 && !whole_file_is_test {
-            in_test_block = trimmed.starts_with("when@test:");
-        }
-        if in_test_block && let Some(v) = trimmed.strip_prefix("dbname_suffix:") {
-            let v = v.trim().trim_matches(['\'', '"']);
-            if crate::database::Markers::default().has_test(v) || v.starts_with("_test") {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,15 +242,5 @@ mod tests {
         let deps = "[project]\ndependencies = [\"Django>=5\"]\n[tool.poetry.group.dev.dependencies]\npytest-django = \"*\"\n";
         let d = pyproject_dependencies(deps);
         assert!(d.contains(&"django".to_string()) && d.contains(&"pytest-django".to_string()));
-    }
-
-    #[test]
-    fn doctrine_suffix() {
-        let y = "doctrine:\n  dbal:\n    url: '%env(DATABASE_URL)%'\n\nwhen@test:\n  doctrine:\n    dbal:\n      dbname_suffix: '_test%env(default::TEST_TOKEN)%'\n";
-        assert!(has_test_dbname_suffix(y, false));
-        assert!(!has_test_dbname_suffix(
-            "doctrine:\n  dbal:\n    dbname_suffix: '_test'\n",
-            false
-        ));
     }
 }

@@ -149,6 +149,17 @@ pub fn build(
             php::doctrine::merge(p, &layouts)
         })
         .collect();
+    for d in &doctrine {
+        if d.dbname_suffix
+            .as_ref()
+            .is_some_and(|s| php::doctrine::suffix_is_test(&s.value))
+        {
+            ws.folders
+                .entry(d.project.clone())
+                .or_default()
+                .symfony_test_dbname_suffix = true;
+        }
+    }
     php::runs::build(&mut ws, &doctrine);
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
     inherit_symfony_dotenv(&mut ws);

@@ -126,7 +126,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, YamlError> {
     // gives saphyr the same document.
     for _ in 0..=MAX_FLOW_REPAIRS {
         match load(file, text, bom, &body) {
-            Err((idx, message)) => {
+            Err(LoadError::Syntax(idx, message)) => {
                 let index = CharIndex::new(&body);
                 let at = index.byte(idx);
                 match join_flow_closer(&body, at, &message) {
@@ -134,7 +134,8 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, YamlError> {
                     None => return Err(error_at(text, bom + at, message)),
                 }
             }
-            Ok(docs) => return docs,
+            Err(LoadError::Tree(e)) => return Err(e),
+            Ok(docs) => return Ok(docs),
         }
     }
     Err(error_at(text, bom, "YAML too irregular to read".into()))
@@ -179,24 +180,24 @@ fn join_flow_closer(body: &str, at: usize, message: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// One parse of `body` (the text after its BOM): the documents, or the
-/// error's character index and message.
-#[allow(clippy::type_complexity)]
-fn load(
-    file: FileId,
-    text: &str,
-    bom: usize,
-    body: &str,
-) -> Result<Result<Vec<Node>, YamlError>, (usize, String)> {
+/// Why one parse failed: a syntax error at a character index of the body
+/// (a flow closer there may be repaired), or a document too deep to convert.
+enum LoadError {
+    Syntax(usize, String),
+    Tree(YamlError),
+}
+
+/// One parse of `body` (the text after its BOM).
+fn load(file: FileId, text: &str, bom: usize, body: &str) -> Result<Vec<Node>, LoadError> {
     let mut parser = Parser::new_from_str(body);
     let mut loader: YamlLoader<MarkedYaml> = YamlLoader::default();
     loader.early_parse(false);
     loader.alias_limit(MAX_YAML_ALIAS_NODES);
     if let Err(e) = parser.load(&mut loader, true) {
-        return Err((e.marker().index(), e.info().to_string()));
+        return Err(LoadError::Syntax(e.marker().index(), e.info().to_string()));
     }
     if let Some(e) = loader.error() {
-        return Err((e.marker().index(), e.info().to_string()));
+        return Err(LoadError::Syntax(e.marker().index(), e.info().to_string()));
     }
     let cx = Convert {
         file,
@@ -204,11 +205,12 @@ fn load(
         bom,
         index: CharIndex::new(body),
     };
-    Ok(loader
+    loader
         .into_documents()
         .iter()
         .map(|d| cx.node(d, 0))
-        .collect::<Result<Vec<_>, _>>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(LoadError::Tree)
 }
 
 struct Convert<'a> {

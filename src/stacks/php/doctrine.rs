@@ -97,7 +97,12 @@ pub fn merge(project: String, layouts: &[Layout]) -> DoctrineTest {
             .cloned()
     };
     let url = pick(|d| d.url.as_ref());
-    let suffix = pick(|d| d.dbname_suffix.as_ref());
+    // only a test block's suffix sets the test database apart: a base-level
+    // `dbname_suffix` renames the development database just the same
+    let suffix = layouts
+        .iter()
+        .find_map(|l| l.test.as_ref().and_then(|d| d.dbname_suffix.as_ref()))
+        .cloned();
     let url_vars = url.as_ref().map(|u| env_vars(&u.value)).unwrap_or_default();
     DoctrineTest {
         project,
@@ -178,6 +183,16 @@ mod tests {
         assert!(t.dbname_suffix.is_some_and(|s| suffix_is_test(&s.value)));
         let only_base = merge("app".into(), &[a]);
         assert_eq!(only_base.url_vars, ["DATABASE_URL"]);
+    }
+
+    #[test]
+    fn a_base_level_suffix_renames_dev_and_test_alike() {
+        let f = file(
+            "config/packages/doctrine.yaml",
+            "doctrine:\n  dbal:\n    dbname_suffix: '_test'\n",
+        );
+        let (_, l) = read(FileId(0), &f).expect("read");
+        assert!(merge(String::new(), &[l]).dbname_suffix.is_none());
     }
 
     #[test]

@@ -24,7 +24,7 @@
 
 use crate::model::run::{Layer, LayerKind, RunFramework, TestRun, Write};
 use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Workspace, ancestors};
-use crate::source::{FileId, SourceKind, Span};
+use crate::source::{FileId, SourceKind};
 
 use super::doctrine::DoctrineTest;
 
@@ -146,7 +146,6 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             dir: runner_env.dir.clone(),
             layers,
             env: usize::MAX,
-            dotenv_files: Vec::new(),
         };
         new_envs.push((env, run));
     }
@@ -155,12 +154,6 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
     ws.envs
         .retain(|e| !(e.source == EnvSource::Dotenv && consumed.contains(&e.file)));
     for (env, mut run) in new_envs {
-        run.dotenv_files = run
-            .layers
-            .iter()
-            .filter(|l| l.kind == LayerKind::Dotenv)
-            .filter_map(|l| l.file)
-            .collect();
         run.env = ws.envs.len();
         ws.envs.push(env);
         ws.runs.push(run);
@@ -328,11 +321,4 @@ fn dotenv_settings(ws: &Workspace, id: FileId) -> Vec<Setting> {
         .find(|e| e.file == id && e.source == EnvSource::Dotenv)
         .map(|e| e.settings.clone())
         .unwrap_or_default()
-}
-
-/// Where a finding about the run as a whole points: the runner config.
-pub fn anchor(run: &TestRun, ws: &Workspace) -> Span {
-    ws.envs
-        .get(run.env)
-        .map_or(Span::new(run.config, 0, 0), |e| e.anchor)
 }
