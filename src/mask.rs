@@ -193,7 +193,7 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
     let clean = |text: &mut String| {
         for s in &secrets {
             if text.contains(s) {
-                *text = text.replace(s, "****");
+                *text = replace_unless_prose(text, s);
             }
         }
     };
@@ -209,6 +209,50 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
             clean(&mut l.message);
         }
     }
+}
+
+/// `text` with each occurrence of `secret` replaced by `****`, except where
+/// it stands as an ordinary word of the message's own prose: a purely
+/// alphabetic secret (`root`) that is a whole word, outside the backticks in
+/// which messages quote values ("the Node project in the repository root").
+/// Inside backticks, or as part of a longer token (`app:root@db`), it is a
+/// quoted value and is hidden.
+fn replace_unless_prose(text: &str, secret: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, prose) in occurrences(text, secret) {
+        out.push_str(&text[last..at]);
+        out.push_str(if prose { secret } else { "****" });
+        last = at + secret.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// How often `secret` stands in `text` as a quoted value rather than as a
+/// prose word (what [`scrub`] hides): the fuzz invariants count leaks so.
+pub fn quoted_occurrences(text: &str, secret: &str) -> usize {
+    occurrences(text, secret).filter(|(_, prose)| !prose).count()
+}
+
+/// Each non-overlapping occurrence's offset, and whether it is prose.
+fn occurrences<'t>(text: &'t str, secret: &'t str) -> impl Iterator<Item = (usize, bool)> + 't {
+    let alphabetic = !secret.is_empty() && secret.chars().all(char::is_alphabetic);
+    let mut last = 0;
+    text.match_indices(secret).filter_map(move |(at, _)| {
+        if at < last {
+            return None;
+        }
+        let end = at + secret.len();
+        last = end;
+        let inside_quote = text[..at].matches('`').count() % 2 == 1;
+        let word_start = text[..at].chars().next_back().is_none_or(char::is_whitespace);
+        let word_end = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || ".,;:!?)".contains(c));
+        Some((at, alphabetic && !inside_quote && word_start && word_end))
+    })
 }
 
 /// `text` with every byte of each range replaced by `*` (same length, so
@@ -237,6 +281,19 @@ pub fn mask_bytes(text: &str, ranges: &[Range<usize>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubbing_keeps_the_message_prose_and_hides_quoted_values() {
+        assert_eq!(
+            replace_unless_prose("the Node project in the repository root configures", "root"),
+            "the Node project in the repository root configures"
+        );
+        assert_eq!(
+            replace_unless_prose("uses database `root` at app:root@db, root.", "root"),
+            "uses database `****` at app:****@db, root."
+        );
+        assert_eq!(replace_unless_prose("password s3cret-pw here", "s3cret-pw"), "password **** here");
+    }
 
     #[test]
     fn text_masking_keeps_length_and_hides_secrets() {
