@@ -98,10 +98,54 @@ pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Out
     if !root.is_dir() {
         return Err(RunError(format!("{} is not a directory", root.display())));
     }
-    let candidates = discover::walk(root);
+    let mut candidates = discover::walk(root);
+    add_tracked_ignored(root, &mut candidates);
     let mut outcome = lint_tree(&WorkTree { root }, candidates, policy, only);
     outcome.root = Some(root.to_path_buf());
     Ok(outcome)
+}
+
+/// Tracked files are always candidates: a committed `phpunit.xml` that a
+/// `/phpunit.xml` line in `.gitignore` matches is still the file every clone
+/// runs, and `--staged` reads it from the index. The walk honours
+/// `.gitignore`, so the index adds the tracked candidates it skipped (those
+/// present in the work tree). Outside a git repository there is nothing to add.
+fn add_tracked_ignored(root: &Path, candidates: &mut Vec<discover::Candidate>) {
+    let Ok(staged) = crate::git::index::StagedTree::open(root) else {
+        return;
+    };
+    let (Ok(root_abs), Ok(workdir)) = (root.canonicalize(), staged.workdir().canonicalize()) else {
+        return;
+    };
+    let Ok(prefix) = root_abs.strip_prefix(&workdir) else {
+        return;
+    };
+    let Some(prefix) = prefix.to_str() else {
+        return;
+    };
+    let prefix = prefix.replace('\\', "/");
+    let known: std::collections::HashSet<String> =
+        candidates.iter().map(|c| c.rel_path.clone()).collect();
+    let mut added = false;
+    for mut c in staged.candidates() {
+        if !prefix.is_empty() {
+            match c
+                .rel_path
+                .strip_prefix(&prefix)
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                Some(rel) => c.rel_path = rel.to_string(),
+                None => continue,
+            }
+        }
+        if !known.contains(&c.rel_path) && root.join(&c.rel_path).is_file() {
+            candidates.push(c);
+            added = true;
+        }
+    }
+    if added {
+        candidates.sort();
+    }
 }
 
 /// Lints what the next commit contains: the files listed in the git index,

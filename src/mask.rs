@@ -232,7 +232,9 @@ fn replace_unless_prose(text: &str, secret: &str) -> String {
 /// How often `secret` stands in `text` as a quoted value rather than as a
 /// prose word (what [`scrub`] hides): the fuzz invariants count leaks so.
 pub fn quoted_occurrences(text: &str, secret: &str) -> usize {
-    occurrences(text, secret).filter(|(_, prose)| !prose).count()
+    occurrences(text, secret)
+        .filter(|(_, prose)| !prose)
+        .count()
 }
 
 /// Each non-overlapping occurrence's offset, and whether it is prose.
@@ -246,7 +248,10 @@ fn occurrences<'t>(text: &'t str, secret: &'t str) -> impl Iterator<Item = (usiz
         let end = at + secret.len();
         last = end;
         let inside_quote = text[..at].matches('`').count() % 2 == 1;
-        let word_start = text[..at].chars().next_back().is_none_or(char::is_whitespace);
+        let word_start = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
         let word_end = text[end..]
             .chars()
             .next()
@@ -292,7 +297,10 @@ mod tests {
             replace_unless_prose("uses database `root` at app:root@db, root.", "root"),
             "uses database `****` at app:****@db, root."
         );
-        assert_eq!(replace_unless_prose("password s3cret-pw here", "s3cret-pw"), "password **** here");
+        assert_eq!(
+            replace_unless_prose("password s3cret-pw here", "s3cret-pw"),
+            "password **** here"
+        );
     }
 
     #[test]

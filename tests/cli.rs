@@ -323,3 +323,41 @@ fn several_roots_make_one_document_with_prefixed_paths() {
     assert_eq!(human.matches("testguard: ").count(), 1, "{human}");
     assert!(human.contains("a/.env.test") && human.contains("b/.env.test"));
 }
+
+#[test]
+fn tracked_files_are_read_even_when_gitignore_matches_them() {
+    // a committed phpunit.xml that `/phpunit.xml` in .gitignore matches: every
+    // clone runs it, so the work tree lint reads it as --staged does
+    let repo = repo_with(&[
+        (".gitignore", b"/phpunit.xml\n/.env.testing\n"),
+        (
+            "composer.json",
+            b"{\"require\":{\"laravel/framework\":\"^11.0\"}}",
+        ),
+        ("artisan", b"#!/usr/bin/env php\n"),
+    ]);
+    std::fs::write(
+        repo.path().join("phpunit.xml"),
+        "<phpunit><php><env name=\"APP_ENV\" value=\"local\" force=\"true\"/></php></phpunit>\n",
+    )
+    .expect("write");
+    git(repo.path(), &["add", "-f", "phpunit.xml"]);
+    git(
+        repo.path(),
+        &["commit", "-q", "-m", "tracked despite .gitignore"],
+    );
+    // an ignored file nobody committed stays out of the work-tree lint
+    std::fs::write(repo.path().join(".env.testing"), "DB_DATABASE=shop\n").expect("write");
+    let want = vec![
+        "TG201 error phpunit.xml:1".to_string(),
+        "TG206 error phpunit.xml:1".to_string(),
+    ];
+    assert_eq!(summary_lines(&json(repo.path())), want);
+    let staged = run(repo.path(), &["lint", "--staged", "--format", "json"]);
+    let staged: serde_json::Value = serde_json::from_slice(&staged.stdout).expect("json");
+    assert_eq!(summary_lines(&staged), want);
+    // named on the command line, it is reported too
+    let one = run(repo.path(), &["lint", "--format", "json", "phpunit.xml"]);
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).expect("json");
+    assert_eq!(summary_lines(&one), want);
+}

@@ -44,6 +44,7 @@ pub fn build(
     let unreadable_ids: Vec<FileId> = unreadable.iter().map(|u| u.file).collect();
     let mut pytest_candidates = Vec::new();
     let mut doctrine_layouts: Vec<(String, php::doctrine::Layout)> = Vec::new();
+    let mut dotenv_issues: Vec<DotenvIssue> = Vec::new();
     for idx in 0..ws.files.len() {
         let id = FileId(idx);
         if unreadable_ids.contains(&id) {
@@ -53,13 +54,13 @@ pub fn build(
         match file.kind {
             SourceKind::DotenvTest => {
                 let (env, errs) = dotenv_env(id, file);
-                issues.extend(errs);
+                dotenv_issues.extend(errs);
                 ws.test_dotenv_dirs.push((file.dir().to_string(), id));
                 ws.envs.push(env);
             }
             SourceKind::DotenvDev => {
                 let (env, errs) = dotenv_env(id, file);
-                issues.extend(errs);
+                dotenv_issues.extend(errs);
                 ws.dev_dotenvs.push(DevDotenv {
                     file: id,
                     dir: file.dir().to_string(),
@@ -110,6 +111,18 @@ pub fn build(
             let (envs, errs) = gitlab::parse(FileId(idx), &ws.files);
             issues.extend(errs);
             ws.envs.extend(envs);
+        }
+    }
+    // a dotenv file is malformed only for the loaders that read it
+    for d in dotenv_issues {
+        let dir = ws.file(d.issue.span.file).dir().to_string();
+        let keep = match dotenv_loader(&ws.folders, &dir) {
+            DotenvLoader::Strict => true,
+            DotenvLoader::SkipsBadLines => false,
+            DotenvLoader::Other => !d.strict_only,
+        };
+        if keep {
+            issues.push(d.issue);
         }
     }
     pytest::resolve_precedence(&mut ws, pytest_candidates);
@@ -261,12 +274,52 @@ fn depth_below(dir: &str, anc: &str) -> usize {
     rest.split('/').filter(|s| !s.is_empty()).count()
 }
 
+/// A syntax error of a dotenv file, and whether only strict loaders reject it
+/// (`KEY: value`, which godotenv and compose accept).
+struct DotenvIssue {
+    issue: ParseIssue,
+    strict_only: bool,
+}
+
+/// How the loaders that read a folder's dotenv files treat a line they
+/// cannot parse.
+enum DotenvLoader {
+    /// phpdotenv (Laravel, Lumen) and Symfony Dotenv throw: the app does not boot.
+    Strict,
+    /// dotenv for Node (and Next.js, Vite), python-dotenv, pydantic-settings:
+    /// the line is skipped (python-dotenv warns), the rest loads.
+    SkipsBadLines,
+    /// Anything else (godotenv, compose `env_file`, unknown): `KEY: value`
+    /// and `export KEY=` parse, other broken lines fail.
+    Other,
+}
+
+/// The loader of the nearest project above `dir`.
+fn dotenv_loader(
+    folders: &std::collections::BTreeMap<String, crate::model::FolderContext>,
+    dir: &str,
+) -> DotenvLoader {
+    let project = crate::model::ancestors(dir).find_map(|d| {
+        folders
+            .get(d)
+            .filter(|c| c.php_root || c.node_root || c.python_root)
+    });
+    match project {
+        Some(c) if c.php_root && (c.frameworks.laravel || c.frameworks.symfony || c.lumen) => {
+            DotenvLoader::Strict
+        }
+        Some(c) if c.node_root || c.python_root => DotenvLoader::SkipsBadLines,
+        _ => DotenvLoader::Other,
+    }
+}
+
 /// A dotenv file as one test environment (for dev files: their settings).
-fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
+fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvIssue>) {
     let parsed = dotenv::parse(&file.text);
     let settings = parsed
         .entries
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|e| Setting {
             key: Spanned::new(e.key, Span::new(id, e.key_range.start, e.key_range.end)),
             value: e.value,
@@ -279,14 +332,22 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<ParseIssue>) {
             provenance: None,
         })
         .collect();
-    let issues = parsed
-        .errors
-        .into_iter()
-        .map(|e| ParseIssue {
+    let colon_lines = parsed.entries.iter().filter(|e| e.colon).map(|e| DotenvIssue {
+        issue: ParseIssue {
+            span: Span::new(id, e.key_range.start, e.value_range.end.max(e.key_range.end)),
+            message: "`KEY: value` is not dotenv syntax for phpdotenv or Symfony Dotenv, which refuse the file; write `KEY=value`".into(),
+        },
+        strict_only: true,
+    });
+    let mut issues: Vec<DotenvIssue> = colon_lines.collect();
+    issues.extend(parsed.errors.into_iter().map(|e| DotenvIssue {
+        issue: ParseIssue {
             span: Span::new(id, e.range.start, e.range.end),
             message: e.message,
-        })
-        .collect();
+        },
+        strict_only: false,
+    }));
+    issues.sort_by_key(|d| d.issue.span.start);
     // `.env.ci` is loaded only on CI runners, whose databases are service
     // containers or the runner's own: a CI environment, not a developer's.
     let ci_only = file

@@ -20,6 +20,9 @@ pub struct DotenvEntry {
     /// The file's text at `value_range` equals `value`.
     pub verbatim: bool,
     pub quote: Option<char>,
+    /// Written `KEY: value`: godotenv and compose's env files accept it,
+    /// phpdotenv and Symfony Dotenv do not (the stack decides).
+    pub colon: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +77,12 @@ pub fn parse(text: &str) -> Dotenv {
         while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
             i += 1;
         }
-        if key_end == key_start || i >= b.len() || b[i] != b'=' {
+        // `KEY: value` (YAML-like, godotenv): the colon must follow the key
+        let colon = key_end > key_start && b.get(key_end) == Some(&b':');
+        if colon {
+            i = key_end;
+        }
+        if key_end == key_start || i >= b.len() || (b[i] != b'=' && !colon) {
             let end = line_end(b, line_start);
             out.errors.push(DotenvError {
                 range: line_start..end,
@@ -83,7 +91,7 @@ pub fn parse(text: &str) -> Dotenv {
             i = skip_eol(b, end);
             continue;
         }
-        i += 1; // `=`
+        i += 1; // `=` or `:`
         while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
             i += 1;
         }
@@ -141,6 +149,7 @@ pub fn parse(text: &str) -> Dotenv {
                     value_range: v_start..j,
                     verbatim,
                     quote: Some(q as char),
+                    colon,
                 });
                 i = j + 1;
                 // rest of the line: whitespace and an optional comment
@@ -172,6 +181,7 @@ pub fn parse(text: &str) -> Dotenv {
                     value_range: i..i + value.len(),
                     verbatim: true,
                     quote: None,
+                    colon,
                 });
                 i = skip_eol(b, end);
             }
