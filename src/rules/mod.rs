@@ -19,10 +19,11 @@ mod missing_test_env_file;
 mod node_env_not_test;
 mod overridable_setting;
 mod parse_error;
+mod runtime_env_not_test;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
 mod test_database_is_dev_database;
-mod test_in_production_environment;
+pub mod test_in_production_environment;
 mod unreadable_file;
 pub mod unused_suppression;
 
@@ -162,6 +163,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &laravel_config_cache::LaravelConfigCache,
         &laravel_no_test_database::LaravelNoTestDatabase,
         &config_cache_before_tests::ConfigCacheBeforeTests,
+        &runtime_env_not_test::RuntimeEnvNotTest,
         &settings_module_not_test::SettingsModuleNotTest,
         &missing_test_env_file::MissingTestEnvFile,
         &shadowed_pytest_config::ShadowedPytestConfig,

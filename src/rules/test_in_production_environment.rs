@@ -47,7 +47,9 @@ production secrets to deploy jobs.
 Extra forbidden markers in `testguard.toml` once configuration lands.
 "#;
 
-const ENV_KEYS: &[&str] = &[
+/// Environment variables whose production value in a CI test step this rule
+/// reports (TG208 leaves those to it).
+pub const ENV_KEYS: &[&str] = &[
     "APP_ENV",
     "NODE_ENV",
     "RAILS_ENV",
