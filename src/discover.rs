@@ -64,6 +64,7 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".env" => SourceKind::DotenvDev,
         ".gitlab-ci.yml" => SourceKind::GitlabCi,
         ".envrc" => SourceKind::Envrc,
+        ".gitignore" => SourceKind::Gitignore,
         // `.env-test` (python-dotenv, pydantic setups); `example.env` (a dev template)
         ".env-test" | ".env-testing" => SourceKind::DotenvTest,
         "example.env" | "sample.env" => SourceKind::DotenvDev,
@@ -156,6 +157,7 @@ pub fn may_be_candidate(name: &str) -> bool {
     match b.first() {
         Some(b'.') => {
             name.starts_with(".env")
+                || name == ".gitignore"
                 || name.starts_with(".pytest.")
                 || name.starts_with(".mocharc")
                 || name == ".gitlab-ci.yml"
@@ -301,6 +303,7 @@ mod tests {
             ("compose.yaml", Some(ComposeFile)),
             ("docker/php/Dockerfile", Some(Dockerfile)),
             (".envrc", Some(Envrc)),
+            ("app/.gitignore", Some(Gitignore)),
             ("doctrine.yaml", None),
             ("README.md", None),
             ("requirements/dev.txt", None),
@@ -325,7 +328,7 @@ mod tests {
             "file1.py",
             "README.md",
             "index.js",
-            ".gitignore",
+            ".gitattributes",
             "Cargo.toml",
         ] {
             assert!(!may_be_candidate(name), "{name}");

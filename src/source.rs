@@ -97,6 +97,8 @@ pub enum SourceKind {
     Dockerfile,
     /// `.envrc` (direnv): exports to every command run in its folder
     Envrc,
+    /// `.gitignore`: which files a repository keeps out on purpose (TG106)
+    Gitignore,
 }
 
 impl SourceKind {
@@ -113,6 +115,7 @@ impl SourceKind {
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile
                 | SourceKind::Envrc
+                | SourceKind::Gitignore
         )
     }
 

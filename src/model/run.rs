@@ -147,4 +147,20 @@ pub struct TestRun {
     pub layers: Vec<Layer>,
     /// Index into [`super::Workspace::envs`].
     pub env: usize,
+    /// A dotenv file the loader would read that the repository does not hold.
+    pub missing_env_file: Option<MissingEnvFile>,
+}
+
+/// A test env file a run's loader looks for and the repository lacks: the
+/// loader then falls back to the development file (Laravel: `.env`).
+#[derive(Clone, Debug)]
+pub struct MissingEnvFile {
+    /// Its path, relative to the scan root (`.env.testing`).
+    pub path: String,
+    /// The file the loader reads instead (`.env`).
+    pub fallback: String,
+    /// The `.gitignore` line that keeps it out of the repository, if one does.
+    pub ignored_by: Option<Span>,
+    /// The setting that makes the loader look for it (`APP_ENV=testing`).
+    pub chosen_by: Option<Span>,
 }

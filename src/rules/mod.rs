@@ -23,6 +23,7 @@ mod runtime_env_not_test;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
 mod test_database_is_dev_database;
+mod test_env_file_missing;
 pub mod test_in_production_environment;
 mod unreadable_file;
 pub mod unused_suppression;
@@ -156,6 +157,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &database_remote_host::DatabaseRemoteHost,
         &database_unverifiable::DatabaseUnverifiable,
         &test_database_is_dev_database::TestDatabaseIsDevDatabase,
+        &test_env_file_missing::TestEnvFileMissing,
         &app_env_not_testing::AppEnvNotTesting,
         &node_env_not_test::NodeEnvNotTest,
         &overridable_setting::OverridableSetting,

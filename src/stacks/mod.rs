@@ -102,7 +102,8 @@ pub fn build(
             | SourceKind::LaravelConfigCache
             | SourceKind::ComposeFile
             | SourceKind::Dockerfile
-            | SourceKind::Envrc => {}
+            | SourceKind::Envrc
+            | SourceKind::Gitignore => {}
         }
         frameworks::detect(id, file, &mut ws.folders);
     }

@@ -3,6 +3,7 @@
 //! live in [`crate::stacks`].
 
 pub mod dotenv;
+pub mod gitignore;
 pub mod ini;
 pub mod toml;
 pub mod yaml;

@@ -22,9 +22,9 @@
 //! A PHPUnit config that boots no application (no Laravel, Lumen or Symfony
 //! above it) gets only its own `<env>`/`<server>`: it is not an app test run.
 
-use crate::model::run::{Layer, LayerKind, RunFramework, TestRun, Write};
+use crate::model::run::{Layer, LayerKind, MissingEnvFile, RunFramework, TestRun, Write};
 use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Workspace, ancestors};
-use crate::source::{FileId, SourceKind};
+use crate::source::{FileId, SourceKind, Span};
 
 use super::doctrine::DoctrineTest;
 
@@ -139,6 +139,10 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             settings,
             commented_out: Vec::new(),
         };
+        let missing_env_file = match framework {
+            RunFramework::Laravel => missing_specific_env_file(ws, &layers, &app_dir),
+            _ => None,
+        };
         let run = TestRun {
             name: env.name.clone(),
             framework,
@@ -146,6 +150,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             dir: runner_env.dir.clone(),
             layers,
             env: usize::MAX,
+            missing_env_file,
         };
         new_envs.push((env, run));
     }
@@ -309,6 +314,53 @@ fn dotenv_chain(
             ))
         })
         .collect()
+}
+
+/// Laravel looks for `.env.{APP_ENV}` and, when it is not there, reads `.env`
+/// (`LoadEnvironmentVariables::checkForSpecificEnvironmentFile`). The file the
+/// run's APP_ENV names, when the repository does not hold it, with the
+/// `.gitignore` line that keeps it out (the nearest `.gitignore` that has a
+/// say decides, as in git).
+fn missing_specific_env_file(
+    ws: &Workspace,
+    layers: &[Layer],
+    app_dir: &str,
+) -> Option<MissingEnvFile> {
+    let app_env = crate::resolve::decide(layers, "APP_ENV")?;
+    let value = app_env.value.trim();
+    if value.is_empty() || app_env.is_reference() || value.contains('/') {
+        return None;
+    }
+    let path = join(app_dir, &format!(".env.{value}"));
+    if ws.files.iter().any(|f| f.path == path) {
+        return None;
+    }
+    let ignored_by = ancestors(app_dir)
+        .find_map(|dir| {
+            let gi = join(dir, ".gitignore");
+            let (id, f) = ws
+                .files
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.path == gi && f.kind == SourceKind::Gitignore)?;
+            let (ignored, range) = crate::syntax::gitignore::decide(&f.text, dir, &path)?;
+            Some(ignored.then(|| Span::new(FileId(id), range.start, range.end)))
+        })
+        .flatten();
+    Some(MissingEnvFile {
+        path,
+        fallback: join(app_dir, ".env"),
+        ignored_by,
+        chosen_by: Some(app_env.value_span),
+    })
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// A dotenv file's settings, from the model (test or dev file alike).
