@@ -47,7 +47,10 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   a Django project a non-test name is reported as a warning: the risk is the
   server, and a `TEST: {"NAME": …}` override, not the name itself.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
-  its recipes) appends `_test` to the name: no finding then.
+  its recipes) appends `_test` to the name: no finding then — except for a
+  sqlite URL, whose path DoctrineBundle never suffixes (`ConnectionFactory.php`).
+- A literal doctrine `url:` for tests decides the database whatever the
+  dotenv files say; `%kernel.environment%` in it is the test kernel's `test`.
 
 ## Configure or suppress
 `# testguard: ignore[TG101] reason` on the line (or the line above), once
@@ -76,7 +79,9 @@ impl Rule for DatabaseNotTest {
                     continue;
                 }
                 let host = d.db.host.as_ref().map(|h| h.text.as_str());
-                if symfony_suffix || env.ephemeral_db(host, &cx.policy.extra_local_hosts) {
+                // DoctrineBundle suffixes `dbname` only: a sqlite file keeps its path
+                let suffixed = symfony_suffix && !d.db.is_sqlite();
+                if suffixed || env.ephemeral_db(host, &cx.policy.extra_local_hosts) {
                     continue;
                 }
                 let s = d.setting;

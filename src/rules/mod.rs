@@ -136,6 +136,16 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// The value a test environment really gets for `key`: for a resolved run,
+    /// whatever layer decides it (a runner's `<env>` included); otherwise the
+    /// environment's own setting.
+    pub fn effective_value(&self, env: &TestEnv, key: &str) -> Option<String> {
+        match self.ws.run_of(env) {
+            Some(run) => crate::resolve::decide(&run.layers, key).map(|s| s.value),
+            None => env.get(key).map(|s| s.value.clone()),
+        }
+    }
+
     pub fn display(&self, s: &crate::model::Setting) -> String {
         crate::mask::display_value(s, &self.policy.extra_db_keys)
     }

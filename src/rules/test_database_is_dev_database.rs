@@ -49,6 +49,83 @@ Dev-file keys that are themselves about tests (`TEST_DATABASE_URL`) are not
 taken as the development database.
 "#;
 
+/// `DATABASE_URL_TEST`, `TEST_DATABASE_URL`, `MONGO_URI_TESTS` → the key
+/// without its test word (`None` when it has none).
+fn base_key(key: &str) -> Option<String> {
+    let parts: Vec<&str> = key.split('_').collect();
+    let kept: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|p| {
+            !matches!(
+                p.to_ascii_uppercase().as_str(),
+                "TEST" | "TESTS" | "TESTING"
+            )
+        })
+        .collect();
+    (kept.len() < parts.len() && !kept.is_empty()).then(|| kept.join("_"))
+}
+
+/// A dev file that keeps the test database beside the development one
+/// (`MONGO_URI` and `MONGO_URI_TEST`) but gives both the same database: the
+/// tests configured with the test key wipe the development data.
+fn test_keys_equal_to_their_base(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for dev in &cx.ws.dev_dotenvs {
+        for s in &dev.settings {
+            let Some(kind) = db_key_kind(&s.key.value, &cx.policy.extra_db_keys) else {
+                continue;
+            };
+            let Some(base_name) = base_key(&s.key.value) else {
+                continue;
+            };
+            if !db_kind_is_db(kind) || s.is_reference() || s.value.trim().is_empty() {
+                continue;
+            }
+            let Some(base) = lookup(&dev.settings, &base_name) else {
+                continue;
+            };
+            if base.is_reference()
+                || db_key_kind(&base.key.value, &cx.policy.extra_db_keys) != Some(kind)
+            {
+                continue;
+            }
+            let test_db = DatabaseRef::parse(&s.value, kind);
+            let dev_db = DatabaseRef::parse(&base.value, kind);
+            if test_db.in_memory {
+                continue;
+            }
+            let (Some(t), Some(d)) = (&test_db.name, &dev_db.name) else {
+                continue;
+            };
+            let part =
+                |p: &Option<crate::database::Part>| p.as_ref().map(|x| x.text.to_ascii_lowercase());
+            let same_server = test_db.host.as_ref().map(|h| norm_host(&h.text))
+                == dev_db.host.as_ref().map(|h| norm_host(&h.text))
+                && part(&test_db.port) == part(&dev_db.port);
+            if t.is_reference() || norm_name(&t.text) != norm_name(&d.text) || !same_server {
+                continue;
+            }
+            let path = &cx.ws.file(dev.file).path;
+            out.push(
+                META.diag(
+                    Some(s.value_span),
+                    format!(
+                        "`{}` in {path} names database `{}`, the same database as `{}` beside it: tests configured with it wipe the development data",
+                        s.key.value, t.text, base.key.value
+                    ),
+                )
+                .with_primary_label("test database")
+                .with_label(s.value_sub_span(t.range.clone()), "database name")
+                .with_label(base.value_span, "the development database")
+                .with_help(format!(
+                    "point `{}` at a database of its own (e.g. `{}_test`)",
+                    s.key.value, t.text
+                )),
+            );
+        }
+    }
+}
+
 struct DevDb<'a> {
     name: String,
     host: Option<String>,
@@ -120,6 +197,7 @@ impl Rule for TestDatabaseIsDevDatabase {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        test_keys_equal_to_their_base(cx, out);
         let devs = dev_databases(cx);
         if devs.is_empty() {
             return;
@@ -129,16 +207,17 @@ impl Rule for TestDatabaseIsDevDatabase {
             if env.frameworks.django || env.ci().is_some() {
                 continue;
             }
-            if env.frameworks.symfony
+            let symfony_suffix = env.frameworks.symfony
                 && cx
                     .ws
                     .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
-                    .is_some()
-            {
-                continue;
-            }
+                    .is_some();
             for d in cx.db_settings(env) {
                 if !db_kind_is_db(d.kind) || d.db.in_memory {
+                    continue;
+                }
+                // DoctrineBundle suffixes `dbname` only, never a sqlite path
+                if symfony_suffix && !d.db.is_sqlite() {
                     continue;
                 }
                 let Some(name) = d.db.name.as_ref().filter(|n| !n.is_reference()) else {
@@ -146,8 +225,8 @@ impl Rule for TestDatabaseIsDevDatabase {
                 };
                 let (host, port) = if d.kind == DbKeyKind::Name {
                     (
-                        env.get("DB_HOST").map(|s| s.value.clone()),
-                        env.get("DB_PORT").map(|s| s.value.clone()),
+                        cx.effective_value(env, "DB_HOST"),
+                        cx.effective_value(env, "DB_PORT"),
                     )
                 } else {
                     (
@@ -242,5 +321,25 @@ impl Rule for TestDatabaseIsDevDatabase {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_key;
+
+    #[test]
+    fn base_keys_drop_the_test_word() {
+        assert_eq!(
+            base_key("DATABASE_URL_TEST").as_deref(),
+            Some("DATABASE_URL")
+        );
+        assert_eq!(
+            base_key("TEST_DATABASE_URL").as_deref(),
+            Some("DATABASE_URL")
+        );
+        assert_eq!(base_key("MONGO_URI_TESTS").as_deref(), Some("MONGO_URI"));
+        assert_eq!(base_key("DATABASE_URL"), None);
+        assert_eq!(base_key("TEST"), None);
     }
 }

@@ -49,7 +49,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         }
         let config_name = ws.file(runner_env.file).path.clone();
         let mut layers = runner_layers(runner_env, &config_name);
-        let dotenv = dotenv_chain(ws, &layers, framework, &app_dir);
+        let (kernel_env, dotenv) = dotenv_chain(ws, &layers, framework, &app_dir);
         for (fid, _) in &dotenv {
             consumed.push(*fid);
         }
@@ -66,10 +66,18 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             RunFramework::Symfony | RunFramework::SymfonyBundle
         );
         let doctrine = doctrine.iter().find(|d| symfony && d.project == app_dir);
-        if let Some(url) = doctrine
+        if let Some(mut url) = doctrine
             .and_then(|d| d.url.clone())
             .filter(|u| !u.value.contains("%env("))
         {
+            // `%kernel.environment%` is the environment the kernel boots in
+            // (`…/data_%kernel.environment%.db` is `data_test.db` in tests)
+            if let Some(env) = kernel_env.as_deref()
+                && url.value.contains("%kernel.environment%")
+            {
+                url.value = url.value.replace("%kernel.environment%", env);
+                url.verbatim = false;
+            }
             let name = format!("doctrine `url:` ({})", ws.file(url.value_span.file).path);
             layers.insert(
                 0,
@@ -226,13 +234,14 @@ fn runner_layers(env: &TestEnv, config: &str) -> Vec<Layer> {
     ]
 }
 
-/// Layer 5: the dotenv files the framework's loader reads, highest first.
+/// Layer 5: the dotenv files the framework's loader reads, highest first,
+/// and for Symfony the environment the kernel boots in.
 fn dotenv_chain(
     ws: &Workspace,
     above: &[Layer],
     framework: RunFramework,
     app_dir: &str,
-) -> Vec<(FileId, Layer)> {
+) -> (Option<String>, Vec<(FileId, Layer)>) {
     let file_in = |name: &str| -> Option<FileId> {
         let want = if app_dir.is_empty() {
             name.to_string()
@@ -260,6 +269,7 @@ fn dotenv_chain(
             .find(|s| s.key.value == key)
             .map(|s| s.value.trim().to_string())
     };
+    let mut kernel_env = None;
     let names: Vec<String> = match framework {
         RunFramework::Lumen => vec![".env".into()],
         RunFramework::Laravel => {
@@ -286,6 +296,7 @@ fn dotenv_chain(
             if env != "test" {
                 v.push(".env.local".into());
             }
+            kernel_env = Some(env);
             v.push(
                 if file_in(".env").is_none() && file_in(".env.dist").is_some() {
                     ".env.dist".into()
@@ -297,7 +308,7 @@ fn dotenv_chain(
         }
         RunFramework::PlainPhpunit => Vec::new(),
     };
-    names
+    let layers = names
         .into_iter()
         .filter_map(|n| {
             let id = file_in(&n)?;
@@ -313,7 +324,8 @@ fn dotenv_chain(
                 .with(settings),
             ))
         })
-        .collect()
+        .collect();
+    (kernel_env, layers)
 }
 
 /// Laravel looks for `.env.{APP_ENV}` and, when it is not there, reads `.env`
