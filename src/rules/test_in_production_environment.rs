@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, RuleMeta, with_test_command};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::EnvSource;
 
 pub struct TestInProductionEnvironment;
 
@@ -17,7 +18,11 @@ static META: RuleMeta = RuleMeta {
 const DOCS: &str = r#"## What it checks
 A CI job that runs tests (GitHub Actions step, GitLab CI job) and
 - is bound to a production deployment environment (`environment: production`,
-  `environment: {name: prod}`, `live`), or
+  `environment: {name: prod}`, `live`) and its test step can receive that
+  environment's secrets: on GitHub, where the step (or its job or workflow
+  `env:`) writes `${{ secrets.NAME }}` — a step that names no secret gets none
+  (docs.github.com, using secrets); on GitLab always, as variables scoped to
+  an environment are exported to every job bound to it; or
 - sets `APP_ENV`, `NODE_ENV`, `RAILS_ENV`, `DJANGO_ENV`, `FLASK_ENV`,
   `APP_ENVIRONMENT` or `ENVIRONMENT` to `production`/`prod`/`live`.
 
@@ -78,8 +83,25 @@ impl Rule for TestInProductionEnvironment {
             if ci.test_command.is_none() {
                 continue;
             }
+            // GitHub hands a step an environment's secret only where it writes
+            // `${{ secrets.NAME }}`; GitLab exports the variables scoped to the
+            // job's environment to every job bound to it
+            let secret_ref = env
+                .settings
+                .iter()
+                .find(|s| s.value.contains("secrets."))
+                .map(|s| s.value_span)
+                .or_else(|| {
+                    ci.commands
+                        .iter()
+                        .chain(ci.test_command.as_ref())
+                        .find(|c| c.value.contains("secrets."))
+                        .map(|c| c.span)
+                });
+            let receives_secrets = env.source == EnvSource::GitlabCi || secret_ref.is_some();
             if let Some(dep) = &ci.deployment
                 && is_production(&dep.value)
+                && receives_secrets
             {
                 let d = META
                     .diag(
@@ -91,6 +113,12 @@ impl Rule for TestInProductionEnvironment {
                     )
                     .with_primary_label("production environment")
                     .with_help("run the tests in a job without `environment:` (or with a test one); keep production secrets to deploy jobs");
+                let d = match secret_ref {
+                    Some(span) => {
+                        d.with_label(span, "a secret of that environment reaches the tests here")
+                    }
+                    None => d,
+                };
                 out.push(with_test_command(d, env));
             }
             for s in &env.settings {
