@@ -17,6 +17,7 @@ PICK = {
     "ini": ["pytest.ini", "tox.ini", "setup.cfg"],
     "toml": ["pyproject.toml", "pytest.toml", "tox.toml"],
     "json": ["composer.json", "package.json"],
+    "containers": ["compose.yaml", "Dockerfile", ".envrc", ".gitignore", "docker-compose.test.yml"],
     "lint": ["pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml", "tox.toml", ".env.test",
              ".env.testing", ".env", "phpunit.xml.dist", ".github/workflows/test.yml",
              ".gitlab-ci.yml", "config/packages/doctrine.yaml", "composer.json", "package.json",
@@ -40,6 +41,10 @@ def kind(rel: str) -> str | None:
         return "gitlab"
     if name in ("composer.json", "package.json"):
         return "json"
+    if name in ("doctrine.yaml", "doctrine.yml"):
+        return "symfony"
+    if name in ("compose.yaml", "Dockerfile", ".envrc", ".gitignore") or name.startswith("docker-compose"):
+        return "containers"
     return None
 
 

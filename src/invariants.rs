@@ -83,7 +83,11 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "json",
     "database_url",
     "lint",
+    "symfony",
+    "containers",
 ];
+
+const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
 
 const LARAVEL_COMPOSER: &[u8] = br#"{"require":{"laravel/framework":"^11"}}"#;
 
@@ -191,6 +195,43 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "lint" => {
             let (name, body) = pick(data, LINT_NAMES);
             check_files(&[(name, body), ("artisan", b""), ("manage.py", b"")])
+        }
+        // a Symfony run: doctrine.yaml and the dotenv chain it layers, split
+        // at the first NUL (`.env.test` after it)
+        "symfony" => {
+            let (doctrine, env_test) = match data.iter().position(|&b| b == 0) {
+                Some(i) => (&data[..i], &data[i + 1..]),
+                None => (data, &b"DATABASE_URL=mysql://app@db/${DB_NAME}_test\n"[..]),
+            };
+            check_files(&[
+                ("config/packages/doctrine.yaml", doctrine),
+                ("config/packages/test/doctrine.yaml", doctrine),
+                (".env.test", env_test),
+                (".env", b"DB_NAME=shop\nDATABASE_URL=mysql://app:pw@db/shop\n"),
+                ("composer.json", SYMFONY_COMPOSER),
+                (
+                    "phpunit.xml.dist",
+                    br#"<phpunit><php><server name="APP_ENV" value="test" force="true"/></php></phpunit>"#,
+                ),
+            ])
+        }
+        // what the caller's environment carries, beside a Laravel app whose
+        // PHPUnit <env> it may override and whose .env.testing may be ignored
+        "containers" => {
+            let (name, body) = pick(
+                data,
+                &["compose.yaml", "Dockerfile", ".envrc", ".gitignore", "docker-compose.test.yml"],
+            );
+            check_files(&[
+                (name, body),
+                ("artisan", b"#!/usr/bin/env php\n"),
+                ("composer.json", LARAVEL_COMPOSER),
+                (
+                    "phpunit.xml",
+                    br#"<phpunit><php><env name="APP_ENV" value="testing"/><env name="DB_DATABASE" value="testing"/></php></phpunit>"#,
+                ),
+                (".env", b"DB_CONNECTION=mysql\nDB_DATABASE=shop\n"),
+            ])
         }
         other => Err(format!("no fuzz target called {other}")),
     }
