@@ -220,7 +220,13 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "containers" => {
             let (name, body) = pick(
                 data,
-                &["compose.yaml", "Dockerfile", ".envrc", ".gitignore", "docker-compose.test.yml"],
+                &[
+                    "compose.yaml",
+                    "Dockerfile",
+                    ".envrc",
+                    ".gitignore",
+                    "docker-compose.test.yml",
+                ],
             );
             check_files(&[
                 (name, body),

@@ -293,6 +293,8 @@ pub struct FolderContext {
     pub lumen: bool,
     /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.
     pub symfony_bundle: bool,
+    /// `@adonisjs/core`: `node ace test` layers `.env.test` over `.env`.
+    pub adonis: bool,
 }
 
 /// A dotenv file the developer's own app reads (`.env`, `.env.example`, …).

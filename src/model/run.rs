@@ -120,6 +120,8 @@ pub enum RunFramework {
     LaravelDusk,
     /// A PHPUnit run that boots no application: its `<env>` is all it gets.
     PlainPhpunit,
+    /// `node ace test`: `.env.test.local` > `.env.test` > `.env`.
+    AdonisJs,
 }
 
 impl RunFramework {
@@ -131,6 +133,7 @@ impl RunFramework {
             RunFramework::SymfonyBundle => "a Symfony bundle's test kernel",
             RunFramework::LaravelDusk => "Laravel Dusk",
             RunFramework::PlainPhpunit => "PHPUnit",
+            RunFramework::AdonisJs => "AdonisJS",
         }
     }
 }

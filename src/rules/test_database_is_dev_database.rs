@@ -3,7 +3,7 @@
 use super::{Context, Rule, RuleMeta, db_kind_is_db};
 use crate::database::{DatabaseRef, DbKeyKind, db_key_kind};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Setting, Via, is_within};
+use crate::model::{RunFramework, Setting, Via, is_within};
 
 pub struct TestDatabaseIsDevDatabase;
 
@@ -285,11 +285,27 @@ impl Rule for TestDatabaseIsDevDatabase {
                         crate::source::Span::new(test_file, 0, 0)
                     };
                     let test_path = &cx.ws.file(test_file).path;
+                    let framework = cx
+                        .ws
+                        .run_of(env)
+                        .map_or(RunFramework::Symfony, |r| r.framework);
+                    let symfony = matches!(
+                        framework,
+                        RunFramework::Symfony | RunFramework::SymfonyBundle
+                    );
+                    let (loader, fix) = if symfony {
+                        (
+                            "Symfony",
+                            ", or add Doctrine's `when@test: doctrine: dbal: dbname_suffix: '_test%env(default::TEST_TOKEN)%'` to config/packages/doctrine.yaml",
+                        )
+                    } else {
+                        (framework.describe(), "")
+                    };
                     out.push(
                         META.diag(
                             Some(s.value_span),
                             format!(
-                                "{} sets no `{}`, so Symfony takes it from {dev_path}, which it loads first: the tests use database `{}`, the development database, and running them wipes the development data",
+                                "{} sets no `{}`, so {loader} takes it from {dev_path}, which it loads under the test file: the tests use database `{}`, the development database, and running them wipes the development data",
                                 env.name, s.key.value, name.text
                             ),
                         )
@@ -297,7 +313,7 @@ impl Rule for TestDatabaseIsDevDatabase {
                         .with_label(s.value_sub_span(name.range.clone()), "database name")
                         .with_label(anchor, format!("no `{}` here", s.key.value))
                         .with_help(format!(
-                            "set `{}` in {test_path} to a test database (e.g. `{}_test`), or add Doctrine's `when@test: doctrine: dbal: dbname_suffix: '_test%env(default::TEST_TOKEN)%'` to config/packages/doctrine.yaml",
+                            "set `{}` in {test_path} to a test database (e.g. `{}_test`){fix}",
                             s.key.value, name.text
                         )),
                     );

@@ -111,11 +111,13 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             let test_script = json_test_script(&file.text);
             let node = deps.iter().any(|d| NODE_RUNNERS.contains(&d.as_str()))
                 || NODE_RUNNERS.iter().any(|r| test_script.contains(r));
+            let adonis = deps.iter().any(|d| d == "@adonisjs/core");
             let c = folders.entry(dir).or_default();
             c.node_root = true;
-            if node {
+            if node || adonis {
                 c.frameworks.node = true;
             }
+            c.adonis |= adonis;
         }
         SourceKind::LaravelConfigCache => {
             if let Some(project) = file.path.strip_suffix("bootstrap/cache/config.php") {

@@ -5,6 +5,7 @@
 pub mod ci;
 pub mod containers;
 pub mod detect;
+pub mod node;
 pub mod php;
 pub mod python;
 
@@ -175,6 +176,7 @@ pub fn build(
         }
     }
     php::runs::build(&mut ws, &doctrine);
+    node::adonis::build(&mut ws);
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
     inherit_symfony_dotenv(&mut ws);
     containers::collect(&mut ws);

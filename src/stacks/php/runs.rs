@@ -306,7 +306,7 @@ fn dotenv_chain(
             );
             v
         }
-        RunFramework::PlainPhpunit => Vec::new(),
+        RunFramework::PlainPhpunit | RunFramework::AdonisJs => Vec::new(),
     };
     let layers = names
         .into_iter()

@@ -1,0 +1,103 @@
+//! AdonisJS 6: `node ace test` sets `NODE_ENV=test`, and `@adonisjs/env`
+//! then reads `.env.test.local` > `.env.test` > `.env` (`.env.local` is
+//! skipped in test), none overriding what is already set (adonisjs/env
+//! README). A key `.env.test` leaves out comes from `.env`.
+
+use crate::model::run::{Layer, LayerKind, RunFramework, TestRun, Write};
+use crate::model::{EnvSource, Runner, Setting, TestEnv, Via, Workspace};
+use crate::source::{FileId, SourceKind, Span};
+
+/// One run per AdonisJS app that has a test dotenv file.
+pub fn build(ws: &mut Workspace) {
+    let apps: Vec<String> = ws
+        .folders
+        .iter()
+        .filter(|(_, c)| c.adonis)
+        .map(|(d, _)| d.clone())
+        .collect();
+    for dir in apps {
+        let file_in = |name: &str| -> Option<FileId> {
+            let want = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            ws.files
+                .iter()
+                .position(|f| {
+                    f.path == want
+                        && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
+                })
+                .map(FileId)
+        };
+        let test_files: Vec<FileId> = [".env.test.local", ".env.test"]
+            .iter()
+            .filter_map(|n| file_in(n))
+            .collect();
+        let Some(&first_test) = test_files.last() else {
+            continue;
+        };
+        let mut layers = vec![Layer::unknown_caller()];
+        for id in test_files.iter().chain(file_in(".env").as_ref()) {
+            let settings = settings_of(ws, *id);
+            layers.push(
+                Layer::new(
+                    ws.file(*id).path.clone(),
+                    LayerKind::Dotenv,
+                    Write::IfUnset,
+                    Some(*id),
+                )
+                .with(settings),
+            );
+        }
+        let dev_env = file_in(".env");
+        let settings: Vec<Setting> = crate::resolve::effective(&layers)
+            .into_iter()
+            .filter_map(|mut s| {
+                let from_dev = s.value_span.file == dev_env.unwrap_or(FileId(usize::MAX));
+                if from_dev {
+                    // only the database a silent `.env.test` inherits matters here
+                    crate::database::db_key_kind(&s.key.value, &[])?;
+                    s.via = Via::DotenvLayered;
+                }
+                Some(s)
+            })
+            .collect();
+        let name = format!("AdonisJS test run ({})", ws.file(first_test).path);
+        let frameworks = ws.frameworks_of(&dir);
+        ws.envs
+            .retain(|e| !(e.source == EnvSource::Dotenv && test_files.contains(&e.file)));
+        let env = TestEnv {
+            name: name.clone(),
+            source: EnvSource::TestRun,
+            runner: Runner::Local,
+            file: first_test,
+            dir: dir.clone(),
+            frameworks,
+            anchor: Span::new(first_test, 0, 0),
+            settings,
+            commented_out: Vec::new(),
+        };
+        ws.runs.push(TestRun {
+            name,
+            framework: RunFramework::AdonisJs,
+            config: first_test,
+            dir,
+            layers,
+            env: ws.envs.len(),
+            missing_env_file: None,
+        });
+        ws.envs.push(env);
+    }
+}
+
+fn settings_of(ws: &Workspace, id: FileId) -> Vec<Setting> {
+    if let Some(d) = ws.dev_dotenvs.iter().find(|d| d.file == id) {
+        return d.settings.clone();
+    }
+    ws.envs
+        .iter()
+        .find(|e| e.file == id && e.source == EnvSource::Dotenv)
+        .map(|e| e.settings.clone())
+        .unwrap_or_default()
+}
