@@ -33,6 +33,16 @@ impl Tree for MemoryTree {
         self.files.contains_key(rel_path)
     }
 
+    fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
+        let prefix = crate::tree::dir_prefix(rel_dir);
+        self.files
+            .keys()
+            .filter(|p| p.starts_with(&prefix))
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
     fn list_dir(&self, rel_dir: &str) -> Vec<String> {
         let prefix = if rel_dir.is_empty() {
             String::new()

@@ -99,6 +99,9 @@ pub enum SourceKind {
     Envrc,
     /// `.gitignore`: which files a repository keeps out on purpose (TG106)
     Gitignore,
+    /// Test code of a project whose runs are judged (`tests/**/*.php`), read
+    /// for destructive evidence (RefreshDatabase, TRUNCATE…)
+    TestCode,
 }
 
 impl SourceKind {
@@ -116,6 +119,7 @@ impl SourceKind {
                 | SourceKind::Dockerfile
                 | SourceKind::Envrc
                 | SourceKind::Gitignore
+                | SourceKind::TestCode
         )
     }
 

@@ -20,6 +20,9 @@ pub trait Tree {
     fn exists(&self, rel_path: &str) -> bool;
     /// The files directly inside a folder (relative paths), for include globs.
     fn list_dir(&self, rel_dir: &str) -> Vec<String>;
+    /// The files anywhere below a folder (relative paths, sorted), at most
+    /// `limit` of them; dependency folders are not entered.
+    fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String>;
 }
 
 /// Why a file could not be read.
@@ -64,6 +67,36 @@ impl Tree for WorkTree<'_> {
         self.root.join(rel_path).is_file()
     }
 
+    fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![rel_dir.to_string()];
+        while let Some(dir) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(self.root.join(&dir)) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let Some(name) = e.file_name().to_str().map(String::from) else {
+                    continue;
+                };
+                let rel = format!("{}{name}", dir_prefix(&dir));
+                // never through a link: a loop, or a folder outside the repository
+                match e.file_type() {
+                    Ok(t) if t.is_dir() && !discover::SKIPPED_DIRS.contains(&name.as_str()) => {
+                        stack.push(rel)
+                    }
+                    Ok(t) if t.is_file() => out.push(rel),
+                    _ => {}
+                }
+            }
+            if out.len() >= limit {
+                break;
+            }
+        }
+        out.sort();
+        out.truncate(limit);
+        out
+    }
+
     fn list_dir(&self, rel_dir: &str) -> Vec<String> {
         std::fs::read_dir(self.root.join(rel_dir))
             .map(|rd| {
@@ -80,6 +113,15 @@ impl Tree for WorkTree<'_> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+/// `rel_dir/` (or nothing for the root), for prefix tests on relative paths.
+pub fn dir_prefix(rel_dir: &str) -> String {
+    if rel_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{rel_dir}/")
     }
 }
 
@@ -208,5 +250,60 @@ fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
+    }
+}
+
+/// Test files read per project at most, and the largest one read: the scan
+/// for destructive evidence is bounded, whatever the size of the suite.
+pub const MAX_TEST_FILES_PER_PROJECT: usize = 400;
+/// Files listed under a project's `tests/` at most (of any kind).
+pub const MAX_TEST_LISTING: usize = 2000;
+pub const MAX_TEST_FILE_SIZE: usize = 256 * 1024;
+
+/// Reads the PHP test code of every PHP project (`tests/**/*.php` beside its
+/// `composer.json` or `artisan`), so the model can tell whether the suite
+/// wipes the database it reaches (SPEC §3a, destructive evidence). No listing
+/// by name finds these; their place decides.
+pub fn read_test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let mut projects: Vec<String> = files
+        .iter()
+        .filter(|f| matches!(f.file_name(), "composer.json" | "artisan"))
+        .map(|f| f.dir().to_string())
+        .collect();
+    projects.sort();
+    projects.dedup();
+    for project in projects {
+        let tests = format!("{}tests", dir_prefix(&project));
+        let listed = tree.files_under(&tests, MAX_TEST_LISTING);
+        // a suite larger than the bound is not read at all: a partial read
+        // could miss the one file that wipes the database
+        if listed.len() >= MAX_TEST_LISTING {
+            continue;
+        }
+        let php: Vec<String> = listed.into_iter().filter(|p| p.ends_with(".php")).collect();
+        if php.len() > MAX_TEST_FILES_PER_PROJECT {
+            continue;
+        }
+        // a test file that cannot be read, is too large or is not UTF-8 leaves
+        // the suite unknown: nothing of this project is kept
+        let mut read = Vec::with_capacity(php.len());
+        let mut complete = true;
+        for rel in php {
+            if files.iter().any(|f| f.path == rel) {
+                continue;
+            }
+            match tree.read(&rel).map(String::from_utf8) {
+                Ok(Ok(text)) if text.len() <= MAX_TEST_FILE_SIZE => {
+                    read.push(SourceFile::new(rel, SourceKind::TestCode, text));
+                }
+                _ => {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        if complete {
+            files.extend(read);
+        }
     }
 }

@@ -361,3 +361,59 @@ fn tracked_files_are_read_even_when_gitignore_matches_them() {
     let one: serde_json::Value = serde_json::from_slice(&one.stdout).expect("json");
     assert_eq!(summary_lines(&one), want);
 }
+
+#[test]
+fn test_code_grades_the_finding_in_the_work_tree_and_the_index_alike() {
+    let app: &[(&str, &[u8])] = &[
+        ("composer.json", b"{\"require\":{\"laravel/framework\":\"^11.0\"}}"),
+        ("artisan", b"#!/usr/bin/env php\n"),
+        (
+            "phpunit.xml",
+            b"<phpunit><php><env name=\"APP_ENV\" value=\"testing\" force=\"true\"/></php></phpunit>\n",
+        ),
+        ("tests/Feature/OrderTest.php", b"<?php\nclass OrderTest { use RefreshDatabase; }\n"),
+    ];
+    let repo = repo_with(app);
+    let report = json(repo.path());
+    assert_eq!(summary_lines(&report), ["TG206 error phpunit.xml:1"]);
+    let d = &report["diagnostics"][0];
+    assert!(
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`RefreshDatabase` in tests/Feature/OrderTest.php")),
+        "{d}"
+    );
+    let staged = run(repo.path(), &["lint", "--staged", "--format", "json"]);
+    let staged: serde_json::Value = serde_json::from_slice(&staged.stdout).expect("json");
+    assert_eq!(staged["diagnostics"][0]["message"], d["message"]);
+
+    // a suite with no wiping idiom: reached, not wiped — a warning
+    let quiet = repo_with(&[
+        app[0],
+        app[1],
+        app[2],
+        (
+            "tests/Feature/HealthTest.php",
+            b"<?php\nclass HealthTest {}\n",
+        ),
+    ]);
+    assert_eq!(
+        summary_lines(&json(quiet.path())),
+        ["TG206 warning phpunit.xml:1"]
+    );
+
+    // a suite larger than the bound is not read: nothing is known, the error stays
+    let mut big: Vec<(String, Vec<u8>)> = (0..=testguard::tree::MAX_TEST_FILES_PER_PROJECT)
+        .map(|i| (format!("tests/Unit/Case{i}Test.php"), b"<?php\n".to_vec()))
+        .collect();
+    big.extend(app[..3].iter().map(|(p, b)| (p.to_string(), b.to_vec())));
+    let files: Vec<(&str, &[u8])> = big
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let large = repo_with(&files);
+    assert_eq!(
+        summary_lines(&json(large.path())),
+        ["TG206 error phpunit.xml:1"]
+    );
+}

@@ -120,6 +120,25 @@ impl Tree for StagedTree {
         self.entry(rel_path).is_some()
     }
 
+    fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
+        let Some(index) = &self.index else {
+            return Vec::new();
+        };
+        let prefix = crate::tree::dir_prefix(rel_dir);
+        // entries are sorted by path: the folder's files are one run of them
+        let entries = index.entries();
+        let first = entries.partition_point(|e| e.path(index) < prefix.as_bytes());
+        entries[first..]
+            .iter()
+            .take_while(|e| e.path(index).starts_with(prefix.as_bytes()))
+            .filter(|e| is_staged_file(e))
+            .filter_map(|e| std::str::from_utf8(e.path(index)).ok())
+            .filter(|p| !in_skipped_dir(p))
+            .take(limit)
+            .map(String::from)
+            .collect()
+    }
+
     fn list_dir(&self, rel_dir: &str) -> Vec<String> {
         let Some(index) = &self.index else {
             return Vec::new();

@@ -321,6 +321,33 @@ pub struct Workspace {
     /// Variables that files show in a test run's caller environment (compose,
     /// Dockerfile `ENV`, `.envrc`, CI test jobs): the evidence TG203 needs.
     pub caller_keys: Vec<CallerKey>,
+    /// What the test code of each project does to its database (SPEC §3a).
+    pub destruction: Vec<Destruction>,
+    /// How many test files of each project (folder above `tests/`) were read.
+    pub test_code: BTreeMap<String, usize>,
+}
+
+/// Something in a suite's test code that wipes the database it reaches.
+#[derive(Clone, Debug)]
+pub struct Destruction {
+    /// The project whose `tests/` holds it.
+    pub project: String,
+    /// The idiom as written (`RefreshDatabase`).
+    pub idiom: &'static str,
+    /// What it does, for a message: "runs migrate:fresh on it".
+    pub what: &'static str,
+    pub span: Span,
+}
+
+/// What a project's test code shows about its database.
+#[derive(Clone, Copy, Debug)]
+pub enum Wipe<'a> {
+    /// This idiom wipes it.
+    Proven(&'a Destruction),
+    /// Test code was read (this many files) and nothing in it wipes a database.
+    NotSeen(usize),
+    /// No test code was read: nothing is known.
+    Unknown,
 }
 
 /// A variable some file puts into the environment a test command starts with.
@@ -378,6 +405,20 @@ impl Workspace {
     /// The test environment parsed from one file (dotenv files give exactly one).
     pub fn env_of_file(&self, file: FileId) -> Option<&TestEnv> {
         self.envs.iter().find(|e| e.file == file)
+    }
+
+    /// What the test code of the project at `dir` (the nearest project with
+    /// test code at or above it) does to its database.
+    pub fn wipe_evidence(&self, dir: &str) -> Wipe<'_> {
+        for anc in ancestors(dir) {
+            if let Some(n) = self.test_code.get(anc) {
+                return match self.destruction.iter().find(|d| d.project == anc) {
+                    Some(d) => Wipe::Proven(d),
+                    None => Wipe::NotSeen(*n),
+                };
+            }
+        }
+        Wipe::Unknown
     }
 
     /// Evidence that the caller's environment of a run in `dir` carries `key`.

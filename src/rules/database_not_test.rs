@@ -49,6 +49,9 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
   its recipes) appends `_test` to the name: no finding then — except for a
   sqlite URL, whose path DoctrineBundle never suffixes (`ConnectionFactory.php`).
+- In a Laravel or Symfony project the suite's test code grades the finding
+  (see `testguard explain TG206`): an idiom that wipes the database keeps the
+  error and is pointed at; test code with none makes it a warning.
 - A literal doctrine `url:` for tests decides the database whatever the
   dotenv files say; `%kernel.environment%` in it is the test kernel's `test`.
 
@@ -118,13 +121,24 @@ impl Rule for DatabaseNotTest {
                         ),
                     )
                 };
-                out.push(super::with_test_command(
-                    META.diag_with(severity, Some(s.value_span), message)
-                        .with_primary_label("not a test database")
-                        .with_label(name_span, "database name")
-                        .with_help(help),
-                    env,
-                ));
+                let d = META
+                    .diag_with(severity, Some(s.value_span), message)
+                    .with_primary_label("not a test database")
+                    .with_label(name_span, "database name")
+                    .with_help(help);
+                // a PHP suite's test code shows whether it wipes the database
+                let php = env.frameworks.laravel || env.frameworks.symfony;
+                let d = if severity == Severity::Error && php {
+                    let mut d = d;
+                    // the suite's own evidence replaces the generic clause
+                    if let Some(i) = d.message.find(": the suite's cleanup") {
+                        d.message.truncate(i);
+                    }
+                    super::graded_by_wipe(d, cx, &env.dir)
+                } else {
+                    d
+                };
+                out.push(super::with_test_command(d, env));
             }
         }
     }

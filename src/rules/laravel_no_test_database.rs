@@ -49,6 +49,16 @@ runs `RefreshDatabase` — `migrate:fresh` — on the developer's database.
 ```
 or a `.env.testing` naming a test database.
 
+## Severity: what the suite does to the database
+The test code under the app's `tests/` (at most 400 PHP files, each under
+256 KiB) is read for what wipes a database: `RefreshDatabase`,
+`LazilyRefreshDatabase`, `DatabaseMigrations`, `DatabaseTruncation`,
+`migrate:fresh`, `TRUNCATE`. One of them: an error, and the message points at
+it. Test code read and none found: a warning — the tests reach the
+development database but do not wipe it. No test code read (none there, or a
+suite too large to read whole): an error, as a Laravel suite usually
+refreshes its database.
+
 ## Framework facts
 With `APP_ENV=testing`, Laravel loads `.env.testing` instead of `.env` when it
 exists. Lumen loads only `.env` (laravel/lumen `bootstrap/app.php`,
@@ -145,12 +155,12 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                 // Lumen ships no RefreshDatabase default and often runs without
                 // Eloquent: the fall-back is real, the wipe is not proven
                 format!(
-                    "{} {why}: Lumen loads only `.env` (it never reads .env.testing), so any test that touches the database uses the development database",
+                    "{} {why}: Lumen loads only `.env` (it never reads .env.testing), so the tests use the development database",
                     env.name
                 )
             } else {
                 format!(
-                    "{} {why} and there is no .env.testing: Laravel takes the database from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
+                    "{} {why} and there is no .env.testing: Laravel takes the database from `.env`, the development database",
                     env.name
                 )
             };
@@ -174,8 +184,21 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             };
             let dev = dev_database(cx, &env.dir, "DB_DATABASE")
                 .or_else(|| dev_database(cx, &env.dir, "DB_CONNECTION"));
-            let d = with_dev_label(d, dev, cx);
-            out.push(d.with_help(help));
+            let d = with_dev_label(d, dev, cx).with_help(help);
+            // Lumen without proof of a wipe stays a warning
+            let d = match (lumen, cx.ws.wipe_evidence(&env.dir)) {
+                (true, crate::model::Wipe::Proven(_)) => super::graded_by_wipe(
+                    Diagnostic {
+                        severity: Severity::Error,
+                        ..d
+                    },
+                    cx,
+                    &env.dir,
+                ),
+                (true, _) => d,
+                (false, _) => super::graded_by_wipe(d, cx, &env.dir),
+            };
+            out.push(d);
         }
         (Some(c), Some("sqlite")) if db_empty => {
             let dev_driver = dev_connection(cx, &env.dir);
@@ -214,11 +237,11 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
         (Some(c), Some(driver))
             if SERVER_DRIVERS.contains(&driver) && db_empty && testing.is_none() =>
         {
-            out.push(with_dev_label(
+            let d = with_dev_label(
                 META.diag(
                     Some(c.value_span),
                     format!(
-                        "{} selects the `{driver}` connection but no DB_DATABASE and there is no .env.testing: the database name comes from `.env` — the development database — and RefreshDatabase runs migrate:fresh on it",
+                        "{} selects the `{driver}` connection but no DB_DATABASE and there is no .env.testing: the database name comes from `.env`, the development database",
                         env.name
                     ),
                 )
@@ -226,7 +249,8 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                 .with_help("add `<env name=\"DB_DATABASE\" value=\"testing\" force=\"true\"/>` (a database used only by tests) or a .env.testing"),
                 dev_database(cx, &env.dir, "DB_DATABASE"),
                 cx,
-            ));
+            );
+            out.push(super::graded_by_wipe(d, cx, &env.dir));
         }
         _ => {
             if let Some(d) = db {

@@ -264,6 +264,38 @@ pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
     d
 }
 
+/// Grades a finding about a non-test database a PHP suite reaches by what its
+/// test code does to it (SPEC §3a, destructive evidence), and says which in
+/// the message: an idiom that wipes it (RefreshDatabase, TRUNCATE…) keeps the
+/// rule's error and points at it; test code read with no such idiom makes it a
+/// warning (reached, not wiped); no test code read keeps the error, since a
+/// Laravel or Symfony suite usually refreshes its database.
+pub fn graded_by_wipe(mut d: Diagnostic, cx: &Context<'_>, dir: &str) -> Diagnostic {
+    use crate::model::Wipe;
+    match cx.ws.wipe_evidence(dir) {
+        Wipe::Proven(w) => {
+            let path = &cx.ws.file(w.span.file).path;
+            d.message
+                .push_str(&format!("; `{}` in {path} {}", w.idiom, w.what));
+            d.with_label(w.span, "the suite wipes the database here")
+        }
+        Wipe::NotSeen(n) => {
+            d.severity = Severity::Warning;
+            d.message.push_str(&format!(
+                "; none of the {n} test file{} read refreshes, migrates or truncates it, so the tests write to it without wiping it",
+                if n == 1 { "" } else { "s" }
+            ));
+            d
+        }
+        Wipe::Unknown => {
+            d.message.push_str(
+                "; a suite that refreshes its database (RefreshDatabase, migrate:fresh) wipes it",
+            );
+            d
+        }
+    }
+}
+
 /// Whether a setting guards the test run: it selects the settings module, the
 /// environment or the database. Losing or overriding one of these breaks
 /// isolation; other settings (DEBUG, LANGUAGE_CODE) do not.

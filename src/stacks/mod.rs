@@ -104,7 +104,8 @@ pub fn build(
             | SourceKind::ComposeFile
             | SourceKind::Dockerfile
             | SourceKind::Envrc
-            | SourceKind::Gitignore => {}
+            | SourceKind::Gitignore
+            | SourceKind::TestCode => {}
         }
         frameworks::detect(id, file, &mut ws.folders);
     }
@@ -180,6 +181,7 @@ pub fn build(
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
     inherit_symfony_dotenv(&mut ws);
     containers::collect(&mut ws);
+    php::destruction::scan(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
