@@ -288,9 +288,15 @@ pub fn graded_by_wipe(mut d: Diagnostic, cx: &Context<'_>, dir: &str) -> Diagnos
             d
         }
         Wipe::Unknown => {
-            d.message.push_str(
-                "; a suite that refreshes its database (RefreshDatabase, migrate:fresh) wipes it",
-            );
+            let f = cx.ws.frameworks_of(dir);
+            let idioms = if f.symfony && !f.laravel {
+                "Foundry's ResetDatabase, doctrine:schema:drop"
+            } else {
+                "RefreshDatabase, migrate:fresh"
+            };
+            d.message.push_str(&format!(
+                "; a suite that resets its database ({idioms}) wipes it"
+            ));
             d
         }
     }
