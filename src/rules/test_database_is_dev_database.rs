@@ -319,7 +319,7 @@ impl Rule for TestDatabaseIsDevDatabase {
                     );
                     continue;
                 }
-                out.push(
+                out.push(super::with_provenance(
                     META.diag(
                         Some(s.value_span),
                         format!(
@@ -334,7 +334,7 @@ impl Rule for TestDatabaseIsDevDatabase {
                         "give the tests their own database (e.g. `{}_test`) or an in-memory database",
                         name.text.trim_end_matches(".sqlite").trim_end_matches(".db")
                     )),
-                );
+                ));
             }
         }
     }
