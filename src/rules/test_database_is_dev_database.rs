@@ -334,6 +334,7 @@ impl Rule for TestDatabaseIsDevDatabase {
                         "give the tests their own database (e.g. `{}_test`) or an in-memory database",
                         name.text.trim_end_matches(".sqlite").trim_end_matches(".db")
                     )),
+                    env,
                 ));
             }
         }
