@@ -114,7 +114,7 @@ fn compose(
                 .as_str()
                 .or_else(|| ef.get("path").and_then(Node::as_str));
             let Some(path) = path else { continue };
-            let rel = join(file.dir(), path);
+            let rel = crate::stacks::join(file.dir(), path.trim_start_matches("./"));
             let Some(dotenv) = ws.files.iter().position(|f| f.path == rel) else {
                 continue;
             };
@@ -196,15 +196,6 @@ fn is_var_name(s: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
         && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-}
-
-fn join(dir: &str, path: &str) -> String {
-    let path = path.trim_start_matches("./");
-    if dir.is_empty() {
-        path.to_string()
-    } else {
-        format!("{dir}/{path}")
-    }
 }
 
 #[cfg(test)]

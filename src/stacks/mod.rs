@@ -265,6 +265,35 @@ fn framework_for_env(
     f
 }
 
+/// `dir/name` (just `name` at the root).
+pub fn join(dir: &str, name: &str) -> String {
+    format!("{}{name}", crate::tree::dir_prefix(dir))
+}
+
+/// The dotenv file `name` in folder `dir`, if the workspace holds it.
+pub fn dotenv_file_in(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
+    let want = join(dir, name);
+    ws.files
+        .iter()
+        .position(|f| {
+            f.path == want && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
+        })
+        .map(FileId)
+}
+
+/// A dotenv file's settings as the model holds them (test or dev file alike),
+/// for a run that layers it.
+pub fn dotenv_settings(ws: &Workspace, id: FileId) -> Vec<Setting> {
+    if let Some(d) = ws.dev_dotenvs.iter().find(|d| d.file == id) {
+        return d.settings.clone();
+    }
+    ws.envs
+        .iter()
+        .find(|e| e.file == id && e.source == EnvSource::Dotenv)
+        .map(|e| e.settings.clone())
+        .unwrap_or_default()
+}
+
 /// Whether a path runs through a template folder (`{{cookiecutter.project_slug}}`).
 pub fn is_template_path(path: &str) -> bool {
     path.contains("{{") || path.contains("{%")

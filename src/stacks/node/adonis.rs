@@ -5,7 +5,8 @@
 
 use crate::model::run::{Layer, LayerKind, RunFramework, TestRun, Write};
 use crate::model::{EnvSource, Runner, Setting, TestEnv, Via, Workspace};
-use crate::source::{FileId, SourceKind, Span};
+use crate::source::{FileId, Span};
+use crate::stacks::{dotenv_file_in, dotenv_settings};
 
 /// One run per AdonisJS app that has a test dotenv file.
 pub fn build(ws: &mut Workspace) {
@@ -16,20 +17,7 @@ pub fn build(ws: &mut Workspace) {
         .map(|(d, _)| d.clone())
         .collect();
     for dir in apps {
-        let file_in = |name: &str| -> Option<FileId> {
-            let want = if dir.is_empty() {
-                name.to_string()
-            } else {
-                format!("{dir}/{name}")
-            };
-            ws.files
-                .iter()
-                .position(|f| {
-                    f.path == want
-                        && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
-                })
-                .map(FileId)
-        };
+        let file_in = |name: &str| dotenv_file_in(ws, &dir, name);
         let test_files: Vec<FileId> = [".env.test.local", ".env.test"]
             .iter()
             .filter_map(|n| file_in(n))
@@ -39,7 +27,7 @@ pub fn build(ws: &mut Workspace) {
         };
         let mut layers = vec![Layer::unknown_caller()];
         for id in test_files.iter().chain(file_in(".env").as_ref()) {
-            let settings = settings_of(ws, *id);
+            let settings = dotenv_settings(ws, *id);
             layers.push(
                 Layer::new(
                     ws.file(*id).path.clone(),
@@ -89,15 +77,4 @@ pub fn build(ws: &mut Workspace) {
         });
         ws.envs.push(env);
     }
-}
-
-fn settings_of(ws: &Workspace, id: FileId) -> Vec<Setting> {
-    if let Some(d) = ws.dev_dotenvs.iter().find(|d| d.file == id) {
-        return d.settings.clone();
-    }
-    ws.envs
-        .iter()
-        .find(|e| e.file == id && e.source == EnvSource::Dotenv)
-        .map(|e| e.settings.clone())
-        .unwrap_or_default()
 }

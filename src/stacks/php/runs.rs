@@ -27,6 +27,7 @@ use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Work
 use crate::source::{FileId, SourceKind, Span};
 
 use super::doctrine::DoctrineTest;
+use crate::stacks::{dotenv_file_in, dotenv_settings, join};
 
 /// Builds the runs of every PHPUnit config of an application, adds a
 /// [`TestEnv`] per run holding the values its dotenv and framework layers
@@ -242,19 +243,7 @@ fn dotenv_chain(
     framework: RunFramework,
     app_dir: &str,
 ) -> (Option<String>, Vec<(FileId, Layer)>) {
-    let file_in = |name: &str| -> Option<FileId> {
-        let want = if app_dir.is_empty() {
-            name.to_string()
-        } else {
-            format!("{app_dir}/{name}")
-        };
-        ws.files
-            .iter()
-            .position(|f| {
-                f.path == want && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
-            })
-            .map(FileId)
-    };
+    let file_in = |name: &str| dotenv_file_in(ws, app_dir, name);
     let value_above = |key: &str| -> Option<String> {
         crate::resolve::decide(above, key).map(|s| s.value.trim().to_string())
     };
@@ -365,24 +354,4 @@ fn missing_specific_env_file(
         ignored_by,
         chosen_by: Some(app_env.value_span),
     })
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
-}
-
-/// A dotenv file's settings, from the model (test or dev file alike).
-fn dotenv_settings(ws: &Workspace, id: FileId) -> Vec<Setting> {
-    if let Some(d) = ws.dev_dotenvs.iter().find(|d| d.file == id) {
-        return d.settings.clone();
-    }
-    ws.envs
-        .iter()
-        .find(|e| e.file == id && e.source == EnvSource::Dotenv)
-        .map(|e| e.settings.clone())
-        .unwrap_or_default()
 }
