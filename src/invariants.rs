@@ -204,7 +204,14 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "database_url" => text.map_or(Ok(()), check_database_url),
         "lint" => {
             let (name, body) = pick(data, LINT_NAMES);
-            check_files(&[(name, body), ("artisan", b""), ("manage.py", b"")])
+            check_files(&[
+                (name, body),
+                ("artisan", b""),
+                (
+                    "manage.py",
+                    b"os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+                ),
+            ])
         }
         // a Symfony run: doctrine.yaml and the dotenv chain it layers, split
         // at the first NUL (`.env.test` after it)

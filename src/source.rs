@@ -127,7 +127,9 @@ impl SourceKind {
     /// `manage.py` count by their presence).
     pub fn needs_text(self, file_name: &str) -> bool {
         match self {
-            SourceKind::FrameworkMarker => file_name.starts_with("requirements"),
+            SourceKind::FrameworkMarker => {
+                file_name.starts_with("requirements") || file_name == "manage.py"
+            }
             SourceKind::LaravelConfigCache => false,
             _ => true,
         }

@@ -33,12 +33,15 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
     let name = file.file_name();
     match file.kind {
         SourceKind::FrameworkMarker => match name {
-            "manage.py" => {
+            // Django's manage.py names its settings; a module that happens to
+            // be called manage.py (`src/app/database/manage.py`) is not Django
+            "manage.py" if file.text.to_ascii_lowercase().contains("django") => {
                 let c = folders.entry(dir).or_default();
                 c.frameworks.django = true;
                 c.has_manage_py = true;
                 c.python_root = true;
             }
+            "manage.py" => {}
             "artisan" => {
                 let c = folders.entry(dir).or_default();
                 c.frameworks.laravel = true;
