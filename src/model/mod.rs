@@ -295,6 +295,10 @@ pub struct FolderContext {
     pub symfony_bundle: bool,
     /// `@adonisjs/core`: `node ace test` layers `.env.test` over `.env`.
     pub adonis: bool,
+    /// A dependency that gives the tests a database of their own in code
+    /// (`mongodb-memory-server`, `testcontainers`, `pg-mem`): the run is
+    /// isolated in code (SPEC §3a).
+    pub isolating_dependency: Option<String>,
 }
 
 /// A dotenv file the developer's own app reads (`.env`, `.env.example`, …).

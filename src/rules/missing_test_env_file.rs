@@ -31,6 +31,11 @@ database URL, and their cleanup runs against it.
 ## Example
 `.env.example` with `DATABASE_URL=postgres://…/app` and no `.env.test`.
 
+Silent when the project (or a workspace below it) depends on a package that
+gives the tests a database of their own — `mongodb-memory-server`,
+`@shelf/jest-mongodb`, `testcontainers` (`@testcontainers/*`), `pg-mem`
+(STACKS.md, "Node", safe idioms): the run is isolated in code.
+
 ## Fix
 Add a `.env.test` with a test database (`DATABASE_URL=…/app_test`) and load it
 in the test setup; or derive the test database in code and suppress with a
@@ -57,6 +62,15 @@ impl Rule for MissingTestEnvFile {
                 .iter()
                 .any(|(d, _)| is_within(d, dir));
             if has_test_file {
+                continue;
+            }
+            // isolated in code: the suite starts its own database
+            if cx
+                .ws
+                .folders
+                .iter()
+                .any(|(d, f)| is_within(d, dir) && f.isolating_dependency.is_some())
+            {
                 continue;
             }
             let db = cx

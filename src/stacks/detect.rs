@@ -11,6 +11,19 @@ use regex::Regex;
 use crate::model::FolderContext;
 use crate::source::{FileId, SourceFile, SourceKind};
 
+/// Packages that give a Node suite a throwaway database of its own
+/// (STACKS.md "Node", safe idioms): an in-memory server or a container per run.
+fn isolates_database(dep: &str) -> bool {
+    matches!(
+        dep,
+        "mongodb-memory-server"
+            | "mongodb-memory-server-core"
+            | "@shelf/jest-mongodb"
+            | "testcontainers"
+            | "pg-mem"
+    ) || dep.starts_with("@testcontainers/")
+}
+
 /// Test runners whose presence makes a package a Node project with tests.
 const NODE_RUNNERS: &[&str] = &["jest", "vitest", "mocha", "@playwright/test", "ava"];
 
@@ -121,6 +134,9 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 c.frameworks.node = true;
             }
             c.adonis |= adonis;
+            if let Some(dep) = deps.iter().find(|d| isolates_database(d)) {
+                c.isolating_dependency = Some(dep.clone());
+            }
         }
         SourceKind::LaravelConfigCache => {
             if let Some(project) = file.path.strip_suffix("bootstrap/cache/config.php") {
