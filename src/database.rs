@@ -64,6 +64,16 @@ pub enum DbKeyKind {
 /// Classifies a settings key as a database setting (SPEC §4), case-insensitively.
 pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
     let k = key.to_ascii_uppercase();
+    // a Django settings module's `DATABASES['default']['HOST']`, `…['TEST']['NAME']`
+    if let Some(field) = k.strip_prefix("DATABASES.") {
+        return if field.ends_with(".TEST.NAME") {
+            Some(DbKeyKind::Name)
+        } else if field.ends_with(".HOST") {
+            Some(DbKeyKind::Host)
+        } else {
+            None
+        };
+    }
     if extra_keys.iter().any(|e| e.eq_ignore_ascii_case(key)) {
         return Some(DbKeyKind::Url);
     }

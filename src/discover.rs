@@ -65,6 +65,8 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".gitlab-ci.yml" => SourceKind::GitlabCi,
         ".envrc" => SourceKind::Envrc,
         ".gitignore" => SourceKind::Gitignore,
+        // pytest's per-directory fixtures: where a suite isolates or wipes its database
+        "conftest.py" => SourceKind::AppCode,
         // `.env-test` (python-dotenv, pydantic setups); `example.env` (a dev template)
         ".env-test" | ".env-testing" => SourceKind::DotenvTest,
         "example.env" | "sample.env" => SourceKind::DotenvDev,
@@ -180,6 +182,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "setup.cfg"
                     | "composer.json"
                     | "manage.py"
+                    | "conftest.py"
                     | "artisan"
                     | "example.env"
                     | "sample.env"

@@ -14,7 +14,9 @@ use crate::rules::{self, Context, Policy};
 use crate::source::{FileId, SourceFile, SourceKind};
 use crate::stacks::{self, Unreadable};
 use crate::suppress;
-use crate::tree::{Tree, WorkTree, read_files, read_gitlab_includes, read_test_code};
+use crate::tree::{
+    Tree, WorkTree, read_app_code, read_files, read_gitlab_includes, read_test_code,
+};
 
 /// Findings reported per file at most: a generated or hostile file must not
 /// flood a terminal or a CI log. Errors are kept first.
@@ -189,6 +191,7 @@ pub fn lint_tree(
     let (mut files, mut unreadable) = read_files(tree, candidates);
     read_gitlab_includes(tree, &mut files, &mut unreadable);
     read_test_code(tree, &mut files);
+    read_app_code(tree, &mut files);
     lint_files(files, unreadable, policy, only)
 }
 

@@ -102,6 +102,17 @@ pub enum SourceKind {
     /// Test code of a project whose runs are judged (`tests/**/*.php`), read
     /// for destructive evidence (RefreshDatabase, TRUNCATE…)
     TestCode,
+    /// Application code a framework configures itself with, read shallowly
+    /// (Django settings modules, `conftest.py`, Laravel's
+    /// `config/database.php`): found by where a run's configuration points,
+    /// not by name, except `conftest.py`
+    AppCode,
+    /// A dotenv file under a name no loader reads (`.env.deploy`) that a CI
+    /// script copies over `.env`: read for the values it passes on
+    CopiedDotenv,
+    /// A project's `README.md`: its documented setup commands are what a
+    /// developer runs before the tests
+    Readme,
 }
 
 impl SourceKind {
@@ -120,6 +131,9 @@ impl SourceKind {
                 | SourceKind::Envrc
                 | SourceKind::Gitignore
                 | SourceKind::TestCode
+                | SourceKind::AppCode
+                | SourceKind::Readme
+                | SourceKind::CopiedDotenv
         )
     }
 

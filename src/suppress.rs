@@ -37,6 +37,8 @@ fn openers(kind: SourceKind) -> &'static [&'static str] {
     match kind {
         SourceKind::Phpunit => &["<!--"],
         SourceKind::PytestIni | SourceKind::ToxIni | SourceKind::SetupCfg => &["#", ";"],
+        SourceKind::Readme => &["<!--"],
+        SourceKind::AppCode => &["#", "//"],
         _ => &["#"],
     }
 }
@@ -46,7 +48,11 @@ pub fn collect(ws: &Workspace) -> Vec<Suppression> {
     let mut out = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         // a `.gitignore` line can carry a finding (TG106), so its comments count
-        let reported_on = f.kind.is_config() || f.kind == SourceKind::Gitignore;
+        let reported_on = f.kind.is_config()
+            || matches!(
+                f.kind,
+                SourceKind::Gitignore | SourceKind::AppCode | SourceKind::Readme
+            );
         if !reported_on || !f.text.contains("testguard:") {
             continue;
         }

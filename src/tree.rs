@@ -307,3 +307,155 @@ pub fn read_test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
     }
 }
+
+/// Reads the application code a run's configuration points at (SPEC §3a):
+/// the Django settings modules that `manage.py`, pytest, tox, CI or dotenv
+/// files name, with the modules they star-import; Laravel's
+/// `config/database.php`; and the `README.md` of the root and of each
+/// project, whose setup commands a developer runs before the tests. Only
+/// these paths are read: a monorepo's cost stays that of its listing.
+pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    use crate::stacks::python::modules;
+    let mut wanted: Vec<String> = Vec::new();
+    let manage_dirs: Vec<String> = files
+        .iter()
+        .filter(|f| f.file_name() == "manage.py" && f.text.contains("django"))
+        .map(|f| f.dir().to_string())
+        .collect();
+    let mut queue: Vec<(Vec<String>, String)> = Vec::new();
+    for f in files.iter() {
+        let names_settings = f.file_name() == "manage.py"
+            || (f.kind.is_config() && f.text.contains("DJANGO_SETTINGS_MODULE"))
+            || (f.kind.is_config() && f.text.contains("--settings"))
+            || (f.kind.is_config() && f.text.contains("--ds"));
+        if !names_settings {
+            continue;
+        }
+        for m in modules::named_settings_modules(&f.text) {
+            queue.push((settings_roots(f.dir(), &manage_dirs), m));
+        }
+    }
+    let mut budget = modules::MAX_SETTINGS_FILES * 4;
+    while let Some((roots, module)) = queue.pop() {
+        if budget == 0 {
+            break;
+        }
+        let Some((root, path)) = roots.iter().find_map(|r| {
+            modules::module_paths(std::slice::from_ref(r), &module)
+                .into_iter()
+                .find(|p| files.iter().any(|f| &f.path == p) || tree.exists(p))
+                .map(|p| (r.clone(), p))
+        }) else {
+            continue;
+        };
+        if files.iter().any(|f| f.path == path) || wanted.contains(&path) {
+            continue;
+        }
+        budget -= 1;
+        let Ok(Ok(text)) = tree.read(&path).map(String::from_utf8) else {
+            continue;
+        };
+        if text.len() > MAX_TEST_FILE_SIZE {
+            continue;
+        }
+        if let Some((own, is_pkg)) = modules::module_of(&root, &path) {
+            for written in star_imports(&text) {
+                if let Some(m) = modules::resolve_import(&own, is_pkg, &written) {
+                    queue.push((vec![root.clone()], m));
+                }
+            }
+        }
+        wanted.push(path.clone());
+        files.push(SourceFile::new(path, SourceKind::AppCode, text));
+    }
+    // Laravel's database configuration, beside each `artisan`
+    let laravel: Vec<String> = files
+        .iter()
+        .filter(|f| f.file_name() == "artisan")
+        .map(|f| format!("{}config/database.php", dir_prefix(f.dir())))
+        .collect();
+    // the README of the root and of every project
+    let mut readmes: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.file_name(),
+                "artisan" | "manage.py" | "composer.json" | "pyproject.toml"
+            )
+        })
+        .map(|f| format!("{}README.md", dir_prefix(f.dir())))
+        .collect();
+    readmes.push("README.md".to_string());
+    readmes.sort();
+    readmes.dedup();
+    // dotenv files a CI script copies over `.env` (`cp .env.deploy .env`)
+    let mut copied: Vec<String> = files
+        .iter()
+        .filter(|f| matches!(f.kind, SourceKind::GitlabCi | SourceKind::GitlabCiInclude))
+        .flat_map(|f| {
+            copied_dotenvs(&f.text)
+                .into_iter()
+                .map(|from| crate::stacks::join(f.dir(), &from))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    copied.sort();
+    copied.dedup();
+    for (paths, kind) in [
+        (laravel, SourceKind::AppCode),
+        (readmes, SourceKind::Readme),
+        (copied, SourceKind::CopiedDotenv),
+    ] {
+        for path in paths {
+            if files.iter().any(|f| f.path == path) || !tree.exists(&path) {
+                continue;
+            }
+            if let Ok(Ok(text)) = tree.read(&path).map(String::from_utf8)
+                && text.len() <= MAX_TEST_FILE_SIZE
+            {
+                files.push(SourceFile::new(path, kind, text));
+            }
+        }
+    }
+}
+
+/// Where a settings module named in a file of `dir` is looked for: that
+/// folder and the folders above it (pytest's rootdir, a CI job's checkout),
+/// then each Django project's `manage.py` folder and a `src/` layout.
+fn settings_roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
+    let mut roots: Vec<String> = crate::model::ancestors(dir).map(str::to_string).collect();
+    for m in manage_dirs {
+        if !roots.contains(m) {
+            roots.push(m.clone());
+        }
+    }
+    let src = format!("{}src", dir_prefix(dir));
+    roots.push(src);
+    roots
+}
+
+/// `X` of every `cp X .env` whose `X` is a dotenv name (`.env.deploy`).
+fn copied_dotenvs(text: &str) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"\bcp\s+(?:\./)?(\.env\.[\w.-]+)\s+(?:\./)?\.env\b")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .collect()
+}
+
+/// `from X import *` lines, as written.
+fn star_imports(text: &str) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?m)^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .collect()
+}

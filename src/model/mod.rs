@@ -57,7 +57,7 @@ impl Via {
 }
 
 /// One `KEY = value` a test run receives.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Setting {
     pub key: Spanned<String>,
     /// The value as the framework sees it (quotes removed, escapes and
@@ -155,13 +155,16 @@ pub enum EnvSource {
     /// A resolved test run: the values its dotenv and framework layers decide
     /// (see [`TestRun`]).
     TestRun,
+    /// What a framework's own configuration code decides for a run (a
+    /// Django settings module's `DATABASES`).
+    FrameworkConfig,
 }
 
 /// Who runs the tests: a developer's machine, or a CI job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Runner {
     Local,
-    Ci(CiJob),
+    Ci(Box<CiJob>),
 }
 
 /// What a CI job adds to its test environment.
@@ -177,6 +180,25 @@ pub struct CiJob {
     pub test_command: Option<Spanned<String>>,
     /// Host names of the job's service containers (their names and aliases).
     pub services: Vec<String>,
+    /// Dotenv files an earlier job copied over the `.env` this job's tests
+    /// read, in a folder outside the checkout both jobs `cd` into (a shell
+    /// runner's deploy folder): the run gets that file's values.
+    pub env_file_copies: Vec<EnvFileCopy>,
+}
+
+/// `cp .env.deploy .env` in job `by_job`, in the folder a later test job
+/// runs in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvFileCopy {
+    pub by_job: String,
+    /// The copied file, relative to the scan root.
+    pub from: String,
+    /// The command.
+    pub span: Span,
+    /// The folder both jobs work in, as the scripts write it.
+    pub folder: String,
+    /// The copied file's settings.
+    pub settings: Vec<Setting>,
 }
 
 /// One place where a test run gets its environment.
@@ -329,6 +351,33 @@ pub struct Workspace {
     pub destruction: Vec<Destruction>,
     /// How many test files of each project (folder above `tests/`) were read.
     pub test_code: BTreeMap<String, usize>,
+    /// Database variables the test code takes from the environment with no
+    /// default (`os.environ["DATABASE_URL"]` in a conftest fixture).
+    pub test_code_env_reads: Vec<TestCodeEnvRead>,
+    /// Shell lines a README documents for the tests' environment.
+    pub documented: Vec<Documented>,
+}
+
+/// A database variable a project's test code reads from the environment.
+#[derive(Clone, Debug)]
+pub struct TestCodeEnvRead {
+    pub project: String,
+    pub key: String,
+    pub span: Span,
+}
+
+/// What a README's setup instructions do, for the folder it documents.
+#[derive(Clone, Debug)]
+pub enum Documented {
+    /// `export KEY=value` in a shell block: the developer's shell carries it.
+    Export { dir: String, setting: Setting },
+    /// `cp FROM TO` between two dotenv files.
+    Copy {
+        dir: String,
+        from: String,
+        to: String,
+        span: Span,
+    },
 }
 
 /// Something in a suite's test code that wipes the database it reaches.

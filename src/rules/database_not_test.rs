@@ -90,7 +90,32 @@ impl Rule for DatabaseNotTest {
                 let s = d.setting;
                 let shown = cx.display(s);
                 let name_span = s.value_sub_span(name.range.clone());
-                let (severity, message, help) = if env.frameworks.django {
+                let test_name_key = s.key.value.strip_suffix(".TEST.NAME");
+                let (severity, message, help) = if let Some(alias) = test_name_key {
+                    // Django creates the test database under TEST.NAME itself and,
+                    // when one by that name exists, drops it (pytest-django always,
+                    // `manage.py test` after asking, or silently under --noinput):
+                    // STACKS.md, "Python"
+                    let real = env
+                        .get(&format!("{alias}.NAME"))
+                        .filter(|n| n.value == name.text);
+                    let same = if real.is_some() {
+                        ", the very database `NAME` names for the application"
+                    } else {
+                        ""
+                    };
+                    (
+                        Severity::Error,
+                        format!(
+                            "{} pins Django's test database to `{}` (`TEST.NAME`){same}: Django creates the test database under that name and drops the existing one first (pytest-django always, `manage.py test --noinput` without asking)",
+                            env.name, name.text
+                        ),
+                        format!(
+                            "name the test database for tests, e.g. `\"TEST\": {{\"NAME\": \"{}_test\"}}`, or leave TEST.NAME out (Django then uses `test_{}`)",
+                            name.text, name.text
+                        ),
+                    )
+                } else if env.frameworks.django {
                     if d.db.is_sqlite() {
                         // Django runs sqlite test databases in memory
                         continue;

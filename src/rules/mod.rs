@@ -7,11 +7,13 @@ use crate::model::{DbSetting, TestEnv, Workspace};
 use crate::stacks::{ParseIssue, Unreadable};
 
 mod app_env_not_testing;
+mod ci_copied_env_not_test;
 mod config_cache_before_tests;
 mod database_forbidden_marker;
 mod database_not_test;
 mod database_remote_host;
 mod database_unverifiable;
+mod documented_env_not_test;
 mod laravel_config_cache;
 mod laravel_no_test_database;
 mod live_credential;
@@ -176,6 +178,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &laravel_no_test_database::LaravelNoTestDatabase,
         &config_cache_before_tests::ConfigCacheBeforeTests,
         &runtime_env_not_test::RuntimeEnvNotTest,
+        &documented_env_not_test::DocumentedEnvNotTest,
+        &ci_copied_env_not_test::CiCopiedEnvNotTest,
         &settings_module_not_test::SettingsModuleNotTest,
         &missing_test_env_file::MissingTestEnvFile,
         &shadowed_pytest_config::ShadowedPytestConfig,

@@ -21,8 +21,14 @@ pytest-env entry, the `DJANGO_SETTINGS_MODULE` ini key, a tox `setenv` or
 `--settings=`, a test dotenv file — judged by its dotted path's tokens:
 - a test marker (`app.settings.test`, `tests.settings`, `settings_for_test`,
   and for settings modules also `e2e` and `ci`): fine;
-- a real-environment marker (`settings.production`, `settings.local`,
-  `settings.dev`, `settings.staging`): **error**;
+- a shared environment's marker (`settings.production`, `settings.staging`):
+  **error**;
+- a developer's own (`settings.dev`, `settings.development`,
+  `settings.local`): a **warning** — Django still creates `test_<NAME>` for
+  the run, so the development data survives; an **error** when the suite's
+  test code (`conftest.py`) provably wipes the database it reaches, since a
+  dev settings module's other connections and services are the developer's
+  real ones;
 - neither (`app.settings`): warning — the main settings reach the main database
   server and whatever services they configure.
 
@@ -45,6 +51,11 @@ DJANGO_SETTINGS_MODULE = shop.settings.production
 ## Fix
 A dedicated test settings module: `addopts = --ds=shop.settings.test`.
 "#;
+
+/// Markers of a developer's own environment, as opposed to a shared one.
+fn is_developer_marker(m: &str) -> bool {
+    matches!(m, "dev" | "development" | "local")
+}
 
 /// The setting that wins for `key` in one environment (pytest-django precedence).
 fn effective<'a>(env: &'a TestEnv, key: &str) -> Option<&'a Setting> {
@@ -85,6 +96,36 @@ impl Rule for SettingsModuleNotTest {
                     "configuration"
                 };
                 let d = match markers.forbidden_in(v) {
+                    // a developer's own settings: Django still runs the tests on
+                    // `test_<NAME>`, so the dev data survives unless the suite
+                    // wipes what it reaches (STACKS.md, "Python": the issue's
+                    // grading) or TEST.NAME names the real database (TG101)
+                    Some(m) if is_developer_marker(&m) => {
+                        let d = META
+                            .diag_with(
+                                Severity::Error,
+                                Some(s.value_span),
+                                format!(
+                                    "{} runs the tests with the {what} `{v}`, a `{m}` {what}: the tests use the development server, caches and services, and only Django's `test_` database prefix keeps them off the development data",
+                                    env.name
+                                ),
+                            )
+                            .with_primary_label(format!("`{m}` {what}"));
+                        match cx.ws.wipe_evidence(&env.dir) {
+                            crate::model::Wipe::Proven(w) => {
+                                let mut d = d;
+                                let path = &cx.ws.file(w.span.file).path;
+                                d.message
+                                    .push_str(&format!("; `{}` in {path} {}", w.idiom, w.what));
+                                d.with_label(w.span, "the suite wipes the database here")
+                            }
+                            _ => {
+                                let mut d = d;
+                                d.severity = Severity::Warning;
+                                d
+                            }
+                        }
+                    }
                     Some(m) => META
                         .diag_with(
                             Severity::Error,

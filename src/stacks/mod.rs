@@ -5,6 +5,7 @@
 pub mod ci;
 pub mod containers;
 pub mod detect;
+pub mod docs;
 pub mod node;
 pub mod php;
 pub mod python;
@@ -105,7 +106,10 @@ pub fn build(
             | SourceKind::Dockerfile
             | SourceKind::Envrc
             | SourceKind::Gitignore
-            | SourceKind::TestCode => {}
+            | SourceKind::TestCode
+            | SourceKind::AppCode
+            | SourceKind::Readme
+            | SourceKind::CopiedDotenv => {}
         }
         frameworks::detect(id, file, &mut ws.folders);
     }
@@ -150,6 +154,7 @@ pub fn build(
         let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
+    python::django::build(&mut ws);
     // test runs: each PHPUnit config of an app, with its chain of layers
     let mut projects: Vec<String> = doctrine_layouts.iter().map(|(p, _)| p.clone()).collect();
     projects.sort();
@@ -182,6 +187,8 @@ pub fn build(
     inherit_symfony_dotenv(&mut ws);
     containers::collect(&mut ws);
     php::destruction::scan(&mut ws);
+    python::conftest::scan(&mut ws);
+    docs::read(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
@@ -310,7 +317,7 @@ fn depth_below(dir: &str, anc: &str) -> usize {
 
 /// A syntax error of a dotenv file, and whether only strict loaders reject it
 /// (`KEY: value`, which godotenv and compose accept).
-struct DotenvIssue {
+pub(crate) struct DotenvIssue {
     issue: ParseIssue,
     strict_only: bool,
 }
@@ -348,7 +355,7 @@ fn dotenv_loader(
 }
 
 /// A dotenv file as one test environment (for dev files: their settings).
-fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvIssue>) {
+pub(crate) fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvIssue>) {
     let parsed = dotenv::parse(&file.text);
     let settings = parsed
         .entries
@@ -393,10 +400,10 @@ fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvIssue>) {
                 .any(|w| w.eq_ignore_ascii_case("ci"))
         });
     let runner = if ci_only {
-        Runner::Ci(crate::model::CiJob {
+        Runner::Ci(Box::new(crate::model::CiJob {
             job: format!("dotenv {}", file.file_name()),
             ..Default::default()
-        })
+        }))
     } else {
         Runner::Local
     };

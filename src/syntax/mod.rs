@@ -2,8 +2,12 @@
 //! about frameworks: which file a framework reads, and what a key means to it,
 //! live in [`crate::stacks`].
 
+pub mod code;
 pub mod dotenv;
 pub mod gitignore;
 pub mod ini;
+pub mod markdown;
+pub mod php;
+pub mod python;
 pub mod toml;
 pub mod yaml;

@@ -108,6 +108,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                 commands: commands.clone(),
                 test_command: Some(test_command),
                 services: services.clone(),
+                env_file_copies: Vec::new(),
             };
             let mut env = TestEnv::local(
                 format!("job \"{}\", step \"{}\"", job_key.value, step_name),
@@ -117,7 +118,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                 job_key.span,
                 settings,
             );
-            env.runner = Runner::Ci(ci);
+            env.runner = Runner::Ci(Box::new(ci));
             envs.push(env);
         }
     }

@@ -5,7 +5,7 @@
 //! services (reached by alias or image-derived host name) and `environment:`.
 //! Jobs whose name starts with `.` are templates, not jobs.
 
-use crate::model::{CiJob, EnvSource, Runner, Setting, TestEnv};
+use crate::model::{CiJob, EnvFileCopy, EnvSource, Runner, Setting, TestEnv};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 use crate::stacks::ParseIssue;
 use crate::stacks::ci;
@@ -299,6 +299,7 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
     let default = top.get("default");
     let default_vars = variables(default.and_then(|d| d.get("variables")));
     let mut envs = Vec::new();
+    let mut all_jobs: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
     for (key, _) in top.entries() {
         if key.value.starts_with('.') || RESERVED.contains(&key.value.as_str()) {
             continue;
@@ -322,17 +323,22 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
         script_scalars(job.get("script"), &mut scripts);
         let mut commands: Vec<Spanned<String>> = Vec::new();
         let mut test_command = None;
-        'scripts: for s in &scripts {
+        let mut every: Vec<Spanned<String>> = Vec::new();
+        for s in &scripts {
             let text = files.get(s.span.file.0).map_or("", |f| f.text.as_str());
             for cmd in script_commands(text, s) {
+                every.push(cmd.clone());
+                if test_command.is_some() {
+                    continue;
+                }
                 let is_test = ci::is_test_command(&cmd.value);
                 commands.push(cmd.clone());
                 if is_test {
                     test_command = Some(cmd);
-                    break 'scripts;
                 }
             }
         }
+        all_jobs.push((key.value.clone(), every));
         let Some(test_command) = test_command else {
             continue;
         };
@@ -351,6 +357,7 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
             commands,
             test_command: Some(test_command),
             services: service_hosts(services_node.as_ref()),
+            env_file_copies: Vec::new(),
         };
         let file = &files[key.span.file.0];
         let mut env = TestEnv::local(
@@ -362,10 +369,114 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
             settings,
         );
         env.dir = root_dir.clone();
-        env.runner = Runner::Ci(ci);
+        env.runner = Runner::Ci(Box::new(ci));
         envs.push(env);
     }
+    shared_folder_copies(&mut envs, &all_jobs, &root_dir, files);
     (envs, issues)
+}
+
+/// The folder a command runs in, as the script writes it: `$CHECKOUT` for
+/// the job's own checkout; `cd` moves it, an absolute or variable path
+/// leaves the checkout.
+fn folders(commands: &[Spanned<String>]) -> Vec<String> {
+    let mut cwd = "$CHECKOUT".to_string();
+    let mut out = Vec::with_capacity(commands.len());
+    for c in commands {
+        out.push(cwd.clone());
+        let mut words = c.value.split_whitespace();
+        if words.next() != Some("cd") {
+            continue;
+        }
+        let Some(target) = words.next() else {
+            cwd = "$HOME".into();
+            continue;
+        };
+        let target = target.trim_matches(['"', '\'']).trim_end_matches('/');
+        cwd = if target.starts_with("$CI_PROJECT_DIR") || target.starts_with("${CI_PROJECT_DIR}") {
+            "$CHECKOUT".into()
+        } else if target.starts_with('/') || target.starts_with('~') {
+            target.to_string()
+        } else {
+            format!("{cwd}/{target}")
+        };
+    }
+    out
+}
+
+/// A shell runner that keeps a folder outside the checkout between jobs
+/// (`cd /var/www/html/$CI_COMMIT_SHA`): a dotenv one job copies to `.env`
+/// there is the `.env` a later job's tests read in the same folder. Jobs in
+/// their own checkouts share nothing (GitLab fetches and cleans each one).
+fn shared_folder_copies(
+    envs: &mut [TestEnv],
+    jobs: &[(String, Vec<Spanned<String>>)],
+    root_dir: &str,
+    files: &[SourceFile],
+) {
+    // (job, folder, from, span) for every `cp X .env` outside the checkout
+    let mut copies = Vec::new();
+    for (job, cmds) in jobs {
+        let dirs = folders(cmds);
+        // a folder this job cloned the repository into holds the repository's files
+        let mut clones: Vec<String> = Vec::new();
+        for (c, dir) in cmds.iter().zip(&dirs) {
+            let words: Vec<&str> = c.value.split_whitespace().collect();
+            if let ["git", "clone", .., _url, target] = words.as_slice() {
+                let t = target.trim_end_matches('/');
+                clones.push(if t.starts_with('/') {
+                    t.to_string()
+                } else {
+                    format!("{dir}/{t}")
+                });
+            }
+            if let ["cp", from, to] = words.as_slice()
+                && (*to == ".env" || *to == "./.env")
+                && !dir.starts_with("$CHECKOUT")
+                && clones.contains(dir)
+            {
+                copies.push((
+                    job.clone(),
+                    dir.clone(),
+                    from.trim_start_matches("./").to_string(),
+                    c.span,
+                ));
+            }
+        }
+    }
+    for env in envs.iter_mut() {
+        let Runner::Ci(ci) = &mut env.runner else {
+            continue;
+        };
+        let Some((_, cmds)) = jobs.iter().find(|(j, _)| *j == ci.job) else {
+            continue;
+        };
+        let dirs = folders(cmds);
+        let Some(test_at) = cmds
+            .iter()
+            .position(|c| Some(c) == ci.test_command.as_ref())
+        else {
+            continue;
+        };
+        let test_dir = &dirs[test_at];
+        for (job, dir, from, span) in &copies {
+            if job == &ci.job || dir != test_dir {
+                continue;
+            }
+            let path = crate::stacks::join(root_dir, from);
+            let Some((i, f)) = files.iter().enumerate().find(|(_, f)| f.path == path) else {
+                continue;
+            };
+            let settings = crate::stacks::dotenv_env(FileId(i), f).0.settings;
+            ci.env_file_copies.push(EnvFileCopy {
+                by_job: job.clone(),
+                from: path,
+                span: *span,
+                folder: dir.clone(),
+                settings,
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 //! Python: pytest's configuration search, pytest-env and tox (SEMANTICS.md,
 //! "pytest", "pytest-env").
 
+pub mod conftest;
+pub mod django;
+pub mod modules;
 pub mod pytest;
 pub mod tox;

@@ -1,0 +1,100 @@
+//! A README's setup instructions (SPEC §3a, caller evidence): the shell
+//! lines a developer is told to run before the tests. `export KEY=value`
+//! puts a variable into every command of that shell, the test run
+//! included; `cp .env .env.testing` replaces the file a run reads. Only
+//! what the lines say literally is kept.
+
+use crate::model::{Documented, Setting, Via, Workspace};
+use crate::source::{FileId, SourceKind, Span, Spanned};
+use crate::syntax::{dotenv, markdown};
+
+pub fn read(ws: &mut Workspace) {
+    let mut out = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::Readme {
+            continue;
+        }
+        let id = FileId(i);
+        let dir = f.dir().to_string();
+        let mut exports: Vec<Setting> = Vec::new();
+        for line in markdown::shell_lines(&f.text) {
+            let text = &f.text[line.range.clone()];
+            if text.starts_with("export ") {
+                for e in dotenv::parse(text).entries {
+                    let at = line.range.start;
+                    exports.push(Setting {
+                        key: Spanned::new(
+                            e.key,
+                            Span::new(id, at + e.key_range.start, at + e.key_range.end),
+                        ),
+                        value: e.value,
+                        value_span: Span::new(id, at + e.value_range.start, at + e.value_range.end),
+                        verbatim: e.verbatim,
+                        overridable: false,
+                        via: Via::Dotenv,
+                        unset: false,
+                        provenance: None,
+                    });
+                }
+            } else if let Some((from, to)) = dotenv_copy(text) {
+                out.push(Documented::Copy {
+                    dir: dir.clone(),
+                    from: super::join(&dir, &from),
+                    to: super::join(&dir, &to),
+                    span: Span::new(id, line.range.start, line.range.end),
+                });
+            }
+        }
+        // a later export sees the earlier ones (`${POSTGRES_DB}`)
+        crate::resolve::interpolate(&mut exports);
+        out.extend(exports.into_iter().map(|setting| Documented::Export {
+            dir: dir.clone(),
+            setting,
+        }));
+    }
+    ws.documented = out;
+}
+
+/// `cp [-f] FROM TO` where both are dotenv files: (from, to) as written.
+fn dotenv_copy(line: &str) -> Option<(String, String)> {
+    let mut words = line.split_whitespace();
+    if !matches!(words.next(), Some("cp" | "copy")) {
+        return None;
+    }
+    let args: Vec<&str> = words
+        .take_while(|w| !matches!(*w, "&&" | ";" | "||" | "|"))
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let [from, to] = args.as_slice() else {
+        return None;
+    };
+    let is_dotenv = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        name == ".env" || name.starts_with(".env.")
+    };
+    (is_dotenv(from) && is_dotenv(to)).then(|| {
+        (
+            from.trim_start_matches("./").to_string(),
+            to.trim_start_matches("./").to_string(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dotenv_copy;
+
+    #[test]
+    fn dotenv_copies() {
+        assert_eq!(
+            dotenv_copy("cp .env .env.testing"),
+            Some((".env".into(), ".env.testing".into()))
+        );
+        assert_eq!(
+            dotenv_copy("cp -f ./.env.example .env && php artisan key:generate"),
+            Some((".env.example".into(), ".env".into()))
+        );
+        assert_eq!(dotenv_copy("cp a.txt .env"), None);
+        assert_eq!(dotenv_copy("cp .env"), None);
+    }
+}

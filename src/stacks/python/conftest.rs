@@ -1,0 +1,124 @@
+//! What a pytest suite's `conftest.py` files do to the database they reach
+//! (SPEC §3a, destructive evidence; STACKS.md, "Python": traps), read
+//! shallowly: `drop_database(...)`, `metadata.drop_all(...)`,
+//! `call_command("flush")`, and SQL that truncates or drops. Also which
+//! environment variables the fixtures take their database from
+//! (`os.environ["DATABASE_URL"]`): a variable the caller's environment then
+//! decides.
+//!
+//! Only proof is recorded. Not finding an idiom here says nothing: the test
+//! modules themselves are not read.
+
+use crate::database::db_key_kind;
+use crate::model::{Destruction, TestCodeEnvRead, Workspace};
+use crate::source::{FileId, SourceKind, Span};
+use crate::syntax::code::Value;
+use crate::syntax::python;
+
+/// Calls that wipe a database, and what each does.
+const CALLS: &[(&str, &str)] = &[
+    ("drop_database", "drops it"),
+    ("drop_all", "drops its tables"),
+];
+
+/// SQL in a string literal passed to any call.
+const SQL: &[(&str, &str)] = &[
+    ("TRUNCATE", "truncates its tables"),
+    ("DROP DATABASE", "drops it"),
+    ("DROP SCHEMA", "drops its schema"),
+];
+
+pub fn scan(ws: &mut Workspace) {
+    let mut found = Vec::new();
+    let mut reads = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::AppCode || f.file_name() != "conftest.py" {
+            continue;
+        }
+        let project = project_of(ws, f.dir());
+        let m = python::parse(&f.text);
+        for call in &m.calls {
+            let Value::Call { args, range, .. } = call else {
+                continue;
+            };
+            let name = call.callee_name().unwrap_or("");
+            let hit = CALLS
+                .iter()
+                .find(|(c, _)| *c == name)
+                .map(|(c, w)| (*c, *w, range.clone()))
+                .or_else(|| {
+                    // call_command("flush"): Django empties every table
+                    (name == "call_command"
+                        && args.first().and_then(Value::as_str) == Some("flush"))
+                    .then(|| {
+                        (
+                            "call_command(\"flush\")",
+                            "empties every table",
+                            range.clone(),
+                        )
+                    })
+                })
+                .or_else(|| {
+                    args.iter().find_map(|a| {
+                        let Value::Str { text, range, .. } = a else {
+                            return None;
+                        };
+                        let upper = text.to_ascii_uppercase();
+                        SQL.iter()
+                            .find(|(s, _)| upper.trim_start().starts_with(s))
+                            .map(|(s, w)| (*s, *w, range.clone()))
+                    })
+                });
+            if let Some((idiom, what, range)) = hit {
+                found.push(Destruction {
+                    project: project.clone(),
+                    idiom,
+                    what,
+                    span: Span::new(FileId(i), range.start, range.end),
+                });
+            }
+        }
+        for r in &m.env_reads {
+            if let Value::EnvRead {
+                key,
+                key_range,
+                default: None,
+                ..
+            } = r
+                && db_key_kind(key, &[]).is_some()
+            {
+                reads.push(TestCodeEnvRead {
+                    project: project.clone(),
+                    key: key.clone(),
+                    span: Span::new(FileId(i), key_range.start, key_range.end),
+                });
+            }
+        }
+    }
+    // one record per idiom per project: the first place it is written
+    found.sort_by_key(|d| (d.project.clone(), d.idiom, d.span));
+    found.dedup_by(|a, b| a.project == b.project && a.idiom == b.idiom);
+    for d in &found {
+        // proof alone makes a project's test code known here; its absence
+        // does not (the test modules are not read)
+        ws.test_code.entry(d.project.clone()).or_insert(1);
+    }
+    ws.destruction.extend(found);
+    ws.test_code_env_reads.extend(reads);
+}
+
+/// The Python project a `conftest.py` belongs to: the nearest folder above it
+/// with a `pyproject.toml`, `setup.cfg`, requirements or `manage.py`; else
+/// its own folder with any trailing `tests` segments dropped.
+fn project_of(ws: &Workspace, dir: &str) -> String {
+    if let Some(root) =
+        crate::model::ancestors(dir).find(|d| ws.folders.get(*d).is_some_and(|c| c.python_root))
+    {
+        return root.to_string();
+    }
+    let mut d = dir;
+    while let Some(parent) = d.strip_suffix("/tests").or_else(|| d.strip_suffix("tests")) {
+        d = parent;
+    }
+    d.trim_end_matches('/').to_string()
+}

@@ -1,0 +1,400 @@
+//! Django: the settings module a test run uses, read as Django would import
+//! it (STACKS.md, "Python"), and the database it gives the tests.
+//!
+//! - The module: pytest-django's effective `DJANGO_SETTINGS_MODULE` (already
+//!   resolved into the pytest environment), else `manage.py`'s
+//!   `os.environ.setdefault` for `manage.py test` — only where no pytest
+//!   configuration of the project names one: a project that configures
+//!   pytest-django runs its tests with pytest.
+//! - The file: the dotted path under the folders Python would search (the
+//!   config's folder and those above it, the `manage.py` folder, `src/`).
+//! - `from .base import *` brings the imported module's `DATABASES`; later
+//!   assignments, subscript ones included, replace it. An assignment under
+//!   `if`/`try`-handlers leaves it undecided.
+//! - `DATABASES['default']`: `HOST`, `TEST.NAME` as literals. Django runs
+//!   the tests on `TEST.NAME`, else on `test_` + `NAME` (sqlite: in memory),
+//!   so the name alone is isolated unless `TEST.NAME` says otherwise; the
+//!   server is not. A value read from the environment, or a
+//!   `dj_database_url`/`environ.Env.db()` call, is decided by the caller's
+//!   environment: nothing is said about it.
+
+use crate::model::{EnvSource, Setting, TestEnv, Via, Workspace};
+use crate::source::{FileId, SourceKind, Span, Spanned};
+use crate::syntax::code::Value;
+use crate::syntax::python::{self, Stmt};
+
+use super::modules;
+
+/// `DATABASES` flattened to leaves: `default.HOST` → where it is written.
+#[derive(Clone, Debug)]
+enum Databases {
+    /// The settings never assign it.
+    Unset,
+    /// A conditional assignment or an unreadable value: nothing is known.
+    Undecided,
+    Leaves(Vec<Leaf>),
+}
+
+#[derive(Clone, Debug)]
+struct Leaf {
+    path: String,
+    file: FileId,
+    key_range: std::ops::Range<usize>,
+    value: Value,
+}
+
+/// One way a Django suite is started, and the settings module it imports.
+struct DjangoRun {
+    /// For humans: `pytest (setup.cfg)`, `` `manage.py test` (manage.py) ``.
+    name: String,
+    dir: String,
+    /// The file that names the module, and where.
+    file: FileId,
+    anchor: Span,
+    module: String,
+}
+
+/// A settings module as a configuration names it: (module, file, where).
+type NamedModule = (String, FileId, Span);
+
+/// Builds one environment per Django test run whose settings module the
+/// repository holds: the database settings that module decides.
+pub fn build(ws: &mut Workspace) {
+    let mut runs: Vec<DjangoRun> = Vec::new();
+    let pytest_dirs: Vec<(String, Option<NamedModule>)> = ws
+        .pytest_configs
+        .iter()
+        .filter(|c| c.shadowed_by.is_none())
+        .map(|c| {
+            let dsm = c
+                .settings
+                .iter()
+                .rev()
+                .find(|s| s.key_is("DJANGO_SETTINGS_MODULE") && !s.unset && !s.is_reference())
+                .map(|s| (s.value.trim().to_string(), c.file, s.value_span));
+            (c.dir.clone(), dsm)
+        })
+        .collect();
+    for (dir, dsm) in &pytest_dirs {
+        if let Some((module, file, span)) = dsm {
+            let name = format!("pytest ({})", ws.file(*file).path);
+            runs.push(DjangoRun {
+                name,
+                dir: dir.clone(),
+                file: *file,
+                anchor: *span,
+                module: module.clone(),
+            });
+        }
+    }
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.file_name() != "manage.py" || !f.text.contains("django") {
+            continue;
+        }
+        let dir = f.dir().to_string();
+        // pytest-django configured for this project: its runs are pytest's
+        let covered = pytest_dirs.iter().any(|(d, dsm)| {
+            dsm.is_some() && (crate::model::is_within(d, &dir) || crate::model::is_within(&dir, d))
+        });
+        if covered {
+            continue;
+        }
+        let m = python::parse(&f.text);
+        let default = m.calls.iter().find_map(|c| match c {
+            Value::Call { callee, args, .. }
+                if callee.ends_with("environ.setdefault")
+                    && args.first().and_then(Value::as_str) == Some("DJANGO_SETTINGS_MODULE") =>
+            {
+                match args.get(1) {
+                    Some(Value::Str { text, range, .. }) => Some((text.clone(), range.clone())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        });
+        if let Some((module, range)) = default {
+            runs.push(DjangoRun {
+                name: format!("`manage.py test` ({})", f.path),
+                dir,
+                file: FileId(i),
+                anchor: Span::new(FileId(i), range.start, range.end),
+                module,
+            });
+        }
+    }
+    let manage_dirs: Vec<String> = ws
+        .files
+        .iter()
+        .filter(|f| f.file_name() == "manage.py")
+        .map(|f| f.dir().to_string())
+        .collect();
+    let mut envs = Vec::new();
+    for DjangoRun {
+        name,
+        dir,
+        file,
+        anchor,
+        module,
+    } in runs
+    {
+        let roots = roots(&dir, &manage_dirs);
+        let mut seen = Vec::new();
+        let Databases::Leaves(leaves) = databases(ws, &roots, &module, &mut seen, 0) else {
+            continue;
+        };
+        // NAME is no rule's to judge (Django tests on `test_<NAME>`): it is
+        // there for TEST.NAME to be compared with
+        let settings: Vec<Setting> = ["default.HOST", "default.NAME", "default.TEST.NAME"]
+            .iter()
+            .filter_map(|p| leaf_setting(ws, &leaves, p))
+            .collect();
+        // sqlite: Django tests on an in-memory database unless TEST.NAME is set
+        let engine = leaves
+            .iter()
+            .rev()
+            .find(|l| l.path == "default.ENGINE")
+            .and_then(|l| l.value.as_str().map(str::to_string));
+        let sqlite = engine.is_some_and(|e| e.contains("sqlite"));
+        let settings: Vec<Setting> = settings
+            .into_iter()
+            .filter(|s| !(sqlite && s.key.value.ends_with("HOST")))
+            .collect();
+        if settings
+            .iter()
+            .all(|s| s.key.value.ends_with(".default.NAME"))
+        {
+            continue;
+        }
+        let mut env = TestEnv::local(
+            format!("{name} with the settings module `{module}`"),
+            EnvSource::FrameworkConfig,
+            ws.file(file),
+            file,
+            anchor,
+            settings,
+        );
+        env.frameworks = ws.frameworks_of(&dir);
+        env.dir = dir;
+        envs.push(env);
+    }
+    ws.envs.extend(envs);
+}
+
+fn roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
+    let mut roots: Vec<String> = crate::model::ancestors(dir).map(str::to_string).collect();
+    for m in manage_dirs {
+        if !roots.contains(m) {
+            roots.push(m.clone());
+        }
+    }
+    roots.push(format!("{}src", crate::tree::dir_prefix(dir)));
+    roots
+}
+
+/// The settings file of `module`, as read (first root that holds it).
+fn find_module(ws: &Workspace, roots: &[String], module: &str) -> Option<(usize, String)> {
+    roots.iter().find_map(|r| {
+        modules::module_paths(std::slice::from_ref(r), module)
+            .into_iter()
+            .find_map(|p| {
+                ws.files
+                    .iter()
+                    .position(|f| f.path == p && f.kind == SourceKind::AppCode)
+                    .map(|i| (i, r.clone()))
+            })
+    })
+}
+
+/// `DATABASES` as `module` ends with it.
+fn databases(
+    ws: &Workspace,
+    roots: &[String],
+    module: &str,
+    seen: &mut Vec<usize>,
+    depth: usize,
+) -> Databases {
+    let Some((idx, root)) = find_module(ws, roots, module) else {
+        return Databases::Undecided;
+    };
+    if seen.contains(&idx)
+        || depth > modules::MAX_SETTINGS_FILES
+        || seen.len() > modules::MAX_SETTINGS_FILES
+    {
+        return Databases::Undecided;
+    }
+    seen.push(idx);
+    let file = FileId(idx);
+    let f = ws.file(file);
+    let m = python::parse(&f.text);
+    let (own, is_pkg) = modules::module_of(&root, &f.path).unwrap_or_default();
+    let mut db = Databases::Unset;
+    for s in &m.statements {
+        match s {
+            Stmt::StarImport {
+                module: written,
+                conditional,
+                ..
+            } => {
+                let imported = modules::resolve_import(&own, is_pkg, written)
+                    .map(|m| databases(ws, std::slice::from_ref(&root), &m, seen, depth + 1))
+                    .unwrap_or(Databases::Undecided);
+                match imported {
+                    Databases::Unset => {}
+                    // an optional `try: from .local import *` may or may not replace it
+                    _ if *conditional => db = Databases::Undecided,
+                    other => db = other,
+                }
+            }
+            Stmt::Assign {
+                name,
+                path,
+                value,
+                conditional,
+                range,
+            } if name == "DATABASES" => {
+                if *conditional {
+                    db = Databases::Undecided;
+                    continue;
+                }
+                let prefix = path.join(".");
+                let mut leaves = match (&db, path.is_empty()) {
+                    (_, true) => Vec::new(),
+                    (Databases::Leaves(l), false) => l
+                        .iter()
+                        .filter(|l| l.path != prefix && !l.path.starts_with(&format!("{prefix}.")))
+                        .cloned()
+                        .collect(),
+                    // a subscript write into a dict nobody assigned: Python raises
+                    _ => {
+                        db = Databases::Undecided;
+                        continue;
+                    }
+                };
+                flatten(&prefix, file, range.start..range.start, value, &mut leaves);
+                db = Databases::Leaves(leaves);
+            }
+            _ => {}
+        }
+    }
+    db
+}
+
+fn flatten(
+    prefix: &str,
+    file: FileId,
+    key_range: std::ops::Range<usize>,
+    value: &Value,
+    out: &mut Vec<Leaf>,
+) {
+    match value {
+        Value::Map(entries) => {
+            for e in entries {
+                let path = if prefix.is_empty() {
+                    e.key.clone()
+                } else {
+                    format!("{prefix}.{}", e.key)
+                };
+                flatten(&path, file, e.key_range.clone(), &e.value, out);
+            }
+        }
+        other => out.push(Leaf {
+            path: prefix.to_string(),
+            file,
+            key_range,
+            value: other.clone(),
+        }),
+    }
+}
+
+/// The setting for the leaf at `path`, when a literal decides it and no
+/// unreadable value sits above it (`default` itself a call).
+fn leaf_setting(ws: &Workspace, leaves: &[Leaf], path: &str) -> Option<Setting> {
+    let covered_by_opaque = leaves
+        .iter()
+        .any(|l| path.starts_with(&format!("{}.", l.path)) || l.path.is_empty());
+    if covered_by_opaque {
+        return None;
+    }
+    let leaf = leaves.iter().rev().find(|l| l.path == path)?;
+    let Value::Str {
+        text,
+        range,
+        verbatim,
+    } = &leaf.value
+    else {
+        return None;
+    };
+    let key = format!("DATABASES.{path}");
+    let key_span = Span::new(leaf.file, leaf.key_range.start, leaf.key_range.end);
+    let _ = ws;
+    Some(Setting {
+        key: Spanned::new(key, key_span),
+        value: text.clone(),
+        value_span: Span::new(leaf.file, range.start, range.end),
+        verbatim: *verbatim,
+        overridable: false,
+        via: Via::FrameworkConfig,
+        unset: false,
+        provenance: None,
+    })
+}
+
+/// A settings module's databases as a map, for tests.
+#[cfg(test)]
+fn leaves_of(ws: &Workspace, module: &str) -> std::collections::BTreeMap<String, String> {
+    use std::collections::BTreeMap;
+    let mut seen = Vec::new();
+    match databases(ws, &[String::new()], module, &mut seen, 0) {
+        Databases::Leaves(l) => l
+            .into_iter()
+            .map(|l| (l.path, l.value.as_str().unwrap_or("?").to_string()))
+            .collect(),
+        Databases::Unset => BTreeMap::from([("unset".into(), String::new())]),
+        Databases::Undecided => BTreeMap::from([("undecided".into(), String::new())]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn ws(files: &[(&str, &str)]) -> Workspace {
+        Workspace {
+            files: files
+                .iter()
+                .map(|(p, t)| SourceFile::new(p.to_string(), SourceKind::AppCode, t.to_string()))
+                .collect(),
+            ..Workspace::default()
+        }
+    }
+
+    #[test]
+    fn star_imports_and_subscript_writes_chain() {
+        let w = ws(&[
+            (
+                "shop/settings/base.py",
+                "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'shop', 'HOST': 'db.example.com'}}\n",
+            ),
+            (
+                "shop/settings/test.py",
+                "from .base import *\nDATABASES['default']['TEST'] = {'NAME': 'shop_test'}\n",
+            ),
+            (
+                "shop/settings/dev.py",
+                "from .base import *\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n",
+            ),
+        ]);
+        let t = leaves_of(&w, "shop.settings.test");
+        assert_eq!(
+            t.get("default.TEST.NAME").map(String::as_str),
+            Some("shop_test")
+        );
+        assert_eq!(
+            t.get("default.HOST").map(String::as_str),
+            Some("db.example.com")
+        );
+        assert!(leaves_of(&w, "shop.settings.dev").contains_key("undecided"));
+        assert!(leaves_of(&w, "shop.settings.missing").contains_key("undecided"));
+    }
+}

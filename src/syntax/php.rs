@@ -1,0 +1,382 @@
+//! PHP, read shallowly (tree-sitter-php): a config file's `return [...]`
+//! array, superglobal assignments and calls, as literal [`Value`]s. Nothing
+//! is evaluated: `env('X', 'd')` stays an environment read with its default,
+//! a call stays a call, interpolated strings are `Unknown`. Broken code is
+//! read as far as it goes and never reported: it is the project's code.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::code::{Entry, Value, concat};
+
+const MAX_DEPTH: usize = 64;
+
+/// A PHP file read shallowly.
+#[derive(Clone, Debug, Default)]
+pub struct Script {
+    /// The value of the first top-level `return` (a config file's array).
+    pub returns: Option<Value>,
+    /// Top-level assignments to superglobals and variables, in order:
+    /// `$_SERVER['APP_ENV'] = 'testing'` is (`_SERVER`, `APP_ENV`, value).
+    pub assigns: Vec<Assign>,
+    /// Every call anywhere (functions and methods), by callee name:
+    /// `putenv('X=y')`, `->bootEnv(...)`, `$app['config']->set(...)`.
+    pub calls: Vec<Value>,
+    pub has_error: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assign {
+    /// The variable without `$`.
+    pub variable: String,
+    /// The literal key of `$var['key']`, if any.
+    pub key: Option<String>,
+    pub range: Range<usize>,
+    pub value: Value,
+}
+
+/// Reads a PHP file (text before `<?php` is inline HTML and ignored).
+pub fn parse(src: &str) -> Script {
+    let mut parser = tree_sitter::Parser::new();
+    if parser
+        .set_language(&tree_sitter_php::LANGUAGE_PHP.into())
+        .is_err()
+    {
+        return Script::default();
+    }
+    let Some(tree) = parser.parse(src, None) else {
+        return Script::default();
+    };
+    let root = tree.root_node();
+    let r = Reader { src };
+    let mut s = Script {
+        has_error: root.has_error(),
+        ..Script::default()
+    };
+    let mut cur = root.walk();
+    for stmt in root.named_children(&mut cur) {
+        match stmt.kind() {
+            "return_statement" if s.returns.is_none() => {
+                s.returns = stmt.named_child(0).map(|v| r.value(v, 0));
+            }
+            "expression_statement" => {
+                if let Some(e) = stmt.named_child(0)
+                    && e.kind() == "assignment_expression"
+                    && let Some(a) = r.assign(e)
+                {
+                    s.assigns.push(a);
+                }
+            }
+            _ => {}
+        }
+    }
+    r.scan(root, &mut s);
+    s
+}
+
+struct Reader<'s> {
+    src: &'s str,
+}
+
+impl Reader<'_> {
+    fn text(&self, n: Node) -> &str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn assign(&self, e: Node) -> Option<Assign> {
+        let left = e.child_by_field_name("left")?;
+        let right = e.child_by_field_name("right")?;
+        let (var, key) = match left.kind() {
+            "variable_name" => (left, None),
+            "subscript_expression" => {
+                let var = left.named_child(0)?;
+                let key = left.named_child(1).map(|k| self.value(k, 0));
+                match key {
+                    Some(Value::Str { text, .. }) => (var, Some(text)),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        if var.kind() != "variable_name" {
+            return None;
+        }
+        Some(Assign {
+            variable: self.text(var).trim_start_matches('$').to_string(),
+            key,
+            range: e.byte_range(),
+            value: self.value(right, 0),
+        })
+    }
+
+    fn scan(&self, root: Node, s: &mut Script) {
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if matches!(
+                n.kind(),
+                "function_call_expression"
+                    | "member_call_expression"
+                    | "scoped_call_expression"
+                    | "nullsafe_member_call_expression"
+            ) {
+                s.calls.push(self.value(n, 0));
+            }
+            let mut cur = n.walk();
+            let children: Vec<Node> = n.named_children(&mut cur).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+
+    fn value(&self, n: Node, depth: usize) -> Value {
+        let range = n.byte_range();
+        if depth > MAX_DEPTH || n.is_error() {
+            return Value::Unknown(range);
+        }
+        match n.kind() {
+            "string" => self.single_quoted(n),
+            "encapsed_string" => self.double_quoted(n),
+            "integer" | "float" => Value::Number(self.text(n).to_string()),
+            "boolean" => Value::Bool(self.text(n).eq_ignore_ascii_case("true")),
+            "null" => Value::Null,
+            "name" | "qualified_name" | "class_constant_access_expression" => {
+                Value::Name(self.text(n).to_string())
+            }
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => self.value(c, depth + 1),
+                None => Value::Unknown(range),
+            },
+            "binary_expression" => {
+                let op = n.child_by_field_name("operator").map(|o| self.text(o));
+                match (
+                    op,
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    (Some("."), Some(l), Some(r)) => {
+                        concat(&[self.value(l, depth + 1), self.value(r, depth + 1)], range)
+                    }
+                    _ => Value::Unknown(range),
+                }
+            }
+            "array_creation_expression" => {
+                let mut entries = Vec::new();
+                let mut items = Vec::new();
+                let mut cur = n.walk();
+                for el in n.named_children(&mut cur) {
+                    if el.kind() != "array_element_initializer" {
+                        continue;
+                    }
+                    let mut c2 = el.walk();
+                    let parts: Vec<Node> = el
+                        .named_children(&mut c2)
+                        .filter(|c| c.kind() != "comment")
+                        .collect();
+                    match parts.as_slice() {
+                        [k, v] => {
+                            if let Value::Str { text, range, .. } = self.value(*k, depth + 1) {
+                                entries.push(Entry {
+                                    key: text,
+                                    key_range: range,
+                                    value: self.value(*v, depth + 1),
+                                });
+                            }
+                        }
+                        [v] => items.push(self.value(*v, depth + 1)),
+                        _ => {}
+                    }
+                }
+                if entries.is_empty() && !items.is_empty() {
+                    Value::List(items)
+                } else {
+                    Value::Map(entries)
+                }
+            }
+            "function_call_expression"
+            | "member_call_expression"
+            | "scoped_call_expression"
+            | "nullsafe_member_call_expression" => self.call(n, depth),
+            _ => Value::Unknown(range),
+        }
+    }
+
+    fn call(&self, n: Node, depth: usize) -> Value {
+        let range = n.byte_range();
+        let callee = match n.kind() {
+            "function_call_expression" => n.child_by_field_name("function"),
+            _ => n.child_by_field_name("name"),
+        };
+        let Some(callee) = callee else {
+            return Value::Unknown(range);
+        };
+        let callee = self.text(callee).trim_start_matches('\\').to_string();
+        let mut args = Vec::new();
+        let mut kwargs = Vec::new();
+        if let Some(list) = n.child_by_field_name("arguments") {
+            let mut cur = list.walk();
+            for a in list.named_children(&mut cur) {
+                if a.kind() != "argument" {
+                    continue;
+                }
+                // PHP 8 named arguments: `env(key: 'X')`
+                let named = a
+                    .child_by_field_name("name")
+                    .map(|k| self.text(k).to_string());
+                let Some(v) = a.named_children(&mut a.walk()).last() else {
+                    continue;
+                };
+                let v = self.value(v, depth + 1);
+                match named {
+                    Some(k) => kwargs.push((k, v)),
+                    None => args.push(v),
+                }
+            }
+        }
+        if n.kind() == "function_call_expression"
+            && matches!(callee.as_str(), "env" | "getenv")
+            && let Some(Value::Str {
+                text, range: kr, ..
+            }) = args.first()
+        {
+            return Value::EnvRead {
+                key: text.clone(),
+                key_range: kr.clone(),
+                default: args.get(1).cloned().map(Box::new),
+                range,
+            };
+        }
+        Value::Call {
+            callee,
+            args,
+            kwargs,
+            range,
+        }
+    }
+
+    /// `'…'`: only `\'` and `\\` are escapes.
+    fn single_quoted(&self, n: Node) -> Value {
+        let range = n.byte_range();
+        let t = self.text(n);
+        let Some(inner) = t.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) else {
+            // nowdoc and friends
+            return Value::Unknown(range);
+        };
+        let inner_range = range.start + 1..range.end - 1;
+        if !inner.contains('\\') {
+            return Value::Str {
+                text: inner.to_string(),
+                range: inner_range,
+                verbatim: true,
+            };
+        }
+        let text = inner
+            .replace("\\\\", "\u{0}")
+            .replace("\\'", "'")
+            .replace('\u{0}', "\\");
+        Value::Str {
+            verbatim: text == inner,
+            text,
+            range: inner_range,
+        }
+    }
+
+    /// `"…"`: a literal only without interpolation and escapes.
+    fn double_quoted(&self, n: Node) -> Value {
+        let range = n.byte_range();
+        let mut cur = n.walk();
+        if n.named_children(&mut cur)
+            .any(|c| c.kind() != "string_content")
+        {
+            return Value::Unknown(range);
+        }
+        let t = self.text(n);
+        match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(inner) if !inner.contains(['\\', '$']) => Value::Str {
+                text: inner.to_string(),
+                range: range.start + 1..range.end - 1,
+                verbatim: true,
+            },
+            _ => Value::Unknown(range),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_laravel_database_config() {
+        let src = r#"<?php
+use Illuminate\Support\Str;
+putenv('DB_DATABASE=x');
+$_SERVER['APP_ENV'] = "testing";
+(new Dotenv())->bootEnv(dirname(__DIR__).'/.env');
+return [
+  'default' => env('DB_CONNECTION', 'mysql'),
+  'connections' => [
+     'sqlite' => ['database' => env('DB_DATABASE', database_path('database.sqlite')), 'x' => "a$b"],
+     'testing' => ['driver' => 'sqlite', 'database' => ':memory:', 'prefix' => 'a' . 'b'],
+  ],
+];
+"#;
+        let s = parse(src);
+        assert!(!s.has_error);
+        let cfg = s.returns.as_ref();
+        let default = cfg.and_then(|c| c.get("default"));
+        assert!(matches!(default, Some(Value::EnvRead { key, .. }) if key == "DB_CONNECTION"));
+        assert_eq!(
+            default.and_then(|d| d.default_str()).map(|d| d.0),
+            Some("mysql")
+        );
+        let conns = cfg.and_then(|c| c.get("connections"));
+        let sqlite_db = conns
+            .and_then(|c| c.get("sqlite"))
+            .and_then(|c| c.get("database"));
+        match sqlite_db {
+            Some(Value::EnvRead {
+                default: Some(d), ..
+            }) => {
+                assert_eq!(d.callee_name(), Some("database_path"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let testing = conns.and_then(|c| c.get("testing"));
+        assert_eq!(
+            testing
+                .and_then(|t| t.get("database"))
+                .and_then(Value::as_str),
+            Some(":memory:")
+        );
+        assert_eq!(
+            testing
+                .and_then(|t| t.get("prefix"))
+                .and_then(Value::as_str),
+            Some("ab")
+        );
+        assert!(matches!(
+            conns.and_then(|c| c.get("sqlite")).and_then(|c| c.get("x")),
+            Some(Value::Unknown(_))
+        ));
+        assert_eq!(s.assigns.len(), 1);
+        assert_eq!(s.assigns[0].variable, "_SERVER");
+        assert_eq!(s.assigns[0].key.as_deref(), Some("APP_ENV"));
+        assert!(s.calls.iter().any(|c| c.callee_name() == Some("putenv")));
+        assert!(s.calls.iter().any(|c| c.callee_name() == Some("bootEnv")));
+    }
+
+    #[test]
+    fn broken_code_is_read_as_far_as_it_goes() {
+        for src in [
+            "<?php return [",
+            "<?php 'a",
+            "no php here",
+            "<?php\n$x = \"{$",
+            "",
+        ] {
+            let _ = parse(src);
+        }
+        let deep = format!("<?php return {}1{};", "[".repeat(3000), "]".repeat(3000));
+        assert!(parse(&deep).returns.is_some());
+    }
+}

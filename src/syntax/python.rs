@@ -1,0 +1,569 @@
+//! Python, read shallowly (tree-sitter-python): module-level assignments,
+//! star imports and calls, as literal [`Value`]s. Nothing is evaluated; an
+//! assignment under `if` or in a function is conditional, and its target is
+//! therefore undecided. Unparseable regions come back as `Unknown`, never as
+//! an error of ours: the file is the project's, not a configuration we judge.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::code::{Entry, Value, concat, unquote};
+
+/// Nesting beyond this is read as `Unknown` (no recursion on hostile input).
+const MAX_DEPTH: usize = 64;
+
+/// A statement at module level (or inside a module-level `try:` body).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    /// `NAME = value`, or `NAME['k']['j'] = value` (`path` holds the keys).
+    Assign {
+        name: String,
+        path: Vec<String>,
+        range: Range<usize>,
+        value: Value,
+        /// Under `if`/`else`/`for`/`with`/`except`: may or may not run.
+        conditional: bool,
+    },
+    /// `from .base import *`: the module as written (leading dots kept).
+    StarImport {
+        module: String,
+        range: Range<usize>,
+        conditional: bool,
+    },
+    /// A call statement: `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`.
+    Call { call: Value, conditional: bool },
+}
+
+/// A module read shallowly.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub statements: Vec<Stmt>,
+    /// Every call anywhere in the file (functions and fixtures included), by
+    /// callee: what conftest idioms are found by.
+    pub calls: Vec<Value>,
+    /// Every environment read anywhere (`os.environ["X"]`, `os.getenv("X")`).
+    pub env_reads: Vec<Value>,
+    /// tree-sitter found a syntax error somewhere.
+    pub has_error: bool,
+}
+
+impl Module {
+    /// The value `name` ends with at module level: its last whole
+    /// assignment with the subscript assignments after it applied
+    /// (`DATABASES["default"]["NAME"] = …`). `None` once a conditional
+    /// assignment makes it undecided.
+    pub fn assigned(&self, name: &str) -> Option<Value> {
+        let mut found: Option<Value> = None;
+        for s in &self.statements {
+            if let Stmt::Assign {
+                name: n,
+                path,
+                value,
+                conditional,
+                ..
+            } = s
+                && n == name
+            {
+                if *conditional {
+                    found = None;
+                } else if path.is_empty() {
+                    found = Some(value.clone());
+                } else if let Some(v) = found.as_mut() {
+                    set_path(v, path, value.clone());
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Writes `value` at `path` inside nested maps, creating maps on the way;
+/// a step through anything but a map makes the whole value undecided.
+pub fn set_path(target: &mut Value, path: &[String], value: Value) {
+    let Some((first, rest)) = path.split_first() else {
+        *target = value;
+        return;
+    };
+    let Value::Map(entries) = target else {
+        *target = Value::Unknown(0..0);
+        return;
+    };
+    if let Some(e) = entries.iter_mut().rev().find(|e| &e.key == first) {
+        set_path(&mut e.value, rest, value);
+    } else {
+        let mut v = Value::Map(Vec::new());
+        set_path(&mut v, rest, value);
+        entries.push(Entry {
+            key: first.clone(),
+            key_range: 0..0,
+            value: v,
+        });
+    }
+}
+
+/// Reads a Python module.
+pub fn parse(src: &str) -> Module {
+    let mut parser = tree_sitter::Parser::new();
+    if parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .is_err()
+    {
+        return Module::default();
+    }
+    let Some(tree) = parser.parse(src, None) else {
+        return Module::default();
+    };
+    let root = tree.root_node();
+    let mut m = Module {
+        has_error: root.has_error(),
+        ..Module::default()
+    };
+    let r = Reader { src };
+    r.block(root, false, &mut m.statements, 0);
+    r.scan(root, &mut m, 0);
+    m
+}
+
+struct Reader<'s> {
+    src: &'s str,
+}
+
+impl Reader<'_> {
+    fn text(&self, n: Node) -> &str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn block(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let mut cur = node.walk();
+        for child in node.named_children(&mut cur) {
+            match child.kind() {
+                "expression_statement" => {
+                    let mut c2 = child.walk();
+                    for e in child.named_children(&mut c2) {
+                        match e.kind() {
+                            "assignment" => self.assignment(e, conditional, out),
+                            "call" => out.push(Stmt::Call {
+                                call: self.value(e, 0),
+                                conditional,
+                            }),
+                            _ => {}
+                        }
+                    }
+                }
+                "import_from_statement" => {
+                    let mut c2 = child.walk();
+                    let star = child
+                        .named_children(&mut c2)
+                        .any(|c| c.kind() == "wildcard_import");
+                    if let (true, Some(module)) = (star, child.child_by_field_name("module_name")) {
+                        out.push(Stmt::StarImport {
+                            module: self.text(module).split_whitespace().collect(),
+                            range: child.byte_range(),
+                            conditional,
+                        });
+                    }
+                }
+                // a `try:` body runs unless it fails; its handlers may run instead
+                "try_statement" => {
+                    if let Some(body) = child.child_by_field_name("body") {
+                        self.block(body, conditional, out, depth + 1);
+                    }
+                    let mut c2 = child.walk();
+                    for h in child.named_children(&mut c2) {
+                        if matches!(h.kind(), "except_clause" | "else_clause" | "finally_clause") {
+                            self.block_of(h, true, out, depth + 1);
+                        }
+                    }
+                }
+                "if_statement" | "for_statement" | "while_statement" | "with_statement"
+                | "match_statement" => self.block_of(child, true, out, depth + 1),
+                _ => {}
+            }
+        }
+    }
+
+    /// The statement blocks anywhere under a compound statement.
+    fn block_of(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let mut cur = node.walk();
+        for c in node.named_children(&mut cur) {
+            if c.kind() == "block" {
+                self.block(c, conditional, out, depth + 1);
+            } else if matches!(
+                c.kind(),
+                "elif_clause" | "else_clause" | "except_clause" | "finally_clause" | "case_clause"
+            ) {
+                self.block_of(c, conditional, out, depth + 1);
+            }
+        }
+    }
+
+    fn assignment(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let value = self.value(right, 0);
+        // `A = B = value` nests: the right side is another assignment
+        let value = if right.kind() == "assignment" {
+            self.assignment(right, conditional, out);
+            Value::Unknown(right.byte_range())
+        } else {
+            value
+        };
+        let mut path = Vec::new();
+        let mut target = left;
+        while target.kind() == "subscript" {
+            let key = target
+                .child_by_field_name("subscript")
+                .map(|k| self.value(k, 0));
+            match key {
+                Some(Value::Str { text, .. }) => path.push(text),
+                // a computed key: the whole variable is undecided from here
+                _ => {
+                    path.clear();
+                    path.push(String::new());
+                }
+            }
+            let Some(v) = target.child_by_field_name("value") else {
+                return;
+            };
+            target = v;
+        }
+        path.reverse();
+        if target.kind() == "identifier" {
+            let unknown_key = path.iter().any(String::is_empty);
+            out.push(Stmt::Assign {
+                name: self.text(target).to_string(),
+                path: if unknown_key { Vec::new() } else { path },
+                range: node.byte_range(),
+                value: if unknown_key {
+                    Value::Unknown(right.byte_range())
+                } else {
+                    value
+                },
+                conditional: conditional || unknown_key,
+            });
+        } else if matches!(target.kind(), "pattern_list" | "tuple_pattern") {
+            // `A, B = …`: each name is undecided
+            let mut cur = target.walk();
+            for n in target.named_children(&mut cur) {
+                if n.kind() == "identifier" {
+                    out.push(Stmt::Assign {
+                        name: self.text(n).to_string(),
+                        path: Vec::new(),
+                        range: node.byte_range(),
+                        value: Value::Unknown(right.byte_range()),
+                        conditional,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Every call and environment read anywhere in the tree.
+    fn scan(&self, node: Node, m: &mut Module, depth: usize) {
+        // an explicit stack: deep nesting must not grow the call stack
+        let mut stack = vec![(node, depth)];
+        while let Some((n, d)) = stack.pop() {
+            match n.kind() {
+                "call" => {
+                    let v = self.value(n, 0);
+                    if matches!(v, Value::EnvRead { .. }) {
+                        m.env_reads.push(v);
+                    } else {
+                        m.calls.push(v);
+                    }
+                }
+                "subscript" => {
+                    let v = self.value(n, 0);
+                    if matches!(v, Value::EnvRead { .. }) {
+                        m.env_reads.push(v);
+                    }
+                }
+                _ => {}
+            }
+            let mut cur = n.walk();
+            let children: Vec<Node> = n.named_children(&mut cur).collect();
+            for c in children.into_iter().rev() {
+                stack.push((c, d + 1));
+            }
+        }
+    }
+
+    fn value(&self, n: Node, depth: usize) -> Value {
+        let range = n.byte_range();
+        if depth > MAX_DEPTH || n.is_error() {
+            return Value::Unknown(range);
+        }
+        match n.kind() {
+            "string" => {
+                // an f-string carries interpolations: not a literal
+                let mut cur = n.walk();
+                if n.named_children(&mut cur)
+                    .any(|c| c.kind() == "interpolation")
+                {
+                    return Value::Unknown(range);
+                }
+                match unquote(self.text(n), range.start) {
+                    Some((text, range, verbatim)) => Value::Str {
+                        text,
+                        range,
+                        verbatim,
+                    },
+                    None => Value::Unknown(range),
+                }
+            }
+            "concatenated_string" => {
+                let mut cur = n.walk();
+                let parts: Vec<Value> = n
+                    .named_children(&mut cur)
+                    .map(|c| self.value(c, depth + 1))
+                    .collect();
+                concat(&parts, range)
+            }
+            "binary_operator" => {
+                let op = n.child_by_field_name("operator").map(|o| self.text(o));
+                match (
+                    op,
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    (Some("+"), Some(l), Some(r)) => {
+                        concat(&[self.value(l, depth + 1), self.value(r, depth + 1)], range)
+                    }
+                    _ => Value::Unknown(range),
+                }
+            }
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => self.value(c, depth + 1),
+                None => Value::Unknown(range),
+            },
+            "integer" | "float" => Value::Number(self.text(n).to_string()),
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "none" => Value::Null,
+            "identifier" | "attribute" => Value::Name(self.text(n).to_string()),
+            "dictionary" => {
+                let mut entries = Vec::new();
+                let mut cur = n.walk();
+                for pair in n.named_children(&mut cur) {
+                    if pair.kind() != "pair" {
+                        continue;
+                    }
+                    let (Some(k), Some(v)) = (
+                        pair.child_by_field_name("key"),
+                        pair.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    if let Value::Str { text, range, .. } = self.value(k, depth + 1) {
+                        entries.push(Entry {
+                            key: text,
+                            key_range: range,
+                            value: self.value(v, depth + 1),
+                        });
+                    }
+                }
+                Value::Map(entries)
+            }
+            "list" | "tuple" => {
+                let mut cur = n.walk();
+                Value::List(
+                    n.named_children(&mut cur)
+                        .map(|c| self.value(c, depth + 1))
+                        .collect(),
+                )
+            }
+            "subscript" => {
+                // os.environ["X"]
+                let (Some(v), Some(k)) = (
+                    n.child_by_field_name("value"),
+                    n.child_by_field_name("subscript"),
+                ) else {
+                    return Value::Unknown(range);
+                };
+                if is_environ(self.text(v))
+                    && let Value::Str {
+                        text, range: kr, ..
+                    } = self.value(k, depth + 1)
+                {
+                    return Value::EnvRead {
+                        key: text,
+                        key_range: kr,
+                        default: None,
+                        range,
+                    };
+                }
+                Value::Unknown(range)
+            }
+            "call" => self.call(n, depth),
+            _ => Value::Unknown(range),
+        }
+    }
+
+    fn call(&self, n: Node, depth: usize) -> Value {
+        let range = n.byte_range();
+        let Some(func) = n.child_by_field_name("function") else {
+            return Value::Unknown(range);
+        };
+        let callee: String = self.text(func).split_whitespace().collect();
+        let mut args = Vec::new();
+        let mut kwargs = Vec::new();
+        if let Some(list) = n.child_by_field_name("arguments") {
+            let mut cur = list.walk();
+            for a in list.named_children(&mut cur) {
+                if a.kind() == "keyword_argument" {
+                    if let (Some(k), Some(v)) = (
+                        a.child_by_field_name("name"),
+                        a.child_by_field_name("value"),
+                    ) {
+                        kwargs.push((self.text(k).to_string(), self.value(v, depth + 1)));
+                    }
+                } else if a.kind() != "comment" {
+                    args.push(self.value(a, depth + 1));
+                }
+            }
+        }
+        // os.environ.get("X", d), os.getenv("X", d), environ.get, getenv
+        let env_call = matches!(
+            callee.as_str(),
+            "os.environ.get" | "os.getenv" | "environ.get" | "getenv" | "os.environ.setdefault"
+        );
+        if env_call
+            && let Some(Value::Str {
+                text, range: kr, ..
+            }) = args.first()
+        {
+            let default = args.get(1).cloned().or_else(|| {
+                kwargs
+                    .iter()
+                    .find(|(k, _)| k == "default")
+                    .map(|(_, v)| v.clone())
+            });
+            if callee != "os.environ.setdefault" {
+                return Value::EnvRead {
+                    key: text.clone(),
+                    key_range: kr.clone(),
+                    default: default.map(Box::new),
+                    range,
+                };
+            }
+        }
+        Value::Call {
+            callee,
+            args,
+            kwargs,
+            range,
+        }
+    }
+}
+
+fn is_environ(text: &str) -> bool {
+    matches!(text, "os.environ" | "environ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_settings_literally() {
+        let src = r#"
+import os
+from .base import *
+DEBUG = True
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("DB_NAME", "shop"),
+        "HOST": 'db.' + "example.com",
+        "TEST": {"NAME": "shop_test"},
+    }
+}
+DATABASES["default"]["NAME"] = "other"
+if DEBUG:
+    X = 1
+try:
+    from .local import *
+except ImportError:
+    pass
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")
+def f():
+    drop_database(os.environ['DATABASE_URL'])
+N = os.environ.get("DB_NAME", "shop")
+"#;
+        let m = parse(src);
+        assert!(!m.has_error);
+        let dbs = m.assigned("DATABASES");
+        let db = dbs.as_ref().and_then(|d| d.get("default"));
+        let name = db.and_then(|d| d.get("NAME"));
+        assert_eq!(name.and_then(Value::as_str), Some("other"));
+        assert_eq!(
+            db.and_then(|d| d.get("HOST")).and_then(Value::as_str),
+            Some("db.example.com")
+        );
+        assert_eq!(
+            db.and_then(|d| d.get("TEST"))
+                .and_then(|t| t.get("NAME"))
+                .and_then(Value::as_str),
+            Some("shop_test")
+        );
+        assert!(
+            m.statements
+                .iter()
+                .any(|s| matches!(s, Stmt::Assign { path, .. } if path == &["default", "NAME"]))
+        );
+        assert!(m.assigned("X").is_none());
+        let n = m.assigned("N");
+        assert!(matches!(&n, Some(Value::EnvRead { key, .. }) if key == "DB_NAME"));
+        assert_eq!(
+            n.as_ref().and_then(|n| n.default_str()).map(|d| d.0),
+            Some("shop")
+        );
+        let stars: Vec<_> = m
+            .statements
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::StarImport { module, .. } => Some(module.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stars, [".base", ".local"]);
+        assert!(
+            m.calls
+                .iter()
+                .any(|c| c.callee_name() == Some("drop_database"))
+        );
+        assert!(
+            m.env_reads
+                .iter()
+                .any(|r| matches!(r, Value::EnvRead { key, .. } if key == "DATABASE_URL"))
+        );
+        assert!(m.statements.iter().any(|s| matches!(s, Stmt::Call { call: Value::Call { callee, .. }, .. } if callee == "os.environ.setdefault")));
+    }
+
+    #[test]
+    fn broken_code_is_unknown_not_a_panic() {
+        for src in [
+            "DATABASES = {",
+            "x = f'{",
+            "((((((((",
+            "\u{feff}A = 'b'\n",
+            "",
+        ] {
+            let _ = parse(src);
+        }
+        let deep = format!("X = {}1{}", "[".repeat(5000), "]".repeat(5000));
+        let m = parse(&deep);
+        assert!(m.assigned("X").is_some());
+    }
+}
