@@ -45,6 +45,12 @@ def kind(rel: str) -> str | None:
         return "symfony"
     if name in ("compose.yaml", "Dockerfile", ".envrc", ".gitignore") or name.startswith("docker-compose"):
         return "containers"
+    if name.endswith(".py"):
+        return "python_code"
+    if name.endswith(".php"):
+        return "php_code"
+    if name == "README.md":
+        return "readme"
     return None
 
 

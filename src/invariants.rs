@@ -95,6 +95,9 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "lint",
     "symfony",
     "containers",
+    "python_code",
+    "php_code",
+    "readme",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -254,6 +257,63 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                     br#"<phpunit><php><env name="APP_ENV" value="testing"/><env name="DB_DATABASE" value="testing"/></php></phpunit>"#,
                 ),
                 (".env", b"DB_CONNECTION=mysql\nDB_DATABASE=shop\n"),
+            ])
+        }
+        // a Django project whose test settings module, its star-imported
+        // base and its conftest are the input
+        "python_code" => {
+            if let Some(t) = text {
+                let _ = crate::syntax::python::parse(t);
+            }
+            check_files(&[
+                ("app/settings/test.py", data),
+                ("app/settings/base.py", data),
+                ("conftest.py", data),
+                (
+                    "manage.py",
+                    b"import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings.base')\nfrom django.core.management import execute_from_command_line\n",
+                ),
+                ("pytest.ini", b"[pytest]\nDJANGO_SETTINGS_MODULE = app.settings.test\n"),
+                ("README.md", b"```bash\nexport DATABASE_URL=postgres://app@localhost/app\n```\n"),
+            ])
+        }
+        // a Laravel app whose database config and test bootstrap are the input
+        "php_code" => {
+            if let Some(t) = text {
+                let _ = crate::syntax::php::parse(t);
+            }
+            check_files(&[
+                ("config/database.php", data),
+                ("tests/bootstrap.php", data),
+                ("artisan", b"#!/usr/bin/env php\n"),
+                ("composer.json", LARAVEL_COMPOSER),
+                (
+                    "phpunit.xml",
+                    br#"<phpunit bootstrap="tests/bootstrap.php"><php><env name="APP_ENV" value="testing"/><env name="DB_CONNECTION" value="testing"/></php></phpunit>"#,
+                ),
+                (".env", b"DB_CONNECTION=mysql\nDB_DATABASE=shop\n"),
+            ])
+        }
+        // a README's setup lines beside a suite that reads and wipes
+        // DATABASE_URL, and a Laravel app with a committed .env.testing
+        "readme" => {
+            if let Some(t) = text {
+                let _ = crate::syntax::markdown::shell_lines(t);
+            }
+            check_files(&[
+                ("README.md", data),
+                (
+                    "tests/conftest.py",
+                    b"import os\nfrom sqlalchemy_utils import drop_database\ndrop_database(os.environ['DATABASE_URL'])\n",
+                ),
+                ("pyproject.toml", b"[project]\nname = 'app'\n"),
+                ("artisan", b"#!/usr/bin/env php\n"),
+                ("composer.json", LARAVEL_COMPOSER),
+                (
+                    "phpunit.xml",
+                    br#"<phpunit><php><env name="APP_ENV" value="testing"/></php></phpunit>"#,
+                ),
+                (".env.testing", b"DB_CONNECTION=mysql\nDB_DATABASE=shop_testing\n"),
             ])
         }
         other => Err(format!("no fuzz target called {other}")),

@@ -356,6 +356,46 @@ pub struct Workspace {
     pub test_code_env_reads: Vec<TestCodeEnvRead>,
     /// Shell lines a README documents for the tests' environment.
     pub documented: Vec<Documented>,
+    /// Each Laravel project's `config/database.php`, read literally.
+    pub laravel_databases: Vec<LaravelDatabases>,
+}
+
+/// A Laravel project's `config/database.php`: its default connection and
+/// the connections it defines.
+#[derive(Clone, Debug)]
+pub struct LaravelDatabases {
+    /// The project folder (holding `config/`).
+    pub project: String,
+    pub file: FileId,
+    pub default: ConfigValue,
+    pub connections: Vec<LaravelConnection>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LaravelConnection {
+    pub name: String,
+    pub name_span: Span,
+    pub driver: ConfigValue,
+    pub database: ConfigValue,
+    pub url: ConfigValue,
+}
+
+/// A configuration value as written in code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigValue {
+    /// A literal string.
+    Literal { text: String, span: Span },
+    /// `env('KEY', default)`: the environment decides, else the default.
+    Env {
+        key: String,
+        span: Span,
+        /// A literal default, if there is one.
+        default: Option<(String, Span)>,
+    },
+    /// The key is not there.
+    Absent,
+    /// Code a literal reading cannot decide (`database_path(...)`, a variable).
+    Unknown,
 }
 
 /// A database variable a project's test code reads from the environment.

@@ -25,6 +25,7 @@ mod runtime_env_not_test;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
 mod test_database_is_dev_database;
+mod test_database_shares_dev_variable;
 mod test_env_file_missing;
 pub mod test_in_production_environment;
 mod unreadable_file;
@@ -169,6 +170,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &database_remote_host::DatabaseRemoteHost,
         &database_unverifiable::DatabaseUnverifiable,
         &test_database_is_dev_database::TestDatabaseIsDevDatabase,
+        &test_database_shares_dev_variable::TestDatabaseSharesDevVariable,
         &test_env_file_missing::TestEnvFileMissing,
         &app_env_not_testing::AppEnvNotTesting,
         &node_env_not_test::NodeEnvNotTest,

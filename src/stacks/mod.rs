@@ -181,6 +181,7 @@ pub fn build(
                 .symfony_test_dbname_suffix = true;
         }
     }
+    php::database_config::read(&mut ws);
     php::runs::build(&mut ws, &doctrine);
     node::adonis::build(&mut ws);
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`

@@ -1,0 +1,78 @@
+//! Laravel's `config/database.php` (STACKS.md, "PHP"): the default
+//! connection (`env('DB_CONNECTION', …)`) and each connection's `database`
+//! and `url`, as written. A custom connection a test run selects
+//! (`testing`, `mysql_testing`) is only as isolated as its `database`: a
+//! literal `:memory:`, or an `env()` read of a variable the run sets — or,
+//! the trap, the same `DB_DATABASE` the development connection reads.
+
+use crate::model::{ConfigValue, LaravelConnection, LaravelDatabases, Workspace};
+use crate::source::{FileId, SourceKind, Span};
+use crate::syntax::code::Value;
+use crate::syntax::php;
+
+pub fn read(ws: &mut Workspace) {
+    let mut out = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::AppCode {
+            continue;
+        }
+        let Some(project) = f
+            .path
+            .strip_suffix("config/database.php")
+            .filter(|p| p.is_empty() || p.ends_with('/'))
+        else {
+            continue;
+        };
+        let id = FileId(i);
+        let script = php::parse(&f.text);
+        let Some(config) = script.returns else {
+            continue;
+        };
+        let connections = match config.get("connections") {
+            Some(Value::Map(entries)) => entries
+                .iter()
+                .map(|e| LaravelConnection {
+                    name: e.key.clone(),
+                    name_span: Span::new(id, e.key_range.start, e.key_range.end),
+                    driver: config_value(id, e.value.get("driver")),
+                    database: config_value(id, e.value.get("database")),
+                    url: config_value(id, e.value.get("url")),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.push(LaravelDatabases {
+            project: project.trim_end_matches('/').to_string(),
+            file: id,
+            default: config_value(id, config.get("default")),
+            connections,
+        });
+    }
+    ws.laravel_databases = out;
+}
+
+fn config_value(file: FileId, v: Option<&Value>) -> ConfigValue {
+    match v {
+        None => ConfigValue::Absent,
+        Some(Value::Str { text, range, .. }) => ConfigValue::Literal {
+            text: text.clone(),
+            span: Span::new(file, range.start, range.end),
+        },
+        Some(Value::EnvRead {
+            key,
+            key_range,
+            default,
+            ..
+        }) => ConfigValue::Env {
+            key: key.clone(),
+            span: Span::new(file, key_range.start, key_range.end),
+            default: default.as_deref().and_then(|d| match d {
+                Value::Str { text, range, .. } => {
+                    Some((text.clone(), Span::new(file, range.start, range.end)))
+                }
+                _ => None,
+            }),
+        },
+        Some(_) => ConfigValue::Unknown,
+    }
+}
