@@ -67,6 +67,9 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
+        // where Flask config classes, pydantic-settings and Starlette `Config`
+        // live (and Django's single-file settings)
+        "config.py" | "settings.py" => SourceKind::AppCode,
         // `.env-test` (python-dotenv, pydantic setups); `example.env` (a dev template)
         ".env-test" | ".env-testing" => SourceKind::DotenvTest,
         "example.env" | "sample.env" => SourceKind::DotenvDev,
@@ -183,6 +186,8 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "composer.json"
                     | "manage.py"
                     | "conftest.py"
+                    | "config.py"
+                    | "settings.py"
                     | "artisan"
                     | "example.env"
                     | "sample.env"

@@ -202,7 +202,17 @@ pub fn lint_files(
     policy: &Policy,
     only: Option<&[String]>,
 ) -> Outcome {
-    let files_scanned = files.iter().filter(|f| f.kind.is_config()).count();
+    // configuration, and the code and READMEs findings can point into
+    let files_scanned = files
+        .iter()
+        .filter(|f| {
+            f.kind.is_config()
+                || matches!(
+                    f.kind,
+                    crate::source::SourceKind::AppCode | crate::source::SourceKind::Readme
+                )
+        })
+        .count();
     let (workspace, issues, unreadable) = stacks::build(files, unreadable);
     let cx = Context {
         ws: &workspace,

@@ -134,11 +134,18 @@ pub fn mask_workspace(ws: &mut Workspace) {
     }
     for (i, f) in ws.files.iter_mut().enumerate() {
         let mut ranges = std::mem::take(&mut per_file[i]);
+        // in code a literal secret is quoted; `SECRET_KEY = os.environ.get(…)`
+        // is an expression, and masking it would rewrite ordinary words
+        let code = f.kind == crate::source::SourceKind::AppCode;
         for re in text_secret_res() {
             for c in re.captures_iter(&f.text) {
                 if let Some(m) = c.get(1)
                     && !contains_reference(m.as_str())
                 {
+                    let quoted = f.text[..m.start()].ends_with(['"', '\'']);
+                    if code && !quoted && !m.as_str().contains("://") {
+                        continue;
+                    }
                     ranges.push(m.range());
                 }
             }
@@ -342,6 +349,26 @@ mod tests {
         ] {
             assert!(!is_credential_key(k), "{k}");
         }
+    }
+
+    #[test]
+    fn code_masks_quoted_secrets_not_expressions() {
+        use crate::source::{SourceFile, SourceKind};
+        let text =
+            "SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"dev\")\nDB_PASSWORD = \"hunter22\"\n";
+        let mut ws = Workspace {
+            files: vec![SourceFile::new(
+                "config.py".into(),
+                SourceKind::AppCode,
+                text.into(),
+            )],
+            ..Workspace::default()
+        };
+        mask_workspace(&mut ws);
+        let masked = &ws.files[0].masked;
+        assert!(masked.contains("SECRET_KEY = os.environ.get("), "{masked}");
+        assert!(!masked.contains("hunter22"), "{masked}");
+        assert_eq!(masked.len(), text.len());
     }
 
     #[test]

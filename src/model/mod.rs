@@ -358,6 +358,47 @@ pub struct Workspace {
     pub documented: Vec<Documented>,
     /// Each Laravel project's `config/database.php`, read literally.
     pub laravel_databases: Vec<LaravelDatabases>,
+    /// Python settings objects that load a dotenv file into database
+    /// settings (pydantic-settings `env_file`, Starlette `Config(".env")`).
+    pub python_dotenv_settings: Vec<PythonDotenvSettings>,
+    /// Flask-style config classes (`class TestingConfig(Config):`) of each
+    /// module that sets `SQLALCHEMY_DATABASE_URI` in one of them.
+    pub flask_config_modules: Vec<FlaskConfigModule>,
+    /// Variables a project's test code writes into the environment
+    /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
+    pub test_code_env_writes: Vec<TestCodeEnvRead>,
+}
+
+/// A module of config classes; a class's URI, when its body does not set
+/// one, is its first base's (within the module).
+#[derive(Clone, Debug)]
+pub struct FlaskConfigModule {
+    pub project: String,
+    pub file: FileId,
+    pub classes: Vec<FlaskConfigClass>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FlaskConfigClass {
+    pub name: String,
+    pub name_span: Span,
+    pub bases: Vec<String>,
+    /// Its own `SQLALCHEMY_DATABASE_URI` (`Absent` when it inherits).
+    pub uri: ConfigValue,
+}
+
+/// A Python settings object that reads database settings from a dotenv file.
+#[derive(Clone, Debug)]
+pub struct PythonDotenvSettings {
+    /// The Python project (folder of its `pyproject.toml`, …).
+    pub project: String,
+    /// For humans: "pydantic-settings `Settings`", "Starlette `Config`".
+    pub what: String,
+    /// The dotenv file as written (`.env`), relative to the working directory.
+    pub env_file: String,
+    pub env_file_span: Span,
+    /// The database variables it reads.
+    pub keys: Vec<String>,
 }
 
 /// A Laravel project's `config/database.php`: its default connection and

@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     code: "TG302",
     name: "missing-test-env-file",
     default_severity: Severity::Warning,
-    summary: "a Node project whose dev dotenv files define a database has no test dotenv file",
+    summary: "a Node project whose dev dotenv files define a database has no test dotenv file; a Python settings object loads the dev `.env` database and nothing in the test run overrides it",
     docs: DOCS,
     supersedes: &[],
 };
@@ -35,6 +35,19 @@ Silent when the project (or a workspace below it) depends on a package that
 gives the tests a database of their own — `mongodb-memory-server`,
 `@shelf/jest-mongodb`, `testcontainers` (`@testcontainers/*`), `pg-mem`
 (STACKS.md, "Node", safe idioms): the run is isolated in code.
+
+### Python: a settings object that loads the development `.env`
+A pydantic-settings class (`BaseSettings` with `env_file=".env"` in
+`model_config` or `class Config:`) or a Starlette `Config(".env")` that reads
+a database variable (`database_url`, `POSTGRES_DB`…), in a project whose
+development dotenv (`.env`, or the `.env.example` it is made from) names a
+database that is not a test one — and nothing in the test run sets the
+variable first: no pytest-env entry, no test dotenv file in the project, no
+`os.environ[...] =` / `monkeypatch.setenv` in a `conftest.py`, no
+`dependency_overrides` or testcontainers there. Both libraries let the
+environment win over the file (STACKS.md, "Python"), so those are what
+isolate a run. A warning; an error when a `conftest.py` provably wipes the
+database (`drop_all`, `drop_database`, `TRUNCATE`).
 
 ## Fix
 Add a `.env.test` with a test database (`DATABASE_URL=…/app_test`) and load it
@@ -104,5 +117,103 @@ impl Rule for MissingTestEnvFile {
                 .with_help(format!("add a .env.test beside {path} with `{}` pointing at a test database, and load it in the test setup", s.key.value)),
             );
         }
+        python_settings(cx, out);
+    }
+}
+
+/// A Python settings object that loads the development dotenv's database,
+/// with nothing in the test run setting the variable first.
+fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for ps in &cx.ws.python_dotenv_settings {
+        let file_name = ps.env_file.rsplit('/').next().unwrap_or(&ps.env_file);
+        if file_name != ".env" {
+            continue;
+        }
+        let project = ps.project.as_str();
+        let has_test_file = cx
+            .ws
+            .test_dotenv_dirs
+            .iter()
+            .any(|(d, _)| is_within(d, project));
+        let isolated = cx
+            .ws
+            .folders
+            .iter()
+            .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some());
+        if has_test_file || isolated {
+            continue;
+        }
+        // `.env` itself, else the template it is made from
+        let dev = cx
+            .ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == project)
+            .filter(|d| {
+                let name = cx.ws.file(d.file).file_name();
+                name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+            })
+            .flat_map(|d| d.settings.iter())
+            .find(|s| {
+                ps.keys.iter().any(|k| s.key.value.eq_ignore_ascii_case(k))
+                    && !s.value.trim().is_empty()
+                    && !s.is_reference()
+            });
+        let Some(dev) = dev else { continue };
+        let Some(kind) = db_key_kind(&dev.key.value, &cx.policy.extra_db_keys) else {
+            continue;
+        };
+        let db = crate::database::DatabaseRef::parse(&dev.value, kind);
+        let Some(name) = db.name.as_ref() else {
+            continue;
+        };
+        if name.is_reference() || db.in_memory || cx.policy.markers.has_test(&name.text) {
+            continue;
+        }
+        let key = &dev.key.value;
+        let overridden = cx
+            .ws
+            .pytest_configs
+            .iter()
+            .filter(|c| is_within(&c.dir, project) || is_within(project, &c.dir))
+            .any(|c| {
+                c.settings
+                    .iter()
+                    .any(|s| s.key.value.eq_ignore_ascii_case(key))
+            })
+            || cx
+                .ws
+                .test_code_env_writes
+                .iter()
+                .any(|w| is_within(&w.project, project) && w.key.eq_ignore_ascii_case(key));
+        if overridden {
+            continue;
+        }
+        let dev_path = &cx.ws.file(dev.key.span.file).path;
+        let code_path = &cx.ws.file(ps.env_file_span.file).path;
+        let mut d = META
+            .diag(
+                Some(ps.env_file_span),
+                format!(
+                    "{} ({code_path}) loads {key} from `.env`, and nothing in the test run sets it first (no pytest-env entry, test dotenv or conftest write): pytest runs on the development database `{}` ({dev_path})",
+                    ps.what, name.text
+                ),
+            )
+            .with_primary_label("the development dotenv")
+            .with_label(dev.value_span, "the development database")
+            .with_help(format!(
+                "set {key} for the tests before the settings are imported: a pytest-env entry (`env = {key}=…_test`), `os.environ[\"{key}\"] = …` at the top of conftest.py, or a .env.test the settings load under pytest"
+            ));
+        if let crate::model::Wipe::Proven(w) = cx.ws.wipe_evidence(project) {
+            d.severity = Severity::Error;
+            d.message.push_str(&format!(
+                "; `{}` in {} {}",
+                w.idiom,
+                cx.ws.file(w.span.file).path,
+                w.what
+            ));
+            d = d.with_label(w.span, "the suite wipes the database here");
+        }
+        out.push(d);
     }
 }

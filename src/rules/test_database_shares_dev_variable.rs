@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Laravel test run that selects a connection of its own — `DB_CONNECTION`
+**Laravel.** A test run that selects a connection of its own — `DB_CONNECTION`
 set by `phpunit.xml` or `.env.testing` to `mysql_testing`, `testing`,
 `pgsql_test` — where `config/database.php` defines that connection's
 `database` as `env('DB_DATABASE', …)`: the variable the development
@@ -28,6 +28,13 @@ Silent when the connection's database is a literal (`:memory:`, `shop_test`),
 reads a variable of its own (`DB_TEST_DATABASE`) that the run or its default
 makes a test one, or when its `url` is set by the run. What `config/database.php`
 does not say literally (`database_path(...)`, a variable) is not judged.
+
+**Flask.** A config class meant for tests (`TestingConfig`, `TestConfig`)
+whose `SQLALCHEMY_DATABASE_URI` is the development one: inherited from its
+base unchanged, read from the same environment variable
+(`os.environ.get("DATABASE_URL")`) as the other classes, or the same literal
+(STACKS.md, "Python": traps). A warning; an error when a `conftest.py`
+provably wipes the database.
 
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
@@ -139,6 +146,120 @@ impl Rule for TestDatabaseSharesDevVariable {
                 d = d.with_label(s.value_span, format!("the development database ({path})"));
             }
             out.push(super::graded_by_wipe(d, cx, &run.dir));
+        }
+        flask_configs(cx, out);
+    }
+}
+
+/// A class name meant for tests: `TestingConfig`, `TestConfig`, `UnitTestSettings`.
+fn is_test_class(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("test")
+}
+
+/// A Flask test config class whose database is the development one: the
+/// URI it inherits, the environment variable the other classes read, or the
+/// same literal.
+fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::FlaskConfigClass;
+    for m in &cx.ws.flask_config_modules {
+        let find = |n: &str| m.classes.iter().find(|c| c.name == n);
+        // the URI a class ends with, and the class that writes it
+        let effective = |c: &'_ FlaskConfigClass| -> Option<(ConfigValue, String)> {
+            let mut cur = c;
+            for _ in 0..8 {
+                if cur.uri != ConfigValue::Absent {
+                    return Some((cur.uri.clone(), cur.name.clone()));
+                }
+                cur = cur.bases.iter().find_map(|b| find(b))?;
+            }
+            None
+        };
+        let code_path = &cx.ws.file(m.file).path;
+        for t in m.classes.iter().filter(|c| is_test_class(&c.name)) {
+            let Some((uri, owner)) = effective(t) else {
+                continue;
+            };
+            let others: Vec<(ConfigValue, String)> = m
+                .classes
+                .iter()
+                .filter(|c| !is_test_class(&c.name))
+                .filter_map(effective)
+                .collect();
+            let (what, at) = match &uri {
+                ConfigValue::Env { key, span, default } => {
+                    let shared = owner != t.name
+                        || others
+                            .iter()
+                            .any(|(u, _)| matches!(u, ConfigValue::Env { key: k, .. } if k == key));
+                    if !shared {
+                        continue;
+                    }
+                    let fallback = default
+                        .as_ref()
+                        .map(|(d, _)| format!(" (else `{d}`)"))
+                        .unwrap_or_default();
+                    (
+                        format!(
+                            "`{key}`{fallback}, the variable the development configuration reads"
+                        ),
+                        *span,
+                    )
+                }
+                ConfigValue::Literal { text, span } => {
+                    let db =
+                        crate::database::DatabaseRef::parse(text, crate::database::DbKeyKind::Url);
+                    let test_db = db.in_memory
+                        || db
+                            .name
+                            .as_ref()
+                            .is_some_and(|n| cx.policy.markers.has_test(&n.text));
+                    let shared = owner != t.name
+                        || others.iter().any(
+                            |(u, _)| matches!(u, ConfigValue::Literal { text: x, .. } if x == text),
+                        );
+                    if test_db || !shared || text.trim() == "sqlite://" {
+                        continue;
+                    }
+                    let named = db
+                        .name
+                        .as_ref()
+                        .map(|n| format!("the database `{}`", n.text))
+                        .unwrap_or_else(|| "the URI".to_string());
+                    (format!("{named} the development configuration uses"), *span)
+                }
+                _ => continue,
+            };
+            let how = if owner == t.name {
+                "sets SQLALCHEMY_DATABASE_URI to".to_string()
+            } else {
+                format!("inherits SQLALCHEMY_DATABASE_URI from `{owner}`:")
+            };
+            let mut d = META
+                .diag_with(
+                    Severity::Warning,
+                    Some(t.name_span),
+                    format!(
+                        "the test configuration `{}` ({code_path}) {how} {what}: the app the tests create uses the development database",
+                        t.name
+                    ),
+                )
+                .with_primary_label("test configuration")
+                .with_label(at, "the database it gets")
+                .with_help(format!(
+                    "give `{}` its own database: `SQLALCHEMY_DATABASE_URI = os.environ.get(\"TEST_DATABASE_URL\", \"sqlite://\")`",
+                    t.name
+                ));
+            if let crate::model::Wipe::Proven(w) = cx.ws.wipe_evidence(&m.project) {
+                d.severity = Severity::Error;
+                d.message.push_str(&format!(
+                    "; `{}` in {} {}",
+                    w.idiom,
+                    cx.ws.file(w.span.file).path,
+                    w.what
+                ));
+                d = d.with_label(w.span, "the suite wipes the database here");
+            }
+            out.push(d);
         }
     }
 }

@@ -189,6 +189,7 @@ pub fn build(
     containers::collect(&mut ws);
     php::destruction::scan(&mut ws);
     python::conftest::scan(&mut ws);
+    python::app_config::read(&mut ws);
     docs::read(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds

@@ -41,6 +41,8 @@ pub enum Value {
         kwargs: Vec<(String, Value)>,
         range: Range<usize>,
     },
+    /// `a or b` (Python): the first of its parts that is set and non-empty.
+    BoolOr(Vec<Value>),
     /// A bare name or attribute (`BASE_DIR`, `self::X`).
     Name(String),
     /// Anything a literal reading cannot decide.

@@ -44,8 +44,52 @@ pub struct Module {
     pub calls: Vec<Value>,
     /// Every environment read anywhere (`os.environ["X"]`, `os.getenv("X")`).
     pub env_reads: Vec<Value>,
+    /// Every environment write anywhere: `os.environ["X"] = …`,
+    /// `monkeypatch.setenv("X", …)`, `os.environ.setdefault("X", …)`,
+    /// `os.putenv("X", …)`: the key and where it is written.
+    pub env_writes: Vec<(String, Range<usize>)>,
+    /// Module-level classes (decorated ones included).
+    pub classes: Vec<Class>,
     /// tree-sitter found a syntax error somewhere.
     pub has_error: bool,
+}
+
+/// A class and what its body assigns (fields, `model_config`, inner classes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Class {
+    pub name: String,
+    pub name_range: Range<usize>,
+    /// The bases as written (`BaseSettings`, `pydantic_settings.BaseSettings`).
+    pub bases: Vec<String>,
+    /// Assignments and annotated fields of the body (`x: str` is an assignment
+    /// of `Unknown`).
+    pub body: Vec<Stmt>,
+    /// Classes defined in the body (pydantic v1's `class Config:`).
+    pub inner: Vec<Class>,
+}
+
+impl Class {
+    /// The last value the body gives `name` directly.
+    pub fn assigned(&self, name: &str) -> Option<&Value> {
+        self.body.iter().rev().find_map(|s| match s {
+            Stmt::Assign {
+                name: n,
+                path,
+                value,
+                conditional: false,
+                ..
+            } if n == name && path.is_empty() => Some(value),
+            _ => None,
+        })
+    }
+
+    /// Names the body defines (fields and attributes), with where.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &Range<usize>)> {
+        self.body.iter().filter_map(|s| match s {
+            Stmt::Assign { name, range, .. } => Some((name.as_str(), range)),
+            _ => None,
+        })
+    }
 }
 
 impl Module {
@@ -122,6 +166,18 @@ pub fn parse(src: &str) -> Module {
     let r = Reader { src };
     r.block(root, false, &mut m.statements, 0);
     r.scan(root, &mut m, 0);
+    let mut cur = root.walk();
+    for child in root.named_children(&mut cur) {
+        let def = match child.kind() {
+            "decorated_definition" => child.child_by_field_name("definition"),
+            _ => Some(child),
+        };
+        if let Some(def) = def.filter(|d| d.kind() == "class_definition")
+            && let Some(c) = r.class(def, 0)
+        {
+            m.classes.push(c);
+        }
+    }
     m
 }
 
@@ -205,10 +261,20 @@ impl Reader<'_> {
     }
 
     fn assignment(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let Some(left) = node.child_by_field_name("left") else {
+            return;
+        };
+        // `name: str` declares a field without a value
+        let Some(right) = node.child_by_field_name("right") else {
+            if left.kind() == "identifier" && node.child_by_field_name("type").is_some() {
+                out.push(Stmt::Assign {
+                    name: self.text(left).to_string(),
+                    path: Vec::new(),
+                    range: node.byte_range(),
+                    value: Value::Unknown(node.byte_range()),
+                    conditional,
+                });
+            }
             return;
         };
         let value = self.value(right, 0);
@@ -269,6 +335,42 @@ impl Reader<'_> {
         }
     }
 
+    fn class(&self, node: Node, depth: usize) -> Option<Class> {
+        if depth > 4 {
+            return None;
+        }
+        let name = node.child_by_field_name("name")?;
+        let mut bases = Vec::new();
+        if let Some(list) = node.child_by_field_name("superclasses") {
+            let mut cur = list.walk();
+            for b in list.named_children(&mut cur) {
+                if matches!(b.kind(), "identifier" | "attribute") {
+                    bases.push(self.text(b).split_whitespace().collect());
+                }
+            }
+        }
+        let mut body = Vec::new();
+        let mut inner = Vec::new();
+        if let Some(block) = node.child_by_field_name("body") {
+            self.block(block, false, &mut body, 0);
+            let mut cur = block.walk();
+            for c in block.named_children(&mut cur) {
+                if c.kind() == "class_definition"
+                    && let Some(k) = self.class(c, depth + 1)
+                {
+                    inner.push(k);
+                }
+            }
+        }
+        Some(Class {
+            name: self.text(name).to_string(),
+            name_range: name.byte_range(),
+            bases,
+            body,
+            inner,
+        })
+    }
+
     /// Every call and environment read anywhere in the tree.
     fn scan(&self, node: Node, m: &mut Module, depth: usize) {
         // an explicit stack: deep nesting must not grow the call stack
@@ -277,10 +379,26 @@ impl Reader<'_> {
             match n.kind() {
                 "call" => {
                     let v = self.value(n, 0);
+                    if let Value::Call { callee, args, .. } = &v {
+                        let writes = callee.ends_with("setenv")
+                            || callee.ends_with("environ.setdefault")
+                            || callee.ends_with("putenv");
+                        if writes && let Some(Value::Str { text, range, .. }) = args.first() {
+                            m.env_writes.push((text.clone(), range.clone()));
+                        }
+                    }
                     if matches!(v, Value::EnvRead { .. }) {
                         m.env_reads.push(v);
                     } else {
                         m.calls.push(v);
+                    }
+                }
+                "assignment" => {
+                    if let Some(left) = n.child_by_field_name("left")
+                        && left.kind() == "subscript"
+                        && let Value::EnvRead { key, key_range, .. } = self.value(left, 0)
+                    {
+                        m.env_writes.push((key, key_range));
                     }
                 }
                 "subscript" => {
@@ -339,6 +457,24 @@ impl Reader<'_> {
                 ) {
                     (Some("+"), Some(l), Some(r)) => {
                         concat(&[self.value(l, depth + 1), self.value(r, depth + 1)], range)
+                    }
+                    _ => Value::Unknown(range),
+                }
+            }
+            "boolean_operator" => {
+                let op = n.child_by_field_name("operator").map(|o| self.text(o));
+                match (
+                    op,
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    (Some("or"), Some(l), Some(r)) => {
+                        let mut parts = match self.value(l, depth + 1) {
+                            Value::BoolOr(p) => p,
+                            other => vec![other],
+                        };
+                        parts.push(self.value(r, depth + 1));
+                        Value::BoolOr(parts)
                     }
                     _ => Value::Unknown(range),
                 }
@@ -549,6 +685,44 @@ N = os.environ.get("DB_NAME", "shop")
                 .any(|r| matches!(r, Value::EnvRead { key, .. } if key == "DATABASE_URL"))
         );
         assert!(m.statements.iter().any(|s| matches!(s, Stmt::Call { call: Value::Call { callee, .. }, .. } if callee == "os.environ.setdefault")));
+    }
+
+    #[test]
+    fn classes_fields_and_env_writes() {
+        let src = r#"
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+@final
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env")
+    database_url: str
+    debug: bool = False
+
+    class Config:
+        env_file = ".env.local"
+
+def setup(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    os.environ["DB_NAME"] = "x_test"
+"#;
+        let m = parse(src);
+        let c = &m.classes[0];
+        assert_eq!(c.name, "Settings");
+        assert_eq!(c.bases, ["BaseSettings"]);
+        let fields: Vec<&str> = c.fields().map(|f| f.0).collect();
+        assert_eq!(fields, ["model_config", "database_url", "debug"]);
+        assert_eq!(
+            c.assigned("model_config")
+                .and_then(|v| v.kwarg("env_file"))
+                .and_then(Value::as_str),
+            Some(".env")
+        );
+        assert_eq!(
+            c.inner[0].assigned("env_file").and_then(Value::as_str),
+            Some(".env.local")
+        );
+        let writes: Vec<&str> = m.env_writes.iter().map(|w| w.0.as_str()).collect();
+        assert_eq!(writes, ["DATABASE_URL", "DB_NAME"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Python: pytest's configuration search, pytest-env and tox (SEMANTICS.md,
 //! "pytest", "pytest-env").
 
+pub mod app_config;
 pub mod conftest;
 pub mod django;
 pub mod modules;

@@ -1,0 +1,239 @@
+//! Python settings objects that load a dotenv file (STACKS.md, "Python"):
+//!
+//! - pydantic-settings: a `BaseSettings` subclass with `env_file` in
+//!   `model_config = SettingsConfigDict(...)` or a v1 `class Config:`; each
+//!   field reads the variable of its name (case-insensitive, after
+//!   `env_prefix`). Init kwargs > environment > dotenv > defaults, and a
+//!   relative `env_file` resolves from the working directory.
+//! - Starlette: `config = Config(".env")`, then `config("DATABASE_URL")`:
+//!   environment > file > default.
+//!
+//! Both let the environment win, so a test run is isolated by a test dotenv
+//! it loads instead, pytest-env, or a conftest that sets the variable before
+//! the import; without one of those it reads the development `.env`.
+
+use crate::database::db_key_kind;
+use crate::model::{
+    ConfigValue, FlaskConfigClass, FlaskConfigModule, PythonDotenvSettings, TestCodeEnvRead,
+    Workspace,
+};
+use crate::source::{FileId, SourceKind, Span};
+use crate::syntax::code::Value;
+use crate::syntax::python::{self, Class, Stmt};
+
+pub fn read(ws: &mut Workspace) {
+    let mut found = Vec::new();
+    let mut writes = Vec::new();
+    let mut isolated = Vec::new();
+    let mut flask_modules = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::AppCode || !f.path.ends_with(".py") {
+            continue;
+        }
+        let cheap = f.text.contains("env_file")
+            || f.text.contains("Config(")
+            || f.text.contains("SQLALCHEMY_DATABASE_URI")
+            || f.file_name() == "conftest.py";
+        if !cheap {
+            continue;
+        }
+        let id = FileId(i);
+        let project = project_of(ws, f.dir());
+        let m = python::parse(&f.text);
+        if f.file_name() == "conftest.py" {
+            // the app's database swapped in code: FastAPI's dependency
+            // override, or a container the suite starts
+            let isolating = [
+                "dependency_overrides",
+                "PostgresContainer",
+                "MySqlContainer",
+                "testcontainers",
+            ]
+            .into_iter()
+            .find(|w| f.text.contains(w));
+            if let Some(w) = isolating {
+                isolated.push((project.clone(), w));
+            }
+            writes.extend(m.env_writes.iter().map(|(k, r)| TestCodeEnvRead {
+                project: project.clone(),
+                key: k.clone(),
+                span: Span::new(id, r.start, r.end),
+            }));
+            continue;
+        }
+        for c in &m.classes {
+            if let Some(s) = pydantic(id, &project, c) {
+                found.push(s);
+            }
+        }
+        let flask: Vec<FlaskConfigClass> = m
+            .classes
+            .iter()
+            .map(|c| FlaskConfigClass {
+                name: c.name.clone(),
+                name_span: Span::new(id, c.name_range.start, c.name_range.end),
+                bases: c.bases.clone(),
+                uri: uri_value(id, c.assigned("SQLALCHEMY_DATABASE_URI")),
+            })
+            .collect();
+        if flask.iter().any(|c| c.uri != ConfigValue::Absent) {
+            flask_modules.push(FlaskConfigModule {
+                project: project.clone(),
+                file: id,
+                classes: flask,
+            });
+        }
+        found.extend(starlette(id, &project, &m.statements));
+    }
+    for (project, how) in isolated {
+        let c = ws.folders.entry(project).or_default();
+        if c.isolating_dependency.is_none() {
+            c.isolating_dependency = Some(format!("`{how}` in conftest.py"));
+        }
+    }
+    ws.python_dotenv_settings = found;
+    ws.flask_config_modules = flask_modules;
+    ws.test_code_env_writes = writes;
+}
+
+/// The Python project a file belongs to: the nearest folder at or above it
+/// with a `pyproject.toml`, `setup.cfg`, requirements or `manage.py`.
+pub fn project_of(ws: &Workspace, dir: &str) -> String {
+    crate::model::ancestors(dir)
+        .find(|d| ws.folders.get(*d).is_some_and(|c| c.python_root))
+        .unwrap_or("")
+        .to_string()
+}
+
+fn pydantic(file: FileId, project: &str, c: &Class) -> Option<PythonDotenvSettings> {
+    if !c.bases.iter().any(|b| b.ends_with("BaseSettings")) {
+        return None;
+    }
+    let config = c.assigned("model_config");
+    let inner = c.inner.iter().find(|k| k.name == "Config");
+    let env_file = config
+        .and_then(|v| v.kwarg("env_file"))
+        .or_else(|| inner.and_then(|k| k.assigned("env_file")))?;
+    let prefix = config
+        .and_then(|v| v.kwarg("env_prefix"))
+        .or_else(|| inner.and_then(|k| k.assigned("env_prefix")))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    // of several files the later wins; the development one is `.env`
+    let files: Vec<&Value> = match env_file {
+        Value::List(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let (name, range) = files.iter().rev().find_map(|v| match v {
+        Value::Str { text, range, .. } => Some((text.clone(), range.clone())),
+        _ => None,
+    })?;
+    let keys: Vec<String> = c
+        .fields()
+        .map(|(n, _)| format!("{prefix}{n}").to_ascii_uppercase())
+        .filter(|k| db_key_kind(k, &[]).is_some())
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    Some(PythonDotenvSettings {
+        project: project.to_string(),
+        what: format!("pydantic-settings `{}`", c.name),
+        env_file: name,
+        env_file_span: Span::new(file, range.start, range.end),
+        keys,
+    })
+}
+
+fn starlette(file: FileId, project: &str, stmts: &[Stmt]) -> Vec<PythonDotenvSettings> {
+    let mut out = Vec::new();
+    for s in stmts {
+        let Stmt::Assign {
+            name,
+            value:
+                Value::Call {
+                    callee,
+                    args,
+                    kwargs,
+                    ..
+                },
+            conditional: false,
+            ..
+        } = s
+        else {
+            continue;
+        };
+        if callee != "Config" && !callee.ends_with(".Config") {
+            continue;
+        }
+        let env_file = args
+            .first()
+            .or_else(|| kwargs.iter().find(|(k, _)| k == "env_file").map(|(_, v)| v));
+        let Some(Value::Str { text, range, .. }) = env_file else {
+            continue;
+        };
+        // `DATABASE_URL = config("DATABASE_URL", ...)`
+        let keys: Vec<String> = stmts
+            .iter()
+            .filter_map(|t| match t {
+                Stmt::Assign {
+                    value: Value::Call { callee, args, .. },
+                    ..
+                } if callee == name => args.first().and_then(Value::as_str),
+                _ => None,
+            })
+            .filter(|k| db_key_kind(k, &[]).is_some())
+            .map(str::to_string)
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        out.push(PythonDotenvSettings {
+            project: project.to_string(),
+            what: "Starlette `Config`".to_string(),
+            env_file: text.clone(),
+            env_file_span: Span::new(file, range.start, range.end),
+            keys,
+        });
+    }
+    out
+}
+
+/// A config class's URI as written: a literal, an environment read (with
+/// `or 'default'` / a default argument as its default), or code.
+fn uri_value(file: FileId, v: Option<&Value>) -> ConfigValue {
+    match v {
+        None => ConfigValue::Absent,
+        Some(Value::Str { text, range, .. }) => ConfigValue::Literal {
+            text: text.clone(),
+            span: Span::new(file, range.start, range.end),
+        },
+        Some(Value::EnvRead {
+            key,
+            key_range,
+            default,
+            ..
+        }) => ConfigValue::Env {
+            key: key.clone(),
+            span: Span::new(file, key_range.start, key_range.end),
+            default: match default.as_deref() {
+                Some(Value::Str { text, range, .. }) => {
+                    Some((text.clone(), Span::new(file, range.start, range.end)))
+                }
+                _ => None,
+            },
+        },
+        Some(Value::BoolOr(parts)) => match parts.as_slice() {
+            [first, Value::Str { text, range, .. }] => match uri_value(file, Some(first)) {
+                ConfigValue::Env { key, span, .. } => ConfigValue::Env {
+                    key,
+                    span,
+                    default: Some((text.clone(), Span::new(file, range.start, range.end))),
+                },
+                _ => ConfigValue::Unknown,
+            },
+            _ => ConfigValue::Unknown,
+        },
+        Some(_) => ConfigValue::Unknown,
+    }
+}
