@@ -96,13 +96,60 @@ test-{name}:
     - pytest {name}
 """
 
+# code the Django, pytest and Laravel stacks read (SPEC §3a): a settings
+# package with a star-imported base, a conftest, a README, config/database.php
+DJANGO_BASE = """import os
+
+DEBUG = False
+DATABASES = {{
+    "default": {{
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("DB_NAME", "{name}"),
+        "HOST": "localhost",
+    }}
+}}
+"""
+DJANGO_TEST = """from .base import *  # noqa: F403
+
+DATABASES["default"]["TEST"] = {{"NAME": "{name}_test"}}
+"""
+CONFTEST = """import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
+"""
+README = """# {name}
+
+```bash
+export DJANGO_SETTINGS_MODULE=config.settings.test
+pytest
+```
+"""
+DATABASE_PHP = """<?php
+
+return [
+    'default' => env('DB_CONNECTION', 'mysql'),
+    'connections' => [
+        'mysql' => ['driver' => 'mysql', 'database' => env('DB_DATABASE', 'forge')],
+        'testing' => ['driver' => 'sqlite', 'database' => ':memory:'],
+    ],
+];
+"""
+
 # configuration files placed in a package, by the package's number modulo this
 KINDS = [
-    ("python", ["pytest.ini", "manage.py", "requirements.txt"]),
-    ("pyproject", ["pyproject.toml", "manage.py"]),
+    ("python", ["pytest.ini", "manage.py", "requirements.txt", "config/settings/__init__.py",
+                "config/settings/base.py", "config/settings/test.py", "tests/conftest.py"]),
+    ("pyproject", ["pyproject.toml", "manage.py", "config/settings/base.py",
+                   "config/settings/test.py", "README.md"]),
     ("tox", ["tox.ini", "setup.cfg"]),
     ("node", ["package.json", ".env", ".env.test", "jest.config.js"]),
-    ("php", ["composer.json", "phpunit.xml.dist", "artisan", ".env", ".env.testing"]),
+    ("php", ["composer.json", "phpunit.xml.dist", "artisan", ".env", ".env.testing",
+             "config/database.php"]),
     ("plain", []),
 ]
 
@@ -123,6 +170,12 @@ def config_text(fname: str, name: str, bad: bool) -> str:
         "composer.json": COMPOSER.format(name=name),
         "phpunit.xml.dist": PHPUNIT,
         "artisan": "#!/usr/bin/env php\n<?php\n",
+        "config/settings/__init__.py": "from .base import *  # noqa\n",
+        "config/settings/base.py": DJANGO_BASE.format(name=name),
+        "config/settings/test.py": DJANGO_TEST.format(name=name),
+        "tests/conftest.py": CONFTEST,
+        "README.md": README.format(name=name),
+        "config/database.php": DATABASE_PHP,
     }[fname]
 
 

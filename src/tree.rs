@@ -335,6 +335,8 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
             queue.push((settings_roots(f.dir(), &manage_dirs), m));
         }
     }
+    let mut known: std::collections::HashSet<String> =
+        files.iter().map(|f| f.path.clone()).collect();
     let mut budget = modules::MAX_SETTINGS_FILES * 4;
     while let Some((roots, module)) = queue.pop() {
         if budget == 0 {
@@ -343,14 +345,15 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         let Some((root, path)) = roots.iter().find_map(|r| {
             modules::module_paths(std::slice::from_ref(r), &module)
                 .into_iter()
-                .find(|p| files.iter().any(|f| &f.path == p) || tree.exists(p))
+                .find(|p| known.contains(p) || tree.exists(p))
                 .map(|p| (r.clone(), p))
         }) else {
             continue;
         };
-        if files.iter().any(|f| f.path == path) || wanted.contains(&path) {
+        if known.contains(&path) || wanted.contains(&path) {
             continue;
         }
+        known.insert(path.clone());
         budget -= 1;
         let Ok(Ok(text)) = tree.read(&path).map(String::from_utf8) else {
             continue;
@@ -424,7 +427,11 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 /// then each Django project's `manage.py` folder and a `src/` layout.
 fn settings_roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
     let mut roots: Vec<String> = crate::model::ancestors(dir).map(str::to_string).collect();
-    for m in manage_dirs {
+    // pytest-django puts the `manage.py` folder below the rootdir on the path
+    for m in manage_dirs
+        .iter()
+        .filter(|m| crate::model::is_within(m, dir))
+    {
         if !roots.contains(m) {
             roots.push(m.clone());
         }

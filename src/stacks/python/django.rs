@@ -128,6 +128,7 @@ pub fn build(ws: &mut Workspace) {
         .filter(|f| f.file_name() == "manage.py")
         .map(|f| f.dir().to_string())
         .collect();
+    let index = app_code(ws);
     let mut envs = Vec::new();
     for DjangoRun {
         name,
@@ -139,7 +140,7 @@ pub fn build(ws: &mut Workspace) {
     {
         let roots = roots(&dir, &manage_dirs);
         let mut seen = Vec::new();
-        let Databases::Leaves(leaves) = databases(ws, &roots, &module, &mut seen, 0) else {
+        let Databases::Leaves(leaves) = databases(ws, &index, &roots, &module, &mut seen, 0) else {
             continue;
         };
         // NAME is no rule's to judge (Django tests on `test_<NAME>`): it is
@@ -182,7 +183,10 @@ pub fn build(ws: &mut Workspace) {
 
 fn roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
     let mut roots: Vec<String> = crate::model::ancestors(dir).map(str::to_string).collect();
-    for m in manage_dirs {
+    for m in manage_dirs
+        .iter()
+        .filter(|m| crate::model::is_within(m, dir))
+    {
         if !roots.contains(m) {
             roots.push(m.clone());
         }
@@ -192,28 +196,36 @@ fn roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
 }
 
 /// The settings file of `module`, as read (first root that holds it).
-fn find_module(ws: &Workspace, roots: &[String], module: &str) -> Option<(usize, String)> {
+fn find_module(app_code: &AppCode, roots: &[String], module: &str) -> Option<(usize, String)> {
     roots.iter().find_map(|r| {
         modules::module_paths(std::slice::from_ref(r), module)
             .into_iter()
-            .find_map(|p| {
-                ws.files
-                    .iter()
-                    .position(|f| f.path == p && f.kind == SourceKind::AppCode)
-                    .map(|i| (i, r.clone()))
-            })
+            .find_map(|p| app_code.get(p.as_str()).map(|&i| (i, r.clone())))
     })
+}
+
+/// The application code files read, by path.
+type AppCode<'a> = std::collections::HashMap<&'a str, usize>;
+
+fn app_code(ws: &Workspace) -> AppCode<'_> {
+    ws.files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == SourceKind::AppCode)
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect()
 }
 
 /// `DATABASES` as `module` ends with it.
 fn databases(
     ws: &Workspace,
+    app_code: &AppCode,
     roots: &[String],
     module: &str,
     seen: &mut Vec<usize>,
     depth: usize,
 ) -> Databases {
-    let Some((idx, root)) = find_module(ws, roots, module) else {
+    let Some((idx, root)) = find_module(app_code, roots, module) else {
         return Databases::Undecided;
     };
     if seen.contains(&idx)
@@ -236,7 +248,16 @@ fn databases(
                 ..
             } => {
                 let imported = modules::resolve_import(&own, is_pkg, written)
-                    .map(|m| databases(ws, std::slice::from_ref(&root), &m, seen, depth + 1))
+                    .map(|m| {
+                        databases(
+                            ws,
+                            app_code,
+                            std::slice::from_ref(&root),
+                            &m,
+                            seen,
+                            depth + 1,
+                        )
+                    })
                     .unwrap_or(Databases::Undecided);
                 match imported {
                     Databases::Unset => {}
@@ -344,7 +365,7 @@ fn leaf_setting(ws: &Workspace, leaves: &[Leaf], path: &str) -> Option<Setting> 
 fn leaves_of(ws: &Workspace, module: &str) -> std::collections::BTreeMap<String, String> {
     use std::collections::BTreeMap;
     let mut seen = Vec::new();
-    match databases(ws, &[String::new()], module, &mut seen, 0) {
+    match databases(ws, &app_code(ws), &[String::new()], module, &mut seen, 0) {
         Databases::Leaves(l) => l
             .into_iter()
             .map(|l| (l.path, l.value.as_str().unwrap_or("?").to_string()))
