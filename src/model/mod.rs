@@ -361,12 +361,30 @@ pub struct Workspace {
     /// Python settings objects that load a dotenv file into database
     /// settings (pydantic-settings `env_file`, Starlette `Config(".env")`).
     pub python_dotenv_settings: Vec<PythonDotenvSettings>,
+    /// What each PHP project's test code sets up before its tests (bootstrap
+    /// env writes, `database.*` config switches).
+    pub php_test_setup: Vec<PhpTestSetup>,
     /// Flask-style config classes (`class TestingConfig(Config):`) of each
     /// module that sets `SQLALCHEMY_DATABASE_URI` in one of them.
     pub flask_config_modules: Vec<FlaskConfigModule>,
     /// Variables a project's test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
     pub test_code_env_writes: Vec<TestCodeEnvRead>,
+}
+
+/// What one PHP test file sets up.
+#[derive(Clone, Debug)]
+pub struct PhpTestSetup {
+    pub project: String,
+    pub file: FileId,
+    /// It is PHPUnit's bootstrap file (`tests/bootstrap.php`).
+    pub bootstrap: bool,
+    /// Top-level `putenv`/`$_ENV`/`$_SERVER` writes of a bootstrap file.
+    pub env_writes: Vec<Setting>,
+    /// `database.*` configuration set in code, with the call.
+    pub config_sets: Vec<(String, Span)>,
+    /// The bootstrap file clears or deletes the cached configuration.
+    pub clears_config_cache: bool,
 }
 
 /// A module of config classes; a class's URI, when its body does not set

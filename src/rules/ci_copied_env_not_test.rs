@@ -72,6 +72,9 @@ impl Rule for CiCopiedEnvNotTest {
                 let Some(run) = cx.ws.runs.iter().find(|r| is_within(&r.dir, &env.dir)) else {
                     continue;
                 };
+                if super::laravel_no_test_database::decided_in_code(cx, &run.dir) {
+                    continue;
+                }
                 // the run chooses a database above `.env`
                 let chosen = DB_CHOICE
                     .iter()

@@ -34,6 +34,12 @@ $ php artisan optimize        # writes bootstrap/cache/config.php
 $ php artisan test            # RefreshDatabase: migrate:fresh on the cached DB
 ```
 
+Silent when every PHPUnit config of the app sets `APP_CONFIG_CACHE` to a
+file of its own (`<server name="APP_CONFIG_CACHE"
+value="bootstrap/cache/config.phpunit.php"/>`: Laravel's
+`getCachedConfigPath()` reads that variable), or when PHPUnit's bootstrap file (`tests/bootstrap.php`) runs
+`config:clear` or deletes `bootstrap/cache/config.php` before the tests.
+
 ## Fix
 `php artisan config:clear` before running tests (Laravel's skeleton `composer
 test` script does exactly that), and never cache config in a test job.
@@ -50,6 +56,33 @@ impl Rule for LaravelConfigCache {
                 continue;
             };
             if !cx.ws.frameworks_of(dir).laravel {
+                continue;
+            }
+            // PHPUnit's bootstrap clears or deletes the cache before any test
+            let cleared = cx
+                .ws
+                .php_test_setup
+                .iter()
+                .any(|t| t.clears_config_cache && crate::model::is_within(dir, &t.project));
+            // every PHPUnit config of the app points Laravel at a cache file of
+            // its own (`APP_CONFIG_CACHE`): the cached development file is not read
+            let own_cache = |e: &&crate::model::TestEnv| {
+                e.get("APP_CONFIG_CACHE").is_some_and(|s| {
+                    let v = s.value.trim().trim_start_matches("./");
+                    !v.is_empty() && !v.ends_with("bootstrap/cache/config.php")
+                })
+            };
+            let configs: Vec<&crate::model::TestEnv> = cx
+                .ws
+                .envs
+                .iter()
+                .filter(|e| {
+                    e.source == crate::model::EnvSource::Phpunit
+                        && crate::model::is_within(&e.dir, dir)
+                })
+                .collect();
+            let bypassed = !configs.is_empty() && configs.iter().all(own_cache);
+            if cleared || bypassed {
                 continue;
             }
             out.push(

@@ -99,6 +99,10 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
         return;
     }
     let lumen = framework == RunFramework::Lumen;
+    // the test code switches the database after the app boots: decided in code
+    if decided_in_code(cx, run.map_or(env.dir.as_str(), |r| r.dir.as_str())) {
+        return;
+    }
     // the dotenv file the run's loader reads instead of `.env` (`.env.testing`
     // when APP_ENV=testing selects it); Lumen has none
     let testing: Option<&[Setting]> = run
@@ -111,7 +115,21 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
         .map(|l| l.settings.as_slice());
     let from_testing =
         |k: &str| testing.and_then(|t| t.iter().rev().find(|s| s.key_is(k) && !s.unset));
-    let get = |k: &str| env.get(k).or_else(|| from_testing(k));
+    // PHPUnit's bootstrap file writes above every other layer
+    let bootstrap: Option<&[Setting]> = run
+        .and_then(|r| {
+            r.layers
+                .iter()
+                .find(|l| l.kind == LayerKind::Runner && l.file.is_some_and(|f| f != env.file))
+        })
+        .map(|l| l.settings.as_slice());
+    let from_bootstrap =
+        |k: &str| bootstrap.and_then(|b| b.iter().rev().find(|s| s.key_is(k) && !s.unset));
+    let get = |k: &str| {
+        from_bootstrap(k)
+            .or_else(|| env.get(k))
+            .or_else(|| from_testing(k))
+    };
     if get("DB_URL")
         .or_else(|| get("DATABASE_URL"))
         .is_some_and(|s| !s.value.trim().is_empty())
@@ -271,6 +289,15 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The project's test code sets `database.*` configuration itself
+/// (`config(['database.default' => 'sqlite'])` in `createApplication()`).
+pub fn decided_in_code(cx: &Context<'_>, dir: &str) -> bool {
+    cx.ws
+        .php_test_setup
+        .iter()
+        .any(|t| !t.config_sets.is_empty() && crate::model::is_within(dir, &t.project))
 }
 
 /// The dev dotenv setting that names the database the tests would fall back

@@ -15,7 +15,7 @@ mod database_remote_host;
 mod database_unverifiable;
 mod documented_env_not_test;
 mod laravel_config_cache;
-mod laravel_no_test_database;
+pub(crate) mod laravel_no_test_database;
 mod live_credential;
 mod missing_test_env_file;
 mod node_env_not_test;

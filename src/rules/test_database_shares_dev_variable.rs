@@ -76,6 +76,9 @@ impl Rule for TestDatabaseSharesDevVariable {
             else {
                 continue;
             };
+            if super::laravel_no_test_database::decided_in_code(cx, &run.dir) {
+                continue;
+            }
             let Some(chosen) = crate::resolve::decide(&run.layers, "DB_CONNECTION") else {
                 continue;
             };

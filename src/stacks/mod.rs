@@ -182,6 +182,7 @@ pub fn build(
         }
     }
     php::database_config::read(&mut ws);
+    php::test_setup::scan(&mut ws);
     php::runs::build(&mut ws, &doctrine);
     node::adonis::build(&mut ws);
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`

@@ -6,3 +6,4 @@ pub mod destruction;
 pub mod doctrine;
 pub mod phpunit;
 pub mod runs;
+pub mod test_setup;

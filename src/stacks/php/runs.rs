@@ -50,6 +50,9 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         }
         let config_name = ws.file(runner_env.file).path.clone();
         let mut layers = runner_layers(runner_env, &config_name);
+        if let Some(boot) = bootstrap_layer(ws, runner_env, &app_dir) {
+            layers.insert(0, boot);
+        }
         let (kernel_env, dotenv) = dotenv_chain(ws, &layers, framework, &app_dir);
         for (fid, _) in &dotenv {
             consumed.push(*fid);
@@ -233,6 +236,32 @@ fn runner_layers(env: &TestEnv, config: &str) -> Vec<Layer> {
         )
         .with(pick(&|v| v == Via::PhpunitEnv { force: false })),
     ]
+}
+
+/// Layer 0: PHPUnit's bootstrap file runs after `<php>` is applied and
+/// before the application boots; what it writes into the environment wins
+/// over everything below (the config must name it in `bootstrap=`).
+fn bootstrap_layer(ws: &Workspace, env: &TestEnv, app_dir: &str) -> Option<Layer> {
+    let config = ws.file(env.file);
+    let setup = ws.php_test_setup.iter().find(|t| {
+        t.bootstrap && t.project == app_dir && !t.env_writes.is_empty() && {
+            let path = &ws.file(t.file).path;
+            let rel = path
+                .strip_prefix(&crate::tree::dir_prefix(config.dir()))
+                .unwrap_or(path);
+            config.text.contains(&format!("bootstrap=\"{rel}\""))
+                || config.text.contains(&format!("bootstrap=\"./{rel}\""))
+        }
+    })?;
+    Some(
+        Layer::new(
+            format!("PHPUnit bootstrap ({})", ws.file(setup.file).path),
+            LayerKind::Runner,
+            Write::Always,
+            Some(setup.file),
+        )
+        .with(setup.env_writes.clone()),
+    )
 }
 
 /// Layer 5: the dotenv files the framework's loader reads, highest first,
