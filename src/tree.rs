@@ -331,8 +331,14 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         if !names_settings {
             continue;
         }
+        // a workflow's commands run from the checkout's root
+        let dir = if f.kind == SourceKind::GithubWorkflow {
+            ""
+        } else {
+            f.dir()
+        };
         for m in modules::named_settings_modules(&f.text) {
-            queue.push((settings_roots(f.dir(), &manage_dirs), m));
+            queue.push((settings_roots(dir, &manage_dirs), m));
         }
     }
     let mut known: std::collections::HashSet<String> =
@@ -371,11 +377,18 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         wanted.push(path.clone());
         files.push(SourceFile::new(path, SourceKind::AppCode, text));
     }
-    // Laravel's database configuration, beside each `artisan`
+    // Laravel's database configuration, and Lumen's bootstrap (which names
+    // the dotenv file it loads), beside each `artisan`
     let laravel: Vec<String> = files
         .iter()
         .filter(|f| f.file_name() == "artisan")
-        .map(|f| format!("{}config/database.php", dir_prefix(f.dir())))
+        .flat_map(|f| {
+            let d = dir_prefix(f.dir());
+            [
+                format!("{d}config/database.php"),
+                format!("{d}bootstrap/app.php"),
+            ]
+        })
         .collect();
     // the README of the root and of every project
     let mut readmes: Vec<String> = files

@@ -313,6 +313,8 @@ pub struct FolderContext {
     pub node_tests_below: bool,
     /// `laravel/lumen-framework`: Lumen loads `.env` only.
     pub lumen: bool,
+    /// The file Lumen's `bootstrap/app.php` hands `LoadEnvironmentVariables`.
+    pub lumen_dotenv: LumenDotenv,
     /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.
     pub symfony_bundle: bool,
     /// `@adonisjs/core`: `node ace test` layers `.env.test` over `.env`.
@@ -370,6 +372,19 @@ pub struct Workspace {
     /// Variables a project's test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
     pub test_code_env_writes: Vec<TestCodeEnvRead>,
+}
+
+/// Which dotenv file a Lumen app loads (`bootstrap/app.php`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LumenDotenv {
+    /// `.env`: the skeleton's `LoadEnvironmentVariables(dirname(__DIR__))`,
+    /// or no `bootstrap/app.php` read.
+    #[default]
+    Default,
+    /// A literal second argument names another file.
+    Named(String),
+    /// The file name is computed in code: nothing is known.
+    Code,
 }
 
 /// What one PHP test file sets up.

@@ -99,6 +99,15 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
         return;
     }
     let lumen = framework == RunFramework::Lumen;
+    // Lumen's bootstrap/app.php computes the dotenv file name: nothing is known
+    if lumen
+        && cx
+            .ws
+            .nearest(&env.dir, |c| c.lumen.then_some(c.lumen_dotenv.clone()))
+            == Some(crate::model::LumenDotenv::Code)
+    {
+        return;
+    }
     // the test code switches the database after the app boots: decided in code
     if decided_in_code(cx, run.map_or(env.dir.as_str(), |r| r.dir.as_str())) {
         return;

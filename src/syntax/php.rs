@@ -119,6 +119,7 @@ impl Reader<'_> {
                     | "member_call_expression"
                     | "scoped_call_expression"
                     | "nullsafe_member_call_expression"
+                    | "object_creation_expression"
             ) {
                 s.calls.push(self.value(n, 0));
             }
@@ -195,7 +196,8 @@ impl Reader<'_> {
             "function_call_expression"
             | "member_call_expression"
             | "scoped_call_expression"
-            | "nullsafe_member_call_expression" => self.call(n, depth),
+            | "nullsafe_member_call_expression"
+            | "object_creation_expression" => self.call(n, depth),
             _ => Value::Unknown(range),
         }
     }
@@ -204,6 +206,12 @@ impl Reader<'_> {
         let range = n.byte_range();
         let callee = match n.kind() {
             "function_call_expression" => n.child_by_field_name("function"),
+            // `new Foo\Bar(...)`: the class, by its (qualified) name
+            "object_creation_expression" => {
+                let mut cur = n.walk();
+                n.named_children(&mut cur)
+                    .find(|c| matches!(c.kind(), "name" | "qualified_name"))
+            }
             _ => n.child_by_field_name("name"),
         };
         let Some(callee) = callee else {
@@ -212,7 +220,11 @@ impl Reader<'_> {
         let callee = self.text(callee).trim_start_matches('\\').to_string();
         let mut args = Vec::new();
         let mut kwargs = Vec::new();
-        if let Some(list) = n.child_by_field_name("arguments") {
+        let arguments = n.child_by_field_name("arguments").or_else(|| {
+            let mut cur = n.walk();
+            n.named_children(&mut cur).find(|c| c.kind() == "arguments")
+        });
+        if let Some(list) = arguments {
             let mut cur = list.walk();
             for a in list.named_children(&mut cur) {
                 if a.kind() != "argument" {
@@ -363,6 +375,19 @@ return [
         assert_eq!(s.assigns[0].key.as_deref(), Some("APP_ENV"));
         assert!(s.calls.iter().any(|c| c.callee_name() == Some("putenv")));
         assert!(s.calls.iter().any(|c| c.callee_name() == Some("bootEnv")));
+        let lumen = parse(
+            "<?php\n(new Laravel\\Lumen\\Bootstrap\\LoadEnvironmentVariables(\n    dirname(__DIR__), '.env.local'\n))->bootstrap();\n",
+        );
+        let load = lumen
+            .calls
+            .iter()
+            .find(|c| c.callee_name() == Some("LoadEnvironmentVariables"));
+        match load {
+            Some(Value::Call { args, .. }) => {
+                assert_eq!(args.get(1).and_then(Value::as_str), Some(".env.local"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -5,12 +5,13 @@
 //! literal `:memory:`, or an `env()` read of a variable the run sets — or,
 //! the trap, the same `DB_DATABASE` the development connection reads.
 
-use crate::model::{ConfigValue, LaravelConnection, LaravelDatabases, Workspace};
+use crate::model::{ConfigValue, LaravelConnection, LaravelDatabases, LumenDotenv, Workspace};
 use crate::source::{FileId, SourceKind, Span};
 use crate::syntax::code::Value;
 use crate::syntax::php;
 
 pub fn read(ws: &mut Workspace) {
+    lumen_dotenv(ws);
     let mut out = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode {
@@ -74,5 +75,43 @@ fn config_value(file: FileId, v: Option<&Value>) -> ConfigValue {
             }),
         },
         Some(_) => ConfigValue::Unknown,
+    }
+}
+
+/// Lumen's `bootstrap/app.php`: `new LoadEnvironmentVariables(dirname(__DIR__))`
+/// loads `.env`; a literal second argument names another file; anything else
+/// is decided in code (lumen-framework `Bootstrap/LoadEnvironmentVariables.php`).
+fn lumen_dotenv(ws: &mut Workspace) {
+    let mut found = Vec::new();
+    for f in &ws.files {
+        if f.kind != SourceKind::AppCode || !f.path.ends_with("bootstrap/app.php") {
+            continue;
+        }
+        if !f.text.contains("LoadEnvironmentVariables") {
+            continue;
+        }
+        let project = f
+            .path
+            .strip_suffix("bootstrap/app.php")
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_string();
+        let script = php::parse(&f.text);
+        let load = script
+            .calls
+            .iter()
+            .find(|c| c.callee_name() == Some("LoadEnvironmentVariables"));
+        let which = match load {
+            Some(Value::Call { args, .. }) => match args.get(1) {
+                None | Some(Value::Null) => LumenDotenv::Default,
+                Some(Value::Str { text, .. }) => LumenDotenv::Named(text.clone()),
+                Some(_) => LumenDotenv::Code,
+            },
+            _ => LumenDotenv::Code,
+        };
+        found.push((project, which));
+    }
+    for (project, which) in found {
+        ws.folders.entry(project).or_default().lumen_dotenv = which;
     }
 }

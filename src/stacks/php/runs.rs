@@ -289,7 +289,12 @@ fn dotenv_chain(
     };
     let mut kernel_env = None;
     let names: Vec<String> = match framework {
-        RunFramework::Lumen => vec![".env".into()],
+        RunFramework::Lumen => match ws.folders.get(app_dir).map(|c| &c.lumen_dotenv) {
+            Some(crate::model::LumenDotenv::Named(n)) => vec![n.clone()],
+            // decided in code: the run reads no file we can name
+            Some(crate::model::LumenDotenv::Code) => Vec::new(),
+            _ => vec![".env".into()],
+        },
         RunFramework::Laravel => {
             let specific = value_above("APP_ENV")
                 .filter(|e| !e.is_empty())

@@ -52,6 +52,8 @@ struct DjangoRun {
     file: FileId,
     anchor: Span,
     module: String,
+    /// A CI job's runner (its test command is labelled in findings).
+    runner: crate::model::Runner,
 }
 
 /// A settings module as a configuration names it: (module, file, where).
@@ -84,6 +86,46 @@ pub fn build(ws: &mut Workspace) {
                 file: *file,
                 anchor: *span,
                 module: module.clone(),
+                runner: crate::model::Runner::Local,
+            });
+        }
+    }
+    // tox environments and CI jobs: the module their setenv/variables or
+    // `--settings=` give the command (`python manage.py test --settings=x`)
+    for env in &ws.envs {
+        if !matches!(
+            env.source,
+            EnvSource::Tox | EnvSource::GithubActions | EnvSource::GitlabCi
+        ) {
+            continue;
+        }
+        let from_setting = env
+            .settings
+            .iter()
+            .rev()
+            .find(|s| s.key_is("DJANGO_SETTINGS_MODULE") && !s.unset && !s.is_reference())
+            .map(|s| (s.value.trim().to_string(), s.value_span));
+        let from_command = match &env.runner {
+            crate::model::Runner::Ci(ci) => ci
+                .test_command
+                .as_ref()
+                .and_then(|c| settings_option(&c.value).map(|m| (m, c.span))),
+            _ => None,
+        };
+        // a workflow's commands run from the checkout's root
+        let dir = if env.source == EnvSource::GithubActions {
+            String::new()
+        } else {
+            env.dir.clone()
+        };
+        if let Some((module, span)) = from_command.or(from_setting) {
+            runs.push(DjangoRun {
+                name: env.name.clone(),
+                dir,
+                file: env.file,
+                anchor: span,
+                module,
+                runner: env.runner.clone(),
             });
         }
     }
@@ -119,6 +161,7 @@ pub fn build(ws: &mut Workspace) {
                 file: FileId(i),
                 anchor: Span::new(FileId(i), range.start, range.end),
                 module,
+                runner: crate::model::Runner::Local,
             });
         }
     }
@@ -136,6 +179,7 @@ pub fn build(ws: &mut Workspace) {
         file,
         anchor,
         module,
+        runner,
     } in runs
     {
         let roots = roots(&dir, &manage_dirs);
@@ -175,10 +219,30 @@ pub fn build(ws: &mut Workspace) {
             settings,
         );
         env.frameworks = ws.frameworks_of(&dir);
+        env.runner = runner;
         env.dir = dir;
         envs.push(env);
     }
     ws.envs.extend(envs);
+}
+
+/// `--settings=x` / `--settings x` on a Django test command.
+fn settings_option(cmd: &str) -> Option<String> {
+    if !(cmd.contains("manage.py") || cmd.contains("django-admin")) {
+        return None;
+    }
+    let mut words = cmd.split_whitespace();
+    while let Some(w) = words.next() {
+        if let Some(m) = w.strip_prefix("--settings=") {
+            return Some(m.trim_matches(['"', '\'']).to_string());
+        }
+        if w == "--settings" {
+            return words
+                .next()
+                .map(|m| m.trim_matches(['"', '\'']).to_string());
+        }
+    }
+    None
 }
 
 fn roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
