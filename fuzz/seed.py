@@ -21,7 +21,8 @@ PICK = {
     "lint": ["pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml", "tox.toml", ".env.test",
              ".env.testing", ".env", "phpunit.xml.dist", ".github/workflows/test.yml",
              ".gitlab-ci.yml", "config/packages/doctrine.yaml", "composer.json", "package.json",
-             "bootstrap/cache/config.php"],
+             "bootstrap/cache/config.php", "tests/Api.suite.yml", "README.md",
+             "config/settings/test.py"],
 }
 
 

@@ -109,6 +109,13 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
         }
         return None;
     }
+    if name == "codeception.yml"
+        || name == "codeception.dist.yml"
+        || name.ends_with(".suite.yml")
+        || name.ends_with(".suite.dist.yml")
+    {
+        return Some(SourceKind::Codeception);
+    }
     if let Some(rest) = name.strip_prefix("phpunit.") {
         let rest = rest.strip_suffix(".dist").unwrap_or(rest);
         if rest == "xml" || rest.ends_with(".xml") {
@@ -295,6 +302,10 @@ mod tests {
             (".env.dusk.local", Some(DotenvTest)),
             (".env", Some(DotenvDev)),
             (".env.example", Some(DotenvDev)),
+            ("tests/Api.suite.yml", Some(Codeception)),
+            ("codeception.yml", Some(Codeception)),
+            ("app/tests/conftest.py", Some(AppCode)),
+            ("shop/config.py", Some(AppCode)),
             (".env.dev.example", Some(DotenvDev)),
             (".env.production", None),
             (".env.latest", None),

@@ -209,7 +209,9 @@ pub fn lint_files(
             f.kind.is_config()
                 || matches!(
                     f.kind,
-                    crate::source::SourceKind::AppCode | crate::source::SourceKind::Readme
+                    crate::source::SourceKind::AppCode
+                        | crate::source::SourceKind::Readme
+                        | crate::source::SourceKind::Codeception
                 )
         })
         .count();

@@ -110,6 +110,10 @@ pub enum SourceKind {
     /// A dotenv file under a name no loader reads (`.env.deploy`) that a CI
     /// script copies over `.env`: read for the values it passes on
     CopiedDotenv,
+    /// Codeception's `codeception.yml` and `tests/*.suite.yml`: the modules a
+    /// suite enables (`Db` with its own `dsn`, `Laravel` with its
+    /// `environment_file`)
+    Codeception,
     /// A project's `README.md`: its documented setup commands are what a
     /// developer runs before the tests
     Readme,
@@ -134,6 +138,7 @@ impl SourceKind {
                 | SourceKind::AppCode
                 | SourceKind::Readme
                 | SourceKind::CopiedDotenv
+                | SourceKind::Codeception
         )
     }
 

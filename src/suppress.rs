@@ -51,7 +51,10 @@ pub fn collect(ws: &Workspace) -> Vec<Suppression> {
         let reported_on = f.kind.is_config()
             || matches!(
                 f.kind,
-                SourceKind::Gitignore | SourceKind::AppCode | SourceKind::Readme
+                SourceKind::Gitignore
+                    | SourceKind::AppCode
+                    | SourceKind::Readme
+                    | SourceKind::Codeception
             );
         if !reported_on || !f.text.contains("testguard:") {
             continue;

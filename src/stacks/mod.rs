@@ -110,6 +110,9 @@ pub fn build(
             | SourceKind::AppCode
             | SourceKind::Readme
             | SourceKind::CopiedDotenv => {}
+            SourceKind::Codeception => {
+                ws.envs.extend(php::codeception::read(id, file));
+            }
         }
         frameworks::detect(id, file, &mut ws.folders);
     }

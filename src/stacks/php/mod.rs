@@ -1,6 +1,7 @@
 //! PHP: PHPUnit configuration, and the Laravel, Lumen and Symfony loaders that
 //! decide which dotenv files a PHPUnit run reads (STACKS.md, "PHP").
 
+pub mod codeception;
 pub mod database_config;
 pub mod destruction;
 pub mod doctrine;

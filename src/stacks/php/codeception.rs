@@ -1,0 +1,76 @@
+//! Codeception (STACKS.md, "PHP"): a suite's `Db` module connects with its
+//! own `dsn`, whatever the application's dotenv says, and with `populate:
+//! true` or `cleanup: true` it reloads its dump into that database —
+//! dropping what is there — before the suite or before every test
+//! (codeception.com/docs/modules/Db). A suite file (`tests/*.suite.yml`) or
+//! the global `codeception.yml` configures it, under `modules: enabled:`
+//! (`- Db: {dsn: …}`) or `modules: config: Db:`.
+//!
+//! `%PARAM%` placeholders are filled from `params:` (often a dotenv file) at
+//! run time: such a value is a reference and not judged here.
+
+use crate::model::{EnvSource, Setting, TestEnv, Via};
+use crate::source::{FileId, SourceFile, Spanned};
+use crate::syntax::yaml::{self, Node};
+
+/// One environment per file whose `Db` module reloads a database it names.
+pub fn read(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
+    // a file Codeception cannot read is its error to report, not ours
+    let Ok(docs) = yaml::parse(id, &file.text) else {
+        return Vec::new();
+    };
+    let Some(doc) = docs.first() else {
+        return Vec::new();
+    };
+    let Some(modules) = doc.get("modules") else {
+        return Vec::new();
+    };
+    let mut configs: Vec<&Node> = Vec::new();
+    if let Some(enabled) = modules.get("enabled") {
+        for item in enabled.items() {
+            if let Some(db) = item.get("Db") {
+                configs.push(db);
+            }
+        }
+    }
+    if let Some(db) = modules.get("config").and_then(|c| c.get("Db")) {
+        configs.push(db);
+    }
+    let mut out = Vec::new();
+    for db in configs {
+        let Some(dsn) = db.get("dsn").and_then(Node::as_scalar) else {
+            continue;
+        };
+        let flag = |k: &str| {
+            db.get(k)
+                .and_then(Node::as_scalar)
+                .is_some_and(|s| s.value.eq_ignore_ascii_case("true"))
+        };
+        let reloads = flag("populate") || flag("cleanup");
+        if !reloads || dsn.value.contains('%') {
+            continue;
+        }
+        let setting = Setting {
+            key: Spanned::new("DB_DSN".to_string(), dsn.span),
+            value: dsn.value.clone(),
+            value_span: dsn.span,
+            verbatim: dsn.verbatim,
+            overridable: false,
+            via: Via::FrameworkConfig,
+            unset: false,
+            provenance: None,
+        };
+        out.push(TestEnv::local(
+            format!(
+                "Codeception's Db module ({}, which reloads its dump into it)",
+                file.path
+            ),
+            EnvSource::FrameworkConfig,
+            file,
+            id,
+            dsn.span,
+            vec![setting],
+        ));
+    }
+    out
+}
