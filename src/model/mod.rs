@@ -313,6 +313,9 @@ pub struct FolderContext {
     pub node_tests_below: bool,
     /// `laravel/lumen-framework`: Lumen loads `.env` only.
     pub lumen: bool,
+    /// `composer test` runs the suite in parallel (`artisan test --parallel`,
+    /// ParaTest): each worker uses `{db}_test_{token}`.
+    pub composer_test_parallel: bool,
     /// The file Lumen's `bootstrap/app.php` hands `LoadEnvironmentVariables`.
     pub lumen_dotenv: LumenDotenv,
     /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.

@@ -70,6 +70,20 @@ configs (`phpunit.dusk.xml`) are not judged here: the browser's server reads
 `.env.dusk.*` (STACKS.md, "PHP"). The sqlite default is severe when the app itself runs on sqlite (the
 default since Laravel 11); when its dev dotenv selects another driver, the
 default file holds no development data and the finding is a warning.
+
+When `composer test` runs the suite in parallel (`php artisan test --parallel`
+or ParaTest in composer.json's `scripts.test`), each worker uses
+`<database>_test_<token>` (laravel/framework `Testing/Concerns/TestDatabases.php`):
+that way of starting the suite does not reach the database itself, but
+`php artisan test` and `vendor/bin/phpunit` do: the finding stays, graded as
+above, and says so.
+
+Silent when the suite decides its database in code: PHPUnit's bootstrap file
+(`bootstrap="tests/bootstrap.php"`) writing `DB_CONNECTION`/`DB_DATABASE`
+with `putenv`/`$_ENV`/`$_SERVER`, or the test code switching
+`database.default`/`database.connections.*` with `config([...])` or
+`$app['config']->set(...)` (a `createApplication()` override); and for a
+Lumen app whose `bootstrap/app.php` computes the dotenv file's name.
 "#;
 
 const SERVER_DRIVERS: &[&str] = &["mysql", "mariadb", "pgsql", "sqlsrv"];
@@ -213,6 +227,19 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                 .or_else(|| dev_database(cx, &env.dir, "DB_CONNECTION"));
             let d = with_dev_label(d, dev, cx).with_help(help);
             // Lumen without proof of a wipe stays a warning
+            // `composer test` gives each parallel worker `{db}_test_{token}`:
+            // only the other ways of starting the suite reach `.env`'s database
+            let parallel = cx
+                .ws
+                .nearest(&env.dir, |c| c.composer_test_parallel.then_some(()))
+                .is_some();
+            let d = if parallel {
+                let mut d = d;
+                d.message.push_str(" — `composer test` runs it with --parallel, whose workers use `<database>_test_<token>`, but `php artisan test` and `vendor/bin/phpunit` without it do not");
+                d
+            } else {
+                d
+            };
             let d = match (lumen, cx.ws.wipe_evidence(&env.dir)) {
                 (true, crate::model::Wipe::Proven(_)) => super::graded_by_wipe(
                     Diagnostic {

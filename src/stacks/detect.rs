@@ -121,6 +121,12 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             if json_string(&file.text, "type").as_deref() == Some("symfony-bundle") {
                 c.symfony_bundle = true;
             }
+            // `composer test` running `artisan test --parallel` or ParaTest:
+            // each worker gets `{db}_test_{token}` (Testing/Concerns/TestDatabases.php)
+            let script = composer_test_script(&file.text);
+            if script.contains("--parallel") || script.contains("paratest") {
+                c.composer_test_parallel = true;
+            }
         }
         SourceKind::PackageJson => {
             let deps = json_dependency_names(&file.text, &["dependencies", "devDependencies"]);
@@ -224,6 +230,22 @@ fn json_string(text: &str, key: &str) -> Option<String> {
         .get(key)?
         .as_str()
         .map(String::from)
+}
+
+/// Composer's `scripts.test`, a command or a list of them, joined.
+fn composer_test_script(text: &str) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return String::new();
+    };
+    match v.get("scripts").and_then(|s| s.get("test")) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
 }
 
 fn json_test_script(text: &str) -> String {
