@@ -94,14 +94,19 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
                 .with(vec![url]),
             );
         }
+        let runner_file = ws.envs[i].file;
         let mut effective = crate::resolve::effective(&layers);
         crate::resolve::interpolate(&mut effective);
         let keep = |s: &Setting| {
             let Some(p) = &s.provenance else { return false };
             let layer = layers.iter().find(|l| l.name == p.layer);
             match layer.map(|l| &l.kind) {
-                // the runner's own values are judged by its own environment
-                Some(LayerKind::Runner) | Some(LayerKind::Caller) | None => false,
+                // the runner's own values are judged by its own environment;
+                // its bootstrap file's writes only here
+                Some(LayerKind::Runner) => {
+                    layer.and_then(|l| l.file).is_some_and(|f| f != runner_file)
+                }
+                Some(LayerKind::Caller) | None => false,
                 Some(LayerKind::FrameworkConfig) => true,
                 Some(LayerKind::Dotenv) => {
                     let name = layer.and_then(|l| l.file).map(|f| ws.file(f).file_name());
