@@ -366,6 +366,8 @@ pub struct Workspace {
     /// Python settings objects that load a dotenv file into database
     /// settings (pydantic-settings `env_file`, Starlette `Config(".env")`).
     pub python_dotenv_settings: Vec<PythonDotenvSettings>,
+    /// Codeception suites that boot a Laravel app through the `Laravel` module.
+    pub codeception_laravel: Vec<CodeceptionLaravel>,
     /// What each PHP project's test code sets up before its tests (bootstrap
     /// env writes, `database.*` config switches).
     pub php_test_setup: Vec<PhpTestSetup>,
@@ -388,6 +390,21 @@ pub enum LumenDotenv {
     Named(String),
     /// The file name is computed in code: nothing is known.
     Code,
+}
+
+/// A Codeception suite's `Laravel` module: the app boots with
+/// `environment_file` (default `.env`); `cleanup` (default true) wraps each
+/// test in a transaction that is rolled back.
+#[derive(Clone, Debug)]
+pub struct CodeceptionLaravel {
+    pub file: FileId,
+    /// The module's entry (`- Laravel:`), where a finding points.
+    pub module_span: Span,
+    /// The folder of the suite file.
+    pub dir: String,
+    pub environment_file: String,
+    pub environment_file_span: Option<Span>,
+    pub cleanup: bool,
 }
 
 /// What one PHP test file sets up.

@@ -78,6 +78,12 @@ that way of starting the suite does not reach the database itself, but
 `php artisan test` and `vendor/bin/phpunit` do: the finding stays, graded as
 above, and says so.
 
+A Codeception suite (`tests/*.suite.yml`) whose `Laravel` module boots the
+app with `.env` — its `environment_file`, `.env` by default
+(codeception.com/docs/modules/Laravel) — runs on the development database:
+a warning while the module's `cleanup` (on by default) rolls each test back
+in a transaction, an error with `cleanup: false`.
+
 Silent when the suite decides its database in code: PHPUnit's bootstrap file
 (`bootstrap="tests/bootstrap.php"`) writing `DB_CONNECTION`/`DB_DATABASE`
 with `putenv`/`$_ENV`/`$_SERVER`, or the test code switching
@@ -102,6 +108,65 @@ impl Rule for LaravelNoTestDatabase {
         {
             check_env(cx, env, out);
         }
+        codeception(cx, out);
+    }
+}
+
+/// A Codeception suite whose `Laravel` module boots the app on the
+/// development dotenv (`environment_file`, default `.env`).
+fn codeception(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for m in &cx.ws.codeception_laravel {
+        if !cx.ws.frameworks_of(&m.dir).laravel || decided_in_code(cx, &m.dir) {
+            continue;
+        }
+        // the app folder: the nearest one above the suite with a dotenv
+        let Some(app) = crate::model::ancestors(&m.dir).find(|d| {
+            cx.ws.dev_dotenvs.iter().any(|x| x.dir == *d)
+                || cx.ws.test_dotenv_dirs.iter().any(|(x, _)| x == d)
+        }) else {
+            continue;
+        };
+        let path = crate::stacks::join(app, &m.environment_file);
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        // a test dotenv is judged as one; only the development file is this finding
+        if name != ".env" {
+            continue;
+        }
+        let Some(dev) = dev_database(cx, app, "DB_DATABASE") else {
+            continue;
+        };
+        if cx.policy.markers.has_test(&dev.value)
+            || dev.is_reference()
+            || dev.value.contains(":memory:")
+        {
+            continue;
+        }
+        let suite = &cx.ws.file(m.file).path;
+        let how = if m.environment_file_span.is_some() {
+            "its `environment_file`"
+        } else {
+            "the module's default `environment_file`"
+        };
+        let (severity, rollback) = if m.cleanup {
+            (
+                Severity::Warning,
+                "; `cleanup` wraps each test in a transaction it rolls back, so only what commits outside one (migrations, DDL, a second connection) stays",
+            )
+        } else {
+            (Severity::Error, "; with `cleanup: false` every write stays")
+        };
+        let mut d = META
+            .diag_with(
+                severity,
+                Some(m.environment_file_span.unwrap_or(m.module_span)),
+                format!(
+                    "Codeception's Laravel module ({suite}) boots the app with `.env`, {how}: the suite runs on the development database{rollback}"
+                ),
+            )
+            .with_primary_label("loads .env")
+            .with_help("set `environment_file: .env.testing` on the Laravel module and commit a .env.testing with a test database");
+        d = with_dev_label(d, Some(dev), cx);
+        out.push(d);
     }
 }
 

@@ -112,6 +112,9 @@ pub fn build(
             | SourceKind::CopiedDotenv => {}
             SourceKind::Codeception => {
                 ws.envs.extend(php::codeception::read(id, file));
+                if let Some(m) = php::codeception::laravel_module(id, file) {
+                    ws.codeception_laravel.push(m);
+                }
             }
         }
         frameworks::detect(id, file, &mut ws.folders);

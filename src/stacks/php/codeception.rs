@@ -9,9 +9,53 @@
 //! `%PARAM%` placeholders are filled from `params:` (often a dotenv file) at
 //! run time: such a value is a reference and not judged here.
 
-use crate::model::{EnvSource, Setting, TestEnv, Via};
+use crate::model::{CodeceptionLaravel, EnvSource, Setting, TestEnv, Via};
 use crate::source::{FileId, SourceFile, Spanned};
 use crate::syntax::yaml::{self, Node};
+
+/// The `Laravel` (or `Laravel5`) module of a suite, enabled with or
+/// without inline configuration, or configured under `modules: config:`.
+pub fn laravel_module(id: FileId, file: &SourceFile) -> Option<CodeceptionLaravel> {
+    let docs = yaml::parse(id, &file.text).ok()?;
+    let modules = docs.first()?.get("modules")?;
+    let names = ["Laravel", "Laravel5", "\\Codeception\\Module\\Laravel"];
+    let mut span = None;
+    let mut config: Option<&Node> = None;
+    for item in modules.get("enabled").map(Node::items).unwrap_or_default() {
+        if let Some(s) = item
+            .as_scalar()
+            .filter(|s| names.contains(&s.value.as_str()))
+        {
+            span = Some(s.span);
+        }
+        for (k, v) in item.entries() {
+            if names.contains(&k.value.as_str()) {
+                span = Some(k.span);
+                config = Some(v);
+            }
+        }
+    }
+    let span = span?;
+    let global = names
+        .iter()
+        .find_map(|n| modules.get("config").and_then(|c| c.get(n)));
+    let get = |k: &str| {
+        config
+            .and_then(|c| c.get(k))
+            .or_else(|| global.and_then(|g| g.get(k)))
+            .and_then(Node::as_scalar)
+    };
+    let env_file = get("environment_file");
+    let cleanup = get("cleanup").is_none_or(|s| !s.value.eq_ignore_ascii_case("false"));
+    Some(CodeceptionLaravel {
+        file: id,
+        module_span: span,
+        dir: file.dir().to_string(),
+        environment_file: env_file.map_or(".env".to_string(), |s| s.value.clone()),
+        environment_file_span: env_file.map(|s| s.span),
+        cleanup,
+    })
+}
 
 /// One environment per file whose `Db` module reloads a database it names.
 pub fn read(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
