@@ -189,10 +189,11 @@ pub fn build(ws: &mut Workspace) {
         };
         // NAME is no rule's to judge (Django tests on `test_<NAME>`): it is
         // there for TEST.NAME to be compared with
-        let settings: Vec<Setting> = ["default.HOST", "default.NAME", "default.TEST.NAME"]
+        let mut settings: Vec<Setting> = ["default.HOST", "default.NAME", "default.TEST.NAME"]
             .iter()
             .filter_map(|p| leaf_setting(ws, &leaves, p))
             .collect();
+        settings.extend(url_default_host(ws, &leaves));
         // sqlite: Django tests on an in-memory database unless TEST.NAME is set
         let engine = leaves
             .iter()
@@ -418,6 +419,60 @@ fn leaf_setting(ws: &Workspace, leaves: &[Leaf], path: &str) -> Option<Setting> 
         value_span: Span::new(leaf.file, range.start, range.end),
         verbatim: *verbatim,
         overridable: false,
+        via: Via::FrameworkConfig,
+        unset: false,
+        provenance: None,
+    })
+}
+
+/// `DATABASES = {"default": dj_database_url.config(default="postgres://…")}`
+/// (or `env.db("DATABASE_URL", default=…)`, `dj_database_url.parse("…")`):
+/// `DATABASE_URL` beats the default, which is what a shell without it gets
+/// (unless the module loads a dotenv file itself).
+/// Only the default's host is kept: the name is Django's to prefix.
+fn url_default_host(ws: &Workspace, leaves: &[Leaf]) -> Option<Setting> {
+    let leaf = leaves.iter().rev().find(|l| l.path == "default")?;
+    // a dotenv loaded in code (`environ.Env.read_env()`, `load_dotenv()`)
+    // decides DATABASE_URL where it exists: nothing is known
+    let text = &ws.file(leaf.file).text;
+    if text.contains("read_env") || text.contains("load_dotenv") {
+        return None;
+    }
+    let Value::Call { callee, args, .. } = &leaf.value else {
+        return None;
+    };
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    let url = match last {
+        "config" if callee.contains("dj_database_url") => leaf.value.kwarg("default"),
+        "parse" if callee.contains("dj_database_url") => args.first(),
+        "db" | "db_url" => leaf.value.kwarg("default").or(args.get(1)),
+        _ => None,
+    }?;
+    let Value::Str {
+        text,
+        range,
+        verbatim: true,
+    } = url
+    else {
+        return None;
+    };
+    let db = crate::database::DatabaseRef::parse(text, crate::database::DbKeyKind::Url);
+    if db.is_sqlite() || db.in_memory {
+        return None;
+    }
+    let host = db.host?;
+    let start = range.start + host.range.start;
+    let end = range.start + host.range.end;
+    Some(Setting {
+        key: Spanned::new(
+            "DATABASES.default.HOST".to_string(),
+            Span::new(leaf.file, range.start, range.end),
+        ),
+        value: host.text.clone(),
+        value_span: Span::new(leaf.file, start, end),
+        verbatim: true,
+        // DATABASE_URL in the caller's environment wins over the default
+        overridable: true,
         via: Via::FrameworkConfig,
         unset: false,
         provenance: None,
