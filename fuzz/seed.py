@@ -17,6 +17,7 @@ PICK = {
     "ini": ["pytest.ini", "tox.ini", "setup.cfg"],
     "toml": ["pyproject.toml", "pytest.toml", "tox.toml"],
     "json": ["composer.json", "package.json"],
+    "task_runner": ["Taskfile.yml", "Makefile"],
     "containers": ["compose.yaml", "Dockerfile", ".envrc", ".gitignore", "docker-compose.test.yml"],
     "lint": ["pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml", "tox.toml", ".env.test",
              ".env.testing", ".env", "phpunit.xml.dist", ".github/workflows/test.yml",
@@ -52,6 +53,8 @@ def kind(rel: str) -> str | None:
         return "php_code"
     if name == "README.md":
         return "readme"
+    if name in ("Taskfile.yml", "Makefile"):
+        return "task_runner"
     return None
 
 

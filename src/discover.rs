@@ -70,6 +70,8 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         // where Flask config classes, pydantic-settings and Starlette `Config`
         // live (and Django's single-file settings)
         "config.py" | "settings.py" => SourceKind::AppCode,
+        "Taskfile.yml" | "Taskfile.yaml" | "taskfile.yml" | "taskfile.yaml" | "Makefile"
+        | "makefile" | "GNUmakefile" => SourceKind::TaskRunner,
         // `.env-test` (python-dotenv, pydantic setups); `example.env` (a dev template)
         ".env-test" | ".env-testing" => SourceKind::DotenvTest,
         "example.env" | "sample.env" => SourceKind::DotenvDev,
@@ -193,6 +195,9 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "composer.json"
                     | "manage.py"
                     | "conftest.py"
+                    | "Makefile"
+                    | "makefile"
+                    | "GNUmakefile"
                     | "config.py"
                     | "settings.py"
                     | "artisan"
@@ -306,6 +311,8 @@ mod tests {
             ("codeception.yml", Some(Codeception)),
             ("app/tests/conftest.py", Some(AppCode)),
             ("shop/config.py", Some(AppCode)),
+            ("Taskfile.yml", Some(TaskRunner)),
+            ("api/Makefile", Some(TaskRunner)),
             (".env.dev.example", Some(DotenvDev)),
             (".env.production", None),
             (".env.latest", None),

@@ -212,6 +212,7 @@ pub fn lint_files(
                     crate::source::SourceKind::AppCode
                         | crate::source::SourceKind::Readme
                         | crate::source::SourceKind::Codeception
+                        | crate::source::SourceKind::TaskRunner
                 )
         })
         .count();

@@ -98,6 +98,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "python_code",
     "php_code",
     "readme",
+    "task_runner",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -317,6 +318,18 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                     br#"<phpunit><php><env name="APP_ENV" value="testing"/></php></phpunit>"#,
                 ),
                 (".env.testing", b"DB_CONNECTION=mysql\nDB_DATABASE=shop_testing\n"),
+            ])
+        }
+        // a Taskfile or Makefile whose test target may load a dotenv
+        "task_runner" => {
+            let (name, body) = pick(data, &["Taskfile.yml", "Makefile"]);
+            if let Ok(t) = std::str::from_utf8(body) {
+                let _ = crate::syntax::makefile::parse(t);
+            }
+            check_files(&[
+                (name, body),
+                (".env", b"DATABASE_URL=postgres://app@localhost/app\n"),
+                ("pyproject.toml", b"[project]\nname = 'app'\n"),
             ])
         }
         other => Err(format!("no fuzz target called {other}")),

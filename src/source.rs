@@ -114,6 +114,9 @@ pub enum SourceKind {
     /// suite enables (`Db` with its own `dsn`, `Laravel` with its
     /// `environment_file`)
     Codeception,
+    /// A task runner's file (`Taskfile.yml`, `Makefile`): what its test
+    /// targets load into the environment
+    TaskRunner,
     /// A project's `README.md`: its documented setup commands are what a
     /// developer runs before the tests
     Readme,
@@ -139,6 +142,7 @@ impl SourceKind {
                 | SourceKind::Readme
                 | SourceKind::CopiedDotenv
                 | SourceKind::Codeception
+                | SourceKind::TaskRunner
         )
     }
 

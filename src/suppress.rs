@@ -55,6 +55,7 @@ pub fn collect(ws: &Workspace) -> Vec<Suppression> {
                     | SourceKind::AppCode
                     | SourceKind::Readme
                     | SourceKind::Codeception
+                    | SourceKind::TaskRunner
             );
         if !reported_on || !f.text.contains("testguard:") {
             continue;

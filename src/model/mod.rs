@@ -366,6 +366,8 @@ pub struct Workspace {
     /// Python settings objects that load a dotenv file into database
     /// settings (pydantic-settings `env_file`, Starlette `Config(".env")`).
     pub python_dotenv_settings: Vec<PythonDotenvSettings>,
+    /// Task-runner targets that run the tests with a dotenv file loaded.
+    pub test_tasks: Vec<TestTask>,
     /// Codeception suites that boot a Laravel app through the `Laravel` module.
     pub codeception_laravel: Vec<CodeceptionLaravel>,
     /// What each PHP project's test code sets up before its tests (bootstrap
@@ -390,6 +392,24 @@ pub enum LumenDotenv {
     Named(String),
     /// The file name is computed in code: nothing is known.
     Code,
+}
+
+/// A task (`task py:test`, `make test`) whose command runs the tests with a
+/// dotenv file loaded into its environment.
+#[derive(Clone, Debug)]
+pub struct TestTask {
+    /// For humans: "`task py:test`", "`make test`".
+    pub name: String,
+    /// The folder the task runs in.
+    pub dir: String,
+    /// The dotenv file as written, and where.
+    pub dotenv: String,
+    pub dotenv_span: Span,
+    /// The test command.
+    pub command: Span,
+    /// The file's values beat the caller's (make's `include` + `export`);
+    /// Taskfile's `dotenv:` yields to the process environment.
+    pub beats_caller: bool,
 }
 
 /// A Codeception suite's `Laravel` module: the app boots with

@@ -28,6 +28,7 @@ mod test_database_is_dev_database;
 mod test_database_shares_dev_variable;
 mod test_env_file_missing;
 pub mod test_in_production_environment;
+mod test_task_loads_dev_dotenv;
 mod unreadable_file;
 pub mod unused_suppression;
 
@@ -182,6 +183,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &runtime_env_not_test::RuntimeEnvNotTest,
         &documented_env_not_test::DocumentedEnvNotTest,
         &ci_copied_env_not_test::CiCopiedEnvNotTest,
+        &test_task_loads_dev_dotenv::TestTaskLoadsDevDotenv,
         &settings_module_not_test::SettingsModuleNotTest,
         &missing_test_env_file::MissingTestEnvFile,
         &shadowed_pytest_config::ShadowedPytestConfig,

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod node;
 pub mod php;
 pub mod python;
+pub mod task_runners;
 
 use crate::syntax::dotenv;
 use ci::{github, gitlab};
@@ -110,6 +111,9 @@ pub fn build(
             | SourceKind::AppCode
             | SourceKind::Readme
             | SourceKind::CopiedDotenv => {}
+            SourceKind::TaskRunner => {
+                ws.test_tasks.extend(task_runners::read(id, file));
+            }
             SourceKind::Codeception => {
                 ws.envs.extend(php::codeception::read(id, file));
                 if let Some(m) = php::codeception::laravel_module(id, file) {
