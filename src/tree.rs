@@ -337,8 +337,19 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         } else {
             f.dir()
         };
+        let mut roots = settings_roots(dir, &manage_dirs);
+        for p in modules::pythonpath(&f.text) {
+            let r = if p == "." {
+                dir.to_string()
+            } else {
+                crate::stacks::join(dir, &p)
+            };
+            if !roots.contains(&r) {
+                roots.insert(0, r);
+            }
+        }
         for m in modules::named_settings_modules(&f.text) {
-            queue.push((settings_roots(dir, &manage_dirs), m));
+            queue.push((roots.clone(), m));
         }
     }
     let mut known: std::collections::HashSet<String> =

@@ -53,7 +53,11 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         if let Some(boot) = bootstrap_layer(ws, runner_env, &app_dir) {
             layers.insert(0, boot);
         }
-        let (kernel_env, dotenv) = dotenv_chain(ws, &layers, framework, &app_dir);
+        let (kernel_env, dotenv) = if symfony_bootstrap_skips_dotenv(ws, runner_env, &app_dir) {
+            (None, Vec::new())
+        } else {
+            dotenv_chain(ws, &layers, framework, &app_dir)
+        };
         for (fid, _) in &dotenv {
             consumed.push(*fid);
         }
@@ -241,6 +245,35 @@ fn runner_layers(env: &TestEnv, config: &str) -> Vec<Layer> {
         )
         .with(pick(&|v| v == Via::PhpunitEnv { force: false })),
     ]
+}
+
+/// A Symfony test run loads its dotenv files through PHPUnit's bootstrap file
+/// (`(new Dotenv())->bootEnv(dirname(__DIR__).'/.env')` in the recipe's
+/// `tests/bootstrap.php`): a bootstrap file that was read and never calls
+/// `Dotenv` loads none, and what the tests get is the process environment.
+fn symfony_bootstrap_skips_dotenv(ws: &Workspace, env: &TestEnv, app_dir: &str) -> bool {
+    if !env.frameworks.symfony {
+        return false;
+    }
+    let config = ws.file(env.file);
+    let Some(attr) = config
+        .text
+        .split("bootstrap=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+    else {
+        return false;
+    };
+    let path = join(config.dir(), attr.trim_start_matches("./"));
+    if !path.starts_with(&crate::tree::dir_prefix(app_dir)) || !path.contains("tests/") {
+        return false;
+    }
+    ws.files
+        .iter()
+        .find(|f| f.path == path && f.kind == SourceKind::TestCode)
+        .is_some_and(|f| {
+            !f.text.contains("Dotenv") && !f.text.contains("bootEnv") && !f.text.contains("loadEnv")
+        })
 }
 
 /// Layer 0: PHPUnit's bootstrap file runs after `<php>` is applied and

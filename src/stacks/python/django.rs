@@ -182,7 +182,19 @@ pub fn build(ws: &mut Workspace) {
         runner,
     } in runs
     {
-        let roots = roots(&dir, &manage_dirs);
+        let mut roots = roots(&dir, &manage_dirs);
+        // pytest's `pythonpath` of the naming config comes first on sys.path
+        let config = ws.file(file);
+        for p in modules::pythonpath(&config.text) {
+            let r = if p == "." {
+                config.dir().to_string()
+            } else {
+                crate::stacks::join(config.dir(), &p)
+            };
+            if !roots.contains(&r) {
+                roots.insert(0, r);
+            }
+        }
         let mut seen = Vec::new();
         let Databases::Leaves(leaves) = databases(ws, &index, &roots, &module, &mut seen, 0) else {
             continue;

@@ -91,6 +91,28 @@ pub fn named_settings_modules(text: &str) -> Vec<String> {
     out
 }
 
+/// pytest's `pythonpath` entries in a config file's text (ini
+/// `pythonpath = src .`, TOML `pythonpath = ["src", "."]`), relative to its
+/// folder: pytest puts them on `sys.path`, where settings modules are found.
+pub fn pythonpath(text: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"(?m)^[ \t]*pythonpath[ \t]*[=:][ \t]*(.+)$"#)
+            .unwrap_or_else(|_| unreachable!())
+    });
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .flat_map(|m| {
+            m.as_str()
+                .split([' ', ',', '[', ']', '"', '\''])
+                .filter(|p| !p.is_empty() && !p.starts_with('#'))
+                .map(|p| p.trim_start_matches("./").trim_end_matches('/').to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|p| !p.contains("..") && !p.starts_with('/'))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
