@@ -35,9 +35,15 @@ pub struct DoctrineTest {
 /// Reads one doctrine.yaml; `None` when it is not one (or cannot be parsed:
 /// the YAML rules report that elsewhere if it matters).
 pub fn read(id: FileId, file: &SourceFile) -> Option<(String, Layout)> {
-    let (project, _) = file.path.split_once("config/packages/")?;
+    let (project, inside) = file.path.split_once("config/packages/")?;
     let project = project.trim_end_matches('/').to_string();
-    let whole_file_is_test = file.path.contains("config/packages/test/");
+    // `config/packages/<env>/` is loaded only in that environment: the test
+    // kernel reads `test/` and the files directly in `packages/`
+    let whole_file_is_test = match inside.split_once('/') {
+        Some(("test", _)) => true,
+        Some(_) => return None,
+        None => false,
+    };
     let docs = yaml::parse(id, &file.text).ok()?;
     let doc = docs.first()?;
     let mut layout = Layout::default();
