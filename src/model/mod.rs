@@ -376,6 +376,8 @@ pub struct Workspace {
     /// Flask-style config classes (`class TestingConfig(Config):`) of each
     /// module that sets `SQLALCHEMY_DATABASE_URI` in one of them.
     pub flask_config_modules: Vec<FlaskConfigModule>,
+    /// What each project's conftests hand the app factory.
+    pub flask_choices: Vec<(String, FlaskChoice)>,
     /// Variables a project's test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
     pub test_code_env_writes: Vec<TestCodeEnvRead>,
@@ -449,6 +451,20 @@ pub struct FlaskConfigModule {
     pub project: String,
     pub file: FileId,
     pub classes: Vec<FlaskConfigClass>,
+    /// `config = {"testing": TestingConfig, …}`: names an app factory takes.
+    pub by_key: Vec<(String, String)>,
+}
+
+/// What a conftest hands the app factory (`create_app("testing")`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlaskChoice {
+    /// A config class, by name (`create_app(TestingConfig)`).
+    Class(String, Span),
+    /// A key of the config module's mapping (`create_app("testing")`).
+    Key(String, Span),
+    /// No argument, or one a literal reading cannot follow: the factory's
+    /// default or something computed.
+    Unknown,
 }
 
 #[derive(Clone, Debug)]

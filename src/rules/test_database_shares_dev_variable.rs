@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{ConfigValue, RunFramework, Setting, is_within};
+use crate::model::{ConfigValue, FlaskConfigClass, RunFramework, Setting, is_within};
 
 pub struct TestDatabaseSharesDevVariable;
 
@@ -33,7 +33,11 @@ does not say literally (`database_path(...)`, a variable) is not judged.
 whose `SQLALCHEMY_DATABASE_URI` is the development one: inherited from its
 base unchanged, read from the same environment variable
 (`os.environ.get("DATABASE_URL")`) as the other classes, or the same literal
-(STACKS.md, "Python": traps). A warning; an error when a `conftest.py`
+(STACKS.md, "Python": traps). When the project's `conftest.py` hands the
+app factory a config (`create_app("testing")` through the module's
+`config = {"testing": TestingConfig}`, or `create_app(TestingConfig)`), that
+class is the one judged, whatever its name; a factory called only with its
+default says nothing we can follow. A warning; an error when a `conftest.py`
 provably wipes the database.
 
 ## Why it is dangerous
@@ -163,7 +167,6 @@ fn is_test_class(name: &str) -> bool {
 /// URI it inherits, the environment variable the other classes read, or the
 /// same literal.
 fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    use crate::model::FlaskConfigClass;
     for m in &cx.ws.flask_config_modules {
         let find = |n: &str| m.classes.iter().find(|c| c.name == n);
         // the URI a class ends with, and the class that writes it
@@ -178,14 +181,45 @@ fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             None
         };
         let code_path = &cx.ws.file(m.file).path;
-        for t in m.classes.iter().filter(|c| is_test_class(&c.name)) {
+        // the classes the project's conftests hand the app factory, when they
+        // say; a factory called with its default says nothing we can follow
+        let choices: Vec<&crate::model::FlaskChoice> = cx
+            .ws
+            .flask_choices
+            .iter()
+            .filter(|(p, _)| is_within(p, &m.project) || is_within(&m.project, p))
+            .map(|(_, c)| c)
+            .collect();
+        let chosen: Vec<&str> = choices
+            .iter()
+            .filter_map(|c| match c {
+                crate::model::FlaskChoice::Class(n, _) => Some(n.as_str()),
+                crate::model::FlaskChoice::Key(k, _) => m
+                    .by_key
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, n)| n.as_str()),
+                crate::model::FlaskChoice::Unknown => None,
+            })
+            .collect();
+        if !choices.is_empty() && chosen.is_empty() {
+            continue;
+        }
+        let judged = |c: &&FlaskConfigClass| {
+            if chosen.is_empty() {
+                is_test_class(&c.name)
+            } else {
+                chosen.contains(&c.name.as_str())
+            }
+        };
+        for t in m.classes.iter().filter(judged) {
             let Some((uri, owner)) = effective(t) else {
                 continue;
             };
             let others: Vec<(ConfigValue, String)> = m
                 .classes
                 .iter()
-                .filter(|c| !is_test_class(&c.name))
+                .filter(|c| c.name != t.name && !is_test_class(&c.name))
                 .filter_map(effective)
                 .collect();
             let (what, at) = match &uri {

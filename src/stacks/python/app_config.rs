@@ -14,8 +14,8 @@
 
 use crate::database::db_key_kind;
 use crate::model::{
-    ConfigValue, FlaskConfigClass, FlaskConfigModule, PythonDotenvSettings, TestCodeEnvRead,
-    Workspace,
+    ConfigValue, FlaskChoice, FlaskConfigClass, FlaskConfigModule, PythonDotenvSettings,
+    TestCodeEnvRead, Workspace,
 };
 use crate::source::{FileId, SourceKind, Span};
 use crate::syntax::code::Value;
@@ -26,6 +26,7 @@ pub fn read(ws: &mut Workspace) {
     let mut writes = Vec::new();
     let mut isolated = Vec::new();
     let mut flask_modules = Vec::new();
+    let mut choices = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode || !f.path.ends_with(".py") {
             continue;
@@ -54,6 +55,27 @@ pub fn read(ws: &mut Workspace) {
             if let Some(w) = isolating {
                 isolated.push((project.clone(), w));
             }
+            // the config an app factory is given: `create_app("testing")`
+            for c in &m.calls {
+                let Value::Call { args, kwargs, .. } = c else {
+                    continue;
+                };
+                if !matches!(c.callee_name(), Some("create_app" | "make_app")) {
+                    continue;
+                }
+                let arg = args.first().or_else(|| kwargs.first().map(|(_, v)| v));
+                let choice = match arg {
+                    Some(Value::Str { text, range, .. }) => {
+                        FlaskChoice::Key(text.clone(), Span::new(id, range.start, range.end))
+                    }
+                    Some(Value::Name(n)) => {
+                        let class = n.rsplit('.').next().unwrap_or(n).to_string();
+                        FlaskChoice::Class(class, Span::new(id, 0, 0))
+                    }
+                    _ => FlaskChoice::Unknown,
+                };
+                choices.push((project.clone(), choice));
+            }
             writes.extend(m.env_writes.iter().map(|(k, r)| TestCodeEnvRead {
                 project: project.clone(),
                 key: k.clone(),
@@ -77,10 +99,31 @@ pub fn read(ws: &mut Workspace) {
             })
             .collect();
         if flask.iter().any(|c| c.uri != ConfigValue::Absent) {
+            // `config = {"testing": TestingConfig}` at module level
+            let by_key = m
+                .statements
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::Assign {
+                        value: Value::Map(entries),
+                        conditional: false,
+                        ..
+                    } => Some(entries),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|e| match &e.value {
+                    Value::Name(n) if flask.iter().any(|c| &c.name == n) => {
+                        Some((e.key.clone(), n.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
             flask_modules.push(FlaskConfigModule {
                 project: project.clone(),
                 file: id,
                 classes: flask,
+                by_key,
             });
         }
         found.extend(starlette(id, &project, &m.statements));
@@ -93,6 +136,7 @@ pub fn read(ws: &mut Workspace) {
     }
     ws.python_dotenv_settings = found;
     ws.flask_config_modules = flask_modules;
+    ws.flask_choices = choices;
     ws.test_code_env_writes = writes;
 }
 
