@@ -31,6 +31,8 @@ decide the database a test run gets:
   a run reads): the committed test database is replaced by the development
   one before the tests run. A warning: a README is advice, not a pipeline.
 
+Silent when the suite starts a database of its own (testcontainers,
+`dependency_overrides`, a uuid-named database its conftest creates).
 Exports see the exports above them (`${POSTGRES_DB}`); anything a line does
 not say literally is not judged.
 
@@ -81,7 +83,11 @@ impl Rule for DocumentedEnvNotTest {
                     else {
                         continue;
                     };
-                    if setting.is_reference() {
+                    // the suite derives or starts a database of its own
+                    let isolated = cx.ws.folders.iter().any(|(d, f)| {
+                        is_within(d, &read.project) && f.isolating_dependency.is_some()
+                    });
+                    if setting.is_reference() || isolated {
                         continue;
                     }
                     let db = DatabaseRef::parse(&setting.value, kind);

@@ -52,6 +52,10 @@ pub fn read(ws: &mut Workspace) {
             ]
             .into_iter()
             .find(|w| f.text.contains(w));
+            // a database of its own the suite creates under a unique name
+            let unique_db = f.text.contains("uuid")
+                && (f.text.contains("create_database") || f.text.contains("CREATE DATABASE"));
+            let isolating = isolating.or(unique_db.then_some("a uuid-named database it creates"));
             if let Some(w) = isolating {
                 isolated.push((project.clone(), w));
             }
