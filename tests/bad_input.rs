@@ -548,3 +548,30 @@ fn a_panic_exits_2_with_a_short_bug_report_and_no_payload() {
     assert!(!stderr.contains("backtrace"), "{stderr}");
     assert!(stderr.lines().count() <= 3, "{stderr}");
 }
+
+#[test]
+fn broken_application_code_is_never_tg001_and_decides_nothing() {
+    // every file a run points at, cut mid-token: the code is the project's,
+    // not a configuration of ours, so nothing is reported and nothing judged
+    let dir = dir_with(&[
+        ("manage.py", b"import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\nfrom django.core.management import execute_from_command_line\n"),
+        ("shop/settings.py", b"DATABASES = {\n    'default': {\n        'HOST': 'db.example.com',\n        'NAME': 'shop\n"),
+        ("tests/conftest.py", b"import os\ndef f(:\n    drop_database(os.environ['DATABASE_URL'\n"),
+        ("config.py", b"class TestingConfig(Config:\n    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL'\n"),
+        ("README.md", b"```bash\nexport DATABASE_URL=postgres://app@localhost/shop\n"),
+        // make: "missing separator" (no rule)
+        ("Makefile", b"include .env\nexport\ntest pytest\n\tpytest\n"),
+        ("Taskfile.yml", b"tasks:\n  test:\n    cmds: [pytest\n"),
+        ("api/artisan", b"#!/usr/bin/env php\n"),
+        ("api/composer.json", br#"{"require":{"laravel/framework":"^11"}}"#),
+        ("api/config/database.php", b"<?php\nreturn [\n  'default' => env('DB_CONNECTION', 'mysql'),\n  'connections' => [ 'testing' => ['database' => env('DB_DATABASE', "),
+        ("api/tests/bootstrap.php", b"<?php\nputenv('DB_DATABASE=\n"),
+        ("api/bootstrap/app.php", b"<?php\n(new Laravel\\Lumen\\Bootstrap\\LoadEnvironmentVariables(dirname(__DIR__), \n"),
+        ("api/tests/Api.suite.yml", b"modules:\n  enabled:\n    - Db:\n        dsn: 'mysql:host=x;dbname=shop\n"),
+    ]);
+    let (code, report) = lint_json(dir.path(), &[]);
+    // no TG001, and no finding built on a half-read value (the settings'
+    // HOST, the conftest's drop_database, the bootstrap's putenv)
+    assert_eq!(codes(&report), Vec::<(String, String)>::new());
+    assert_eq!(code, 0);
+}

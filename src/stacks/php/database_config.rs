@@ -26,6 +26,10 @@ pub fn read(ws: &mut Workspace) {
         };
         let id = FileId(i);
         let script = php::parse(&f.text);
+        // code PHP would refuse decides nothing
+        if script.has_error {
+            continue;
+        }
         let Some(config) = script.returns else {
             continue;
         };
@@ -102,6 +106,7 @@ fn lumen_dotenv(ws: &mut Workspace) {
             .iter()
             .find(|c| c.callee_name() == Some("LoadEnvironmentVariables"));
         let which = match load {
+            _ if script.has_error => LumenDotenv::Code,
             Some(Value::Call { args, .. }) => match args.get(1) {
                 None | Some(Value::Null) => LumenDotenv::Default,
                 Some(Value::Str { text, .. }) => LumenDotenv::Named(text.clone()),

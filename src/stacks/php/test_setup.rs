@@ -43,6 +43,10 @@ pub fn scan(ws: &mut Workspace) {
         };
         let id = FileId(i);
         let script = php::parse(&f.text);
+        // code PHP would refuse sets nothing up
+        if script.has_error {
+            continue;
+        }
         let bootstrap = f.file_name() == "bootstrap.php";
         let mut env_writes = Vec::new();
         if bootstrap {

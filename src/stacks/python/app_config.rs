@@ -41,6 +41,10 @@ pub fn read(ws: &mut Workspace) {
         let id = FileId(i);
         let project = project_of(ws, f.dir());
         let m = python::parse(&f.text);
+        // code Python would refuse decides nothing
+        if m.has_error {
+            continue;
+        }
         if f.file_name() == "conftest.py" {
             // the app's database swapped in code: FastAPI's dependency
             // override, or a container the suite starts

@@ -142,6 +142,9 @@ pub fn build(ws: &mut Workspace) {
             continue;
         }
         let m = python::parse(&f.text);
+        if m.has_error {
+            continue;
+        }
         let default = m.calls.iter().find_map(|c| match c {
             Value::Call { callee, args, .. }
                 if callee.ends_with("environ.setdefault")
@@ -315,6 +318,10 @@ fn databases(
     let file = FileId(idx);
     let f = ws.file(file);
     let m = python::parse(&f.text);
+    // code Python would refuse decides nothing
+    if m.has_error {
+        return Databases::Undecided;
+    }
     let (own, is_pkg) = modules::module_of(&root, &f.path).unwrap_or_default();
     let mut db = Databases::Unset;
     for s in &m.statements {
