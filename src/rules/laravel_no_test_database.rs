@@ -71,6 +71,11 @@ configs (`phpunit.dusk.xml`) are not judged here: the browser's server reads
 default since Laravel 11); when its dev dotenv selects another driver, the
 default file holds no development data and the finding is a warning.
 
+Laravel Dusk (`phpunit.dusk.xml`): `php artisan dusk` swaps `.env.dusk.{env}`
+or `.env.dusk` in as `.env` for the app the browser drives; with neither in
+the repository the app keeps `.env`, the development database, whatever
+`phpunit.dusk.xml` says (its values reach only the test process): a warning.
+
 When `composer test` runs the suite in parallel (`php artisan test --parallel`
 or ParaTest in composer.json's `scripts.test`), each worker uses
 `<database>_test_<token>` (laravel/framework `Testing/Concerns/TestDatabases.php`):
@@ -173,8 +178,9 @@ fn codeception(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
     let run = cx.ws.runs.iter().find(|r| r.config == env.file);
     let framework = run.map_or(RunFramework::Laravel, |r| r.framework);
-    // Dusk's browser server reads `.env.dusk.*`: its own finding, not this one
+    // Dusk's browser server reads `.env.dusk.*` swapped in as `.env`
     if framework == RunFramework::LaravelDusk {
+        dusk_without_env_file(cx, env, run, out);
         return;
     }
     let lumen = framework == RunFramework::Lumen;
@@ -390,6 +396,47 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Laravel Dusk with no `.env.dusk.{env}` or `.env.dusk`: `artisan dusk`
+/// leaves `.env` in place, and the app the browser drives (served by its
+/// own process, which never reads `phpunit.dusk.xml`) runs on the
+/// development database (laravel/dusk `DuskCommand::setupDuskEnvironment()`).
+fn dusk_without_env_file(
+    cx: &Context<'_>,
+    env: &TestEnv,
+    run: Option<&crate::model::TestRun>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(run) = run else { return };
+    // any `.env.dusk*` of the app: which one `artisan dusk` picks depends on
+    // the APP_ENV of a `.env` the repository may not hold
+    let swapped = cx
+        .ws
+        .files
+        .iter()
+        .any(|f| f.dir() == run.dir && f.file_name().starts_with(".env.dusk"));
+    if swapped || decided_in_code(cx, &run.dir) {
+        return;
+    }
+    let Some(dev) = dev_database(cx, &run.dir, "DB_DATABASE") else {
+        return;
+    };
+    if cx.policy.markers.has_test(&dev.value) || dev.is_reference() {
+        return;
+    }
+    let d = META
+        .diag_with(
+            Severity::Warning,
+            Some(env.anchor),
+            format!(
+                "{} has no .env.dusk.{{env}} or .env.dusk to swap in: `php artisan dusk` leaves `.env` in place, and the app the browser drives reads it, not this file — the browser tests write to the development database",
+                env.name
+            ),
+        )
+        .with_primary_label("read by the test process only")
+        .with_help("add a .env.dusk.local (or .env.dusk) naming a test database: `artisan dusk` swaps it in as `.env` while the tests run");
+    out.push(with_dev_label(d, Some(dev), cx));
 }
 
 /// The project's test code sets `database.*` configuration itself
