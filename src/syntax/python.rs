@@ -148,14 +148,22 @@ pub fn set_path(target: &mut Value, path: &[String], value: Value) {
 
 /// Reads a Python module.
 pub fn parse(src: &str) -> Module {
-    let mut parser = tree_sitter::Parser::new();
-    if parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .is_err()
-    {
-        return Module::default();
+    // one parser per thread: building one and loading the grammar costs
+    // more than parsing a settings file
+    thread_local! {
+        static PARSER: std::cell::RefCell<Option<tree_sitter::Parser>> =
+            const { std::cell::RefCell::new(None) };
     }
-    let Some(tree) = parser.parse(src, None) else {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(src, None)
+    });
+    let Some(tree) = tree else {
         return Module::default();
     };
     let root = tree.root_node();
