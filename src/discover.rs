@@ -142,9 +142,9 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     {
         return Some(SourceKind::Dockerfile);
     }
-    if name == "doctrine.yaml" || name == "doctrine.yml" {
+    if name == "doctrine.yaml" || name == "doctrine.yml" || name == "doctrine.php" {
         let in_packages = rel_path.contains("config/packages/");
-        return in_packages.then_some(SourceKind::DoctrineYaml);
+        return in_packages.then_some(SourceKind::DoctrineConfig);
     }
     None
 }
@@ -195,6 +195,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "composer.json"
                     | "manage.py"
                     | "conftest.py"
+                    | "doctrine.php"
                     | "Makefile"
                     | "makefile"
                     | "GNUmakefile"
@@ -321,7 +322,8 @@ mod tests {
             ("phpunit.pgsql.xml", Some(Phpunit)),
             ("phpunit.ci.xml.dist", Some(Phpunit)),
             ("phpunit.php", None),
-            ("config/packages/doctrine.yaml", Some(DoctrineYaml)),
+            ("config/packages/doctrine.yaml", Some(DoctrineConfig)),
+            ("config/packages/doctrine.php", Some(DoctrineConfig)),
             ("frontend/.env.test.license", None),
             (".env-test", Some(DotenvTest)),
             ("example.env", Some(DotenvDev)),

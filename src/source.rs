@@ -81,8 +81,8 @@ pub enum SourceKind {
     PackageJson,
     /// `manage.py`, `artisan`, `jest.config.*`, `vitest.config.*`, `requirements*.txt`: presence or text
     FrameworkMarker,
-    /// `config/packages/doctrine.yaml` (Symfony's test database suffix)
-    DoctrineYaml,
+    /// `config/packages/doctrine.{yaml,php}` (the test kernel's `url:` and `dbname_suffix`)
+    DoctrineConfig,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
     /// `.github/workflows/*.yml|yaml`
@@ -131,7 +131,7 @@ impl SourceKind {
             SourceKind::ComposerJson
                 | SourceKind::PackageJson
                 | SourceKind::FrameworkMarker
-                | SourceKind::DoctrineYaml
+                | SourceKind::DoctrineConfig
                 | SourceKind::LaravelConfigCache
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile

@@ -94,7 +94,7 @@ pub fn build(
             }
             // a pipeline is its root file and the files it includes, read together below
             SourceKind::GitlabCi | SourceKind::GitlabCiInclude => {}
-            SourceKind::DoctrineYaml => {
+            SourceKind::DoctrineConfig => {
                 if let Some(layout) = php::doctrine::read(id, file) {
                     doctrine_layouts.push(layout);
                 }

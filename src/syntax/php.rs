@@ -23,6 +23,10 @@ pub struct Script {
     /// Every call anywhere (functions and methods), by callee name:
     /// `putenv('X=y')`, `->bootEnv(...)`, `$app['config']->set(...)`.
     pub calls: Vec<Value>,
+    /// For each of `calls` (same order), the condition of the innermost
+    /// `if` it sits in, as written (`'test' === $container->env()`); `None`
+    /// outside any `if`, `Some("else")` in an `else`/`elseif` branch.
+    pub guards: Vec<Option<String>>,
     pub has_error: bool,
 }
 
@@ -48,7 +52,9 @@ pub fn parse(src: &str) -> Script {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut parser = tree_sitter::Parser::new();
-            parser.set_language(&tree_sitter_php::LANGUAGE_PHP.into()).ok()?;
+            parser
+                .set_language(&tree_sitter_php::LANGUAGE_PHP.into())
+                .ok()?;
             *slot = Some(parser);
         }
         slot.as_mut()?.parse(src, None)
@@ -119,8 +125,8 @@ impl Reader<'_> {
     }
 
     fn scan(&self, root: Node, s: &mut Script) {
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
+        let mut stack: Vec<(Node, Option<String>)> = vec![(root, None)];
+        while let Some((n, guard)) = stack.pop() {
             if matches!(
                 n.kind(),
                 "function_call_expression"
@@ -130,10 +136,22 @@ impl Reader<'_> {
                     | "object_creation_expression"
             ) {
                 s.calls.push(self.value(n, 0));
+                s.guards.push(guard.clone());
             }
+            let condition = (n.kind() == "if_statement")
+                .then(|| n.child_by_field_name("condition"))
+                .flatten()
+                .map(|c| self.text(c).to_string());
             let mut cur = n.walk();
             let children: Vec<Node> = n.named_children(&mut cur).collect();
-            stack.extend(children.into_iter().rev());
+            for c in children.into_iter().rev() {
+                let g = match (&condition, c.kind()) {
+                    (Some(_), "else_clause" | "else_if_clause") => Some("else".to_string()),
+                    (Some(cond), _) => Some(cond.clone()),
+                    (None, _) => guard.clone(),
+                };
+                stack.push((c, g));
+            }
         }
     }
 
@@ -383,6 +401,17 @@ return [
         assert_eq!(s.assigns[0].key.as_deref(), Some("APP_ENV"));
         assert!(s.calls.iter().any(|c| c.callee_name() == Some("putenv")));
         assert!(s.calls.iter().any(|c| c.callee_name() == Some("bootEnv")));
+        assert_eq!(s.calls.len(), s.guards.len());
+        let guarded = parse(
+            "<?php\nreturn static function ($c) {\n  $c->extension('a', []);\n  if ('test' === $c->env()) { $c->extension('b', []); } else { $c->extension('c', []); }\n};\n",
+        );
+        let g: Vec<Option<&str>> = guarded.guards.iter().map(|g| g.as_deref()).collect();
+        assert!(g.contains(&None));
+        assert!(
+            g.contains(&Some("('test' === $c->env())"))
+                || g.iter().any(|x| x.is_some_and(|t| t.contains("'test'")))
+        );
+        assert!(g.contains(&Some("else")));
         let lumen = parse(
             "<?php\n(new Laravel\\Lumen\\Bootstrap\\LoadEnvironmentVariables(\n    dirname(__DIR__), '.env.local'\n))->bootstrap();\n",
         );

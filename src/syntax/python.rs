@@ -158,7 +158,9 @@ pub fn parse(src: &str) -> Module {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut parser = tree_sitter::Parser::new();
-            parser.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .ok()?;
             *slot = Some(parser);
         }
         slot.as_mut()?.parse(src, None)

@@ -44,6 +44,9 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<(String, Layout)> {
         Some(_) => return None,
         None => false,
     };
+    if file.path.ends_with(".php") {
+        return php_layout(id, file, whole_file_is_test).map(|l| (project, l));
+    }
     let docs = yaml::parse(id, &file.text).ok()?;
     let doc = docs.first()?;
     let mut layout = Layout::default();
@@ -54,6 +57,73 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<(String, Layout)> {
         layout.test = dbal_of(doc.get("when@test").and_then(|w| w.get("doctrine")));
     }
     Some((project, layout))
+}
+
+/// `config/packages/doctrine.php`: each `$container->extension('doctrine',
+/// [...])` call, its array read like the YAML; one inside
+/// `if ('test' === $container->env())` is the test block, one under another
+/// condition or an `else` is left out (it may not run in tests). The fluent
+/// `DoctrineConfig` form is not followed.
+fn php_layout(id: FileId, file: &SourceFile, whole_file_is_test: bool) -> Option<Layout> {
+    use crate::syntax::code::Value;
+    let script = crate::syntax::php::parse(&file.text);
+    if script.has_error {
+        return None;
+    }
+    let scalar = |v: Option<&Value>| match v {
+        Some(Value::Str {
+            text,
+            range,
+            verbatim,
+        }) => Some(Scalar {
+            value: text.clone(),
+            span: crate::source::Span::new(id, range.start, range.end),
+            verbatim: *verbatim,
+            block: false,
+        }),
+        _ => None,
+    };
+    let dbal_of = |doctrine: &Value| -> Option<Dbal> {
+        let dbal = doctrine.get("dbal")?;
+        let conn = match dbal.get("connections") {
+            Some(Value::Map(conns)) => {
+                let default = dbal.get("default_connection").and_then(Value::as_str);
+                conns
+                    .iter()
+                    .find(|e| Some(e.key.as_str()) == default)
+                    .or_else(|| conns.first())
+                    .map(|e| &e.value)?
+            }
+            _ => dbal,
+        };
+        Some(Dbal {
+            url: scalar(conn.get("url")),
+            dbname_suffix: scalar(conn.get("dbname_suffix")),
+        })
+    };
+    let mut layout = Layout::default();
+    for (call, guard) in script.calls.iter().zip(&script.guards) {
+        let Value::Call { args, .. } = call else {
+            continue;
+        };
+        if call.callee_name() != Some("extension")
+            || args.first().and_then(Value::as_str) != Some("doctrine")
+        {
+            continue;
+        }
+        let Some(config) = args.get(1) else { continue };
+        let test = match guard.as_deref() {
+            None => whole_file_is_test,
+            Some(g) if g != "else" && (g.contains("'test'") || g.contains("\"test\"")) => true,
+            Some(_) => continue,
+        };
+        if test {
+            layout.test = dbal_of(config).or(layout.test);
+        } else {
+            layout.base = dbal_of(config).or(layout.base);
+        }
+    }
+    Some(layout)
 }
 
 /// The parts of one `dbal:` block that decide the database.
@@ -157,7 +227,7 @@ mod tests {
     use crate::source::SourceKind;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile::new(path.into(), SourceKind::DoctrineYaml, text.into())
+        SourceFile::new(path.into(), SourceKind::DoctrineConfig, text.into())
     }
 
     #[test]
