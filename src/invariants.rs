@@ -289,6 +289,8 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
             check_files(&[
                 ("config/database.php", data),
                 ("tests/bootstrap.php", data),
+                ("config/packages/doctrine.php", data),
+                ("bootstrap/app.php", data),
                 ("artisan", b"#!/usr/bin/env php\n"),
                 ("composer.json", LARAVEL_COMPOSER),
                 (
