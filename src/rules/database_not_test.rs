@@ -17,8 +17,9 @@ static META: RuleMeta = RuleMeta {
 const DOCS: &str = r#"## What it checks
 Every database setting of a test environment (`DATABASE_URL`, `*_DATABASE_URL`,
 `DB_DATABASE`, `DB_NAME`, `POSTGRES_DB`, `MYSQL_DATABASE`, `MONGODB_URI`, …) in
-a test dotenv file, a PHPUnit `<env>`/`<server>`, a pytest-env entry or a tox
-`setenv`. The *database name* — the URL path, a `dbname=` parameter, the bare
+a test dotenv file, a PHPUnit `<env>`/`<server>` or bootstrap file, a
+pytest-env entry, a tox `setenv`, a Django settings module's `TEST.NAME`, or a
+Codeception `Db` module's `dsn`. The *database name* — the URL path, a `dbname=` parameter, the bare
 value, or a sqlite file path — must carry a test marker as a whole token
 (`test`, `tests`, `testing`: `app_test`, `testing`, `myAppTest`), or be an
 in-memory database (`:memory:`, `sqlite::memory:`, `file::memory:`).
@@ -46,6 +47,14 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
 - Django creates its test database as `test_<NAME>` (sqlite: in memory), so in
   a Django project a non-test name is reported as a warning: the risk is the
   server, and a `TEST: {"NAME": …}` override, not the name itself.
+- A Django settings module's `DATABASES['default']['TEST']['NAME']` (read from
+  the module a run uses, through its `from .base import *` chain) is the test
+  database itself: Django creates it under that name and drops an existing one
+  first (pytest-django always; `manage.py test --noinput` without asking). Equal
+  to the application's own `NAME`: an error. Another name without a test
+  marker: a warning.
+- Codeception's `Db` module connects with its own `dsn`; with `populate: true`
+  or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
   its recipes) appends `_test` to the name: no finding then — except for a
   sqlite URL, whose path DoctrineBundle never suffixes (`ConnectionFactory.php`).
@@ -104,8 +113,14 @@ impl Rule for DatabaseNotTest {
                     } else {
                         ""
                     };
+                    // the application's own database is certain loss; another
+                    // name is most likely a dedicated one the name does not show
                     (
-                        Severity::Error,
+                        if real.is_some() {
+                            Severity::Error
+                        } else {
+                            Severity::Warning
+                        },
                         format!(
                             "{} pins Django's test database to `{}` (`TEST.NAME`){same}: Django creates the test database under that name and drops the existing one first (pytest-django always, `manage.py test --noinput` without asking)",
                             env.name, name.text
