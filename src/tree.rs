@@ -322,8 +322,32 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         .filter(|f| f.file_name() == "manage.py" && f.text.contains("django"))
         .map(|f| f.dir().to_string())
         .collect();
+    // folders whose pytest or tox configuration names a settings module: the
+    // project runs its tests with it, not with `manage.py`'s default
+    let configured: Vec<&str> = files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                SourceKind::PytestIni
+                    | SourceKind::PytestToml
+                    | SourceKind::PyprojectToml
+                    | SourceKind::SetupCfg
+                    | SourceKind::ToxIni
+                    | SourceKind::ToxToml
+            ) && (f.text.contains("DJANGO_SETTINGS_MODULE") || f.text.contains("--ds"))
+        })
+        .map(SourceFile::dir)
+        .collect();
     let mut queue: Vec<(Vec<String>, String)> = Vec::new();
     for f in files.iter() {
+        if f.file_name() == "manage.py"
+            && configured
+                .iter()
+                .any(|c| crate::model::is_within(c, f.dir()) || crate::model::is_within(f.dir(), c))
+        {
+            continue;
+        }
         let names_settings = f.file_name() == "manage.py"
             || (f.kind.is_config() && f.text.contains("DJANGO_SETTINGS_MODULE"))
             || (f.kind.is_config() && f.text.contains("--settings"))
@@ -415,6 +439,20 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     readmes.push("README.md".to_string());
     readmes.sort();
     readmes.dedup();
+    // a README's setup matters only above a suite that reads its database
+    // from the environment (a conftest) or a test dotenv it may copy over
+    let consumers: Vec<&str> = files
+        .iter()
+        .filter(|f| f.file_name() == "conftest.py" || f.kind == SourceKind::DotenvTest)
+        .map(SourceFile::dir)
+        .collect();
+    readmes.retain(|r| {
+        let dir = r
+            .strip_suffix("README.md")
+            .unwrap_or("")
+            .trim_end_matches('/');
+        consumers.iter().any(|c| crate::model::is_within(c, dir))
+    });
     // dotenv files a CI script copies over `.env` (`cp .env.deploy .env`)
     let mut copied: Vec<String> = files
         .iter()

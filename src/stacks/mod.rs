@@ -164,7 +164,9 @@ pub fn build(
         let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
-    python::django::build(&mut ws);
+    // the Python application code, parsed once for every reader below
+    let parsed_python = python::parsed::parse_all(&ws);
+    python::django::build(&mut ws, &parsed_python);
     // test runs: each PHPUnit config of an app, with its chain of layers
     let mut projects: Vec<String> = doctrine_layouts.iter().map(|(p, _)| p.clone()).collect();
     projects.sort();
@@ -191,16 +193,17 @@ pub fn build(
                 .symfony_test_dbname_suffix = true;
         }
     }
-    php::database_config::read(&mut ws);
+    php::database_config::lumen_dotenv(&mut ws);
     php::test_setup::scan(&mut ws);
     php::runs::build(&mut ws, &doctrine);
+    php::database_config::read(&mut ws);
     node::adonis::build(&mut ws);
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
     inherit_symfony_dotenv(&mut ws);
     containers::collect(&mut ws);
     php::destruction::scan(&mut ws);
-    python::conftest::scan(&mut ws);
-    python::app_config::read(&mut ws);
+    python::conftest::scan(&mut ws, &parsed_python);
+    python::app_config::read(&mut ws, &parsed_python);
     docs::read(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds

@@ -10,8 +10,28 @@ use crate::source::{FileId, SourceKind, Span};
 use crate::syntax::code::Value;
 use crate::syntax::php;
 
+/// Reads the `config/database.php` of every Laravel project one of whose
+/// runs selects a connection of its own (`DB_CONNECTION` from PHPUnit or
+/// `.env.testing`) without naming its database or URL too: only then does
+/// the connection's definition decide the database. Runs must be built.
 pub fn read(ws: &mut Workspace) {
-    lumen_dotenv(ws);
+    let dev_files: Vec<crate::source::FileId> = ws.dev_dotenvs.iter().map(|d| d.file).collect();
+    let set_by_run = |run: &crate::model::TestRun, key: &str| {
+        crate::resolve::decide(&run.layers, key)
+            .is_some_and(|s| !dev_files.contains(&s.value_span.file))
+    };
+    let needed: Vec<String> = ws
+        .runs
+        .iter()
+        .filter(|r| r.framework == crate::model::RunFramework::Laravel)
+        .filter(|r| {
+            set_by_run(r, "DB_CONNECTION")
+                && !["DB_DATABASE", "DB_URL", "DATABASE_URL"]
+                    .iter()
+                    .any(|k| set_by_run(r, k))
+        })
+        .map(|r| r.dir.clone())
+        .collect();
     let mut out = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode {
@@ -24,6 +44,10 @@ pub fn read(ws: &mut Workspace) {
         else {
             continue;
         };
+        let dir = project.trim_end_matches('/');
+        if !needed.iter().any(|r| crate::model::is_within(r, dir)) {
+            continue;
+        }
         let id = FileId(i);
         let script = php::parse(&f.text);
         // code PHP would refuse decides nothing
@@ -85,7 +109,7 @@ fn config_value(file: FileId, v: Option<&Value>) -> ConfigValue {
 /// Lumen's `bootstrap/app.php`: `new LoadEnvironmentVariables(dirname(__DIR__))`
 /// loads `.env`; a literal second argument names another file; anything else
 /// is decided in code (lumen-framework `Bootstrap/LoadEnvironmentVariables.php`).
-fn lumen_dotenv(ws: &mut Workspace) {
+pub fn lumen_dotenv(ws: &mut Workspace) {
     let mut found = Vec::new();
     for f in &ws.files {
         if f.kind != SourceKind::AppCode || !f.path.ends_with("bootstrap/app.php") {

@@ -19,9 +19,9 @@ use crate::model::{
 };
 use crate::source::{FileId, SourceKind, Span};
 use crate::syntax::code::Value;
-use crate::syntax::python::{self, Class, Stmt};
+use crate::syntax::python::{Class, Stmt};
 
-pub fn read(ws: &mut Workspace) {
+pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut found = Vec::new();
     let mut writes = Vec::new();
     let mut isolated = Vec::new();
@@ -40,7 +40,7 @@ pub fn read(ws: &mut Workspace) {
         }
         let id = FileId(i);
         let project = project_of(ws, f.dir());
-        let m = python::parse(&f.text);
+        let Some(m) = parsed.get(&i) else { continue };
         // code Python would refuse decides nothing
         if m.has_error {
             continue;

@@ -28,7 +28,8 @@ const SQL: &[(&str, &str)] = &[
     ("DROP SCHEMA", "drops its schema"),
 ];
 
-pub fn scan(ws: &mut Workspace) {
+/// Records the proof and the reads.
+pub fn scan(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut found = Vec::new();
     let mut reads = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
@@ -36,11 +37,34 @@ pub fn scan(ws: &mut Workspace) {
             continue;
         }
         let project = project_of(ws, f.dir());
-        let m = python::parse(&f.text);
+        let Some(m) = parsed.get(&i) else { continue };
         // code Python would refuse proves nothing
         if m.has_error {
             continue;
         }
+        scan_module(i, &project, m, &mut found, &mut reads);
+    }
+    // one record per idiom per project: the first place it is written
+    found.sort_by_key(|d| (d.project.clone(), d.idiom, d.span));
+    found.dedup_by(|a, b| a.project == b.project && a.idiom == b.idiom);
+    for d in &found {
+        // proof alone makes a project's test code known here; its absence
+        // does not (the test modules are not read)
+        ws.test_code.entry(d.project.clone()).or_insert(1);
+    }
+    ws.destruction.extend(found);
+    ws.test_code_env_reads.extend(reads);
+}
+
+fn scan_module(
+    i: usize,
+    project: &str,
+    m: &python::Module,
+    found: &mut Vec<Destruction>,
+    reads: &mut Vec<TestCodeEnvRead>,
+) {
+    let project = project.to_string();
+    {
         for call in &m.calls {
             let Value::Call { args, range, .. } = call else {
                 continue;
@@ -99,16 +123,6 @@ pub fn scan(ws: &mut Workspace) {
             }
         }
     }
-    // one record per idiom per project: the first place it is written
-    found.sort_by_key(|d| (d.project.clone(), d.idiom, d.span));
-    found.dedup_by(|a, b| a.project == b.project && a.idiom == b.idiom);
-    for d in &found {
-        // proof alone makes a project's test code known here; its absence
-        // does not (the test modules are not read)
-        ws.test_code.entry(d.project.clone()).or_insert(1);
-    }
-    ws.destruction.extend(found);
-    ws.test_code_env_reads.extend(reads);
 }
 
 /// The Python project a `conftest.py` belongs to: the nearest folder above it

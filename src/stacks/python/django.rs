@@ -61,7 +61,7 @@ type NamedModule = (String, FileId, Span);
 
 /// Builds one environment per Django test run whose settings module the
 /// repository holds: the database settings that module decides.
-pub fn build(ws: &mut Workspace) {
+pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut runs: Vec<DjangoRun> = Vec::new();
     let pytest_dirs: Vec<(String, Option<NamedModule>)> = ws
         .pytest_configs
@@ -199,7 +199,9 @@ pub fn build(ws: &mut Workspace) {
             }
         }
         let mut seen = Vec::new();
-        let Databases::Leaves(leaves) = databases(ws, &index, &roots, &module, &mut seen, 0) else {
+        let Databases::Leaves(leaves) =
+            databases(ws, parsed, &index, &roots, &module, &mut seen, 0)
+        else {
             continue;
         };
         // NAME is no rule's to judge (Django tests on `test_<NAME>`): it is
@@ -299,6 +301,7 @@ fn app_code(ws: &Workspace) -> AppCode<'_> {
 /// `DATABASES` as `module` ends with it.
 fn databases(
     ws: &Workspace,
+    parsed: &super::parsed::Parsed,
     app_code: &AppCode,
     roots: &[String],
     module: &str,
@@ -317,7 +320,9 @@ fn databases(
     seen.push(idx);
     let file = FileId(idx);
     let f = ws.file(file);
-    let m = python::parse(&f.text);
+    let Some(m) = parsed.get(&idx) else {
+        return Databases::Undecided;
+    };
     // code Python would refuse decides nothing
     if m.has_error {
         return Databases::Undecided;
@@ -335,6 +340,7 @@ fn databases(
                     .map(|m| {
                         databases(
                             ws,
+                            parsed,
                             app_code,
                             std::slice::from_ref(&root),
                             &m,
@@ -503,7 +509,16 @@ fn url_default_host(ws: &Workspace, leaves: &[Leaf]) -> Option<Setting> {
 fn leaves_of(ws: &Workspace, module: &str) -> std::collections::BTreeMap<String, String> {
     use std::collections::BTreeMap;
     let mut seen = Vec::new();
-    match databases(ws, &app_code(ws), &[String::new()], module, &mut seen, 0) {
+    let parsed = super::parsed::parse_all(ws);
+    match databases(
+        ws,
+        &parsed,
+        &app_code(ws),
+        &[String::new()],
+        module,
+        &mut seen,
+        0,
+    ) {
         Databases::Leaves(l) => l
             .into_iter()
             .map(|l| (l.path, l.value.as_str().unwrap_or("?").to_string()))

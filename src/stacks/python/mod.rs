@@ -5,5 +5,6 @@ pub mod app_config;
 pub mod conftest;
 pub mod django;
 pub mod modules;
+pub mod parsed;
 pub mod pytest;
 pub mod tox;
