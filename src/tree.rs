@@ -414,15 +414,29 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     }
     // Laravel's database configuration, and Lumen's bootstrap (which names
     // the dotenv file it loads), beside each `artisan`
+    // `config/database.php` decides a run's database only when the run
+    // selects a connection without naming the database too (the stack checks
+    // exactly; this spares reading it everywhere else)
+    let selects_connection = |dir: &str| {
+        files.iter().any(|f| {
+            matches!(f.kind, SourceKind::Phpunit | SourceKind::DotenvTest)
+                && crate::model::is_within(f.dir(), dir)
+                && f.text.contains("DB_CONNECTION")
+                && !f.text.contains("DB_DATABASE")
+                && !f.text.contains("DB_URL")
+                && !f.text.contains("DATABASE_URL")
+        })
+    };
     let laravel: Vec<String> = files
         .iter()
         .filter(|f| f.file_name() == "artisan")
         .flat_map(|f| {
             let d = dir_prefix(f.dir());
-            [
-                format!("{d}config/database.php"),
-                format!("{d}bootstrap/app.php"),
-            ]
+            let mut v = vec![format!("{d}bootstrap/app.php")];
+            if selects_connection(f.dir()) {
+                v.push(format!("{d}config/database.php"));
+            }
+            v
         })
         .collect();
     // the README of the root and of every project
