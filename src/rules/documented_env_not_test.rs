@@ -125,13 +125,7 @@ impl Rule for DocumentedEnvNotTest {
                         });
                     if let Some(w) = wipe {
                         d.severity = Severity::Error;
-                        d.message.push_str(&format!(
-                            "; `{}` in {} {}",
-                            w.idiom,
-                            cx.ws.file(w.span.file).path,
-                            w.what
-                        ));
-                        d = d.with_label(w.span, "the suite wipes the database here");
+                        d = super::with_wipe_proof(d, cx, w);
                     }
                     out.push(d);
                 }

@@ -191,7 +191,7 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let dev_path = &cx.ws.file(dev.key.span.file).path;
         let code_path = &cx.ws.file(ps.env_file_span.file).path;
-        let mut d = META
+        let d = META
             .diag(
                 Some(ps.env_file_span),
                 format!(
@@ -204,16 +204,6 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "set {key} for the tests before the settings are imported: a pytest-env entry (`env = {key}=…_test`), `os.environ[\"{key}\"] = …` at the top of conftest.py, or a .env.test the settings load under pytest"
             ));
-        if let crate::model::Wipe::Proven(w) = cx.ws.wipe_evidence(project) {
-            d.severity = Severity::Error;
-            d.message.push_str(&format!(
-                "; `{}` in {} {}",
-                w.idiom,
-                cx.ws.file(w.span.file).path,
-                w.what
-            ));
-            d = d.with_label(w.span, "the suite wipes the database here");
-        }
-        out.push(d);
+        out.push(super::error_if_wiped(d, cx, project));
     }
 }

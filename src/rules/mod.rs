@@ -278,15 +278,38 @@ pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
 /// rule's error and points at it; test code read with no such idiom makes it a
 /// warning (reached, not wiped); no test code read keeps the error, since a
 /// Laravel or Symfony suite usually refreshes its database.
+/// Names and points at what in the suite wipes the database the finding is
+/// about (the severity is the caller's).
+pub fn with_wipe_proof(
+    mut d: Diagnostic,
+    cx: &Context<'_>,
+    w: &crate::model::Destruction,
+) -> Diagnostic {
+    let path = &cx.ws.file(w.span.file).path;
+    d.message
+        .push_str(&format!("; `{}` in {path} {}", w.idiom, w.what));
+    d.with_label(w.span, "the suite wipes the database here")
+}
+
+/// A finding that is a warning unless the suite provably wipes the database:
+/// then an error that points at the proof.
+pub fn error_if_wiped(d: Diagnostic, cx: &Context<'_>, dir: &str) -> Diagnostic {
+    match cx.ws.wipe_evidence(dir) {
+        crate::model::Wipe::Proven(w) => {
+            let d = Diagnostic {
+                severity: Severity::Error,
+                ..d
+            };
+            with_wipe_proof(d, cx, w)
+        }
+        _ => d,
+    }
+}
+
 pub fn graded_by_wipe(mut d: Diagnostic, cx: &Context<'_>, dir: &str) -> Diagnostic {
     use crate::model::Wipe;
     match cx.ws.wipe_evidence(dir) {
-        Wipe::Proven(w) => {
-            let path = &cx.ws.file(w.span.file).path;
-            d.message
-                .push_str(&format!("; `{}` in {path} {}", w.idiom, w.what));
-            d.with_label(w.span, "the suite wipes the database here")
-        }
+        Wipe::Proven(w) => with_wipe_proof(d, cx, w),
         Wipe::NotSeen(n) => {
             d.severity = Severity::Warning;
             d.message.push_str(&format!(

@@ -111,20 +111,11 @@ impl Rule for SettingsModuleNotTest {
                                 ),
                             )
                             .with_primary_label(format!("`{m}` {what}"));
-                        match cx.ws.wipe_evidence(&env.dir) {
-                            crate::model::Wipe::Proven(w) => {
-                                let mut d = d;
-                                let path = &cx.ws.file(w.span.file).path;
-                                d.message
-                                    .push_str(&format!("; `{}` in {path} {}", w.idiom, w.what));
-                                d.with_label(w.span, "the suite wipes the database here")
-                            }
-                            _ => {
-                                let mut d = d;
-                                d.severity = Severity::Warning;
-                                d
-                            }
-                        }
+                        let d = Diagnostic {
+                            severity: Severity::Warning,
+                            ..d
+                        };
+                        super::error_if_wiped(d, cx, &env.dir)
                     }
                     Some(m) => META
                         .diag_with(

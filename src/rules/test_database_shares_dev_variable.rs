@@ -271,7 +271,7 @@ fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("inherits SQLALCHEMY_DATABASE_URI from `{owner}`:")
             };
-            let mut d = META
+            let d = META
                 .diag_with(
                     Severity::Warning,
                     Some(t.name_span),
@@ -286,17 +286,7 @@ fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "give `{}` its own database: `SQLALCHEMY_DATABASE_URI = os.environ.get(\"TEST_DATABASE_URL\", \"sqlite://\")`",
                     t.name
                 ));
-            if let crate::model::Wipe::Proven(w) = cx.ws.wipe_evidence(&m.project) {
-                d.severity = Severity::Error;
-                d.message.push_str(&format!(
-                    "; `{}` in {} {}",
-                    w.idiom,
-                    cx.ws.file(w.span.file).path,
-                    w.what
-                ));
-                d = d.with_label(w.span, "the suite wipes the database here");
-            }
-            out.push(d);
+            out.push(super::error_if_wiped(d, cx, &m.project));
         }
     }
 }

@@ -434,3 +434,50 @@ pub(crate) fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvI
     env.runner = runner;
     (env, issues)
 }
+
+/// A configuration value as code writes it: a literal, an environment read
+/// with its literal default (`env('X', 'd')`, `os.environ.get('X') or 'd'`),
+/// or code. Shared by the PHP and Python configuration readers.
+pub fn config_value(
+    file: FileId,
+    v: Option<&crate::syntax::code::Value>,
+) -> crate::model::ConfigValue {
+    use crate::model::ConfigValue;
+    use crate::syntax::code::Value;
+    let literal = |text: &str, range: &std::ops::Range<usize>| {
+        (text.to_string(), Span::new(file, range.start, range.end))
+    };
+    match v {
+        None => ConfigValue::Absent,
+        Some(Value::Str { text, range, .. }) => ConfigValue::Literal {
+            text: text.clone(),
+            span: Span::new(file, range.start, range.end),
+        },
+        Some(Value::EnvRead {
+            key,
+            key_range,
+            default,
+            ..
+        }) => ConfigValue::Env {
+            key: key.clone(),
+            span: Span::new(file, key_range.start, key_range.end),
+            default: match default.as_deref() {
+                Some(Value::Str { text, range, .. }) => Some(literal(text, range)),
+                _ => None,
+            },
+        },
+        // `os.environ.get('X') or 'default'`
+        Some(Value::BoolOr(parts)) => match parts.as_slice() {
+            [first, Value::Str { text, range, .. }] => match config_value(file, Some(first)) {
+                ConfigValue::Env { key, span, .. } => ConfigValue::Env {
+                    key,
+                    span,
+                    default: Some(literal(text, range)),
+                },
+                _ => ConfigValue::Unknown,
+            },
+            _ => ConfigValue::Unknown,
+        },
+        Some(_) => ConfigValue::Unknown,
+    }
+}

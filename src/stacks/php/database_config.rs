@@ -5,7 +5,7 @@
 //! literal `:memory:`, or an `env()` read of a variable the run sets — or,
 //! the trap, the same `DB_DATABASE` the development connection reads.
 
-use crate::model::{ConfigValue, LaravelConnection, LaravelDatabases, LumenDotenv, Workspace};
+use crate::model::{LaravelConnection, LaravelDatabases, LumenDotenv, Workspace};
 use crate::source::{FileId, SourceKind, Span};
 use crate::syntax::code::Value;
 use crate::syntax::php;
@@ -63,9 +63,9 @@ pub fn read(ws: &mut Workspace) {
                 .map(|e| LaravelConnection {
                     name: e.key.clone(),
                     name_span: Span::new(id, e.key_range.start, e.key_range.end),
-                    driver: config_value(id, e.value.get("driver")),
-                    database: config_value(id, e.value.get("database")),
-                    url: config_value(id, e.value.get("url")),
+                    driver: crate::stacks::config_value(id, e.value.get("driver")),
+                    database: crate::stacks::config_value(id, e.value.get("database")),
+                    url: crate::stacks::config_value(id, e.value.get("url")),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -73,37 +73,11 @@ pub fn read(ws: &mut Workspace) {
         out.push(LaravelDatabases {
             project: project.trim_end_matches('/').to_string(),
             file: id,
-            default: config_value(id, config.get("default")),
+            default: crate::stacks::config_value(id, config.get("default")),
             connections,
         });
     }
     ws.laravel_databases = out;
-}
-
-fn config_value(file: FileId, v: Option<&Value>) -> ConfigValue {
-    match v {
-        None => ConfigValue::Absent,
-        Some(Value::Str { text, range, .. }) => ConfigValue::Literal {
-            text: text.clone(),
-            span: Span::new(file, range.start, range.end),
-        },
-        Some(Value::EnvRead {
-            key,
-            key_range,
-            default,
-            ..
-        }) => ConfigValue::Env {
-            key: key.clone(),
-            span: Span::new(file, key_range.start, key_range.end),
-            default: default.as_deref().and_then(|d| match d {
-                Value::Str { text, range, .. } => {
-                    Some((text.clone(), Span::new(file, range.start, range.end)))
-                }
-                _ => None,
-            }),
-        },
-        Some(_) => ConfigValue::Unknown,
-    }
 }
 
 /// Lumen's `bootstrap/app.php`: `new LoadEnvironmentVariables(dirname(__DIR__))`

@@ -103,7 +103,7 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 name: c.name.clone(),
                 name_span: Span::new(id, c.name_range.start, c.name_range.end),
                 bases: c.bases.clone(),
-                uri: uri_value(id, c.assigned("SQLALCHEMY_DATABASE_URI")),
+                uri: crate::stacks::config_value(id, c.assigned("SQLALCHEMY_DATABASE_URI")),
             })
             .collect();
         if flask.iter().any(|c| c.uri != ConfigValue::Absent) {
@@ -249,43 +249,4 @@ fn starlette(file: FileId, project: &str, stmts: &[Stmt]) -> Vec<PythonDotenvSet
         });
     }
     out
-}
-
-/// A config class's URI as written: a literal, an environment read (with
-/// `or 'default'` / a default argument as its default), or code.
-fn uri_value(file: FileId, v: Option<&Value>) -> ConfigValue {
-    match v {
-        None => ConfigValue::Absent,
-        Some(Value::Str { text, range, .. }) => ConfigValue::Literal {
-            text: text.clone(),
-            span: Span::new(file, range.start, range.end),
-        },
-        Some(Value::EnvRead {
-            key,
-            key_range,
-            default,
-            ..
-        }) => ConfigValue::Env {
-            key: key.clone(),
-            span: Span::new(file, key_range.start, key_range.end),
-            default: match default.as_deref() {
-                Some(Value::Str { text, range, .. }) => {
-                    Some((text.clone(), Span::new(file, range.start, range.end)))
-                }
-                _ => None,
-            },
-        },
-        Some(Value::BoolOr(parts)) => match parts.as_slice() {
-            [first, Value::Str { text, range, .. }] => match uri_value(file, Some(first)) {
-                ConfigValue::Env { key, span, .. } => ConfigValue::Env {
-                    key,
-                    span,
-                    default: Some((text.clone(), Span::new(file, range.start, range.end))),
-                },
-                _ => ConfigValue::Unknown,
-            },
-            _ => ConfigValue::Unknown,
-        },
-        Some(_) => ConfigValue::Unknown,
-    }
 }
