@@ -120,6 +120,28 @@ impl Value {
     }
 }
 
+/// The parser of one tree-sitter grammar, kept per thread: building one and
+/// loading the grammar costs more than parsing a settings file.
+pub type ThreadParser = std::thread::LocalKey<std::cell::RefCell<Option<tree_sitter::Parser>>>;
+
+/// Parses `src` with the thread's parser for `language`; `None` if the
+/// grammar cannot be loaded or the parse gives up.
+pub fn parse_tree(
+    parser: &'static ThreadParser,
+    language: fn() -> tree_sitter::Language,
+    src: &str,
+) -> Option<tree_sitter::Tree> {
+    parser.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&language()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(src, None)
+    })
+}
+
 /// A literal string's content and range, from a quoted token: `'x'`, `"x"`,
 /// Python prefixes (`r"…"`, `u'…'`, `b"…"`) and triple quotes. `None` for a
 /// token that is not a plain literal (an f-string, a PHP string with `$`

@@ -42,23 +42,11 @@ pub struct Assign {
 
 /// Reads a PHP file (text before `<?php` is inline HTML and ignored).
 pub fn parse(src: &str) -> Script {
-    // one parser per thread: building one and loading the grammar costs
-    // more than parsing a settings file
     thread_local! {
         static PARSER: std::cell::RefCell<Option<tree_sitter::Parser>> =
             const { std::cell::RefCell::new(None) };
     }
-    let tree = PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut parser = tree_sitter::Parser::new();
-            parser
-                .set_language(&tree_sitter_php::LANGUAGE_PHP.into())
-                .ok()?;
-            *slot = Some(parser);
-        }
-        slot.as_mut()?.parse(src, None)
-    });
+    let tree = super::code::parse_tree(&PARSER, || tree_sitter_php::LANGUAGE_PHP.into(), src);
     let Some(tree) = tree else {
         return Script::default();
     };

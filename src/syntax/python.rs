@@ -148,23 +148,11 @@ pub fn set_path(target: &mut Value, path: &[String], value: Value) {
 
 /// Reads a Python module.
 pub fn parse(src: &str) -> Module {
-    // one parser per thread: building one and loading the grammar costs
-    // more than parsing a settings file
     thread_local! {
         static PARSER: std::cell::RefCell<Option<tree_sitter::Parser>> =
             const { std::cell::RefCell::new(None) };
     }
-    let tree = PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut parser = tree_sitter::Parser::new();
-            parser
-                .set_language(&tree_sitter_python::LANGUAGE.into())
-                .ok()?;
-            *slot = Some(parser);
-        }
-        slot.as_mut()?.parse(src, None)
-    });
+    let tree = super::code::parse_tree(&PARSER, || tree_sitter_python::LANGUAGE.into(), src);
     let Some(tree) = tree else {
         return Module::default();
     };
