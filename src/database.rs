@@ -97,7 +97,8 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k == "DATABASE_URL_TEST"
         || k == "MONGO_URI_TEST"
         || k == "MONGO_URI_TESTS"
-        || k == "MONGO_URL_TEST";
+        || k == "MONGO_URL_TEST"
+        || k == "TYPEORM_URL";
     if url {
         return Some(DbKeyKind::Url);
     }
@@ -113,7 +114,9 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k == "MONGO_INITDB_DATABASE"
         || k == "POSTGRES_DATABASE"
         || k == "TEST_DATABASE_NAME"
-        || k == "MONGODB_DATABASE";
+        || k == "MONGODB_DATABASE"
+        // Strapi's sqlite file
+        || k == "DATABASE_FILENAME";
     if name {
         return Some(DbKeyKind::Name);
     }

@@ -125,7 +125,15 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
         }
         return None;
     }
-    let config_prefix = ["jest.config.", "vitest.config.", ".mocharc"];
+    if name.starts_with("ormconfig.") || name == "schema.prisma" {
+        return Some(SourceKind::OrmConfig);
+    }
+    let config_prefix = [
+        "jest.config.",
+        "vitest.config.",
+        ".mocharc",
+        "playwright.config.",
+    ];
     if config_prefix.iter().any(|p| name.starts_with(p)) {
         return Some(SourceKind::FrameworkMarker);
     }
@@ -183,6 +191,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                 || name.starts_with("phpunit.")
                 || name == "pyproject.toml"
                 || name == "package.json"
+                || name.starts_with("playwright.config.")
                 || name.ends_with(".yml")
                 || name.ends_with(".yaml")
         }
@@ -206,6 +215,9 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "sample.env"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("vitest.config.")
+                || name.starts_with("playwright.config.")
+                || name.starts_with("ormconfig.")
+                || name == "schema.prisma"
                 || name.starts_with("requirements")
                 || name.starts_with("Dockerfile")
                 || name.ends_with("ockerfile")

@@ -15,7 +15,7 @@ use crate::source::{FileId, SourceFile, SourceKind};
 use crate::stacks::{self, Unreadable};
 use crate::suppress;
 use crate::tree::{
-    Tree, WorkTree, read_app_code, read_files, read_gitlab_includes, read_test_code,
+    Tree, WorkTree, read_app_code, read_files, read_gitlab_includes, read_node_code, read_test_code,
 };
 
 /// Findings reported per file at most: a generated or hostile file must not
@@ -192,6 +192,7 @@ pub fn lint_tree(
     read_gitlab_includes(tree, &mut files, &mut unreadable);
     read_test_code(tree, &mut files);
     read_app_code(tree, &mut files);
+    read_node_code(tree, &mut files);
     lint_files(files, unreadable, policy, only)
 }
 
@@ -211,6 +212,8 @@ pub fn lint_files(
                     f.kind,
                     crate::source::SourceKind::AppCode
                         | crate::source::SourceKind::Readme
+                        | crate::source::SourceKind::NodeCode
+                        | crate::source::SourceKind::OrmConfig
                         | crate::source::SourceKind::Codeception
                         | crate::source::SourceKind::TaskRunner
                 )

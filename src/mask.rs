@@ -136,7 +136,10 @@ pub fn mask_workspace(ws: &mut Workspace) {
         let mut ranges = std::mem::take(&mut per_file[i]);
         // in code a literal secret is quoted; `SECRET_KEY = os.environ.get(…)`
         // is an expression, and masking it would rewrite ordinary words
-        let code = f.kind == crate::source::SourceKind::AppCode;
+        let code = matches!(
+            f.kind,
+            crate::source::SourceKind::AppCode | crate::source::SourceKind::NodeCode
+        );
         for re in text_secret_res() {
             for c in re.captures_iter(&f.text) {
                 if let Some(m) = c.get(1)

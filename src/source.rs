@@ -120,6 +120,14 @@ pub enum SourceKind {
     /// A project's `README.md`: its documented setup commands are what a
     /// developer runs before the tests
     Readme,
+    /// JavaScript/TypeScript a Node test run loads, read shallowly: runner
+    /// configs (`jest.config.*`, `vitest.config.*`, `playwright.config.*`),
+    /// the setup files they name, `NODE_ENV` config modules
+    /// (`config/env/test.js`), and the suite's helpers (destructive evidence)
+    NodeCode,
+    /// An ORM's connection file: TypeORM's `ormconfig.*` (and its
+    /// `.example`), Prisma's `schema.prisma`
+    OrmConfig,
 }
 
 impl SourceKind {
@@ -143,6 +151,8 @@ impl SourceKind {
                 | SourceKind::CopiedDotenv
                 | SourceKind::Codeception
                 | SourceKind::TaskRunner
+                | SourceKind::NodeCode
+                | SourceKind::OrmConfig
         )
     }
 
@@ -151,7 +161,11 @@ impl SourceKind {
     pub fn needs_text(self, file_name: &str) -> bool {
         match self {
             SourceKind::FrameworkMarker => {
-                file_name.starts_with("requirements") || file_name == "manage.py"
+                file_name.starts_with("requirements")
+                    || file_name == "manage.py"
+                    || file_name.starts_with("jest.config.")
+                    || file_name.starts_with("vitest.config.")
+                    || file_name.starts_with("playwright.config.")
             }
             SourceKind::LaravelConfigCache => false,
             _ => true,

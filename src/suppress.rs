@@ -39,6 +39,7 @@ fn openers(kind: SourceKind) -> &'static [&'static str] {
         SourceKind::PytestIni | SourceKind::ToxIni | SourceKind::SetupCfg => &["#", ";"],
         SourceKind::Readme => &["<!--"],
         SourceKind::AppCode => &["#", "//"],
+        SourceKind::NodeCode => &["//", "/*"],
         _ => &["#"],
     }
 }
@@ -54,6 +55,8 @@ pub fn collect(ws: &Workspace) -> Vec<Suppression> {
                 SourceKind::Gitignore
                     | SourceKind::AppCode
                     | SourceKind::Readme
+                    | SourceKind::NodeCode
+                    | SourceKind::OrmConfig
                     | SourceKind::Codeception
                     | SourceKind::TaskRunner
             );

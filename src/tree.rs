@@ -542,3 +542,99 @@ fn star_imports(text: &str) -> Vec<String> {
         .map(|m| m.as_str().to_string())
         .collect()
 }
+
+/// Reads the JavaScript/TypeScript a Node test run loads (SPEC §3a): the
+/// setup files its runner config names, and — for a package with a
+/// database client — its `NODE_ENV=test` config modules and the helpers
+/// of its suite (destructive evidence). Only these paths are read, and a
+/// suite larger than the bound is not read at all.
+pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    use crate::stacks::node::files as node;
+    let mut wanted: Vec<Vec<String>> = Vec::new();
+    for f in files.iter() {
+        let name = f.file_name();
+        let is_runner_config = f.kind == SourceKind::FrameworkMarker
+            && (name.starts_with("jest.config.") || name.starts_with("vitest.config."));
+        // a config without a setup key names no file: not parsed at all
+        if is_runner_config
+            && f.text.contains("etup")
+            && let Some(v) = node::runner_config(&f.path, &f.text)
+        {
+            wanted.extend(node::setup_files(f.dir(), &v));
+        }
+        if f.kind == SourceKind::PackageJson
+            && f.text.contains("\"jest\"")
+            && f.text.contains("etup")
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&f.text)
+            && let Some(j) = v.get("jest")
+        {
+            wanted.extend(node::setup_files(f.dir(), &node::jest_key(j)));
+        }
+    }
+    let db_packages: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            f.kind == SourceKind::PackageJson
+                && node::DATABASE_DEPENDENCIES
+                    .iter()
+                    .any(|d| f.text.contains(d))
+        })
+        .map(|f| f.dir().to_string())
+        .collect();
+    for dir in &db_packages {
+        let d = dir_prefix(dir);
+        for m in node::TEST_CONFIG_MODULES {
+            wanted.push(vec![format!("{d}{m}")]);
+        }
+    }
+    let mut known: std::collections::HashSet<String> =
+        files.iter().map(|f| f.path.clone()).collect();
+    let read =
+        |path: &str, files: &mut Vec<SourceFile>, known: &mut std::collections::HashSet<String>| {
+            if known.contains(path) {
+                return true;
+            }
+            if !tree.exists(path) {
+                return false;
+            }
+            known.insert(path.to_string());
+            if let Ok(Ok(text)) = tree.read(path).map(String::from_utf8)
+                && text.len() <= MAX_TEST_FILE_SIZE
+            {
+                files.push(SourceFile::new(
+                    path.to_string(),
+                    SourceKind::NodeCode,
+                    text,
+                ));
+            }
+            true
+        };
+    for candidates in wanted {
+        for p in candidates {
+            if read(&p, files, &mut known) {
+                break;
+            }
+        }
+    }
+    // the suite's helpers: what it does to the database it reaches
+    for dir in &db_packages {
+        let d = dir_prefix(dir);
+        let mut listed: Vec<String> = Vec::new();
+        for t in node::TEST_DIRS {
+            listed.extend(tree.files_under(&format!("{d}{t}"), MAX_TEST_LISTING));
+            if listed.len() >= MAX_TEST_LISTING {
+                break;
+            }
+        }
+        if listed.len() >= MAX_TEST_LISTING {
+            continue;
+        }
+        let scripts: Vec<String> = listed.into_iter().filter(|p| node::is_script(p)).collect();
+        if scripts.len() > MAX_TEST_FILES_PER_PROJECT {
+            continue;
+        }
+        for p in scripts {
+            read(&p, files, &mut known);
+        }
+    }
+}

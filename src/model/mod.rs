@@ -381,6 +381,36 @@ pub struct Workspace {
     /// Variables a project's test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
     pub test_code_env_writes: Vec<TestCodeEnvRead>,
+    /// Node test entry points resolved to their layers (`package.json` scripts).
+    pub node_runs: Vec<run::NodeRun>,
+    /// Node config modules a `NODE_ENV=test` run selects, with the database
+    /// settings they read (`config/env/test.js`).
+    pub node_test_configs: Vec<NodeTestConfig>,
+    /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
+    pub orm_configs: Vec<OrmConfig>,
+}
+
+/// A database setting of a Node `NODE_ENV=test` config module.
+#[derive(Clone, Debug)]
+pub struct NodeTestConfig {
+    /// The package.
+    pub project: String,
+    pub file: FileId,
+    /// The config key as written (`db`, `test.connection.database`).
+    pub key: String,
+    pub value: ConfigValue,
+}
+
+/// An ORM connection file's database, and whether it rewrites the schema.
+#[derive(Clone, Debug)]
+pub struct OrmConfig {
+    pub project: String,
+    pub file: FileId,
+    /// "TypeORM", "Prisma".
+    pub orm: &'static str,
+    pub database: ConfigValue,
+    /// `synchronize: true` / `dropSchema: true`, with where.
+    pub rewrites_schema: Option<(&'static str, Span)>,
 }
 
 /// Which dotenv file a Lumen app loads (`bootstrap/app.php`).

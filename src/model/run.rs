@@ -167,3 +167,52 @@ pub struct MissingEnvFile {
     /// The setting that makes the loader look for it (`APP_ENV=testing`).
     pub chosen_by: Option<Span>,
 }
+
+/// One Node test entry point (`npm test`, `npm run test:e2e`) resolved to
+/// the runner it starts and the layers its environment is built from.
+#[derive(Clone, Debug)]
+pub struct NodeRun {
+    /// For humans: "`npm test` (package.json)".
+    pub name: String,
+    /// The package's folder.
+    pub dir: String,
+    pub package: FileId,
+    /// The script's command, where a finding about the entry point points.
+    pub script_span: Span,
+    /// The runner's name for humans (`Jest`).
+    pub runner: &'static str,
+    pub runner_span: Span,
+    /// Highest precedence first.
+    pub layers: Vec<Layer>,
+    /// Indices of the layers the script itself adds (inline assignments,
+    /// `dotenv -e`/`env-cmd` files): a runner started directly (`npx jest`,
+    /// an editor's test button) gets only the others.
+    pub script_layers: Vec<usize>,
+    /// Env files a wrapper or setup file loads that the repository lacks.
+    pub missing: Vec<MissingNodeEnvFile>,
+    /// What loads the development `.env` into this run, if anything does
+    /// (`Prisma 5 loads .env itself`), with the layer's index.
+    pub dev_loader: Option<(String, usize)>,
+    /// The run picks its database in code (an in-memory server,
+    /// testcontainers, a mocked client): no name-based finding.
+    pub isolated: Option<String>,
+    /// The package declares or loads dotenv for its app (`dotenv`,
+    /// `@nestjs/config`, Strapi): the developer's `.env` reaches the process.
+    pub app_loads_dotenv: Option<String>,
+}
+
+/// A file a Node run's wrapper or setup names and the repository lacks.
+#[derive(Clone, Debug)]
+pub struct MissingNodeEnvFile {
+    /// Relative to the scan root.
+    pub path: String,
+    /// Where it is named.
+    pub span: Span,
+    /// "dotenv-cli skips a missing file silently"; empty for a loader that
+    /// fails on it (`env-cmd -f`, `node --env-file=`).
+    pub behaviour: &'static str,
+    /// The loader goes on without it (the run starts on whatever else it loads).
+    pub skipped: bool,
+    /// The `.gitignore` line that keeps it out, if one does.
+    pub ignored_by: Option<Span>,
+}

@@ -77,6 +77,13 @@ impl Rule for MissingTestEnvFile {
             if has_test_file {
                 continue;
             }
+            // the run resolves its database: from its script, its runner's
+            // config or setup, or TG212 says it lives only in the script
+            if node_run_sets_database(cx, dir)
+                || super::test_database_only_in_script::covers(cx.ws, dir, &cx.policy.extra_db_keys)
+            {
+                continue;
+            }
             // isolated in code: the suite starts its own database
             if cx
                 .ws
@@ -99,7 +106,10 @@ impl Rule for MissingTestEnvFile {
                             && !cx.policy.markers.has_test(&s.key.value)
                     })
                 });
-            let Some(s) = db else { continue };
+            let Some(s) = db else {
+                typeorm_config(cx, dir, out);
+                continue;
+            };
             let path = &cx.ws.file(s.key.span.file).path;
             let project = if dir.is_empty() {
                 "the repository root".to_string()
@@ -119,6 +129,89 @@ impl Rule for MissingTestEnvFile {
         }
         python_settings(cx, out);
     }
+}
+
+/// TypeORM ≤ 0.2 reads `ormconfig.json` in every environment unless
+/// `TYPEORM_*` variables are set (STACKS.md, "Node"): a package whose only
+/// connection file names a development database, and whose test run sets
+/// none of them, tests on that database.
+fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
+    let version = cx
+        .ws
+        .files
+        .iter()
+        .find(|f| f.kind == crate::source::SourceKind::PackageJson && f.dir() == dir)
+        .and_then(|f| serde_json::from_str::<serde_json::Value>(&f.text).ok())
+        .and_then(|v| {
+            ["dependencies", "devDependencies"]
+                .iter()
+                .find_map(|s| v.get(s)?.get("typeorm")?.as_str().map(str::to_string))
+        });
+    let Some(version) = version else { return };
+    let v = version.trim_start_matches(['^', '~', '=', 'v', ' ']);
+    if !(v.starts_with("0.2") || v.starts_with("0.1")) {
+        return;
+    }
+    let sets_typeorm = cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
+        r.layers.iter().any(|l| {
+            l.settings
+                .iter()
+                .any(|s| s.key.value.starts_with("TYPEORM_"))
+        })
+    });
+    if sets_typeorm {
+        return;
+    }
+    for c in cx.ws.orm_configs.iter().filter(|c| c.project == dir) {
+        let crate::model::ConfigValue::Literal { text, span } = &c.database else {
+            continue;
+        };
+        let db = crate::database::DatabaseRef::parse(text, crate::database::DbKeyKind::Name);
+        let test_db = db.in_memory
+            || db
+                .name
+                .as_ref()
+                .is_some_and(|n| cx.policy.markers.has_test(&n.text));
+        if test_db || text.trim().is_empty() {
+            continue;
+        }
+        let path = &cx.ws.file(c.file).path;
+        let mut d = META
+            .diag(
+                Some(*span),
+                format!(
+                    "TypeORM {v} reads {} in every environment and no test run sets `TYPEORM_*`: the tests connect to `{text}`, the development database",
+                    path.trim_end_matches(".example").trim_end_matches(".dist")
+                ),
+            )
+            .with_primary_label("development database")
+            .with_help("give the tests their own connection: `TYPEORM_DATABASE=…_test` in a committed .env.test the test setup loads, or a test ormconfig chosen by `NODE_ENV`");
+        if let Some((what, at)) = &c.rewrites_schema {
+            d = d.with_label(*at, what.to_string());
+        }
+        out.push(d);
+    }
+}
+
+/// A Node run of the package in `dir` sets a database variable through a
+/// layer of its own (an inline assignment, an env file it loads that is
+/// not the development one, Vitest's `test.env`), or picks it in code.
+fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
+    use crate::model::run::LayerKind;
+    cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
+        // a run that names a test env file: whether it is missing is TG106's
+        r.isolated.is_some()
+            || !r.missing.is_empty()
+            || r.layers.iter().any(|l| {
+                l.kind != LayerKind::Caller
+                    && l.file
+                        .is_none_or(|f| cx.ws.file(f).kind != crate::source::SourceKind::DotenvDev)
+                    && l.settings.iter().any(|s| {
+                        db_key_kind(&s.key.value, &cx.policy.extra_db_keys)
+                            .is_some_and(db_kind_is_db)
+                    })
+            })
+    })
 }
 
 /// A Python settings object that loads the development dotenv's database,

@@ -25,6 +25,7 @@ mod runtime_env_not_test;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
 mod test_database_is_dev_database;
+mod test_database_only_in_script;
 mod test_database_shares_dev_variable;
 mod test_env_file_missing;
 pub mod test_in_production_environment;
@@ -184,6 +185,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &documented_env_not_test::DocumentedEnvNotTest,
         &ci_copied_env_not_test::CiCopiedEnvNotTest,
         &test_task_loads_dev_dotenv::TestTaskLoadsDevDotenv,
+        &test_database_only_in_script::TestDatabaseOnlyInScript,
         &settings_module_not_test::SettingsModuleNotTest,
         &missing_test_env_file::MissingTestEnvFile,
         &shadowed_pytest_config::ShadowedPytestConfig,

@@ -155,6 +155,101 @@ impl Rule for TestDatabaseSharesDevVariable {
             out.push(super::graded_by_wipe(d, cx, &run.dir));
         }
         flask_configs(cx, out);
+        node_test_configs(cx, out);
+    }
+}
+
+/// A Node `NODE_ENV=test` config module whose database reads the variable
+/// the development dotenv sets (`db: process.env.MONGODB_URL ||
+/// '…_test'`): the `_test` default holds only while nothing sets it, and
+/// whatever loads `.env` into the process sets it.
+fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for c in &cx.ws.node_test_configs {
+        let ConfigValue::Env { key, span, default } = &c.value else {
+            continue;
+        };
+        if crate::database::db_key_kind(key, &cx.policy.extra_db_keys).is_none()
+            && !key.to_ascii_uppercase().contains("DB")
+            && !key.to_ascii_uppercase().contains("DATABASE")
+            && !key.to_ascii_uppercase().contains("MONGO")
+        {
+            continue;
+        }
+        let runs: Vec<&crate::model::run::NodeRun> = cx
+            .ws
+            .node_runs
+            .iter()
+            .filter(|r| r.dir == c.project)
+            .collect();
+        if runs.iter().any(|r| r.isolated.is_some())
+            || cx
+                .ws
+                .folders
+                .get(&c.project)
+                .is_some_and(|f| f.isolating_dependency.is_some())
+        {
+            continue;
+        }
+        // a run that sets the variable itself (inline, an env file of its own)
+        let set_by_run = runs.iter().any(|r| {
+            crate::resolve::decide(&r.layers, key).is_some_and(|s| !is_dev_dotenv(cx, &s))
+        });
+        if set_by_run {
+            continue;
+        }
+        let Some(dev) = dev_value(cx, &c.project, key) else {
+            continue;
+        };
+        let dev_db =
+            crate::database::DatabaseRef::parse(&dev.value, crate::database::DbKeyKind::Url);
+        let dev_is_test = dev_db
+            .name
+            .as_ref()
+            .is_some_and(|n| cx.policy.markers.has_test(&n.text))
+            || dev_db.in_memory;
+        if dev_is_test || dev.is_reference() {
+            continue;
+        }
+        let path = &cx.ws.file(c.file).path;
+        let dev_path = &cx.ws.file(dev.value_span.file).path;
+        let fallback = default
+            .as_ref()
+            .map(|(d, _)| format!(" — its `{d}` applies only while nothing sets {key}"))
+            .unwrap_or_default();
+        let loader = runs
+            .iter()
+            .find_map(|r| r.dev_loader.as_ref().map(|(w, _)| w.clone()))
+            .or_else(|| {
+                runs.iter()
+                    .find_map(|r| r.app_loads_dotenv.as_ref())
+                    .map(|d| format!("the app depends on `{d}`, which loads .env"))
+            });
+        let mut d = META
+            .diag_with(
+                Severity::Warning,
+                Some(*span),
+                format!(
+                    "the test configuration {path} takes `{}` from {key}, the variable the development dotenv sets{fallback}: {}",
+                    c.key,
+                    match &loader {
+                        Some(l) => format!("{l}, so the tests use the development database"),
+                        None => "any shell or loader that sets it sends the tests to the development database".to_string(),
+                    }
+                ),
+            )
+            .with_primary_label("the development configuration's variable")
+            .with_label(dev.value_span, format!("the development database ({dev_path})"))
+            .with_help(format!(
+                "read a variable of its own (`process.env.{key}_TEST || …`), or pin the test database in the config module"
+            ));
+        if let Some((_, at)) = default {
+            d = d.with_label(*at, "the test default, which loses");
+        }
+        if loader.is_some() {
+            out.push(super::error_if_wiped(d, cx, &c.project));
+        } else {
+            out.push(d);
+        }
     }
 }
 

@@ -17,8 +17,24 @@ static META: RuleMeta = RuleMeta {
 const DOCS: &str = r#"## What it checks
 A test run whose loader reads a test env file that the repository does not
 contain because `.gitignore` keeps it out, while nothing else in the run
-chooses the test database. Today: a Laravel PHPUnit config that sets
-`APP_ENV=testing` and no database override, with `.env.testing` gitignored.
+chooses the test database.
+
+**Laravel.** A PHPUnit config that sets `APP_ENV=testing` and no database
+override, with `.env.testing` gitignored.
+
+**Node.** A `package.json` test script (or a runner setup file) that loads a
+test env file the repository does not contain — gitignored, or never
+created — through a loader that skips a missing file without a word:
+`dotenv -e .env.test` (dotenv-cli), `env-cmd --fallback`, `node
+--env-file-if-exists=`, `dotenv.config({ path: '.env.test' })`; while
+something in the same run loads the development `.env` anyway — Prisma ≤ 6
+(it loads `.env` itself), a setup file's `import 'dotenv/config'`, Strapi,
+`next/jest`, `env-cmd --fallback` — and nothing else in the run (an inline
+`VAR=`, Vitest's `test.env`, another env file) sets the database. Silent when
+the run picks its database in code (`mongodb-memory-server`,
+testcontainers, a mocked client), and for loaders that fail on a missing
+file (`env-cmd -f` without `--fallback`, `node --env-file=`): the run then
+stops before it starts.
 
 ## Why it is dangerous
 The test database then lives only in a file each developer is expected to
@@ -39,17 +55,28 @@ fails: the suite passes, on the wrong data.
 <env name="APP_ENV" value="testing"/>
 ```
 
+```json
+{ "scripts": { "test": "dotenv -e .env.test -- jest" } }
+```
+with `.env.test` in `.gitignore` and Prisma 5: on a fresh clone dotenv-cli
+loads nothing, and Prisma reads `DATABASE_URL` from `.env`.
+
 ## Fix
 Commit a `.env.testing` that names a test database (it holds no secrets a
 test needs), or choose the database in `phpunit.xml` itself:
 `<env name="DB_CONNECTION" value="sqlite" force="true"/>` and
-`<env name="DB_DATABASE" value=":memory:" force="true"/>`.
+`<env name="DB_DATABASE" value=":memory:" force="true"/>`. Node: commit the
+test env file (with a test database and no secrets), or set the database
+where the run cannot lose it: `DATABASE_URL=… jest` in the script, Vitest's
+`test.env`.
 
 ## Framework facts
 Laravel reads `.env.{APP_ENV}` when it exists, else `.env`; dotenv never
 overrides a variable PHPUnit already set (SEMANTICS.md, "Laravel"). When the
 file is simply absent and not gitignored, the finding is TG206's. `testguard
 run` sees whether the file exists on the machine that runs the tests.
+dotenv-cli skips missing files (`cli.js:47-56`); Prisma ≤ 6 loads `.env`
+without overriding; Prisma 7 loads nothing (STACKS.md, "Node").
 "#;
 
 /// Database keys a PHPUnit config may set to choose the test database.
@@ -95,6 +122,58 @@ impl Rule for TestEnvFileMissing {
                 ));
             if let Some(chosen) = missing.chosen_by {
                 d = d.with_label(chosen, format!("makes Laravel look for {}", missing.path));
+            }
+            out.push(d);
+        }
+        node(cx, out);
+    }
+}
+
+/// A Node run whose test env file is missing while the run loads `.env`.
+fn node(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::database::db_key_kind;
+    use crate::model::run::LayerKind;
+    for run in &cx.ws.node_runs {
+        let Some((loader, _)) = &run.dev_loader else {
+            continue;
+        };
+        if run.isolated.is_some() {
+            continue;
+        }
+        // the run sets its database some other way
+        let sets_db = run.layers.iter().any(|l| {
+            l.kind != LayerKind::Caller
+                && l.file
+                    .is_none_or(|f| cx.ws.file(f).kind != crate::source::SourceKind::DotenvDev)
+                && l.settings
+                    .iter()
+                    .any(|s| db_key_kind(&s.key.value, &cx.policy.extra_db_keys).is_some())
+        });
+        if sets_db {
+            continue;
+        }
+        for missing in run.missing.iter().filter(|m| m.skipped) {
+            let state = if missing.ignored_by.is_some() {
+                "`.gitignore` keeps out of the repository"
+            } else {
+                "the repository does not contain"
+            };
+            let mut d = META
+                .diag(
+                    Some(missing.span),
+                    format!(
+                        "{} loads {}, which {state}: {}, and {loader}: wherever it was not created by hand, the tests use the development database",
+                        run.name, missing.path, missing.behaviour
+                    ),
+                )
+                .with_primary_label(format!("{} is not in the repository", missing.path))
+                .with_help(format!(
+                    "commit {} with a test database (and no secrets), or set the database in the script itself (`DATABASE_URL=…_test {}`)",
+                    missing.path,
+                    run.runner.to_ascii_lowercase()
+                ));
+            if let Some(ignored) = missing.ignored_by {
+                d = d.with_label(ignored, format!("keeps {} out", missing.path));
             }
             out.push(d);
         }

@@ -110,7 +110,9 @@ pub fn build(
             | SourceKind::TestCode
             | SourceKind::AppCode
             | SourceKind::Readme
-            | SourceKind::CopiedDotenv => {}
+            | SourceKind::CopiedDotenv
+            | SourceKind::NodeCode
+            | SourceKind::OrmConfig => {}
             SourceKind::TaskRunner => {
                 ws.test_tasks.extend(task_runners::read(id, file));
             }
@@ -198,6 +200,7 @@ pub fn build(
     php::runs::build(&mut ws, &doctrine);
     php::database_config::read(&mut ws);
     node::adonis::build(&mut ws);
+    node::runs::build(&mut ws);
     // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
     inherit_symfony_dotenv(&mut ws);
     containers::collect(&mut ws);

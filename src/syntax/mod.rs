@@ -6,6 +6,7 @@ pub mod code;
 pub mod dotenv;
 pub mod gitignore;
 pub mod ini;
+pub mod js;
 pub mod makefile;
 pub mod markdown;
 pub mod php;

@@ -1,5 +1,10 @@
-//! Node: the loaders that decide which dotenv files a test run reads
-//! (STACKS.md, "Node"). Today: AdonisJS; package.json scripts, Next.js, Vite,
-//! dotenv-cli and the ORMs come with the Node stack's issue.
+//! Node: the loaders that decide which dotenv files and which database a
+//! test run gets (STACKS.md, "Node"): `package.json` scripts and their
+//! wrappers, runner configs and their setup files, framework loaders
+//! (AdonisJS, Next.js, Strapi), ORM configs (Prisma, TypeORM), and what the
+//! suite does to its database.
 
 pub mod adonis;
+pub mod files;
+pub mod runs;
+pub mod scripts;

@@ -67,7 +67,7 @@ pub fn scan(ws: &mut Workspace) {
         }
     }
     found.sort_by_key(|d| (d.project.clone(), d.span));
-    ws.destruction = found;
+    ws.destruction.extend(found);
 }
 
 /// `app/tests/Feature/X.php` → `app`; `tests/X.php` → `` (the root).

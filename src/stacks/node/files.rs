@@ -1,0 +1,173 @@
+//! Which Node files a test run loads beyond those found by name: the setup
+//! files a runner config names, the `NODE_ENV` config modules, the suite's
+//! helpers. Pure path logic; [`crate::tree::read_node_code`] reads them.
+
+use crate::syntax::code::Value;
+use crate::syntax::js::{self, Dialect};
+
+/// Dependencies that give a package a database client: only such a
+/// package's config modules and test helpers are read.
+pub const DATABASE_DEPENDENCIES: &[&str] = &[
+    "\"mongoose\"",
+    "\"mongodb\"",
+    "\"pg\"",
+    "\"postgres\"",
+    "\"mysql\"",
+    "\"mysql2\"",
+    "\"knex\"",
+    "\"sequelize\"",
+    "\"typeorm\"",
+    "\"@prisma/client\"",
+    "\"prisma\"",
+    "\"@strapi/strapi\"",
+    "\"better-sqlite3\"",
+    "\"sqlite3\"",
+    "\"drizzle-orm\"",
+    "\"@mikro-orm/core\"",
+    "\"objection\"",
+];
+
+/// Folders of a package that hold its suite (and its helpers).
+pub const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "__tests__",
+    "spec",
+    "e2e",
+    "src/test",
+    "src/tests",
+    "src/__tests__",
+];
+
+/// Config modules a package selects by `NODE_ENV=test`, relative to it.
+pub const TEST_CONFIG_MODULES: &[&str] = &[
+    "config/env/test.js",
+    "config/env/test.ts",
+    "config/environments/test.js",
+    "config/environments/test.ts",
+    "config/test.js",
+    "config/test.ts",
+    "config/test.json",
+    "config/env/test/database.js",
+    "config/env/test/database.ts",
+    "config/database.js",
+    "config/database.ts",
+    "config/config.json",
+    "config/config.js",
+    "knexfile.js",
+    "knexfile.ts",
+    "src/config/test.js",
+    "src/config/test.ts",
+];
+
+/// Whether a file is JavaScript or TypeScript source.
+pub fn is_script(path: &str) -> bool {
+    [".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".jsx", ".tsx"]
+        .iter()
+        .any(|e| path.ends_with(e))
+}
+
+/// The setup files a runner config names (jest `setupFiles`,
+/// `setupFilesAfterEnv`, `globalSetup`, `globalTeardown`; vitest
+/// `test.setupFiles`, `test.globalSetup`), as paths relative to the
+/// repository, each with the extensions to try when it has none.
+pub fn setup_files(config_dir: &str, config: &Value) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let scopes = [Some(config), config.get("test")];
+    for scope in scopes.into_iter().flatten() {
+        for key in [
+            "setupFiles",
+            "setupFilesAfterEnv",
+            "globalSetup",
+            "globalTeardown",
+        ] {
+            let items: Vec<&Value> = match scope.get(key) {
+                Some(Value::List(l)) => l.iter().collect(),
+                Some(v @ Value::Str { .. }) => vec![v],
+                _ => continue,
+            };
+            for item in items {
+                let Some(p) = item.as_str() else { continue };
+                if let Some(paths) = resolve(config_dir, p) {
+                    out.push(paths);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `<rootDir>/x`, `./x`, `x` (a package such as `dotenv/config` is not a file).
+fn resolve(dir: &str, written: &str) -> Option<Vec<String>> {
+    let rel = written
+        .strip_prefix("<rootDir>/")
+        .or_else(|| written.strip_prefix("./"))?;
+    if rel.contains("..") || rel.starts_with('/') {
+        return None;
+    }
+    let base = crate::stacks::join(dir, rel);
+    if is_script(&base) {
+        return Some(vec![base]);
+    }
+    Some(
+        [".js", ".ts", ".mjs", ".cjs"]
+            .iter()
+            .map(|e| format!("{base}{e}"))
+            .collect(),
+    )
+}
+
+/// A runner config's exported value (jest/vitest/playwright), parsed.
+pub fn runner_config(path: &str, text: &str) -> Option<Value> {
+    if path.ends_with(".json") {
+        return None;
+    }
+    js::parse(text, Dialect::of_path(path)).exports
+}
+
+/// The `jest` key of a package.json, as a [`Value`] (paths only matter).
+pub fn jest_key(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::String(s) => Value::Str {
+            text: s.clone(),
+            range: 0..0,
+            verbatim: false,
+        },
+        serde_json::Value::Array(a) => Value::List(a.iter().map(jest_key).collect()),
+        serde_json::Value::Object(o) => Value::Map(
+            o.iter()
+                .map(|(k, v)| crate::syntax::code::Entry {
+                    key: k.clone(),
+                    key_range: 0..0,
+                    value: jest_key(v),
+                })
+                .collect(),
+        ),
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Number(n.to_string()),
+        serde_json::Value::Null => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_files_of_jest_and_vitest() {
+        let v = runner_config(
+            "jest.config.js",
+            "module.exports = { setupFilesAfterEnv: ['<rootDir>/test/setup.ts'], globalSetup: './test/global' };",
+        )
+        .expect("config");
+        let files = setup_files("api", &v);
+        assert_eq!(files[0], vec!["api/test/setup.ts".to_string()]);
+        assert_eq!(files[1][0], "api/test/global.js");
+        let v = runner_config(
+            "vitest.config.ts",
+            "export default defineConfig({ test: { setupFiles: ['dotenv/config', './s.ts'] } })",
+        )
+        .expect("config");
+        assert_eq!(setup_files("", &v), vec![vec!["s.ts".to_string()]]);
+    }
+}

@@ -1,0 +1,771 @@
+//! Node test runs (SPEC §3a; STACKS.md, "Node"): each `package.json` test
+//! script resolved to the runner it starts, with its environment as layers,
+//! highest precedence first:
+//!
+//! 1. what is always written: inline `VAR=x`, `cross-env`, `dotenv -v`,
+//!    `env-cmd` files and `dotenv -o` files (they override), Vitest's
+//!    `test.env`, a setup file's `dotenv.config({ override: true })`;
+//! 2. the caller's environment (unknown in `lint`);
+//! 3. what yields to it: `dotenv -e` files (first wins), `node --env-file`,
+//!    a setup file's `dotenv.config({ path })` or `import 'dotenv/config'`
+//!    (`.env`), then the framework's own loader: `next/jest`
+//!    (`.env.test.local`, `.env.test`, `.env`), Strapi (`.env`), Prisma ≤ 6
+//!    (`.env` beside the schema's project).
+//!
+//! Also read here: the `NODE_ENV=test` config modules (`config/env/test.js`),
+//! TypeORM's `ormconfig.*`, and the suite's destructive idioms.
+
+use std::collections::HashMap;
+
+use super::scripts::{self, EnvFileLoader, Package, RunnerKind, TestEntry};
+use crate::model::run::{Layer, LayerKind, MissingNodeEnvFile, NodeRun, Write};
+use crate::model::{
+    ConfigValue, Destruction, NodeTestConfig, OrmConfig, Setting, Via, Workspace, ancestors,
+};
+use crate::source::{FileId, SourceKind, Span, Spanned};
+use crate::stacks::{config_value, join};
+use crate::syntax::code::Value;
+use crate::syntax::js::{self, Dialect, Module};
+
+/// Dependencies whose presence means the app loads `.env` into
+/// `process.env` itself.
+const APP_DOTENV_LOADERS: &[&str] = &[
+    "dotenv",
+    "dotenv-safe",
+    "dotenv-flow",
+    "@nestjs/config",
+    "@strapi/strapi",
+    "@adonisjs/core",
+];
+
+/// Modules that give a suite a database of its own in code.
+const ISOLATING_IMPORTS: &[&str] = &[
+    "mongodb-memory-server",
+    "mongodb-memory-server-core",
+    "@shelf/jest-mongodb",
+    "testcontainers",
+    "@testcontainers/postgresql",
+    "@testcontainers/mysql",
+    "@testcontainers/mongodb",
+    "pg-mem",
+    "jest-mock-extended",
+    "vitest-mock-extended",
+    "prismock",
+];
+
+/// Destructive idioms in a suite's code and scripts, and what each does.
+const DESTRUCTIVE: &[(&str, &str)] = &[
+    (
+        "deleteMany(",
+        "deletes every document or row of its collections",
+    ),
+    ("dropDatabase(", "drops it"),
+    ("dropCollection(", "drops its collections"),
+    ("TRUNCATE", "truncates its tables"),
+    ("migrate reset", "resets it (prisma migrate reset)"),
+    (
+        "--force-reset",
+        "drops and recreates it (prisma db push --force-reset)",
+    ),
+    ("dropSchema", "drops its schema"),
+    ("sync({ force: true })", "drops and recreates its tables"),
+    ("sync({force: true})", "drops and recreates its tables"),
+    ("migrate.rollback(", "rolls back every migration"),
+    ("destroy({ truncate: true", "truncates its tables"),
+];
+
+pub fn build(ws: &mut Workspace) {
+    let parsed = parse_code(ws);
+    scan_destruction(ws);
+    read_test_configs(ws, &parsed);
+    read_orm_configs(ws);
+    let packages: Vec<Package> = ws
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == SourceKind::PackageJson)
+        .filter_map(|(i, f)| scripts::read(FileId(i), f))
+        .collect();
+    for pkg in &packages {
+        for entry in scripts::test_entries(pkg) {
+            let run = resolve_entry(ws, &parsed, pkg, &entry);
+            ws.node_runs.push(run);
+        }
+    }
+}
+
+/// Every JS/TS file read for Node runs, and the runner configs, parsed once.
+fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
+    ws.files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            let n = f.file_name();
+            (f.kind == SourceKind::NodeCode
+                || (f.kind == SourceKind::FrameworkMarker
+                    && (n.starts_with("jest.config.") || n.starts_with("vitest.config."))))
+                && super::files::is_script(&f.path)
+        })
+        .map(|(i, f)| (FileId(i), js::parse(&f.text, Dialect::of_path(&f.path))))
+        .collect()
+}
+
+/// The package folder a file belongs to: its nearest ancestor with a
+/// `package.json`.
+fn package_of<'w>(ws: &'w Workspace, dir: &'w str) -> Option<&'w str> {
+    ancestors(dir).find(|d| ws.folders.get(*d).is_some_and(|c| c.node_root))
+}
+
+/// Records each destructive idiom of the Node code read (helpers, setup
+/// files) under its package, and how many of its files were read.
+fn scan_destruction(ws: &mut Workspace) {
+    let mut found = Vec::new();
+    let mut counts: Vec<String> = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::NodeCode {
+            continue;
+        }
+        let Some(project) = package_of(ws, f.dir()) else {
+            continue;
+        };
+        counts.push(project.to_string());
+        for (idiom, what) in DESTRUCTIVE {
+            if let Some(at) = f.text.rfind(idiom) {
+                found.push(Destruction {
+                    project: project.to_string(),
+                    idiom,
+                    what,
+                    span: Span::new(FileId(i), at, at + idiom.trim_end_matches('(').len()),
+                });
+                break;
+            }
+        }
+    }
+    for p in counts {
+        *ws.test_code.entry(p).or_default() += 1;
+    }
+    ws.destruction.extend(found);
+}
+
+/// The database settings of each `NODE_ENV=test` config module
+/// (`config/env/test.js`: `db: process.env.MONGODB_URL || '…_test'`), and
+/// the `test` block of a knexfile or Sequelize `config/config.js`.
+fn read_test_configs(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
+    let mut out = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::NodeCode {
+            continue;
+        }
+        let Some(m) = parsed.get(&FileId(i)) else {
+            continue;
+        };
+        if m.has_error {
+            continue;
+        }
+        let Some(project) = package_of(ws, f.dir()) else {
+            continue;
+        };
+        let rel = f
+            .path
+            .strip_prefix(&crate::tree::dir_prefix(project))
+            .unwrap_or(&f.path);
+        let scope: Option<&Value> = if rel.contains("/test.") || rel.contains("/env/test/") {
+            m.exports.as_ref()
+        } else {
+            // a knexfile or `config/database.js` keyed by environment
+            m.exports.as_ref().and_then(|e| e.get("test")).or_else(|| {
+                m.named_exports
+                    .iter()
+                    .find(|e| e.key == "test")
+                    .map(|e| &e.value)
+            })
+        };
+        let Some(scope) = scope else { continue };
+        for (key, v) in database_entries(scope, "", 0) {
+            out.push(NodeTestConfig {
+                project: project.to_string(),
+                file: FileId(i),
+                key,
+                value: config_value(FileId(i), Some(v)),
+            });
+        }
+    }
+    ws.node_test_configs.extend(out);
+}
+
+/// Database-looking entries of a config object, with their dotted keys:
+/// `db`, `database`, `mongoUri`, `url`, `connection.database`, `uri`.
+fn database_entries<'v>(v: &'v Value, prefix: &str, depth: usize) -> Vec<(String, &'v Value)> {
+    let mut out = Vec::new();
+    let Value::Map(entries) = v else { return out };
+    if depth > 3 {
+        return out;
+    }
+    for e in entries {
+        let key = if prefix.is_empty() {
+            e.key.clone()
+        } else {
+            format!("{prefix}.{}", e.key)
+        };
+        let k = e.key.to_ascii_lowercase();
+        let is_db = matches!(
+            k.as_str(),
+            "db" | "database"
+                | "dburl"
+                | "dburi"
+                | "databaseurl"
+                | "mongouri"
+                | "mongourl"
+                | "mongodburi"
+                | "mongodburl"
+                | "filename"
+        ) || (matches!(k.as_str(), "url" | "uri")
+            && prefix.to_ascii_lowercase().contains("db"));
+        match &e.value {
+            Value::Map(_)
+                if matches!(
+                    k.as_str(),
+                    "db" | "database" | "connection" | "mongo" | "mongodb"
+                ) =>
+            {
+                out.extend(database_entries(&e.value, &key, depth + 1));
+            }
+            Value::Str { .. } | Value::EnvRead { .. } | Value::BoolOr(_) if is_db => {
+                out.push((key, &e.value));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// TypeORM's `ormconfig.json` (and the `.example` a README copies from):
+/// TypeORM ≤ 0.2 reads it in every environment unless `TYPEORM_*`
+/// variables are set.
+fn read_orm_configs(ws: &mut Workspace) {
+    let mut out = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::OrmConfig || !f.file_name().starts_with("ormconfig.json") {
+            continue;
+        }
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&f.text) else {
+            continue;
+        };
+        // an array of connections: the `default` one (or the only one)
+        let conn = match &v {
+            serde_json::Value::Array(a) => a
+                .iter()
+                .find(|c| c.get("name").and_then(|n| n.as_str()) == Some("default"))
+                .or_else(|| (a.len() == 1).then(|| &a[0])),
+            o @ serde_json::Value::Object(_) => Some(o),
+            _ => None,
+        };
+        let Some(conn) = conn else { continue };
+        let Some(db) = conn
+            .get("database")
+            .or_else(|| conn.get("url"))
+            .and_then(|d| d.as_str())
+        else {
+            continue;
+        };
+        let field = if conn.get("database").is_some() {
+            "database"
+        } else {
+            "url"
+        };
+        let Some(span) = json_string_span(&f.text, field, db) else {
+            continue;
+        };
+        let mut rewrites = None;
+        for flag in ["dropSchema", "synchronize"] {
+            if conn.get(flag).and_then(|b| b.as_bool()) == Some(true)
+                && let Some(at) = f.text.find(&format!("\"{flag}\""))
+            {
+                rewrites = Some((
+                    flag_text(flag),
+                    Span::new(FileId(i), at + 1, at + 1 + flag.len()),
+                ));
+                break;
+            }
+        }
+        let project = package_of(ws, f.dir()).unwrap_or(f.dir()).to_string();
+        out.push(OrmConfig {
+            project,
+            file: FileId(i),
+            orm: "TypeORM",
+            database: ConfigValue::Literal {
+                text: db.to_string(),
+                span: Span::new(FileId(i), span.0, span.1),
+            },
+            rewrites_schema: rewrites,
+        });
+    }
+    ws.orm_configs.extend(out);
+}
+
+fn flag_text(flag: &str) -> &'static str {
+    if flag == "dropSchema" {
+        "dropSchema: true drops the schema on every connection"
+    } else {
+        "synchronize: true rewrites the schema to the entities on every connection"
+    }
+}
+
+/// The byte range of the JSON string value `value` of `"key"`.
+fn json_string_span(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    let k = format!("\"{key}\"");
+    let at = text.find(&k)? + k.len();
+    let rest = &text[at..];
+    let q = rest.find('"')?;
+    let start = at + q + 1;
+    text.get(start..start + value.len())
+        .filter(|s| *s == value)
+        .map(|_| (start, start + value.len()))
+}
+
+/// A setting written by a script wrapper.
+fn assign_setting(a: &scripts::Assign) -> Setting {
+    Setting {
+        key: Spanned::new(a.key.clone(), a.key_span),
+        value: a.value.clone(),
+        value_span: a.value_span,
+        verbatim: a.verbatim,
+        overridable: false,
+        via: Via::Dotenv,
+        unset: false,
+        provenance: None,
+    }
+}
+
+/// The dotenv file at `path`, if the repository holds it.
+fn dotenv_at(ws: &Workspace, path: &str) -> Option<FileId> {
+    ws.files
+        .iter()
+        .position(|f| {
+            f.path == path && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
+        })
+        .map(FileId)
+}
+
+fn dotenv_layer(ws: &Workspace, id: FileId, write: Write) -> Layer {
+    Layer::new(ws.file(id).path.clone(), LayerKind::Dotenv, write, Some(id))
+        .with(crate::stacks::dotenv_settings(ws, id))
+}
+
+/// The `.gitignore` line that keeps `path` out of the repository.
+fn ignored_by(ws: &Workspace, from_dir: &str, path: &str) -> Option<Span> {
+    ancestors(from_dir)
+        .find_map(|dir| {
+            let gi = join(dir, ".gitignore");
+            let (id, f) = ws
+                .files
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.path == gi && f.kind == SourceKind::Gitignore)?;
+            let (ignored, range) = crate::syntax::gitignore::decide(&f.text, dir, path)?;
+            Some(ignored.then(|| Span::new(FileId(id), range.start, range.end)))
+        })
+        .flatten()
+}
+
+/// What a setup file does with dotenv: `(path, overrides, where)` for each
+/// `dotenv.config({ path })`, `import 'dotenv/config'` (`.env`).
+fn setup_dotenv_loads(m: &Module, file: FileId) -> Vec<(String, bool, Span)> {
+    let mut out = Vec::new();
+    for (spec, range) in &m.imports {
+        if spec == "dotenv/config" || spec == "dotenv-flow/config" {
+            out.push((
+                ".env".to_string(),
+                false,
+                Span::new(file, range.start, range.end),
+            ));
+        }
+    }
+    for c in &m.calls {
+        let Value::Call {
+            callee,
+            args,
+            range,
+            ..
+        } = c
+        else {
+            continue;
+        };
+        let from_dotenv = callee == "dotenv.config"
+            || callee.starts_with("require('dotenv')")
+            || callee.starts_with("require(\"dotenv\")")
+            || (callee == "config" && m.import_source("config") == Some("dotenv"))
+            || callee
+                .strip_suffix(".config")
+                .is_some_and(|obj| m.import_source(obj) == Some("dotenv"));
+        if !from_dotenv || !callee.ends_with("config") {
+            continue;
+        }
+        let opts = args.first();
+        let path = match opts.and_then(|o| o.get("path")) {
+            Some(Value::Str { text, .. }) => text.clone(),
+            // a computed path (`path.resolve(__dirname, …)`) is not followed
+            Some(_) => continue,
+            None => ".env".to_string(),
+        };
+        let overrides = matches!(
+            opts.and_then(|o| o.get("override")),
+            Some(Value::Bool(true))
+        );
+        out.push((path, overrides, Span::new(file, range.start, range.end)));
+    }
+    out
+}
+
+fn resolve_entry(
+    ws: &Workspace,
+    parsed: &HashMap<FileId, Module>,
+    pkg: &Package,
+    entry: &TestEntry,
+) -> NodeRun {
+    let dir = pkg.dir.as_str();
+    let mut always: Vec<Layer> = Vec::new();
+    let mut yielding: Vec<Layer> = Vec::new();
+    let mut missing = Vec::new();
+    let mut dev_loader: Option<String> = None;
+    let script_label = if entry.script == "test" {
+        "`npm test`".to_string()
+    } else {
+        format!("`npm run {}`", entry.script)
+    };
+    let inline: Vec<Setting> = entry.assigns.iter().map(assign_setting).collect();
+    if !inline.is_empty() {
+        always.push(
+            Layer::new(
+                format!("{script_label}'s inline assignments (package.json)"),
+                LayerKind::Runner,
+                Write::Always,
+                Some(pkg.file),
+            )
+            .with(inline),
+        );
+    }
+    for f in &entry.env_files {
+        let path = join(dir, &f.path);
+        let (write, behaviour) = match f.loader {
+            EnvFileLoader::DotenvCli { overrides } => (
+                if overrides {
+                    Write::Always
+                } else {
+                    Write::IfUnset
+                },
+                "dotenv-cli skips a missing file without a word",
+            ),
+            EnvFileLoader::EnvCmd { fallback } => (
+                Write::Always,
+                if fallback {
+                    "env-cmd --fallback then loads .env instead"
+                } else {
+                    ""
+                },
+            ),
+            EnvFileLoader::NodeEnvFile { if_exists } => (
+                Write::IfUnset,
+                if if_exists {
+                    "--env-file-if-exists skips a missing file"
+                } else {
+                    ""
+                },
+            ),
+        };
+        match dotenv_at(ws, &path) {
+            Some(id) => {
+                let l = dotenv_layer(ws, id, write);
+                if write == Write::Always {
+                    always.push(l);
+                } else {
+                    yielding.push(l);
+                }
+            }
+            // a loader that fails on a missing file stops the run: recorded,
+            // but no danger
+            None => {
+                missing.push(MissingNodeEnvFile {
+                    ignored_by: ignored_by(ws, dir, &path),
+                    path,
+                    span: f.span,
+                    behaviour,
+                    skipped: !behaviour.is_empty(),
+                });
+                if let EnvFileLoader::EnvCmd { fallback: true } = f.loader
+                    && let Some(id) = dotenv_at(ws, &join(dir, ".env"))
+                {
+                    always.push(dotenv_layer(ws, id, Write::Always));
+                    dev_loader.get_or_insert("env-cmd --fallback loads .env".into());
+                }
+            }
+        }
+    }
+    // the runner's config and its setup files
+    let config = runner_config(ws, pkg, entry.runner);
+    let mut isolated = ws
+        .folders
+        .get(dir)
+        .and_then(|c| c.isolating_dependency.clone());
+    let mut next_jest = false;
+    if let Some((config_id, value)) = &config {
+        if let Some(Value::Map(env)) = value.get("test").and_then(|t| t.get("env")) {
+            let settings: Vec<Setting> = env
+                .iter()
+                .filter_map(|e| {
+                    let Value::Str {
+                        text,
+                        range,
+                        verbatim,
+                    } = &e.value
+                    else {
+                        return None;
+                    };
+                    Some(Setting {
+                        key: Spanned::new(
+                            e.key.clone(),
+                            Span::new(*config_id, e.key_range.start, e.key_range.end),
+                        ),
+                        value: text.clone(),
+                        value_span: Span::new(*config_id, range.start, range.end),
+                        verbatim: *verbatim,
+                        overridable: false,
+                        via: Via::FrameworkConfig,
+                        unset: false,
+                        provenance: None,
+                    })
+                })
+                .collect();
+            always.push(
+                Layer::new(
+                    format!("Vitest test.env ({})", ws.file(*config_id).path),
+                    LayerKind::Runner,
+                    Write::Always,
+                    Some(*config_id),
+                )
+                .with(settings),
+            );
+        }
+        if let Some(preset) = value.get("preset").and_then(Value::as_str)
+            && ISOLATING_IMPORTS.contains(&preset)
+        {
+            isolated.get_or_insert(preset.to_string());
+        }
+        if let Some(m) = parsed.get(config_id) {
+            next_jest = m.imports("next/jest") || m.imports("next/jest.js");
+        }
+    }
+    // `setupFiles: ['dotenv/config']` loads `.env`, not `.env.test`
+    let config_value = config
+        .as_ref()
+        .map(|(_, v)| v.clone())
+        .or_else(|| pkg.jest.as_ref().map(super::files::jest_key));
+    if let Some(v) = &config_value
+        && names_dotenv_config(v)
+    {
+        dev_loader.get_or_insert(format!(
+            "the {} config's setupFiles load `dotenv/config`, which reads .env",
+            entry.runner.describe()
+        ));
+        if let Some(id) = dotenv_at(ws, &join(dir, ".env")) {
+            yielding.push(dotenv_layer(ws, id, Write::IfUnset));
+        }
+    }
+    let setup_ids: Vec<FileId> = match &config {
+        Some((cid, v)) => setup_file_ids(ws, ws.file(*cid).dir(), v),
+        None => pkg
+            .jest
+            .as_ref()
+            .filter(|_| entry.runner == RunnerKind::Jest)
+            .map(|j| setup_file_ids(ws, dir, &super::files::jest_key(j)))
+            .unwrap_or_default(),
+    };
+    for id in &setup_ids {
+        let Some(m) = parsed.get(id) else { continue };
+        if let Some(i) = m
+            .imports
+            .iter()
+            .find(|(s, _)| ISOLATING_IMPORTS.contains(&s.as_str()))
+        {
+            isolated.get_or_insert(i.0.clone());
+        }
+        for (path, overrides, at) in setup_dotenv_loads(m, *id) {
+            let full = join(dir, path.trim_start_matches("./"));
+            let is_dev = path.trim_start_matches("./") == ".env";
+            if is_dev {
+                dev_loader
+                    .get_or_insert(format!("the setup file {} loads .env", ws.file(*id).path));
+            }
+            match dotenv_at(ws, &full) {
+                Some(f) => {
+                    let l = dotenv_layer(
+                        ws,
+                        f,
+                        if overrides {
+                            Write::Always
+                        } else {
+                            Write::IfUnset
+                        },
+                    );
+                    if overrides {
+                        always.push(l);
+                    } else {
+                        yielding.push(l);
+                    }
+                }
+                None if !is_dev => missing.push(MissingNodeEnvFile {
+                    ignored_by: ignored_by(ws, dir, &full),
+                    path: full,
+                    span: at,
+                    behaviour: "dotenv.config() skips a missing file without a word",
+                    skipped: true,
+                }),
+                None => {}
+            }
+        }
+    }
+    // the framework's own loader
+    let dev_env = dotenv_at(ws, &join(dir, ".env"));
+    if next_jest {
+        for name in [".env.test.local", ".env.test"] {
+            if let Some(id) = dotenv_at(ws, &join(dir, name)) {
+                yielding.push(dotenv_layer(ws, id, Write::IfUnset));
+            }
+        }
+        if let Some(id) = dev_env {
+            yielding.push(dotenv_layer(ws, id, Write::IfUnset));
+            dev_loader.get_or_insert("next/jest loads .env".into());
+        }
+    }
+    if pkg.has_dep("@strapi/strapi") {
+        if let Some(id) = dev_env {
+            yielding.push(dotenv_layer(ws, id, Write::IfUnset));
+        }
+        dev_loader.get_or_insert("Strapi loads .env at startup".into());
+    }
+    if let Some(v) = prisma_loads_dotenv(ws, pkg) {
+        if let Some(id) = dev_env {
+            yielding.push(dotenv_layer(ws, id, Write::IfUnset));
+        }
+        dev_loader.get_or_insert(v);
+    }
+    let script_files: Vec<String> = entry.env_files.iter().map(|f| join(dir, &f.path)).collect();
+    let mut layers = always;
+    layers.push(Layer::unknown_caller());
+    layers.extend(yielding);
+    let script_layers: Vec<usize> = layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.file == Some(pkg.file)
+                || l.file
+                    .is_some_and(|f| script_files.contains(&ws.file(f).path))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let dev_loader = dev_loader.map(|why| {
+        let at = layers
+            .iter()
+            .position(|l| l.file.is_some_and(|f| Some(f) == dev_env))
+            .unwrap_or(layers.len());
+        (why, at)
+    });
+    let app_loads_dotenv = APP_DOTENV_LOADERS
+        .iter()
+        .find(|d| pkg.has_dep(d))
+        .map(|d| d.to_string());
+    NodeRun {
+        name: format!("{script_label} ({})", ws.file(pkg.file).path),
+        dir: dir.to_string(),
+        package: pkg.file,
+        script_span: entry.script_span,
+        runner: entry.runner.describe(),
+        runner_span: entry.runner_span,
+        layers,
+        script_layers,
+        missing,
+        dev_loader,
+        isolated,
+        app_loads_dotenv,
+    }
+}
+
+/// A runner config whose setup list names the `dotenv/config` module.
+fn names_dotenv_config(v: &Value) -> bool {
+    let lists = [
+        v.get("setupFiles"),
+        v.get("setupFilesAfterEnv"),
+        v.get("test").and_then(|t| t.get("setupFiles")),
+    ];
+    lists.into_iter().flatten().any(|l| match l {
+        Value::List(items) => items
+            .iter()
+            .any(|i| matches!(i.as_str(), Some("dotenv/config" | "dotenv-flow/config"))),
+        _ => false,
+    })
+}
+
+/// The runner config of a package for a runner: `jest.config.*`,
+/// `vitest.config.*` beside its `package.json`, parsed.
+fn runner_config(ws: &Workspace, pkg: &Package, runner: RunnerKind) -> Option<(FileId, Value)> {
+    let prefix = match runner {
+        RunnerKind::Jest => "jest.config.",
+        RunnerKind::Vitest => "vitest.config.",
+        _ => return None,
+    };
+    let (i, f) = ws.files.iter().enumerate().find(|(_, f)| {
+        f.dir() == pkg.dir && f.file_name().starts_with(prefix) && super::files::is_script(&f.path)
+    })?;
+    let m = js::parse(&f.text, Dialect::of_path(&f.path));
+    if m.has_error {
+        return None;
+    }
+    Some((FileId(i), m.exports?))
+}
+
+/// The setup files a config names that were read.
+fn setup_file_ids(ws: &Workspace, dir: &str, config: &Value) -> Vec<FileId> {
+    super::files::setup_files(dir, config)
+        .into_iter()
+        .filter_map(|candidates| {
+            candidates.iter().find_map(|p| {
+                ws.files
+                    .iter()
+                    .position(|f| &f.path == p && f.kind == SourceKind::NodeCode)
+                    .map(FileId)
+            })
+        })
+        .collect()
+}
+
+/// Prisma ≤ 6 loads `./.env` itself (CLI and Client) without overriding;
+/// Prisma 7 does not (STACKS.md, "Node": Prisma).
+fn prisma_loads_dotenv(ws: &Workspace, pkg: &Package) -> Option<String> {
+    let version = pkg
+        .dep_version("@prisma/client")
+        .or_else(|| pkg.dep_version("prisma"))?;
+    let major: u32 = version
+        .trim_start_matches(['^', '~', '>', '=', ' ', 'v'])
+        .split('.')
+        .next()?
+        .parse()
+        .ok()?;
+    if major >= 7 {
+        return None;
+    }
+    let schema = ws
+        .files
+        .iter()
+        .any(|f| f.file_name() == "schema.prisma" && crate::model::is_within(f.dir(), &pkg.dir));
+    schema.then(|| format!("Prisma {major} loads .env itself"))
+}
+
+/// The Prisma schema's datasource variable, if one is read.
+pub fn prisma_url_key(text: &str) -> Option<&str> {
+    let at = text.find("datasource")?;
+    let rest = &text[at..];
+    let url = rest.find("url")?;
+    let env = rest[url..].find("env(\"")? + url + 5;
+    let end = rest[env..].find('"')? + env;
+    rest.get(env..end)
+}
