@@ -5,6 +5,7 @@ Targets that pick a file name from their first byte get that byte prepended,
 so each seed starts as the kind of file it really is."""
 
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ def kind(rel: str) -> str | None:
         return "containers"
     if name.endswith(".py"):
         return "python_code"
+    if name.rsplit(".", 1)[-1] in ("js", "ts", "mjs", "cjs", "mts", "cts"):
+        return "js_code"
     if name.endswith(".php"):
         return "php_code"
     if name == "README.md":
@@ -92,6 +95,13 @@ def main() -> int:
             else:
                 put(k, data)
             n += 1
+        if rel.endswith("package.json"):
+            try:
+                for cmd in (json.loads(data).get("scripts") or {}).values():
+                    if isinstance(cmd, str):
+                        put("node_scripts", cmd.encode())
+            except (ValueError, AttributeError):
+                pass
         ln = lint_name(rel)
         if ln:
             put("lint", bytes([PICK["lint"].index(ln)]) + data)

@@ -99,6 +99,8 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "php_code",
     "readme",
     "task_runner",
+    "js_code",
+    "node_scripts",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -320,6 +322,61 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                     br#"<phpunit><php><env name="APP_ENV" value="testing"/></php></phpunit>"#,
                 ),
                 (".env.testing", b"DB_CONNECTION=mysql\nDB_DATABASE=shop_testing\n"),
+            ])
+        }
+        // a Node package whose runner configs, setup file, NODE_ENV config
+        // module and test helper are the input
+        "js_code" => {
+            if let Some(t) = text {
+                let _ = crate::syntax::js::parse(t, crate::syntax::js::Dialect::Tsx);
+                let _ = crate::syntax::js::parse(t, crate::syntax::js::Dialect::TypeScript);
+            }
+            check_files(&[
+                ("jest.config.js", data),
+                ("vitest.config.ts", data),
+                ("test/setup.js", data),
+                ("config/env/test.js", data),
+                ("knexfile.js", data),
+                (
+                    "package.json",
+                    br#"{"scripts":{"test":"jest","test:unit":"vitest run"},"jest":{"setupFiles":["<rootDir>/test/setup.js"]},"dependencies":{"mongoose":"^8","dotenv":"^16","knex":"^3"},"devDependencies":{"jest":"^29","vitest":"^2"}}"#,
+                ),
+                (".env.example", b"MONGODB_URL=mongodb://localhost/app\nDB_NAME=app\n"),
+                (".gitignore", b".env\n.env.test\n"),
+            ])
+        }
+        // a package.json whose test scripts are the input (and the input as
+        // the whole package.json), beside Prisma and a gitignored .env.test
+        "node_scripts" => {
+            let script = String::from_utf8_lossy(data);
+            let _ = crate::stacks::node::scripts::words(&script);
+            let pkg = serde_json::json!({
+                "scripts": {
+                    "test": script,
+                    "pretest": script,
+                    "test:e2e": "npm run test",
+                },
+                "dependencies": {"@prisma/client": "^5", "dotenv": "^16"},
+                "devDependencies": {"jest": "^29"},
+            })
+            .to_string();
+            let (name, body) = pick(data, &["package.json", "ormconfig.json"]);
+            check_files(&[
+                ("package.json", pkg.as_bytes()),
+                (
+                    if name == "package.json" {
+                        "web/package.json"
+                    } else {
+                        name
+                    },
+                    body,
+                ),
+                (
+                    "prisma/schema.prisma",
+                    b"datasource db {\n  url = env(\"DATABASE_URL\")\n}\n",
+                ),
+                (".env.example", b"DATABASE_URL=postgres://localhost/app\n"),
+                (".gitignore", b".env\n.env.test\n"),
             ])
         }
         // a Taskfile or Makefile whose test target may load a dotenv

@@ -388,6 +388,23 @@ pub struct Workspace {
     pub node_test_configs: Vec<NodeTestConfig>,
     /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
     pub orm_configs: Vec<OrmConfig>,
+    /// Compose test overlays a script starts in the development project.
+    pub compose_test_stacks: Vec<ComposeTestStack>,
+}
+
+/// `docker-compose -f docker-compose.yml -f docker-compose.test.yml up` in a
+/// script: the test service of the merged files, and the database settings
+/// it takes from the files before the test overlay, whose host is a service
+/// the test overlay does not redefine (the development stack's container).
+#[derive(Clone, Debug)]
+pub struct ComposeTestStack {
+    /// The script's name (`docker:test`).
+    pub script: String,
+    pub script_span: Span,
+    pub test_service: String,
+    /// The test service's `command` in the test overlay.
+    pub command: Span,
+    pub shared: Vec<Setting>,
 }
 
 /// A database setting of a Node `NODE_ENV=test` config module.

@@ -193,6 +193,8 @@ pub struct NodeRun {
     /// What loads the development `.env` into this run, if anything does
     /// (`Prisma 5 loads .env itself`), with the layer's index.
     pub dev_loader: Option<(String, usize)>,
+    /// The development `.env` that loader reads (relative to the scan root).
+    pub dev_dotenv: Option<String>,
     /// The run picks its database in code (an in-memory server,
     /// testcontainers, a mocked client): no name-based finding.
     pub isolated: Option<String>,

@@ -31,6 +31,24 @@ database URL, and their cleanup runs against it.
 ## Example
 `.env.example` with `DATABASE_URL=postgres://…/app` and no `.env.test`.
 
+Only the files a test run can load count: `.env` and the templates it is
+made from (`.env.example`, `.env.sample`, `example.env`). `.env.local` and
+`.env.development` belong to the dev server: `next/jest` and Vitest skip
+them in test (STACKS.md, "Node").
+
+Resolved per test run (`package.json` test scripts): silent when the run sets
+the database itself — an inline `DATABASE_URL=…` or `cross-env`, an env file
+it loads (`dotenv -e`, `env-cmd`), Vitest's `test.env`, a setup file
+loading a test env file — when it names a test env file the repository lacks
+(TG106's), when a `NODE_ENV=test` config module decides the database
+(TG107's), and when the database lives only in the script (TG212's).
+
+### TypeORM 0.2: `ormconfig.json`
+TypeORM ≤ 0.2 reads `ormconfig.json` (a README copies it from
+`ormconfig.json.example`) in every environment unless `TYPEORM_*` variables
+are set. A package whose test runs set none of them tests on the database it
+names; `synchronize: true` or `dropSchema: true` there rewrites it.
+
 Silent when the project (or a workspace below it) depends on a package that
 gives the tests a database of their own — `mongodb-memory-server`,
 `@shelf/jest-mongodb`, `testcontainers` (`@testcontainers/*`), `pg-mem`
@@ -97,7 +115,7 @@ impl Rule for MissingTestEnvFile {
                 .ws
                 .dev_dotenvs
                 .iter()
-                .filter(|d| d.dir == *dir)
+                .filter(|d| d.dir == *dir && loaded_by_node_tests(&cx.ws.file(d.file).path))
                 .find_map(|d| {
                     d.settings.iter().find(|s| {
                         db_key_kind(&s.key.value, &cx.policy.extra_db_keys)
@@ -120,15 +138,88 @@ impl Rule for MissingTestEnvFile {
                 META.diag(
                     Some(s.key.span),
                     format!(
-                        "the Node project in {project} configures a database in {path} but has no test dotenv file: unless the test setup picks another database in code, its tests use this development one"
+                        "the Node project in {project} configures a database in {path} but has no test dotenv file: {}",
+                        match cx.ws.node_runs.iter().filter(|r| r.dir == *dir).find_map(|r| r.dev_loader.as_ref()) {
+                            Some((loader, _)) => format!("{loader}, so unless the test setup picks another database in code, its tests use this development one"),
+                            None => "unless the test setup picks another database in code, its tests use this development one".to_string(),
+                        }
                     ),
                 )
                 .with_primary_label("development database")
                 .with_help(format!("add a .env.test beside {path} with `{}` pointing at a test database, and load it in the test setup", s.key.value)),
             );
         }
+        loaded_elsewhere(cx, out);
         python_settings(cx, out);
     }
+}
+
+/// A Node run whose runner config or setup file loads a development `.env`
+/// outside its own package (`config({ path: '../.env' })`): the folder check
+/// above does not see it, and the database that `.env` (or the template it
+/// is made from) names is what the tests get.
+fn loaded_elsewhere(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for run in &cx.ws.node_runs {
+        let (Some(path), Some((loader, _))) = (&run.dev_dotenv, &run.dev_loader) else {
+            continue;
+        };
+        let dev_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if dev_dir == run.dir || seen.contains(&run.dir.as_str()) {
+            continue;
+        }
+        if node_run_sets_database(cx, &run.dir) {
+            continue;
+        }
+        let template = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            p == path
+                || name
+                    .split(['.', '-', '_'])
+                    .any(|w| matches!(w, "example" | "sample" | "template" | "dist"))
+        };
+        let db = cx
+            .ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == dev_dir && template(&cx.ws.file(d.file).path))
+            .find_map(|d| {
+                d.settings.iter().find(|s| {
+                    db_key_kind(&s.key.value, &cx.policy.extra_db_keys).is_some_and(db_kind_is_db)
+                        && !s.value.trim().is_empty()
+                        && !cx.policy.markers.has_test(&s.value)
+                })
+            });
+        let Some(s) = db else { continue };
+        seen.push(&run.dir);
+        let file = &cx.ws.file(s.key.span.file).path;
+        out.push(
+            META.diag(
+                Some(s.key.span),
+                format!(
+                    "{} runs {} with {path} loaded ({loader}), and nothing in the run sets the database: the tests use the development one {file} configures",
+                    run.name, run.runner
+                ),
+            )
+            .with_primary_label("development database")
+            .with_label(run.runner_span, "the test run")
+            .with_help(format!(
+                "load a test env file instead (`.env.test` with `{}` pointing at a test database), or set it in the runner config (Vitest's `test.env`)",
+                s.key.value
+            )),
+        );
+    }
+}
+
+/// Whether a Node test run can load this development dotenv: `.env` and
+/// the templates it is made from. `.env.local` and `.env.development*` are
+/// the dev server's (Next.js and `next/jest`, Vite and Vitest skip them in
+/// test, or load only `VITE_*` keys; dotenv loads `.env`).
+fn loaded_by_node_tests(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    !name
+        .split(['.', '-', '_'])
+        .any(|w| matches!(w, "local" | "development" | "dev" | "production" | "prod"))
 }
 
 /// TypeORM ≤ 0.2 reads `ormconfig.json` in every environment unless
@@ -198,6 +289,10 @@ fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
 /// not the development one, Vitest's `test.env`), or picks it in code.
 fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
     use crate::model::run::LayerKind;
+    // a `NODE_ENV=test` config module decides the database: TG107 judges it
+    if cx.ws.node_test_configs.iter().any(|c| c.project == dir) {
+        return true;
+    }
     cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
         // a run that names a test env file: whether it is missing is TG106's
         r.isolated.is_some()

@@ -39,6 +39,18 @@ DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
 ## Fix
 Give tests their own database: `…/rallly_test`, or an in-memory database.
 
+**Compose test overlays.** A `package.json` script that merges a test
+overlay into the development stack (`docker-compose -f docker-compose.yml -f
+docker-compose.test.yml up`, no `-p`): when the overlay's test service keeps
+a database setting of the files before it whose host is a service the
+overlay does not redefine, the tests run on the development stack's database
+container. Silent when the overlay points the variable at a service of its
+own, redefines the database service, or runs as its own project (`-p`). A
+warning, since the app may derive a test database from the variable in code
+(`-test` appended under `NODE_ENV=test`); an error when a `NODE_ENV=test`
+config module (`config/env/test.js`, a knexfile's `test:` block) is seen
+reading the variable as it is.
+
 ## Framework facts
 Django never uses the configured name for tests (it creates `test_<NAME>`), and
 Symfony's `dbname_suffix` appends `_test`: no finding in those projects.
@@ -48,6 +60,58 @@ that sets no `DATABASE_URL` (the recipe's default file) runs the tests on the
 Dev-file keys that are themselves about tests (`TEST_DATABASE_URL`) are not
 taken as the development database.
 "#;
+
+/// A compose test overlay started in the development project whose test
+/// service keeps the development stack's database (STACKS.md, "Node":
+/// a compose test service on its own port, no volume, is the safe form).
+fn compose_test_stacks(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for stack in &cx.ws.compose_test_stacks {
+        let Some(s) = stack.shared.first() else {
+            continue;
+        };
+        let db = DatabaseRef::parse(&s.value, DbKeyKind::Url);
+        let name = db
+            .name
+            .as_ref()
+            .map(|n| format!("database `{}`", n.text))
+            .unwrap_or_else(|| "database".to_string());
+        let host = db.host.as_ref().map(|h| h.text.clone()).unwrap_or_default();
+        let base = &cx.ws.file(s.value_span.file).path;
+        // the app may still derive a test database from it in code (append
+        // `-test` under NODE_ENV=test): an error only when a test config
+        // module is seen reading the variable as it is
+        let read_as_is = cx.ws.node_test_configs.iter().any(|c| {
+            matches!(&c.value, crate::model::ConfigValue::Env { key, .. } if *key == s.key.value)
+        });
+        let severity = if read_as_is {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let caveat = if read_as_is {
+            ""
+        } else {
+            " (unless the app derives a test database from it in code)"
+        };
+        out.push(
+            META.diag_with(
+                severity,
+                Some(stack.command),
+                format!(
+                    "`npm run {}` runs the tests in the compose project of the development stack: service `{}` reaches `{host}`'s {name} from {base}, the container and data the development overlay uses, and the test overlay gives it no database of its own{caveat}",
+                    stack.script, stack.test_service
+                ),
+            )
+            .with_primary_label("runs the tests")
+            .with_label(s.value_span, format!("`{}`, inherited from the development stack", s.key.value))
+            .with_label(stack.script_span, "merges the test overlay into the development project")
+            .with_help(format!(
+                "give the test overlay a database service of its own (`{host}-test` on another port, `tmpfs` instead of a volume) and point `{}` at it, or start it as its own project (`-p <name>-test`)",
+                s.key.value
+            )),
+        );
+    }
+}
 
 /// `DATABASE_URL_TEST`, `TEST_DATABASE_URL`, `MONGO_URI_TESTS` → the key
 /// without its test word (`None` when it has none).
@@ -198,6 +262,7 @@ impl Rule for TestDatabaseIsDevDatabase {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         test_keys_equal_to_their_base(cx, out);
+        compose_test_stacks(cx, out);
         let devs = dev_databases(cx);
         if devs.is_empty() {
             return;

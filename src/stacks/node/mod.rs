@@ -5,6 +5,7 @@
 //! suite does to its database.
 
 pub mod adonis;
+pub mod compose;
 pub mod files;
 pub mod runs;
 pub mod scripts;

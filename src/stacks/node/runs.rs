@@ -74,6 +74,19 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
     ("destroy({ truncate: true", "truncates its tables"),
 ];
 
+/// Destructive commands a test script runs around its runner.
+const DESTRUCTIVE_COMMANDS: &[(&str, &str)] = &[
+    ("migrate reset", "resets it (prisma migrate reset)"),
+    (
+        "--force-reset",
+        "drops and recreates it (prisma db push --force-reset)",
+    ),
+    ("db:drop", "drops it"),
+    ("schema:drop", "drops its schema"),
+    ("migrate:rollback --all", "rolls back every migration"),
+    ("dropDatabase", "drops it"),
+];
+
 pub fn build(ws: &mut Workspace) {
     let parsed = parse_code(ws);
     scan_destruction(ws);
@@ -86,8 +99,27 @@ pub fn build(ws: &mut Workspace) {
         .filter(|(_, f)| f.kind == SourceKind::PackageJson)
         .filter_map(|(i, f)| scripts::read(FileId(i), f))
         .collect();
+    super::compose::read(ws, &packages);
     for pkg in &packages {
-        for entry in scripts::test_entries(pkg) {
+        let entries = scripts::test_entries(pkg);
+        // what the entry points run around the runner (`pretest`: `prisma
+        // migrate reset --force`) is destructive evidence too
+        for entry in &entries {
+            for (cmd, span) in &entry.other_commands {
+                if let Some((idiom, what)) =
+                    DESTRUCTIVE_COMMANDS.iter().find(|(i, _)| cmd.contains(i))
+                {
+                    ws.destruction.push(Destruction {
+                        project: pkg.dir.clone(),
+                        idiom,
+                        what,
+                        span: *span,
+                    });
+                    ws.test_code.entry(pkg.dir.clone()).or_default();
+                }
+            }
+        }
+        for entry in entries {
             let run = resolve_entry(ws, &parsed, pkg, &entry);
             ws.node_runs.push(run);
         }
@@ -580,7 +612,15 @@ fn resolve_entry(
             .map(|j| setup_file_ids(ws, dir, &super::files::jest_key(j)))
             .unwrap_or_default(),
     };
-    for id in &setup_ids {
+    // the runner config itself may load env files too (`config({ path:
+    // '../.env' })` at the top of vitest.config.ts)
+    let loading: Vec<FileId> = config
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(setup_ids.iter().copied())
+        .collect();
+    let mut dev_dotenv: Option<String> = None;
+    for id in &loading {
         let Some(m) = parsed.get(id) else { continue };
         if let Some(i) = m
             .imports
@@ -590,11 +630,18 @@ fn resolve_entry(
             isolated.get_or_insert(i.0.clone());
         }
         for (path, overrides, at) in setup_dotenv_loads(m, *id) {
-            let full = join(dir, path.trim_start_matches("./"));
-            let is_dev = path.trim_start_matches("./") == ".env";
+            let Some(full) = normalize(&join(dir, &path)) else {
+                continue;
+            };
+            let is_dev = full.rsplit('/').next() == Some(".env");
             if is_dev {
-                dev_loader
-                    .get_or_insert(format!("the setup file {} loads .env", ws.file(*id).path));
+                let what = if config.as_ref().is_some_and(|(c, _)| c == id) {
+                    "the runner config"
+                } else {
+                    "the setup file"
+                };
+                dev_loader.get_or_insert(format!("{what} {} loads {full}", ws.file(*id).path));
+                dev_dotenv.get_or_insert(full.clone());
             }
             match dotenv_at(ws, &full) {
                 Some(f) => {
@@ -663,6 +710,9 @@ fn resolve_entry(
         })
         .map(|(i, _)| i)
         .collect();
+    let dev_dotenv = dev_loader
+        .as_ref()
+        .map(|_| dev_dotenv.unwrap_or_else(|| join(dir, ".env")));
     let dev_loader = dev_loader.map(|why| {
         let at = layers
             .iter()
@@ -685,6 +735,7 @@ fn resolve_entry(
         script_layers,
         missing,
         dev_loader,
+        dev_dotenv,
         isolated,
         app_loads_dotenv,
     }
@@ -703,6 +754,21 @@ fn names_dotenv_config(v: &Value) -> bool {
             .any(|i| matches!(i.as_str(), Some("dotenv/config" | "dotenv-flow/config"))),
         _ => false,
     })
+}
+
+/// `a/b/../.env` → `a/.env`; `None` when it leaves the repository.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The runner config of a package for a runner: `jest.config.*`,
