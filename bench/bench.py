@@ -64,7 +64,21 @@ PHPUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 </phpunit>
 """
 COMPOSER = '{{"name": "acme/{name}", "require": {{"laravel/framework": "^11.0"}}}}\n'
-PACKAGE = '{{"name": "{name}", "scripts": {{"test": "jest"}}, "devDependencies": {{"jest": "^29"}}}}\n'
+PACKAGE = (
+    '{{"name": "{name}", "scripts": {{"test": "dotenv -e .env.test -- jest --runInBand", '
+    '"test:e2e": "cross-env NODE_ENV=test DATABASE_URL=postgres://localhost/{name}_e2e_test vitest run", '
+    '"pretest": "prisma migrate deploy"}}, '
+    '"dependencies": {{"@prisma/client": "^5", "pg": "^8"}}, '
+    '"devDependencies": {{"jest": "^29", "vitest": "^2", "dotenv-cli": "^7"}}}}\n'
+)
+JEST_CONFIG = "module.exports = {\n  testEnvironment: 'node',\n  setupFiles: ['<rootDir>/test/setup.js'],\n};\n"
+JEST_SETUP = "require('dotenv').config({ path: '.env.test' });\n"
+VITEST_CONFIG = """import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: { env: { DATABASE_URL: 'postgres://localhost:5432/app_test' } },
+});
+"""
 WORKFLOW = """name: {name}
 on: [push, pull_request]
 jobs:
@@ -147,7 +161,8 @@ KINDS = [
     ("pyproject", ["pyproject.toml", "manage.py", "config/settings/base.py",
                    "config/settings/test.py", "README.md"]),
     ("tox", ["tox.ini", "setup.cfg"]),
-    ("node", ["package.json", ".env", ".env.test", "jest.config.js"]),
+    ("node", ["package.json", ".env", ".env.test", "jest.config.js", "test/setup.js",
+              "vitest.config.ts", "prisma/schema.prisma"]),
     ("php", ["composer.json", "phpunit.xml.dist", "artisan", ".env", ".env.testing",
              "config/database.php"]),
     ("plain", []),
@@ -166,7 +181,10 @@ def config_text(fname: str, name: str, bad: bool) -> str:
         ".env": DEV_ENV.format(name=name),
         ".env.test": (BAD_ENV_TEST if bad else GOOD_ENV_TEST).format(name=name),
         ".env.testing": (BAD_ENV_TEST if bad else GOOD_ENV_TEST).format(name=name),
-        "jest.config.js": "module.exports = { testEnvironment: 'node' };\n",
+        "jest.config.js": JEST_CONFIG,
+        "test/setup.js": JEST_SETUP,
+        "vitest.config.ts": VITEST_CONFIG,
+        "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
         "composer.json": COMPOSER.format(name=name),
         "phpunit.xml.dist": PHPUNIT,
         "artisan": "#!/usr/bin/env php\n<?php\n",

@@ -390,6 +390,35 @@ pub struct Workspace {
     pub orm_configs: Vec<OrmConfig>,
     /// Compose test overlays a script starts in the development project.
     pub compose_test_stacks: Vec<ComposeTestStack>,
+    /// Node configs keyed by `NODE_ENV` (knexfile, Sequelize config) that
+    /// have a `development` block.
+    pub node_env_keyed_configs: Vec<NodeEnvKeyedConfig>,
+    /// Servers Playwright's `webServer` starts (or reuses) for the e2e suite.
+    pub e2e_servers: Vec<E2eServer>,
+}
+
+/// A Playwright `webServer` command that starts a Node package's app with
+/// no test environment of its own.
+#[derive(Clone, Debug)]
+pub struct E2eServer {
+    pub config: FileId,
+    /// The command string.
+    pub command: Span,
+    /// The package whose app it starts.
+    pub served_dir: String,
+    /// `reuseExistingServer`, unless literally `false`.
+    pub reuse: Option<Span>,
+}
+
+/// A config keyed by `NODE_ENV` (`development:`, `test:`): a run that leaves
+/// `NODE_ENV` unset gets `development` (knex, sequelize-cli, and the
+/// `config[process.env.NODE_ENV || 'development']` idiom).
+#[derive(Clone, Debug)]
+pub struct NodeEnvKeyedConfig {
+    pub project: String,
+    pub file: FileId,
+    /// The `development` key.
+    pub development: Span,
 }
 
 /// `docker-compose -f docker-compose.yml -f docker-compose.test.yml up` in a

@@ -181,6 +181,9 @@ pub struct NodeRun {
     pub script_span: Span,
     /// The runner's name for humans (`Jest`).
     pub runner: &'static str,
+    /// The runner leaves `NODE_ENV` unset (Mocha, tape, `node --test`; Jest,
+    /// Vitest and AVA set `test` when it is unset).
+    pub runner_leaves_node_env: bool,
     pub runner_span: Span,
     /// Highest precedence first.
     pub layers: Vec<Layer>,

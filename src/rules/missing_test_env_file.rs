@@ -150,7 +150,50 @@ impl Rule for MissingTestEnvFile {
             );
         }
         loaded_elsewhere(cx, out);
+        e2e_servers(cx, out);
         python_settings(cx, out);
+    }
+}
+
+/// A Playwright `webServer` that starts the app with the developer's
+/// `.env`: the e2e suite's data goes to the development database.
+fn e2e_servers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for s in &cx.ws.e2e_servers {
+        let db = cx
+            .ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == s.served_dir && loaded_by_node_tests(&cx.ws.file(d.file).path))
+            .find_map(|d| {
+                d.settings.iter().find(|x| {
+                    db_key_kind(&x.key.value, &cx.policy.extra_db_keys).is_some_and(db_kind_is_db)
+                        && !x.value.trim().is_empty()
+                        && !cx.policy.markers.has_test(&x.value)
+                })
+            });
+        let Some(dev) = db else { continue };
+        let file = &cx.ws.file(dev.key.span.file).path;
+        let config = &cx.ws.file(s.config).path;
+        let mut d = META
+            .diag(
+                Some(s.command),
+                format!(
+                    "{config} starts the e2e suite's server with a command that gives it no test environment: the app reads the developer's .env, whose database ({file}) the e2e tests then write to"
+                ),
+            )
+            .with_primary_label("the app's own start command")
+            .with_label(dev.value_span, "the database the server gets")
+            .with_help(format!(
+                "start the server with a test environment (`dotenv -e .env.test -- npm run start`, or `env: {{ {}: '…_test' }}` in the webServer entry)",
+                dev.key.value
+            ));
+        if let Some(r) = s.reuse {
+            d = d.with_label(
+                r,
+                "or reuses whatever already runs on the port: the dev server",
+            );
+        }
+        out.push(d);
     }
 }
 

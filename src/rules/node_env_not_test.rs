@@ -26,6 +26,14 @@ mocha`, through the scripts it calls — set to anything but `test`. The
 script's assignment beats Jest's and Vitest's own default (they set
 `NODE_ENV` only when it is unset).
 
+And a test script whose runner leaves `NODE_ENV` unset — Mocha, tape,
+`node --test` (STACKS.md, "Node") — with nothing in the run setting it, in
+a package whose database config is keyed by environment (a knexfile or
+Sequelize config with `development:` and `test:` blocks): knex, sequelize-cli
+and the `config[process.env.NODE_ENV || 'development']` idiom then pick the
+`development` block. A warning; an error when the suite provably wipes its
+database.
+
 ## Why it is dangerous
 Loaders pick their files and branches by `NODE_ENV`: Next.js and Bun load
 `.env.test` only when it is `test` (and `.env.local` otherwise); config modules
@@ -97,5 +105,46 @@ impl Rule for NodeEnvNotTest {
                 .with_help("set `NODE_ENV=test` in the script, or drop the assignment: Jest and Vitest set it themselves"),
             );
         }
+        unset_by_runner(cx, out);
+    }
+}
+
+/// A Mocha/tape/`node --test` run with `NODE_ENV` unset beside a config
+/// keyed by environment.
+fn unset_by_runner(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+    for run in cx.ws.node_runs.iter().filter(|r| r.runner_leaves_node_env) {
+        if crate::resolve::decide(&run.layers, "NODE_ENV").is_some() {
+            continue;
+        }
+        let Some(keyed) = cx
+            .ws
+            .node_env_keyed_configs
+            .iter()
+            .find(|k| k.project == run.dir)
+        else {
+            continue;
+        };
+        if seen.contains(&(run.dir.as_str(), run.runner_span)) {
+            continue;
+        }
+        seen.push((&run.dir, run.runner_span));
+        let path = &cx.ws.file(keyed.file).path;
+        let d = META
+            .diag_with(
+                Severity::Warning,
+                Some(run.runner_span),
+                format!(
+                    "{} starts {}, which leaves NODE_ENV unset, and nothing in the run sets it: {path} is keyed by environment, and a run without NODE_ENV gets its `development` block — the development database",
+                    run.name, run.runner
+                ),
+            )
+            .with_primary_label("NODE_ENV stays unset")
+            .with_label(keyed.development, "what the tests get")
+            .with_help(format!(
+                "set it in the script: `NODE_ENV=test {}` (or `cross-env NODE_ENV=test …`)",
+                run.runner.to_ascii_lowercase()
+            ));
+        out.push(super::error_if_wiped(d, cx, &run.dir));
     }
 }

@@ -12,7 +12,10 @@ use crate::model::FolderContext;
 use crate::source::{FileId, SourceFile, SourceKind};
 
 /// Packages that give a Node suite a throwaway database of its own
-/// (STACKS.md "Node", safe idioms): an in-memory server or a container per run.
+/// (STACKS.md "Node", safe idioms): an in-memory server or a container per
+/// run; Redwood's api test setup, which points `DATABASE_URL` at
+/// `TEST_DATABASE_URL` or `.redwood/test.db` before the tests (a
+/// `TEST_DATABASE_URL` equal to `DATABASE_URL` is TG105's).
 fn isolates_database(dep: &str) -> bool {
     matches!(
         dep,
@@ -21,6 +24,7 @@ fn isolates_database(dep: &str) -> bool {
             | "@shelf/jest-mongodb"
             | "testcontainers"
             | "pg-mem"
+            | "@redwoodjs/testing"
     ) || dep.starts_with("@testcontainers/")
 }
 

@@ -404,6 +404,7 @@ impl Reader<'_> {
                             key_range: p.byte_range(),
                             value: Value::Name(self.text(p).to_string()),
                         }),
+                        "comment" => {}
                         // a spread or a method: the object is no longer literal
                         _ => return Value::Unknown(n.byte_range()),
                     }
@@ -414,7 +415,9 @@ impl Reader<'_> {
                 let mut items = Vec::new();
                 let mut cur = n.walk();
                 for c in n.named_children(&mut cur) {
-                    items.push(self.value(c, depth + 1));
+                    if c.kind() != "comment" {
+                        items.push(self.value(c, depth + 1));
+                    }
                 }
                 Value::List(items)
             }
@@ -468,6 +471,22 @@ impl Reader<'_> {
                     _ => Value::Unknown(n.byte_range()),
                 }
             }
+            // `({ mode }) => ({ … })`, `() => { return { … } }`: what it returns
+            "arrow_function" => match n.child_by_field_name("body") {
+                Some(b) if b.kind() == "statement_block" => {
+                    let mut cur = b.walk();
+                    let ret = b
+                        .named_children(&mut cur)
+                        .filter(|c| c.kind() == "return_statement")
+                        .last();
+                    match ret.and_then(|r| r.named_child(0)) {
+                        Some(v) => self.value(v, depth + 1),
+                        None => Value::Unknown(n.byte_range()),
+                    }
+                }
+                Some(b) => self.value(b, depth + 1),
+                None => Value::Unknown(n.byte_range()),
+            },
             "call_expression" | "new_expression" => {
                 let f = n
                     .child_by_field_name("function")
@@ -539,6 +558,60 @@ impl Reader<'_> {
     }
 }
 
+/// A JSON document read as a [`Value`] with byte ranges (JSON is a
+/// JavaScript expression: it is parsed in parentheses and the ranges
+/// shifted back). `None` when it is not an object or array literal.
+pub fn parse_json(src: &str) -> Option<Value> {
+    let wrapped = format!("({src}\n)");
+    let m = parse(&format!("module.exports = {wrapped};"), Dialect::Tsx);
+    if m.has_error {
+        return None;
+    }
+    let shift = "module.exports = (".len();
+    let mut v = m.exports?;
+    shift_ranges(&mut v, shift);
+    matches!(v, Value::Map(_) | Value::List(_)).then_some(v)
+}
+
+fn shift_ranges(v: &mut Value, by: usize) {
+    let sh = |r: &mut Range<usize>| {
+        *r = r.start.saturating_sub(by)..r.end.saturating_sub(by);
+    };
+    match v {
+        Value::Str { range, .. } | Value::Unknown(range) => sh(range),
+        Value::Map(entries) => {
+            for e in entries {
+                sh(&mut e.key_range);
+                shift_ranges(&mut e.value, by);
+            }
+        }
+        Value::List(items) | Value::BoolOr(items) => {
+            for i in items {
+                shift_ranges(i, by);
+            }
+        }
+        Value::EnvRead {
+            key_range,
+            range,
+            default,
+            ..
+        } => {
+            sh(key_range);
+            sh(range);
+            if let Some(d) = default {
+                shift_ranges(d, by);
+            }
+        }
+        Value::Call { args, range, .. } => {
+            sh(range);
+            for a in args {
+                shift_ranges(a, by);
+            }
+        }
+        Value::Number(_) | Value::Bool(_) | Value::Null | Value::Name(_) => {}
+    }
+}
+
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
@@ -594,6 +667,17 @@ mod tests {
     fn resolves_a_named_export_and_bindings() {
         let m = js("const config = { test: { client: 'pg' } };\nexport default config;");
         assert!(m.exports.as_ref().and_then(|e| e.get("test")).is_some());
+        // comments inside literals are not values
+        let m = js("module.exports = {\n  /* the suite */\n  test: [ // one\n 'a' ],\n};");
+        assert_eq!(
+            m.exports.as_ref().and_then(|e| e.get("test")),
+            Some(&Value::List(vec![Value::Str {
+                text: "a".into(),
+                range: 56..57,
+                verbatim: true
+            }]))
+        );
+        assert!(m.exports.as_ref().and_then(|e| e.get("test")).is_some());
         let m = js("exports.test = { database: 'x_test' };");
         assert_eq!(m.named_exports[0].key, "test");
     }
@@ -612,6 +696,29 @@ mod tests {
                 .any(|c| c.callee_name() == Some("deleteMany"))
         );
         assert_eq!(m.env_writes[0].0, "DATABASE_URL");
+    }
+
+    #[test]
+    fn reads_json_with_ranges_and_arrow_configs() {
+        let src = "{\n  \"test\": { \"use_env_variable\": \"DATABASE_URL\" }\n}";
+        let v = parse_json(src).expect("json");
+        let Some(Value::Str { text, range, .. }) =
+            v.get("test").and_then(|t| t.get("use_env_variable"))
+        else {
+            panic!("{v:?}");
+        };
+        assert_eq!(text, "DATABASE_URL");
+        assert_eq!(&src[range.clone()], "DATABASE_URL");
+        assert!(parse_json("not json").is_none());
+        let m = js(
+            "export default defineConfig(({ mode }) => ({ test: { env: loadEnv(mode, process.cwd(), '') } }));",
+        );
+        let env = m
+            .exports
+            .as_ref()
+            .and_then(|e| e.get("test"))
+            .and_then(|t| t.get("env"));
+        assert_eq!(env.and_then(Value::callee_name), Some("loadEnv"));
     }
 
     #[test]

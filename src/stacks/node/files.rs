@@ -48,6 +48,7 @@ pub const TEST_CONFIG_MODULES: &[&str] = &[
     "config/test.js",
     "config/test.ts",
     "config/test.json",
+    "config/custom-environment-variables.json",
     "config/env/test/database.js",
     "config/env/test/database.ts",
     "config/database.js",

@@ -7,5 +7,6 @@
 pub mod adonis;
 pub mod compose;
 pub mod files;
+pub mod playwright;
 pub mod runs;
 pub mod scripts;

@@ -100,6 +100,7 @@ pub fn build(ws: &mut Workspace) {
         .filter_map(|(i, f)| scripts::read(FileId(i), f))
         .collect();
     super::compose::read(ws, &packages);
+    super::playwright::read(ws, &packages);
     for pkg in &packages {
         let entries = scripts::test_entries(pkg);
         // what the entry points run around the runner (`pretest`: `prisma
@@ -139,6 +140,22 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
                 && super::files::is_script(&f.path)
         })
         .map(|(i, f)| (FileId(i), js::parse(&f.text, Dialect::of_path(&f.path))))
+        .chain(
+            ws.files
+                .iter()
+                .enumerate()
+                // JSON config modules (Sequelize `config/config.json`, node-config)
+                .filter(|(_, f)| f.kind == SourceKind::NodeCode && f.path.ends_with(".json"))
+                .map(|(i, f)| {
+                    let exports = js::parse_json(&f.text);
+                    let m = Module {
+                        has_error: exports.is_none(),
+                        exports,
+                        ..Module::default()
+                    };
+                    (FileId(i), m)
+                }),
+        )
         .collect()
 }
 
@@ -184,6 +201,7 @@ fn scan_destruction(ws: &mut Workspace) {
 /// the `test` block of a knexfile or Sequelize `config/config.js`.
 fn read_test_configs(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
     let mut out = Vec::new();
+    let mut keyed = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::NodeCode {
             continue;
@@ -201,6 +219,18 @@ fn read_test_configs(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
             .path
             .strip_prefix(&crate::tree::dir_prefix(project))
             .unwrap_or(&f.path);
+        // a config keyed by environment whose `development` block is what a
+        // run without NODE_ENV gets (knexfile, Sequelize config)
+        if let Some(Value::Map(entries)) = &m.exports
+            && entries.iter().any(|e| e.key == "test")
+            && let Some(dev) = entries.iter().find(|e| e.key == "development")
+        {
+            keyed.push(crate::model::NodeEnvKeyedConfig {
+                project: project.to_string(),
+                file: FileId(i),
+                development: Span::new(FileId(i), dev.key_range.start, dev.key_range.end),
+            });
+        }
         let scope: Option<&Value> = if rel.contains("/test.") || rel.contains("/env/test/") {
             m.exports.as_ref()
         } else {
@@ -213,16 +243,60 @@ fn read_test_configs(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
             })
         };
         let Some(scope) = scope else { continue };
+        // node-config: `custom-environment-variables.json` maps a key to a
+        // variable that beats `test.json` whenever it is set
+        let custom_env = if f.file_name() == "test.json" {
+            let cev = join(f.dir(), "custom-environment-variables.json");
+            ws.files.iter().position(|x| x.path == cev).and_then(|c| {
+                parsed
+                    .get(&FileId(c))
+                    .and_then(|m| m.exports.clone())
+                    .map(|v| (FileId(c), v))
+            })
+        } else {
+            None
+        };
         for (key, v) in database_entries(scope, "", 0) {
+            let mut value = config_value(FileId(i), Some(v));
+            if let (Some((cev_file, cev)), ConfigValue::Literal { text, span }) =
+                (&custom_env, &value)
+            {
+                let mapped = key.split('.').try_fold(cev, |cur, k| cur.get(k));
+                if let Some(Value::Str {
+                    text: var, range, ..
+                }) = mapped
+                {
+                    value = ConfigValue::Env {
+                        key: var.clone(),
+                        span: Span::new(*cev_file, range.start, range.end),
+                        default: Some((text.clone(), *span)),
+                    };
+                }
+            }
             out.push(NodeTestConfig {
                 project: project.to_string(),
                 file: FileId(i),
                 key,
-                value: config_value(FileId(i), Some(v)),
+                value,
+            });
+        }
+        // Sequelize: `"use_env_variable": "DATABASE_URL"` takes the whole URL
+        // from that variable
+        if let Some(Value::Str { text, range, .. }) = scope.get("use_env_variable") {
+            out.push(NodeTestConfig {
+                project: project.to_string(),
+                file: FileId(i),
+                key: "use_env_variable".to_string(),
+                value: ConfigValue::Env {
+                    key: text.clone(),
+                    span: Span::new(FileId(i), range.start, range.end),
+                    default: None,
+                },
             });
         }
     }
     ws.node_test_configs.extend(out);
+    ws.node_env_keyed_configs.extend(keyed);
 }
 
 /// Database-looking entries of a config object, with their dotted keys:
@@ -578,6 +652,26 @@ fn resolve_entry(
                 .with(settings),
             );
         }
+        // `test: { env: loadEnv(mode, process.cwd(), '') }`: Vite's loader
+        // for mode `test`, every key (prefix ''), written into process.env
+        if let Some(call @ Value::Call { args, .. }) = value.get("test").and_then(|t| t.get("env"))
+            && call.callee_name() == Some("loadEnv")
+            && matches!(args.first(), Some(Value::Name(_)) | Some(Value::Str { .. }))
+            && args
+                .first()
+                .and_then(Value::as_str)
+                .is_none_or(|m| m == "test")
+        {
+            for name in [".env.test.local", ".env.test", ".env.local", ".env"] {
+                if let Some(id) = dotenv_at(ws, &join(dir, name)) {
+                    always.push(dotenv_layer(ws, id, Write::Always));
+                }
+            }
+            dev_loader.get_or_insert(
+                "Vite's loadEnv in Vitest's test.env reads .env.local and .env for mode test"
+                    .into(),
+            );
+        }
         if let Some(preset) = value.get("preset").and_then(Value::as_str)
             && ISOLATING_IMPORTS.contains(&preset)
         {
@@ -730,6 +824,10 @@ fn resolve_entry(
         package: pkg.file,
         script_span: entry.script_span,
         runner: entry.runner.describe(),
+        runner_leaves_node_env: matches!(
+            entry.runner,
+            RunnerKind::Mocha | RunnerKind::Tape | RunnerKind::NodeTest
+        ),
         runner_span: entry.runner_span,
         layers,
         script_layers,

@@ -25,6 +25,8 @@ pub struct Script {
 pub struct Package {
     pub file: FileId,
     pub dir: String,
+    /// The `name` field.
+    pub name: Option<String>,
     pub scripts: Vec<Script>,
     /// `dependencies` and `devDependencies`, with their version ranges.
     pub deps: Vec<(String, String)>,
@@ -174,6 +176,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Option<Package> {
     Some(Package {
         file: id,
         dir: file.dir().to_string(),
+        name: obj.get("name").and_then(|n| n.as_str()).map(str::to_string),
         scripts,
         deps,
         jest: obj.get("jest").cloned(),

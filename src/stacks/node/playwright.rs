@@ -1,0 +1,147 @@
+//! Playwright's `webServer` (playwright.dev/docs/test-webserver): the e2e
+//! suite starts the command — or, with `reuseExistingServer`, uses whatever
+//! already holds the port — and Playwright loads no env file for it. A
+//! server started with the app's own start script reads the developer's
+//! `.env`: the e2e tests then create and delete data in the development
+//! database (STACKS.md, "Node": traps).
+
+use crate::model::{E2eServer, Workspace, ancestors};
+use crate::source::{FileId, SourceKind, Span};
+use crate::syntax::code::Value;
+use crate::syntax::js::{self, Dialect};
+
+use super::scripts::{Package, words};
+
+/// Reads the `webServer` entries of every Playwright config.
+pub fn read(ws: &mut Workspace, packages: &[Package]) {
+    let mut out = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::FrameworkMarker
+            || !f.file_name().starts_with("playwright.config.")
+            || !super::files::is_script(&f.path)
+            || !f.text.contains("webServer")
+        {
+            continue;
+        }
+        let m = js::parse(&f.text, Dialect::of_path(&f.path));
+        if m.has_error {
+            continue;
+        }
+        // a config that loads a test env file for the server decides in code
+        let loads_test_env = m.calls.iter().any(|c| {
+            c.callee_name() == Some("config")
+                && matches!(c, Value::Call { args, .. } if args.first().and_then(|a| a.get("path")).is_some())
+        });
+        if loads_test_env {
+            continue;
+        }
+        let Some(exports) = &m.exports else { continue };
+        let servers: Vec<&Value> = match exports.get("webServer") {
+            Some(Value::List(l)) => l.iter().collect(),
+            Some(v @ Value::Map(_)) => vec![v],
+            _ => continue,
+        };
+        for server in servers {
+            let Some(Value::Str { text, range, .. }) = server.get("command") else {
+                continue;
+            };
+            // the config sets the server's environment: literal without a
+            // database key is still the developer's; anything else is code
+            match server.get("env") {
+                None => {}
+                Some(Value::Map(entries))
+                    if !entries
+                        .iter()
+                        .any(|e| crate::database::db_key_kind(&e.key, &[]).is_some()) => {}
+                Some(_) => continue,
+            }
+            let lower = text.to_ascii_lowercase();
+            if ["test", "e2e", "ci", "mock"].iter().any(|w| {
+                lower
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|x| x == *w)
+            }) {
+                continue;
+            }
+            let Some(served) = served_package(text, f.dir(), packages) else {
+                continue;
+            };
+            let reuse = server
+                .entry("reuseExistingServer")
+                .filter(|e| !matches!(e.value, Value::Bool(false)))
+                .map(|e| Span::new(FileId(i), e.key_range.start, e.key_range.end));
+            out.push(E2eServer {
+                config: FileId(i),
+                command: Span::new(FileId(i), range.start, range.end),
+                served_dir: served,
+                reuse,
+            });
+        }
+    }
+    ws.e2e_servers.extend(out);
+}
+
+/// The Node package a server command starts: `--filter=backend`,
+/// `--workspace backend`, `cd apps/api && …`, else the config's own
+/// package. `None` when the command starts no Node program.
+fn served_package(command: &str, config_dir: &str, packages: &[Package]) -> Option<String> {
+    let w: Vec<String> = words(command)?.into_iter().map(|w| w.text).collect();
+    let node = w.iter().any(|x| {
+        matches!(
+            x.rsplit('/').next().unwrap_or(x),
+            "npm"
+                | "yarn"
+                | "pnpm"
+                | "bun"
+                | "node"
+                | "npx"
+                | "next"
+                | "nest"
+                | "strapi"
+                | "nuxt"
+                | "vite"
+                | "remix"
+                | "turbo"
+                | "nx"
+                | "tsx"
+                | "ts-node"
+        )
+    });
+    if !node {
+        return None;
+    }
+    let mut named: Option<&str> = None;
+    let mut i = 0;
+    while i < w.len() {
+        let x = w[i].as_str();
+        for flag in ["--filter=", "--workspace=", "-w=", "--scope="] {
+            if let Some(v) = x.strip_prefix(flag) {
+                named = Some(v);
+            }
+        }
+        if matches!(
+            x,
+            "--filter" | "--workspace" | "-w" | "--scope" | "-F" | "cd"
+        ) {
+            named = w.get(i + 1).map(String::as_str);
+            i += 1;
+        }
+        i += 1;
+    }
+    let own = || {
+        ancestors(config_dir)
+            .find(|d| packages.iter().any(|p| p.dir == *d))
+            .map(str::to_string)
+    };
+    match named {
+        Some(n) => packages
+            .iter()
+            .find(|p| {
+                p.name.as_deref() == Some(n)
+                    || p.dir == crate::stacks::join(config_dir, n.trim_start_matches("./"))
+                    || p.dir.rsplit('/').next() == Some(n)
+            })
+            .map(|p| p.dir.clone()),
+        None => own(),
+    }
+}
