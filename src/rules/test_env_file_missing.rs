@@ -9,7 +9,7 @@ static META: RuleMeta = RuleMeta {
     code: "TG106",
     name: "test-env-file-missing",
     default_severity: Severity::Error,
-    summary: "a test run loads a test env file the repository keeps out (gitignored), and the loader falls back to the development file",
+    summary: "a test run loads a test env file the repository keeps out (gitignored) or lacks, and the loader falls back to the development file",
     docs: DOCS,
     supersedes: &[],
 };
