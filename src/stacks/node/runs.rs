@@ -778,6 +778,19 @@ fn resolve_entry(
             dev_loader.get_or_insert("next/jest loads .env".into());
         }
     }
+    // Nx loads, for every task, `.env.[target]` files, then `.env.local`
+    // and `.env`, of the project and then the workspace root, none
+    // overriding (nx.dev define-environment-variables)
+    if entry.runner == RunnerKind::Nx {
+        for name in [".env.test.local", ".env.test", ".env.local", ".env"] {
+            if let Some(id) = dotenv_at(ws, &join(dir, name)) {
+                yielding.push(dotenv_layer(ws, id, Write::IfUnset));
+            }
+        }
+        if dotenv_at(ws, &join(dir, ".env.test")).is_none() {
+            dev_loader.get_or_insert("Nx loads .env.local and .env into every task".into());
+        }
+    }
     if pkg.has_dep("@strapi/strapi") {
         if let Some(id) = dev_env {
             yielding.push(dotenv_layer(ws, id, Write::IfUnset));
