@@ -6,7 +6,10 @@
 
 pub mod adonis;
 pub mod compose;
+pub mod config_modules;
+pub mod destruction;
 pub mod files;
+pub mod orm;
 pub mod playwright;
 pub mod runs;
 pub mod scripts;

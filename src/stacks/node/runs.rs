@@ -12,18 +12,18 @@
 //!    (`.env.test.local`, `.env.test`, `.env`), Strapi (`.env`), Prisma ≤ 6
 //!    (`.env` beside the schema's project).
 //!
-//! Also read here: the `NODE_ENV=test` config modules (`config/env/test.js`),
-//! TypeORM's `ormconfig.*`, and the suite's destructive idioms.
+//! [`build`] also runs the readers beside it: config modules
+//! ([`super::config_modules`]), ORM files ([`super::orm`]), destructive
+//! evidence ([`super::destruction`]), compose overlays and Playwright's
+//! `webServer`. The layers of one run, and nothing else, are decided here.
 
 use std::collections::HashMap;
 
 use super::scripts::{self, EnvFileLoader, Package, RunnerKind, TestEntry};
 use crate::model::run::{Layer, LayerKind, MissingNodeEnvFile, NodeRun, Write};
-use crate::model::{
-    ConfigValue, Destruction, NodeTestConfig, OrmConfig, Setting, Via, Workspace, ancestors,
-};
+use crate::model::{Setting, Via, Workspace, ancestors};
 use crate::source::{FileId, SourceKind, Span, Spanned};
-use crate::stacks::{config_value, join};
+use crate::stacks::join;
 use crate::syntax::code::Value;
 use crate::syntax::js::{self, Dialect, Module};
 
@@ -53,45 +53,11 @@ const ISOLATING_IMPORTS: &[&str] = &[
     "prismock",
 ];
 
-/// Destructive idioms in a suite's code and scripts, and what each does.
-const DESTRUCTIVE: &[(&str, &str)] = &[
-    (
-        "deleteMany(",
-        "deletes every document or row of its collections",
-    ),
-    ("dropDatabase(", "drops it"),
-    ("dropCollection(", "drops its collections"),
-    ("TRUNCATE", "truncates its tables"),
-    ("migrate reset", "resets it (prisma migrate reset)"),
-    (
-        "--force-reset",
-        "drops and recreates it (prisma db push --force-reset)",
-    ),
-    ("dropSchema", "drops its schema"),
-    ("sync({ force: true })", "drops and recreates its tables"),
-    ("sync({force: true})", "drops and recreates its tables"),
-    ("migrate.rollback(", "rolls back every migration"),
-    ("destroy({ truncate: true", "truncates its tables"),
-];
-
-/// Destructive commands a test script runs around its runner.
-const DESTRUCTIVE_COMMANDS: &[(&str, &str)] = &[
-    ("migrate reset", "resets it (prisma migrate reset)"),
-    (
-        "--force-reset",
-        "drops and recreates it (prisma db push --force-reset)",
-    ),
-    ("db:drop", "drops it"),
-    ("schema:drop", "drops its schema"),
-    ("migrate:rollback --all", "rolls back every migration"),
-    ("dropDatabase", "drops it"),
-];
-
 pub fn build(ws: &mut Workspace) {
     let parsed = parse_code(ws);
-    scan_destruction(ws);
-    read_test_configs(ws, &parsed);
-    read_orm_configs(ws);
+    super::destruction::scan(ws);
+    super::config_modules::read(ws, &parsed);
+    super::orm::read(ws);
     let packages: Vec<Package> = ws
         .files
         .iter()
@@ -103,23 +69,7 @@ pub fn build(ws: &mut Workspace) {
     super::playwright::read(ws, &packages);
     for pkg in &packages {
         let entries = scripts::test_entries(pkg);
-        // what the entry points run around the runner (`pretest`: `prisma
-        // migrate reset --force`) is destructive evidence too
-        for entry in &entries {
-            for (cmd, span) in &entry.other_commands {
-                if let Some((idiom, what)) =
-                    DESTRUCTIVE_COMMANDS.iter().find(|(i, _)| cmd.contains(i))
-                {
-                    ws.destruction.push(Destruction {
-                        project: pkg.dir.clone(),
-                        idiom,
-                        what,
-                        span: *span,
-                    });
-                    ws.test_code.entry(pkg.dir.clone()).or_default();
-                }
-            }
-        }
+        super::destruction::scan_scripts(ws, pkg, &entries);
         for entry in entries {
             let run = resolve_entry(ws, &parsed, pkg, &entry);
             ws.node_runs.push(run);
@@ -161,272 +111,8 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
 
 /// The package folder a file belongs to: its nearest ancestor with a
 /// `package.json`.
-fn package_of<'w>(ws: &'w Workspace, dir: &'w str) -> Option<&'w str> {
+pub(super) fn package_of<'w>(ws: &'w Workspace, dir: &'w str) -> Option<&'w str> {
     ancestors(dir).find(|d| ws.folders.get(*d).is_some_and(|c| c.node_root))
-}
-
-/// Records each destructive idiom of the Node code read (helpers, setup
-/// files) under its package, and how many of its files were read.
-fn scan_destruction(ws: &mut Workspace) {
-    let mut found = Vec::new();
-    let mut counts: Vec<String> = Vec::new();
-    for (i, f) in ws.files.iter().enumerate() {
-        if f.kind != SourceKind::NodeCode {
-            continue;
-        }
-        let Some(project) = package_of(ws, f.dir()) else {
-            continue;
-        };
-        counts.push(project.to_string());
-        for (idiom, what) in DESTRUCTIVE {
-            if let Some(at) = f.text.rfind(idiom) {
-                found.push(Destruction {
-                    project: project.to_string(),
-                    idiom,
-                    what,
-                    span: Span::new(FileId(i), at, at + idiom.trim_end_matches('(').len()),
-                });
-                break;
-            }
-        }
-    }
-    for p in counts {
-        *ws.test_code.entry(p).or_default() += 1;
-    }
-    ws.destruction.extend(found);
-}
-
-/// The database settings of each `NODE_ENV=test` config module
-/// (`config/env/test.js`: `db: process.env.MONGODB_URL || '…_test'`), and
-/// the `test` block of a knexfile or Sequelize `config/config.js`.
-fn read_test_configs(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
-    let mut out = Vec::new();
-    let mut keyed = Vec::new();
-    for (i, f) in ws.files.iter().enumerate() {
-        if f.kind != SourceKind::NodeCode {
-            continue;
-        }
-        let Some(m) = parsed.get(&FileId(i)) else {
-            continue;
-        };
-        if m.has_error {
-            continue;
-        }
-        let Some(project) = package_of(ws, f.dir()) else {
-            continue;
-        };
-        let rel = f
-            .path
-            .strip_prefix(&crate::tree::dir_prefix(project))
-            .unwrap_or(&f.path);
-        // a config keyed by environment whose `development` block is what a
-        // run without NODE_ENV gets (knexfile, Sequelize config)
-        if let Some(Value::Map(entries)) = &m.exports
-            && entries.iter().any(|e| e.key == "test")
-            && let Some(dev) = entries.iter().find(|e| e.key == "development")
-        {
-            keyed.push(crate::model::NodeEnvKeyedConfig {
-                project: project.to_string(),
-                file: FileId(i),
-                development: Span::new(FileId(i), dev.key_range.start, dev.key_range.end),
-            });
-        }
-        let scope: Option<&Value> = if rel.contains("/test.") || rel.contains("/env/test/") {
-            m.exports.as_ref()
-        } else {
-            // a knexfile or `config/database.js` keyed by environment
-            m.exports.as_ref().and_then(|e| e.get("test")).or_else(|| {
-                m.named_exports
-                    .iter()
-                    .find(|e| e.key == "test")
-                    .map(|e| &e.value)
-            })
-        };
-        let Some(scope) = scope else { continue };
-        // node-config: `custom-environment-variables.json` maps a key to a
-        // variable that beats `test.json` whenever it is set
-        let custom_env = if f.file_name() == "test.json" {
-            let cev = join(f.dir(), "custom-environment-variables.json");
-            ws.files.iter().position(|x| x.path == cev).and_then(|c| {
-                parsed
-                    .get(&FileId(c))
-                    .and_then(|m| m.exports.clone())
-                    .map(|v| (FileId(c), v))
-            })
-        } else {
-            None
-        };
-        for (key, v) in database_entries(scope, "", 0) {
-            let mut value = config_value(FileId(i), Some(v));
-            if let (Some((cev_file, cev)), ConfigValue::Literal { text, span }) =
-                (&custom_env, &value)
-            {
-                let mapped = key.split('.').try_fold(cev, |cur, k| cur.get(k));
-                if let Some(Value::Str {
-                    text: var, range, ..
-                }) = mapped
-                {
-                    value = ConfigValue::Env {
-                        key: var.clone(),
-                        span: Span::new(*cev_file, range.start, range.end),
-                        default: Some((text.clone(), *span)),
-                    };
-                }
-            }
-            out.push(NodeTestConfig {
-                project: project.to_string(),
-                file: FileId(i),
-                key,
-                value,
-            });
-        }
-        // Sequelize: `"use_env_variable": "DATABASE_URL"` takes the whole URL
-        // from that variable
-        if let Some(Value::Str { text, range, .. }) = scope.get("use_env_variable") {
-            out.push(NodeTestConfig {
-                project: project.to_string(),
-                file: FileId(i),
-                key: "use_env_variable".to_string(),
-                value: ConfigValue::Env {
-                    key: text.clone(),
-                    span: Span::new(FileId(i), range.start, range.end),
-                    default: None,
-                },
-            });
-        }
-    }
-    ws.node_test_configs.extend(out);
-    ws.node_env_keyed_configs.extend(keyed);
-}
-
-/// Database-looking entries of a config object, with their dotted keys:
-/// `db`, `database`, `mongoUri`, `url`, `connection.database`, `uri`.
-fn database_entries<'v>(v: &'v Value, prefix: &str, depth: usize) -> Vec<(String, &'v Value)> {
-    let mut out = Vec::new();
-    let Value::Map(entries) = v else { return out };
-    if depth > 3 {
-        return out;
-    }
-    for e in entries {
-        let key = if prefix.is_empty() {
-            e.key.clone()
-        } else {
-            format!("{prefix}.{}", e.key)
-        };
-        let k = e.key.to_ascii_lowercase();
-        let is_db = matches!(
-            k.as_str(),
-            "db" | "database"
-                | "dburl"
-                | "dburi"
-                | "databaseurl"
-                | "mongouri"
-                | "mongourl"
-                | "mongodburi"
-                | "mongodburl"
-                | "filename"
-        ) || (matches!(k.as_str(), "url" | "uri")
-            && prefix.to_ascii_lowercase().contains("db"));
-        match &e.value {
-            Value::Map(_)
-                if matches!(
-                    k.as_str(),
-                    "db" | "database" | "connection" | "mongo" | "mongodb"
-                ) =>
-            {
-                out.extend(database_entries(&e.value, &key, depth + 1));
-            }
-            Value::Str { .. } | Value::EnvRead { .. } | Value::BoolOr(_) if is_db => {
-                out.push((key, &e.value));
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// TypeORM's `ormconfig.json` (and the `.example` a README copies from):
-/// TypeORM ≤ 0.2 reads it in every environment unless `TYPEORM_*`
-/// variables are set.
-fn read_orm_configs(ws: &mut Workspace) {
-    let mut out = Vec::new();
-    for (i, f) in ws.files.iter().enumerate() {
-        if f.kind != SourceKind::OrmConfig || !f.file_name().starts_with("ormconfig.json") {
-            continue;
-        }
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&f.text) else {
-            continue;
-        };
-        // an array of connections: the `default` one (or the only one)
-        let conn = match &v {
-            serde_json::Value::Array(a) => a
-                .iter()
-                .find(|c| c.get("name").and_then(|n| n.as_str()) == Some("default"))
-                .or_else(|| (a.len() == 1).then(|| &a[0])),
-            o @ serde_json::Value::Object(_) => Some(o),
-            _ => None,
-        };
-        let Some(conn) = conn else { continue };
-        let Some(db) = conn
-            .get("database")
-            .or_else(|| conn.get("url"))
-            .and_then(|d| d.as_str())
-        else {
-            continue;
-        };
-        let field = if conn.get("database").is_some() {
-            "database"
-        } else {
-            "url"
-        };
-        let Some(span) = json_string_span(&f.text, field, db) else {
-            continue;
-        };
-        let mut rewrites = None;
-        for flag in ["dropSchema", "synchronize"] {
-            if conn.get(flag).and_then(|b| b.as_bool()) == Some(true)
-                && let Some(at) = f.text.find(&format!("\"{flag}\""))
-            {
-                rewrites = Some((
-                    flag_text(flag),
-                    Span::new(FileId(i), at + 1, at + 1 + flag.len()),
-                ));
-                break;
-            }
-        }
-        let project = package_of(ws, f.dir()).unwrap_or(f.dir()).to_string();
-        out.push(OrmConfig {
-            project,
-            file: FileId(i),
-            orm: "TypeORM",
-            database: ConfigValue::Literal {
-                text: db.to_string(),
-                span: Span::new(FileId(i), span.0, span.1),
-            },
-            rewrites_schema: rewrites,
-        });
-    }
-    ws.orm_configs.extend(out);
-}
-
-fn flag_text(flag: &str) -> &'static str {
-    if flag == "dropSchema" {
-        "dropSchema: true drops the schema on every connection"
-    } else {
-        "synchronize: true rewrites the schema to the entities on every connection"
-    }
-}
-
-/// The byte range of the JSON string value `value` of `"key"`.
-fn json_string_span(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
-    let k = format!("\"{key}\"");
-    let at = text.find(&k)? + k.len();
-    let rest = &text[at..];
-    let q = rest.find('"')?;
-    let start = at + q + 1;
-    text.get(start..start + value.len())
-        .filter(|s| *s == value)
-        .map(|_| (start, start + value.len()))
 }
 
 /// A setting written by a script wrapper.
@@ -444,7 +130,7 @@ fn assign_setting(a: &scripts::Assign) -> Setting {
 }
 
 /// The dotenv file at `path`, if the repository holds it.
-fn dotenv_at(ws: &Workspace, path: &str) -> Option<FileId> {
+pub(super) fn dotenv_at(ws: &Workspace, path: &str) -> Option<FileId> {
     ws.files
         .iter()
         .position(|f| {
@@ -797,7 +483,7 @@ fn resolve_entry(
         }
         dev_loader.get_or_insert("Strapi loads .env at startup".into());
     }
-    if let Some(v) = prisma_loads_dotenv(ws, pkg) {
+    if let Some(v) = super::orm::prisma_loads_dotenv(ws, pkg) {
         if let Some(id) = dev_env {
             yielding.push(dotenv_layer(ws, id, Write::IfUnset));
         }
@@ -913,36 +599,4 @@ fn setup_file_ids(ws: &Workspace, dir: &str, config: &Value) -> Vec<FileId> {
             })
         })
         .collect()
-}
-
-/// Prisma ≤ 6 loads `./.env` itself (CLI and Client) without overriding;
-/// Prisma 7 does not (STACKS.md, "Node": Prisma).
-fn prisma_loads_dotenv(ws: &Workspace, pkg: &Package) -> Option<String> {
-    let version = pkg
-        .dep_version("@prisma/client")
-        .or_else(|| pkg.dep_version("prisma"))?;
-    let major: u32 = version
-        .trim_start_matches(['^', '~', '>', '=', ' ', 'v'])
-        .split('.')
-        .next()?
-        .parse()
-        .ok()?;
-    if major >= 7 {
-        return None;
-    }
-    let schema = ws
-        .files
-        .iter()
-        .any(|f| f.file_name() == "schema.prisma" && crate::model::is_within(f.dir(), &pkg.dir));
-    schema.then(|| format!("Prisma {major} loads .env itself"))
-}
-
-/// The Prisma schema's datasource variable, if one is read.
-pub fn prisma_url_key(text: &str) -> Option<&str> {
-    let at = text.find("datasource")?;
-    let rest = &text[at..];
-    let url = rest.find("url")?;
-    let env = rest[url..].find("env(\"")? + url + 5;
-    let end = rest[env..].find('"')? + env;
-    rest.get(env..end)
 }

@@ -1,0 +1,93 @@
+//! Destructive evidence in a Node suite (SPEC §3a): what its helpers and
+//! setup files, and the commands its test scripts run around the runner,
+//! do to the database they reach — a literal scan, bounded by what
+//! [`crate::tree::read_node_code`] read.
+
+use super::runs::package_of;
+use super::scripts::{Package, TestEntry};
+use crate::model::{Destruction, Workspace};
+use crate::source::{FileId, SourceKind, Span};
+
+/// Destructive idioms in a suite's code and scripts, and what each does.
+const DESTRUCTIVE: &[(&str, &str)] = &[
+    (
+        "deleteMany(",
+        "deletes every document or row of its collections",
+    ),
+    ("dropDatabase(", "drops it"),
+    ("dropCollection(", "drops its collections"),
+    ("TRUNCATE", "truncates its tables"),
+    ("migrate reset", "resets it (prisma migrate reset)"),
+    (
+        "--force-reset",
+        "drops and recreates it (prisma db push --force-reset)",
+    ),
+    ("dropSchema", "drops its schema"),
+    ("sync({ force: true })", "drops and recreates its tables"),
+    ("sync({force: true})", "drops and recreates its tables"),
+    ("migrate.rollback(", "rolls back every migration"),
+    ("destroy({ truncate: true", "truncates its tables"),
+];
+
+/// Destructive commands a test script runs around its runner.
+const DESTRUCTIVE_COMMANDS: &[(&str, &str)] = &[
+    ("migrate reset", "resets it (prisma migrate reset)"),
+    (
+        "--force-reset",
+        "drops and recreates it (prisma db push --force-reset)",
+    ),
+    ("db:drop", "drops it"),
+    ("schema:drop", "drops its schema"),
+    ("migrate:rollback --all", "rolls back every migration"),
+    ("dropDatabase", "drops it"),
+];
+
+/// Records each destructive idiom of the Node code read (helpers, setup
+/// files) under its package, and how many of its files were read.
+pub fn scan(ws: &mut Workspace) {
+    let mut found = Vec::new();
+    let mut counts: Vec<String> = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::NodeCode {
+            continue;
+        }
+        let Some(project) = package_of(ws, f.dir()) else {
+            continue;
+        };
+        counts.push(project.to_string());
+        for (idiom, what) in DESTRUCTIVE {
+            if let Some(at) = f.text.rfind(idiom) {
+                found.push(Destruction {
+                    project: project.to_string(),
+                    idiom,
+                    what,
+                    span: Span::new(FileId(i), at, at + idiom.trim_end_matches('(').len()),
+                });
+                break;
+            }
+        }
+    }
+    for p in counts {
+        *ws.test_code.entry(p).or_default() += 1;
+    }
+    ws.destruction.extend(found);
+}
+
+/// Destructive commands the entry points run around the runner (`pretest`:
+/// `prisma migrate reset --force`), under the package.
+pub fn scan_scripts(ws: &mut Workspace, pkg: &Package, entries: &[TestEntry]) {
+    for entry in entries {
+        for (cmd, span) in &entry.other_commands {
+            if let Some((idiom, what)) = DESTRUCTIVE_COMMANDS.iter().find(|(i, _)| cmd.contains(i))
+            {
+                ws.destruction.push(Destruction {
+                    project: pkg.dir.clone(),
+                    idiom,
+                    what,
+                    span: *span,
+                });
+                ws.test_code.entry(pkg.dir.clone()).or_default();
+            }
+        }
+    }
+}
