@@ -168,6 +168,8 @@ impl SourceKind {
                     || file_name.starts_with("playwright.config.")
             }
             SourceKind::LaravelConfigCache => false,
+            // Prisma's schema counts by its presence (Prisma ≤ 6 loads `.env`)
+            SourceKind::OrmConfig => file_name != "schema.prisma",
             _ => true,
         }
     }

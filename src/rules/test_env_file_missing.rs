@@ -172,6 +172,26 @@ fn node(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     missing.path,
                     run.runner.to_ascii_lowercase()
                 ));
+            // a committed template says the file is meant to be made by hand
+            let template = [".example", ".sample", ".dist", ".template"]
+                .iter()
+                .map(|t| format!("{}{t}", missing.path))
+                .find_map(|t| {
+                    cx.ws
+                        .files
+                        .iter()
+                        .position(|f| f.path == t)
+                        .map(crate::source::FileId)
+                });
+            if let Some(t) = template {
+                d = d.with_label(
+                    crate::source::Span::new(t, 0, 0),
+                    format!(
+                        "the template {} is copied by hand — nothing makes a fresh clone do it",
+                        cx.ws.file(t).path
+                    ),
+                );
+            }
             if let Some(ignored) = missing.ignored_by {
                 d = d.with_label(ignored, format!("keeps {} out", missing.path));
             }

@@ -77,36 +77,61 @@ pub fn build(ws: &mut Workspace) {
     }
 }
 
-/// Every JS/TS file read for Node runs, and the runner configs, parsed once.
+/// Every JS/TS file read for Node runs, and the runner configs that say
+/// something a run uses, parsed once and in parallel (tree-sitter costs tens
+/// of microseconds even for a small config, and a monorepo holds hundreds).
 fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
-    ws.files
+    let wanted: Vec<(usize, &str, &str)> = ws
+        .files
         .iter()
         .enumerate()
         .filter(|(_, f)| {
             let n = f.file_name();
-            (f.kind == SourceKind::NodeCode
-                || (f.kind == SourceKind::FrameworkMarker
-                    && (n.starts_with("jest.config.") || n.starts_with("vitest.config."))))
-                && super::files::is_script(&f.path)
+            let runner_config = f.kind == SourceKind::FrameworkMarker
+                && (n.starts_with("jest.config.") || n.starts_with("vitest.config."))
+                // what a run reads from a config: setup files, `test.env`,
+                // a preset, `next/jest`, dotenv or `loadEnv` calls
+                && ["etup", "env", "preset", "next/jest", "dotenv", "loadEnv"]
+                    .iter()
+                    .any(|w| f.text.contains(w));
+            (f.kind == SourceKind::NodeCode || runner_config)
+                && (super::files::is_script(&f.path) || f.path.ends_with(".json"))
         })
-        .map(|(i, f)| (FileId(i), js::parse(&f.text, Dialect::of_path(&f.path))))
-        .chain(
-            ws.files
-                .iter()
-                .enumerate()
-                // JSON config modules (Sequelize `config/config.json`, node-config)
-                .filter(|(_, f)| f.kind == SourceKind::NodeCode && f.path.ends_with(".json"))
-                .map(|(i, f)| {
-                    let exports = js::parse_json(&f.text);
-                    let m = Module {
-                        has_error: exports.is_none(),
-                        exports,
-                        ..Module::default()
-                    };
-                    (FileId(i), m)
-                }),
-        )
-        .collect()
+        .map(|(i, f)| (i, f.path.as_str(), f.text.as_str()))
+        .collect();
+    let parse_one = |(i, path, text): &(usize, &str, &str)| {
+        let m = if path.ends_with(".json") {
+            // JSON config modules (Sequelize `config/config.json`, node-config)
+            let exports = js::parse_json(text);
+            Module {
+                has_error: exports.is_none(),
+                exports,
+                ..Module::default()
+            }
+        } else {
+            js::parse(text, Dialect::of_path(path))
+        };
+        (FileId(*i), m)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if threads <= 1 || wanted.len() < 8 {
+        return wanted.iter().map(parse_one).collect();
+    }
+    let chunk = wanted.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(parse_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            // a parse that panicked leaves its files unparsed: unknown
+            .filter_map(|h| h.join().ok())
+            .flatten()
+            .collect()
+    })
 }
 
 /// The package folder a file belongs to: its nearest ancestor with a
@@ -294,7 +319,7 @@ fn resolve_entry(
         }
     }
     // the runner's config and its setup files
-    let config = runner_config(ws, pkg, entry.runner);
+    let config = runner_config(ws, parsed, pkg, entry.runner);
     let mut isolated = ws
         .folders
         .get(dir)
@@ -570,20 +595,25 @@ fn normalize(path: &str) -> Option<String> {
 
 /// The runner config of a package for a runner: `jest.config.*`,
 /// `vitest.config.*` beside its `package.json`, parsed.
-fn runner_config(ws: &Workspace, pkg: &Package, runner: RunnerKind) -> Option<(FileId, Value)> {
+fn runner_config(
+    ws: &Workspace,
+    parsed: &HashMap<FileId, Module>,
+    pkg: &Package,
+    runner: RunnerKind,
+) -> Option<(FileId, Value)> {
     let prefix = match runner {
         RunnerKind::Jest => "jest.config.",
         RunnerKind::Vitest => "vitest.config.",
         _ => return None,
     };
-    let (i, f) = ws.files.iter().enumerate().find(|(_, f)| {
+    let (i, _) = ws.files.iter().enumerate().find(|(_, f)| {
         f.dir() == pkg.dir && f.file_name().starts_with(prefix) && super::files::is_script(&f.path)
     })?;
-    let m = js::parse(&f.text, Dialect::of_path(&f.path));
+    let m = parsed.get(&FileId(i))?;
     if m.has_error {
         return None;
     }
-    Some((FileId(i), m.exports?))
+    Some((FileId(i), m.exports.clone()?))
 }
 
 /// The setup files a config names that were read.
