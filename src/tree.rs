@@ -555,20 +555,15 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         let name = f.file_name();
         let is_runner_config = f.kind == SourceKind::FrameworkMarker
             && (name.starts_with("jest.config.") || name.starts_with("vitest.config."));
-        // a config without a setup key names no file: not parsed at all
-        if is_runner_config
-            && f.text.contains("etup")
-            && let Some(v) = node::runner_config(&f.path, &f.text)
-        {
-            wanted.extend(node::setup_files(f.dir(), &v));
+        // which setup files a config names, found literally: read, not parsed
+        if is_runner_config && f.text.contains("etup") {
+            wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
         }
         if f.kind == SourceKind::PackageJson
             && f.text.contains("\"jest\"")
             && f.text.contains("etup")
-            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&f.text)
-            && let Some(j) = v.get("jest")
         {
-            wanted.extend(node::setup_files(f.dir(), &node::jest_key(j)));
+            wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
         }
     }
     let db_packages: Vec<String> = files
@@ -583,7 +578,26 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         .collect();
     for dir in &db_packages {
         let d = dir_prefix(dir);
+        // most config modules live under `config/` or `src/config/`: a
+        // folder the package lacks is looked at once, not once per name
+        let mut has_dir: Vec<(String, bool)> = Vec::new();
         for m in node::TEST_CONFIG_MODULES {
+            let parts: Vec<&str> = m.split('/').collect();
+            let depth = if parts.first() == Some(&"src") { 2 } else { 1 };
+            if parts.len() > depth {
+                let top = parts[..depth].join("/");
+                let present = match has_dir.iter().find(|(t, _)| *t == top) {
+                    Some((_, p)) => *p,
+                    None => {
+                        let p = !tree.files_under(&format!("{d}{top}"), 1).is_empty();
+                        has_dir.push((top, p));
+                        p
+                    }
+                };
+                if !present {
+                    continue;
+                }
+            }
             wanted.push(vec![format!("{d}{m}")]);
         }
     }

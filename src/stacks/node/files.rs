@@ -61,6 +61,13 @@ pub const TEST_CONFIG_MODULES: &[&str] = &[
     "src/config/test.ts",
 ];
 
+/// Whether a path is one of [`TEST_CONFIG_MODULES`] (in any package).
+pub fn is_config_module(path: &str) -> bool {
+    TEST_CONFIG_MODULES
+        .iter()
+        .any(|m| path == *m || path.ends_with(&format!("/{m}")))
+}
+
 /// Whether a file is JavaScript or TypeScript source.
 pub fn is_script(path: &str) -> bool {
     [".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".jsx", ".tsx"]
@@ -92,6 +99,38 @@ pub fn setup_files(config_dir: &str, config: &Value) -> Vec<Vec<String>> {
                 if let Some(paths) = resolve(config_dir, p) {
                     out.push(paths);
                 }
+            }
+        }
+    }
+    out
+}
+
+/// The setup files a runner config's text may name, found literally (a
+/// string in a `setupFiles`/`setupFilesAfterEnv`/`globalSetup`/
+/// `globalTeardown` value): which files to read. What the run really uses
+/// is decided later from the parsed config ([`setup_files`]); reading one
+/// file too many costs a read, parsing every config to read none costs more.
+pub fn setup_files_in_text(config_dir: &str, text: &str) -> Vec<Vec<String>> {
+    static KEY: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static STR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:setupFiles|setupFilesAfterEnv|globalSetup|globalTeardown)['"]?\s*:\s*(\[[^\]]*\]|'[^']*'|"[^"]*"|`[^`]*`)"#,
+        )
+        .unwrap_or_else(|_| unreachable!())
+    });
+    let string = STR.get_or_init(|| {
+        regex::Regex::new(r#"'([^']*)'|"([^"]*)"|`([^`$]*)`"#).unwrap_or_else(|_| unreachable!())
+    });
+    let mut out = Vec::new();
+    for c in key.captures_iter(text) {
+        let Some(value) = c.get(1) else { continue };
+        for sc in string.captures_iter(value.as_str()) {
+            let Some(m) = sc.get(1).or_else(|| sc.get(2)).or_else(|| sc.get(3)) else {
+                continue;
+            };
+            if let Some(paths) = resolve(config_dir, m.as_str()) {
+                out.push(paths);
             }
         }
     }
@@ -170,5 +209,16 @@ mod tests {
         )
         .expect("config");
         assert_eq!(setup_files("", &v), vec![vec!["s.ts".to_string()]]);
+        let text = "module.exports = {\n  setupFiles: ['dotenv/config', '<rootDir>/test/env.js'],\n  globalSetup: \"./test/global.ts\",\n};";
+        assert_eq!(
+            setup_files_in_text("api", text),
+            vec![
+                vec!["api/test/env.js".to_string()],
+                vec!["api/test/global.ts".to_string()]
+            ]
+        );
+        // package.json's jest key is JSON: quoted keys
+        let json = r#"{"jest": {"setupFilesAfterEnv": ["<rootDir>/src/tests/setup.js"]}}"#;
+        assert_eq!(setup_files_in_text("", json)[0][0], "src/tests/setup.js");
     }
 }

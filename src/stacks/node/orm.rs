@@ -93,7 +93,7 @@ fn json_string_span(text: &str, key: &str, value: &str) -> Option<(usize, usize)
 
 /// Prisma ≤ 6 loads `./.env` itself (CLI and Client) without overriding;
 /// Prisma 7 does not (STACKS.md, "Node": Prisma).
-pub fn prisma_loads_dotenv(ws: &Workspace, pkg: &Package) -> Option<String> {
+pub fn prisma_loads_dotenv(has_file: impl Fn(&str) -> bool, pkg: &Package) -> Option<String> {
     let version = pkg
         .dep_version("@prisma/client")
         .or_else(|| pkg.dep_version("prisma"))?;
@@ -106,9 +106,9 @@ pub fn prisma_loads_dotenv(ws: &Workspace, pkg: &Package) -> Option<String> {
     if major >= 7 {
         return None;
     }
-    let schema = ws
-        .files
+    // the schema's default places (`prisma/schema.prisma`, `schema.prisma`)
+    let schema = ["prisma/schema.prisma", "schema.prisma"]
         .iter()
-        .any(|f| f.file_name() == "schema.prisma" && crate::model::is_within(f.dir(), &pkg.dir));
+        .any(|p| has_file(&crate::stacks::join(&pkg.dir, p)));
     schema.then(|| format!("Prisma {major} loads .env itself"))
 }

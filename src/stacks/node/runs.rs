@@ -53,6 +53,26 @@ const ISOLATING_IMPORTS: &[&str] = &[
     "prismock",
 ];
 
+/// Files by path: a run looks up a dozen candidate paths, and a monorepo
+/// holds hundreds of packages.
+pub(super) struct Paths(HashMap<String, FileId>);
+
+impl Paths {
+    fn of(ws: &Workspace) -> Paths {
+        Paths(
+            ws.files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.path.clone(), FileId(i)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, path: &str) -> Option<FileId> {
+        self.0.get(path).copied()
+    }
+}
+
 pub fn build(ws: &mut Workspace) {
     let parsed = parse_code(ws);
     super::destruction::scan(ws);
@@ -67,11 +87,12 @@ pub fn build(ws: &mut Workspace) {
         .collect();
     super::compose::read(ws, &packages);
     super::playwright::read(ws, &packages);
+    let paths = Paths::of(ws);
     for pkg in &packages {
         let entries = scripts::test_entries(pkg);
         super::destruction::scan_scripts(ws, pkg, &entries);
         for entry in entries {
-            let run = resolve_entry(ws, &parsed, pkg, &entry);
+            let run = resolve_entry(ws, &paths, &parsed, pkg, &entry);
             ws.node_runs.push(run);
         }
     }
@@ -94,7 +115,14 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
                 && ["etup", "env", "preset", "next/jest", "dotenv", "loadEnv"]
                     .iter()
                     .any(|w| f.text.contains(w));
-            (f.kind == SourceKind::NodeCode || runner_config)
+            // a helper of the suite is only scanned for destructive idioms;
+            // code is parsed when it may load env files, isolate the run or
+            // be a config module
+            let node_code = f.kind == SourceKind::NodeCode
+                && (super::files::is_config_module(&f.path)
+                    || f.text.contains("dotenv")
+                    || ISOLATING_IMPORTS.iter().any(|i| f.text.contains(i)));
+            (node_code || runner_config)
                 && (super::files::is_script(&f.path) || f.path.ends_with(".json"))
         })
         .map(|(i, f)| (i, f.path.as_str(), f.text.as_str()))
@@ -155,13 +183,13 @@ fn assign_setting(a: &scripts::Assign) -> Setting {
 }
 
 /// The dotenv file at `path`, if the repository holds it.
-pub(super) fn dotenv_at(ws: &Workspace, path: &str) -> Option<FileId> {
-    ws.files
-        .iter()
-        .position(|f| {
-            f.path == path && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
-        })
-        .map(FileId)
+fn dotenv_at(ws: &Workspace, paths: &Paths, path: &str) -> Option<FileId> {
+    paths.get(path).filter(|id| {
+        matches!(
+            ws.file(*id).kind,
+            SourceKind::DotenvTest | SourceKind::DotenvDev
+        )
+    })
 }
 
 fn dotenv_layer(ws: &Workspace, id: FileId, write: Write) -> Layer {
@@ -236,6 +264,7 @@ fn setup_dotenv_loads(m: &Module, file: FileId) -> Vec<(String, bool, Span)> {
 
 fn resolve_entry(
     ws: &Workspace,
+    paths: &Paths,
     parsed: &HashMap<FileId, Module>,
     pkg: &Package,
     entry: &TestEntry,
@@ -290,7 +319,7 @@ fn resolve_entry(
                 },
             ),
         };
-        match dotenv_at(ws, &path) {
+        match dotenv_at(ws, paths, &path) {
             Some(id) => {
                 let l = dotenv_layer(ws, id, write);
                 if write == Write::Always {
@@ -310,7 +339,7 @@ fn resolve_entry(
                     skipped: !behaviour.is_empty(),
                 });
                 if let EnvFileLoader::EnvCmd { fallback: true } = f.loader
-                    && let Some(id) = dotenv_at(ws, &join(dir, ".env"))
+                    && let Some(id) = dotenv_at(ws, paths, &join(dir, ".env"))
                 {
                     always.push(dotenv_layer(ws, id, Write::Always));
                     dev_loader.get_or_insert("env-cmd --fallback loads .env".into());
@@ -319,7 +348,7 @@ fn resolve_entry(
         }
     }
     // the runner's config and its setup files
-    let config = runner_config(ws, parsed, pkg, entry.runner);
+    let config = runner_config(paths, parsed, pkg, entry.runner);
     let mut isolated = ws
         .folders
         .get(dir)
@@ -374,7 +403,7 @@ fn resolve_entry(
                 .is_none_or(|m| m == "test")
         {
             for name in [".env.test.local", ".env.test", ".env.local", ".env"] {
-                if let Some(id) = dotenv_at(ws, &join(dir, name)) {
+                if let Some(id) = dotenv_at(ws, paths, &join(dir, name)) {
                     always.push(dotenv_layer(ws, id, Write::Always));
                 }
             }
@@ -404,17 +433,17 @@ fn resolve_entry(
             "the {} config's setupFiles load `dotenv/config`, which reads .env",
             entry.runner.describe()
         ));
-        if let Some(id) = dotenv_at(ws, &join(dir, ".env")) {
+        if let Some(id) = dotenv_at(ws, paths, &join(dir, ".env")) {
             yielding.push(dotenv_layer(ws, id, Write::IfUnset));
         }
     }
     let setup_ids: Vec<FileId> = match &config {
-        Some((cid, v)) => setup_file_ids(ws, ws.file(*cid).dir(), v),
+        Some((cid, v)) => setup_file_ids(ws, paths, ws.file(*cid).dir(), v),
         None => pkg
             .jest
             .as_ref()
             .filter(|_| entry.runner == RunnerKind::Jest)
-            .map(|j| setup_file_ids(ws, dir, &super::files::jest_key(j)))
+            .map(|j| setup_file_ids(ws, paths, dir, &super::files::jest_key(j)))
             .unwrap_or_default(),
     };
     // the runner config itself may load env files too (`config({ path:
@@ -448,7 +477,7 @@ fn resolve_entry(
                 dev_loader.get_or_insert(format!("{what} {} loads {full}", ws.file(*id).path));
                 dev_dotenv.get_or_insert(full.clone());
             }
-            match dotenv_at(ws, &full) {
+            match dotenv_at(ws, paths, &full) {
                 Some(f) => {
                     let l = dotenv_layer(
                         ws,
@@ -477,10 +506,10 @@ fn resolve_entry(
         }
     }
     // the framework's own loader
-    let dev_env = dotenv_at(ws, &join(dir, ".env"));
+    let dev_env = dotenv_at(ws, paths, &join(dir, ".env"));
     if next_jest {
         for name in [".env.test.local", ".env.test"] {
-            if let Some(id) = dotenv_at(ws, &join(dir, name)) {
+            if let Some(id) = dotenv_at(ws, paths, &join(dir, name)) {
                 yielding.push(dotenv_layer(ws, id, Write::IfUnset));
             }
         }
@@ -494,11 +523,11 @@ fn resolve_entry(
     // overriding (nx.dev define-environment-variables)
     if entry.runner == RunnerKind::Nx {
         for name in [".env.test.local", ".env.test", ".env.local", ".env"] {
-            if let Some(id) = dotenv_at(ws, &join(dir, name)) {
+            if let Some(id) = dotenv_at(ws, paths, &join(dir, name)) {
                 yielding.push(dotenv_layer(ws, id, Write::IfUnset));
             }
         }
-        if dotenv_at(ws, &join(dir, ".env.test")).is_none() {
+        if dotenv_at(ws, paths, &join(dir, ".env.test")).is_none() {
             dev_loader.get_or_insert("Nx loads .env.local and .env into every task".into());
         }
     }
@@ -508,7 +537,7 @@ fn resolve_entry(
         }
         dev_loader.get_or_insert("Strapi loads .env at startup".into());
     }
-    if let Some(v) = super::orm::prisma_loads_dotenv(ws, pkg) {
+    if let Some(v) = super::orm::prisma_loads_dotenv(|p| paths.get(p).is_some(), pkg) {
         if let Some(id) = dev_env {
             yielding.push(dotenv_layer(ws, id, Write::IfUnset));
         }
@@ -596,7 +625,7 @@ fn normalize(path: &str) -> Option<String> {
 /// The runner config of a package for a runner: `jest.config.*`,
 /// `vitest.config.*` beside its `package.json`, parsed.
 fn runner_config(
-    ws: &Workspace,
+    paths: &Paths,
     parsed: &HashMap<FileId, Module>,
     pkg: &Package,
     runner: RunnerKind,
@@ -606,26 +635,25 @@ fn runner_config(
         RunnerKind::Vitest => "vitest.config.",
         _ => return None,
     };
-    let (i, _) = ws.files.iter().enumerate().find(|(_, f)| {
-        f.dir() == pkg.dir && f.file_name().starts_with(prefix) && super::files::is_script(&f.path)
-    })?;
-    let m = parsed.get(&FileId(i))?;
+    let i = ["js", "ts", "mjs", "cjs", "mts", "cts"]
+        .iter()
+        .find_map(|ext| paths.get(&join(&pkg.dir, &format!("{prefix}{ext}"))))?;
+    let m = parsed.get(&i)?;
     if m.has_error {
         return None;
     }
-    Some((FileId(i), m.exports.clone()?))
+    Some((i, m.exports.clone()?))
 }
 
 /// The setup files a config names that were read.
-fn setup_file_ids(ws: &Workspace, dir: &str, config: &Value) -> Vec<FileId> {
+fn setup_file_ids(ws: &Workspace, paths: &Paths, dir: &str, config: &Value) -> Vec<FileId> {
     super::files::setup_files(dir, config)
         .into_iter()
         .filter_map(|candidates| {
             candidates.iter().find_map(|p| {
-                ws.files
-                    .iter()
-                    .position(|f| &f.path == p && f.kind == SourceKind::NodeCode)
-                    .map(FileId)
+                paths
+                    .get(p)
+                    .filter(|id| ws.file(*id).kind == SourceKind::NodeCode)
             })
         })
         .collect()
