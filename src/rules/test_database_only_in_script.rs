@@ -49,6 +49,12 @@ loaders that do not override keep what is set; nothing else is).
 with Strapi loading `.env` (`DATABASE_FILENAME=.tmp/data.db`) and no
 `jest.config` setting it.
 
+## Framework facts
+Jest and Vitest read no env file of their own; `dotenv`, `@nestjs/config`,
+Strapi and Prisma ≤ 6 load `.env` without overriding what is set (STACKS.md,
+"Node"), so the script's value wins when the script runs — and `.env`'s when
+it does not. `testguard run -- npx jest` sees the real environment.
+
 ## Fix
 Set the test database where every start of the runner reads it: a setup
 file (`process.env.DATABASE_FILENAME = '.tmp/test.db'` before the app

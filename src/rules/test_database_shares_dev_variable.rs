@@ -40,6 +40,22 @@ class is the one judged, whatever its name; a factory called only with its
 default says nothing we can follow. A warning; an error when a `conftest.py`
 provably wipes the database.
 
+**Node.** A `NODE_ENV=test` config module — `config/env/test.js`,
+`config/test.js`, a knexfile's or `config/database.js`'s `test:` block,
+Sequelize's `config/config.json` `test` entry (`use_env_variable`),
+node-config's `config/test.json` with a `custom-environment-variables.json`
+mapping over it — whose database reads the variable the development dotenv
+sets (`db: process.env.MONGODB_URL || 'mongodb://localhost/app_test'`), when
+no test run sets that variable itself. The `_test` default holds only while
+nothing sets the variable, and an app that loads `.env` (a `dotenv`
+dependency, a setup file, Prisma ≤ 6, Strapi) sets it (STACKS.md, "Node":
+traps, "an unconditional `dotenv.config()` in app code … `process.env.X ||
+'…_test'` loses"; node-config `lib/util.js`: custom environment variables
+come last). A warning; an error when something loads `.env` into the run and
+the suite provably wipes the database (`deleteMany`, `dropDatabase`,
+`TRUNCATE`, `migrate:rollback --all` in a `pretest` script). A `*_TEST` key
+equal to its base in a dev file is TG105's.
+
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
 developer's. `RefreshDatabase` runs `migrate:fresh` on it (STACKS.md, "PHP":

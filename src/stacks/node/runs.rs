@@ -494,12 +494,15 @@ fn resolve_entry(
                         yielding.push(l);
                     }
                 }
+                // `dotenv.config()` returns `{ error }` for a missing file
+                // instead of throwing; code that checks it and stops the run
+                // (`if (result.error) throw …`) guards against the fallback
                 None if !is_dev => missing.push(MissingNodeEnvFile {
                     ignored_by: ignored_by(ws, dir, &full),
                     path: full,
                     span: at,
                     behaviour: "dotenv.config() skips a missing file without a word",
-                    skipped: true,
+                    skipped: !checks_dotenv_error(&ws.file(*id).text),
                 }),
                 None => {}
             }
@@ -605,6 +608,12 @@ fn names_dotenv_config(v: &Value) -> bool {
             .any(|i| matches!(i.as_str(), Some("dotenv/config" | "dotenv-flow/config"))),
         _ => false,
     })
+}
+
+/// A setup file that stops the run when dotenv reports an error (a missing
+/// file): `if (result.error) throw …`, `… process.exit(1)`.
+fn checks_dotenv_error(text: &str) -> bool {
+    text.contains(".error") && (text.contains("throw") || text.contains("process.exit"))
 }
 
 /// `a/b/../.env` → `a/.env`; `None` when it leaves the repository.
