@@ -302,6 +302,7 @@ fn resolve_entry(
                 },
                 "dotenv-cli skips a missing file without a word",
             ),
+            EnvFileLoader::DotenvCascade => (Write::IfUnset, ""),
             EnvFileLoader::EnvCmd { fallback } => (
                 Write::Always,
                 if fallback {
@@ -328,6 +329,8 @@ fn resolve_entry(
                     yielding.push(l);
                 }
             }
+            // the cascade reads whichever of its files exist
+            None if f.loader == EnvFileLoader::DotenvCascade => {}
             // a loader that fails on a missing file stops the run: recorded,
             // but no danger
             None => {
@@ -346,6 +349,27 @@ fn resolve_entry(
                 }
             }
         }
+    }
+    // `dotenv -c test` falls through to `.env.local` and `.env`
+    if let Some(f) = entry
+        .env_files
+        .iter()
+        .find(|f| f.loader == EnvFileLoader::DotenvCascade && f.path.ends_with(".env.test"))
+        .or_else(|| {
+            entry
+                .env_files
+                .iter()
+                .find(|f| f.loader == EnvFileLoader::DotenvCascade)
+                .filter(|_| {
+                    entry
+                        .env_files
+                        .iter()
+                        .all(|f| !f.path.ends_with(".env.test"))
+                })
+        })
+        && dotenv_at(ws, paths, &join(dir, &f.path)).is_none()
+    {
+        dev_loader.get_or_insert("dotenv -c falls through to .env.local and .env".into());
     }
     // the runner's config and its setup files
     let config = runner_config(paths, parsed, pkg, entry.runner);

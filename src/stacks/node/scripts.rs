@@ -57,6 +57,9 @@ pub enum EnvFileLoader {
     /// `dotenv -e F` (dotenv-cli): a missing file is skipped silently; with
     /// `-o` the file overrides.
     DotenvCli { overrides: bool },
+    /// `dotenv -c [env]`: the cascade of whichever of its files exist;
+    /// none of them is expected to.
+    DotenvCascade,
     /// `env-cmd -f F`: overrides; a missing file fails the command unless
     /// `--fallback` (then `.env`) or `--silent`.
     EnvCmd { fallback: bool },
@@ -467,7 +470,7 @@ impl Reader<'_> {
                                     env.env_files.push(EnvFileRef {
                                         path: f,
                                         span,
-                                        loader: EnvFileLoader::DotenvCli { overrides: false },
+                                        loader: EnvFileLoader::DotenvCascade,
                                     });
                                 }
                                 i += if named.is_some() { 2 } else { 1 };
@@ -754,5 +757,40 @@ mod tests {
             e.iter()
                 .any(|e| e.script == "test:unit" && e.runner == RunnerKind::NodeTest)
         );
+    }
+
+    #[test]
+    fn dotenv_cli_cascade_override_and_values() {
+        let p = pkg(
+            r#"{"scripts": {"test": "dotenv -c test -- jest", "test:o": "dotenv -o -e .env.ci -v DB_NAME=app_test -- jest", "e2e": "node --env-file-if-exists=.env.e2e --test"}}"#,
+        );
+        let e = test_entries(&p);
+        let cascade = e.iter().find(|e| e.script == "test").expect("test");
+        let files: Vec<&str> = cascade.env_files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            files,
+            [".env.test.local", ".env.local", ".env.test", ".env"]
+        );
+        assert!(
+            cascade
+                .env_files
+                .iter()
+                .all(|f| f.loader == EnvFileLoader::DotenvCascade)
+        );
+        let o = e.iter().find(|e| e.script == "test:o").expect("test:o");
+        assert_eq!(
+            o.env_files[0].loader,
+            EnvFileLoader::DotenvCli { overrides: true }
+        );
+        assert_eq!(o.assigns[0].key, "DB_NAME");
+        assert_eq!(o.assigns[0].value, "app_test");
+        let n = e.iter().find(|e| e.script == "e2e").expect("e2e");
+        assert_eq!(
+            n.env_files[0].loader,
+            EnvFileLoader::NodeEnvFile { if_exists: true }
+        );
+        // an unterminated quote splits into nothing: the script is unknown
+        let p = pkg(r#"{"scripts": {"test": "DATABASE_URL='x jest"}}"#);
+        assert!(test_entries(&p).is_empty());
     }
 }
