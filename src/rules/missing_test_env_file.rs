@@ -43,6 +43,26 @@ loading a test env file — when it names a test env file the repository lacks
 (TG106's), when a `NODE_ENV=test` config module decides the database
 (TG107's), and when the database lives only in the script (TG212's).
 
+### E2e servers
+Playwright's `webServer.command`, and the server a test script starts with
+`start-server-and-test SERVER URL 'cypress run'`, when it is the app's own
+start command with no test environment (no `NODE_ENV=test`, test env file,
+`--mode test`, or database key in the entry's `env`): Playwright loads no env
+file and Cypress tests whatever serves `baseUrl`, so the app reads the
+developer's `.env` and the e2e tests write to its database; with
+`reuseExistingServer` they may even use the running dev server
+(playwright.dev/docs/test-webserver). A mock API (`dev:mock`) serves none.
+
+### Framework loaders
+`next/jest` and Blitz's jest preset load `.env.test.local`, `.env.test`,
+`.env`; Nx loads `.env.test`, `.env.local`, `.env` for a `test` target;
+Vite's `loadEnv` in Vitest's `test.env` reads `.env.test.local`, `.env.test`,
+`.env.local`, `.env`; `dotenv -c test` the same cascade. Remix has no test
+loader of its own (`remix dev` loads `.env` for the dev server only): its
+tests get `.env` only through a setup file, Prisma ≤ 6 or an e2e server.
+Redwood's api test setup points `DATABASE_URL` at `TEST_DATABASE_URL` or
+`.redwood/test.db`: isolation.
+
 ### TypeORM 0.2: `ormconfig.json`
 TypeORM ≤ 0.2 reads `ormconfig.json` (a README copies it from
 `ormconfig.json.example`) in every environment unless `TYPEORM_*` variables

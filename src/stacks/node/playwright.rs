@@ -1,9 +1,11 @@
-//! Playwright's `webServer` (playwright.dev/docs/test-webserver): the e2e
+//! E2e servers. Playwright's `webServer` (playwright.dev/docs/test-webserver): the e2e
 //! suite starts the command — or, with `reuseExistingServer`, uses whatever
 //! already holds the port — and Playwright loads no env file for it. A
 //! server started with the app's own start script reads the developer's
 //! `.env`: the e2e tests then create and delete data in the development
-//! database (STACKS.md, "Node": traps).
+//! database (STACKS.md, "Node": traps). Cypress tests whatever serves its
+//! `baseUrl`; a script that starts it with `start-server-and-test SERVER URL
+//! 'cypress run'` starts SERVER the same way.
 
 use crate::model::{E2eServer, Workspace, ancestors};
 use crate::source::{FileId, SourceKind, Span};
@@ -55,12 +57,8 @@ pub fn read(ws: &mut Workspace, packages: &[Package]) {
                         .any(|e| crate::database::db_key_kind(&e.key, &[]).is_some()) => {}
                 Some(_) => continue,
             }
-            let lower = text.to_ascii_lowercase();
-            if ["test", "e2e", "ci", "mock"].iter().any(|w| {
-                lower
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|x| x == *w)
-            }) {
+            // a mock API (`dev:mock`) serves no database
+            if sets_test_environment(text) || text.to_ascii_lowercase().contains("mock") {
                 continue;
             }
             let Some(served) = served_package(text, f.dir(), packages) else {
@@ -78,7 +76,73 @@ pub fn read(ws: &mut Workspace, packages: &[Package]) {
             });
         }
     }
+    out.extend(start_server_and_test(packages));
     ws.e2e_servers.extend(out);
+}
+
+/// `start-server-and-test dev http://localhost:3000 'cypress run'` (also
+/// `server-test`, `start-test`) in a test script: the server script it
+/// starts before Cypress or Playwright.
+fn start_server_and_test(packages: &[Package]) -> Vec<E2eServer> {
+    let mut out = Vec::new();
+    for pkg in packages {
+        for script in pkg
+            .scripts
+            .iter()
+            .filter(|s| super::scripts::is_test_script(&s.name))
+        {
+            for (range, cmd) in crate::stacks::ci::commands(&script.command) {
+                let Some(w) = words(cmd) else { continue };
+                let Some(at) = w.iter().position(|x| {
+                    matches!(
+                        x.text.rsplit('/').next().unwrap_or(&x.text),
+                        "start-server-and-test" | "server-test" | "start-test"
+                    )
+                }) else {
+                    continue;
+                };
+                // SERVER URL TEST: only the one-server form
+                let (Some(server), Some(test)) = (w.get(at + 1), w.get(at + 3)) else {
+                    continue;
+                };
+                if !(test.text.contains("cypress") || test.text.contains("playwright")) {
+                    continue;
+                }
+                // the server is a script of the package (`dev`, `start:mocks`)
+                let server_cmd = pkg
+                    .script(&server.text)
+                    .map(|s| s.command.as_str())
+                    .unwrap_or(server.text.as_str());
+                if sets_test_environment(server_cmd) {
+                    continue;
+                }
+                let r = server.range.start + range.start..server.range.end + range.start;
+                let command = if script.verbatim {
+                    script.span.sub(r.start, r.end)
+                } else {
+                    script.span
+                };
+                out.push(E2eServer {
+                    config: pkg.file,
+                    command,
+                    served_dir: pkg.dir.clone(),
+                    reuse: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A server command that gives the app a test environment of its own
+/// (`NODE_ENV=test`, `.env.test`, `--mode test`, an e2e database).
+fn sets_test_environment(cmd: &str) -> bool {
+    let lower = cmd.to_ascii_lowercase();
+    ["test", "e2e", "ci"].iter().any(|w| {
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|x| x == *w)
+    })
 }
 
 /// The Node package a server command starts: `--filter=backend`,

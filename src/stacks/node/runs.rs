@@ -377,7 +377,7 @@ fn resolve_entry(
         .folders
         .get(dir)
         .and_then(|c| c.isolating_dependency.clone());
-    let mut next_jest = false;
+    let mut next_jest: Option<&'static str> = None;
     if let Some((config_id, value)) = &config {
         if let Some(Value::Map(env)) = value.get("test").and_then(|t| t.get("env")) {
             let settings: Vec<Setting> = env
@@ -442,7 +442,16 @@ fn resolve_entry(
             isolated.get_or_insert(preset.to_string());
         }
         if let Some(m) = parsed.get(config_id) {
-            next_jest = m.imports("next/jest") || m.imports("next/jest.js");
+            if m.imports("next/jest") || m.imports("next/jest.js") {
+                next_jest = Some("next/jest");
+            }
+            // Blitz's jest preset loads env files the way next/jest does
+            if m.imports("@blitzjs/next/jest") {
+                next_jest = Some("Blitz's jest preset");
+            }
+        }
+        if value.get("preset").and_then(Value::as_str) == Some("blitz") {
+            next_jest = Some("Blitz's jest preset");
         }
     }
     // `setupFiles: ['dotenv/config']` loads `.env`, not `.env.test`
@@ -534,7 +543,7 @@ fn resolve_entry(
     }
     // the framework's own loader
     let dev_env = dotenv_at(ws, paths, &join(dir, ".env"));
-    if next_jest {
+    if let Some(loader) = next_jest {
         for name in [".env.test.local", ".env.test"] {
             if let Some(id) = dotenv_at(ws, paths, &join(dir, name)) {
                 yielding.push(dotenv_layer(ws, id, Write::IfUnset));
@@ -542,7 +551,7 @@ fn resolve_entry(
         }
         if let Some(id) = dev_env {
             yielding.push(dotenv_layer(ws, id, Write::IfUnset));
-            dev_loader.get_or_insert("next/jest loads .env".into());
+            dev_loader.get_or_insert(format!("{loader} loads .env"));
         }
     }
     // Nx loads, for every task, `.env.[target]` files, then `.env.local`
