@@ -161,10 +161,9 @@ impl SourceKind {
     pub fn needs_text(self, file_name: &str) -> bool {
         match self {
             SourceKind::FrameworkMarker => {
+                // runner configs are read on demand (`tree::read_node_code`)
                 file_name.starts_with("requirements")
                     || file_name == "manage.py"
-                    || file_name.starts_with("jest.config.")
-                    || file_name.starts_with("vitest.config.")
                     || file_name.starts_with("playwright.config.")
             }
             SourceKind::LaravelConfigCache => false,

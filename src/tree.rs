@@ -23,6 +23,43 @@ pub trait Tree {
     /// The files anywhere below a folder (relative paths, sorted), at most
     /// `limit` of them; dependency folders are not entered.
     fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String>;
+    /// Several files at once, in order: a tree that can read in parallel
+    /// does (a monorepo's hundreds of small configuration files cost more in
+    /// per-file overhead — a syscall, a blob lookup and inflate — than in bytes).
+    fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
+        rel_paths.iter().map(|p| self.read(p)).collect()
+    }
+}
+
+/// Files below this count are read one after the other: spawning threads
+/// costs more than it saves.
+pub const PARALLEL_READ_MIN: usize = 64;
+
+/// Runs `read` over `paths` on up to four threads, results in order.
+pub fn read_parallel<T: Send>(paths: &[&str], read: impl Fn(&[&str]) -> Vec<T> + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if threads <= 1 || paths.len() < PARALLEL_READ_MIN {
+        return read(paths);
+    }
+    let chunk = paths.len().div_ceil(threads);
+    let read = &read;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| s.spawn(move || read(part)))
+            .collect();
+        let mut out = Vec::with_capacity(paths.len());
+        for h in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                // a reader that panicked: its files were never read
+                Err(_) => return Vec::new(),
+            }
+        }
+        out
+    })
 }
 
 /// Why a file could not be read.
@@ -40,6 +77,17 @@ pub struct WorkTree<'a> {
 }
 
 impl Tree for WorkTree<'_> {
+    fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
+        let out = read_parallel(rel_paths, |part| {
+            part.iter().map(|p| self.read(p)).collect()
+        });
+        if out.len() == rel_paths.len() {
+            out
+        } else {
+            rel_paths.iter().map(|p| self.read(p)).collect()
+        }
+    }
+
     fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
         use std::io::Read;
         let path = self.root.join(rel_path);
@@ -209,13 +257,25 @@ pub fn read_files(
 ) -> (Vec<SourceFile>, Vec<Unreadable>) {
     let mut files = Vec::with_capacity(candidates.len());
     let mut unreadable = Vec::new();
+    let wanted: Vec<&str> = candidates
+        .iter()
+        .filter(|c| {
+            c.kind
+                .needs_text(c.rel_path.rsplit('/').next().unwrap_or(""))
+        })
+        .map(|c| c.rel_path.as_str())
+        .collect();
+    let mut contents = tree.read_many(&wanted).into_iter();
     for c in candidates {
         let name = c.rel_path.rsplit('/').next().unwrap_or("");
         if !c.kind.needs_text(name) {
             files.push(SourceFile::new(c.rel_path, c.kind, String::new()));
             continue;
         }
-        match tree.read(&c.rel_path).and_then(decode) {
+        let read = contents
+            .next()
+            .unwrap_or_else(|| Err(ReadFailure::Unreadable("it could not be read".into())));
+        match read.and_then(decode) {
             Ok(text) => files.push(SourceFile::new(c.rel_path, c.kind, text)),
             Err(ReadFailure::Gone) => {}
             Err(ReadFailure::Unreadable(reason)) => {
@@ -550,22 +610,6 @@ fn star_imports(text: &str) -> Vec<String> {
 /// suite larger than the bound is not read at all.
 pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     use crate::stacks::node::files as node;
-    let mut wanted: Vec<Vec<String>> = Vec::new();
-    for f in files.iter() {
-        let name = f.file_name();
-        let is_runner_config = f.kind == SourceKind::FrameworkMarker
-            && (name.starts_with("jest.config.") || name.starts_with("vitest.config."));
-        // which setup files a config names, found literally: read, not parsed
-        if is_runner_config && f.text.contains("etup") {
-            wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
-        }
-        if f.kind == SourceKind::PackageJson
-            && f.text.contains("\"jest\"")
-            && f.text.contains("etup")
-        {
-            wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
-        }
-    }
     let db_packages: Vec<String> = files
         .iter()
         .filter(|f| {
@@ -576,6 +620,8 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         })
         .map(|f| f.dir().to_string())
         .collect();
+    let mut wanted: Vec<Vec<String>> = Vec::new();
+    let mut with_config_module: Vec<String> = Vec::new();
     for dir in &db_packages {
         let d = dir_prefix(dir);
         // most config modules live under `config/` or `src/config/`: a
@@ -598,7 +644,62 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
                     continue;
                 }
             }
-            wanted.push(vec![format!("{d}{m}")]);
+            let path = format!("{d}{m}");
+            if tree.exists(&path) {
+                with_config_module.push(dir.clone());
+                wanted.push(vec![path]);
+            }
+        }
+    }
+    // a package with a committed test dotenv and no `NODE_ENV` config module
+    // is settled: its test dotenv is judged, TG302 and TG212 are silent, and
+    // no setup file or runner config could change what is reported; its
+    // runner configs count by presence and its setup files stay unread
+    let test_dotenv_dirs: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::DotenvTest)
+        .map(|f| f.dir().to_string())
+        .collect();
+    let settled = |dir: &str| {
+        test_dotenv_dirs.iter().any(|d| d == dir) && !with_config_module.iter().any(|d| d == dir)
+    };
+    let configs: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            let name = f.file_name();
+            f.kind == SourceKind::FrameworkMarker
+                && (name.starts_with("jest.config.") || name.starts_with("vitest.config."))
+                && f.text.is_empty()
+                && !settled(f.dir())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let paths: Vec<String> = configs.iter().map(|i| files[*i].path.clone()).collect();
+    let path_refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let texts = tree.read_many(&path_refs);
+    for (i, text) in configs.into_iter().zip(texts) {
+        if let Ok(Ok(text)) = text.map(String::from_utf8)
+            && text.len() <= MAX_TEST_FILE_SIZE
+        {
+            let (path, kind) = (files[i].path.clone(), files[i].kind);
+            files[i] = SourceFile::new(path, kind, text);
+        }
+    }
+    for f in files.iter() {
+        let name = f.file_name();
+        let is_runner_config = f.kind == SourceKind::FrameworkMarker
+            && (name.starts_with("jest.config.") || name.starts_with("vitest.config."));
+        // which setup files a config names, found literally: read, not parsed
+        if is_runner_config && f.text.contains("etup") {
+            wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
+        }
+        if f.kind == SourceKind::PackageJson
+            && f.text.contains("\"jest\"")
+            && f.text.contains("etup")
+            && !settled(f.dir())
+        {
+            wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
         }
     }
     let mut known: std::collections::HashSet<String> =
@@ -631,7 +732,7 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
     }
     // the suite's helpers: what it does to the database it reaches
-    for dir in &db_packages {
+    for dir in db_packages.iter().filter(|d| !settled(d)) {
         let d = dir_prefix(dir);
         let mut listed: Vec<String> = Vec::new();
         for t in node::TEST_DIRS {

@@ -113,7 +113,7 @@ impl Tree for StagedTree {
             ))
         })?;
         check_size(blob.data.len() as u64)?;
-        Ok(blob.data.clone())
+        Ok(blob.detach().data)
     }
 
     fn exists(&self, rel_path: &str) -> bool {

@@ -99,6 +99,8 @@ impl Rule for MissingTestEnvFile {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let covered_by_tg212 =
+            super::test_database_only_in_script::covered_dirs(cx.ws, &cx.policy.extra_db_keys);
         for (dir, c) in &cx.ws.folders {
             // a Node package with tests here or in a workspace below; the dotenv
             // of a Laravel, Symfony or Django app belongs to that app, not to its JS tests
@@ -117,9 +119,7 @@ impl Rule for MissingTestEnvFile {
             }
             // the run resolves its database: from its script, its runner's
             // config or setup, or TG212 says it lives only in the script
-            if node_run_sets_database(cx, dir)
-                || super::test_database_only_in_script::covers(cx.ws, dir, &cx.policy.extra_db_keys)
-            {
+            if node_run_sets_database(cx, dir) || covered_by_tg212.contains(&dir.as_str()) {
                 continue;
             }
             // isolated in code: the suite starts its own database

@@ -234,9 +234,10 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
     out
 }
 
-/// Whether TG212 reports the package in `dir`: TG302 then says nothing more.
-pub fn covers(ws: &Workspace, dir: &str, extra: &[String]) -> bool {
+/// The package folders TG212 reports: TG302 then says nothing more there.
+pub fn covered_dirs<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<&'w str> {
     findings(ws, extra)
         .iter()
-        .any(|f| ws.file(f.dev.key.span.file).dir() == dir)
+        .map(|f| ws.file(f.dev.key.span.file).dir())
+        .collect()
 }

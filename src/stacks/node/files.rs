@@ -111,28 +111,81 @@ pub fn setup_files(config_dir: &str, config: &Value) -> Vec<Vec<String>> {
 /// is decided later from the parsed config ([`setup_files`]); reading one
 /// file too many costs a read, parsing every config to read none costs more.
 pub fn setup_files_in_text(config_dir: &str, text: &str) -> Vec<Vec<String>> {
-    static KEY: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    static STR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let key = KEY.get_or_init(|| {
-        regex::Regex::new(
-            r#"(?:setupFiles|setupFilesAfterEnv|globalSetup|globalTeardown)['"]?\s*:\s*(\[[^\]]*\]|'[^']*'|"[^"]*"|`[^`]*`)"#,
-        )
-        .unwrap_or_else(|_| unreachable!())
-    });
-    let string = STR.get_or_init(|| {
-        regex::Regex::new(r#"'([^']*)'|"([^"]*)"|`([^`$]*)`"#).unwrap_or_else(|_| unreachable!())
-    });
     let mut out = Vec::new();
-    for c in key.captures_iter(text) {
-        let Some(value) = c.get(1) else { continue };
-        for sc in string.captures_iter(value.as_str()) {
-            let Some(m) = sc.get(1).or_else(|| sc.get(2)).or_else(|| sc.get(3)) else {
-                continue;
+    for key in ["setupFiles", "globalSetup", "globalTeardown"] {
+        let mut from = 0;
+        while let Some(at) = text.get(from..).and_then(|t| t.find(key)) {
+            // past the rest of the key (`AfterEnv`, a closing quote) and `:`
+            let key_end = from + at + key.len();
+            let Some(colon) = text[key_end..].find(':') else {
+                break;
             };
-            if let Some(paths) = resolve(config_dir, m.as_str()) {
-                out.push(paths);
+            let between = &text[key_end..key_end + colon];
+            if !between
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '"' | '\'' | ' ' | '\t'))
+            {
+                from = key_end;
+                continue;
             }
+            // the value: up to the end of its array, or of its string
+            let value_start = key_end + colon + 1;
+            let rest = &text[value_start..];
+            let end = match rest.find(['[', '\'', '"', '`']) {
+                Some(i) if rest.as_bytes()[i] == b'[' => rest.find(']').unwrap_or(rest.len()),
+                Some(i) => rest[i + 1..]
+                    .find(['\'', '"', '`'])
+                    .map_or(rest.len(), |e| i + 1 + e + 1),
+                None => 0,
+            };
+            for s in quoted_strings(&rest[..end]) {
+                if let Some(paths) = resolve(config_dir, s) {
+                    out.push(paths);
+                }
+            }
+            from = value_start;
         }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether a runner config's text says nothing a run uses but its setup
+/// files, written so that a literal reading finds exactly them: no
+/// comment, no preset, env, dotenv, `next/jest`, `loadEnv`, and no code
+/// between its strings (`path.join(…)`, a condition). Such a config is not
+/// parsed at all (tree-sitter costs tens of microseconds per file, and a
+/// monorepo holds hundreds of these).
+pub fn setup_files_are_literal(text: &str) -> bool {
+    let says_more = [
+        "//",
+        "/*",
+        "preset",
+        "next/jest",
+        "blitz",
+        "dotenv",
+        "env",
+        "loadEnv",
+        "test:",
+        "?",
+        "(",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    !says_more && text.contains("etup")
+}
+
+/// The contents of the `'…'`, `"…"` and `` `…` `` strings in a piece of text.
+fn quoted_strings(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['\'', '"', '`']) {
+        let q = &rest[open..open + 1];
+        let body = &rest[open + 1..];
+        let Some(close) = body.find(q) else { break };
+        out.push(&body[..close]);
+        rest = &body[close + 1..];
     }
     out
 }

@@ -110,6 +110,7 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
             let n = f.file_name();
             let runner_config = f.kind == SourceKind::FrameworkMarker
                 && (n.starts_with("jest.config.") || n.starts_with("vitest.config."))
+                && !super::files::setup_files_are_literal(&f.text)
                 // what a run reads from a config: setup files, `test.env`,
                 // a preset, `next/jest`, dotenv or `loadEnv` calls
                 && ["etup", "env", "preset", "next/jest", "dotenv", "loadEnv"]
@@ -470,9 +471,23 @@ fn resolve_entry(
             yielding.push(dotenv_layer(ws, id, Write::IfUnset));
         }
     }
-    let setup_ids: Vec<FileId> = match &config {
-        Some((cid, v)) => setup_file_ids(ws, paths, ws.file(*cid).dir(), v),
-        None => pkg
+    // a config that says nothing but its setup files (no comment, no code
+    // that could change them) is read literally, unparsed
+    let literal_config = runner_config_file(paths, pkg, entry.runner)
+        .filter(|id| super::files::setup_files_are_literal(&ws.file(*id).text));
+    let setup_ids: Vec<FileId> = match (&config, literal_config) {
+        (_, Some(id)) => super::files::setup_files_in_text(ws.file(id).dir(), &ws.file(id).text)
+            .into_iter()
+            .filter_map(|candidates| {
+                candidates.iter().find_map(|p| {
+                    paths
+                        .get(p)
+                        .filter(|f| ws.file(*f).kind == SourceKind::NodeCode)
+                })
+            })
+            .collect(),
+        (Some((cid, v)), None) => setup_file_ids(ws, paths, ws.file(*cid).dir(), v),
+        (None, None) => pkg
             .jest
             .as_ref()
             .filter(|_| entry.runner == RunnerKind::Jest)
@@ -664,6 +679,18 @@ fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The runner config file of a package for a runner, parsed or not.
+fn runner_config_file(paths: &Paths, pkg: &Package, runner: RunnerKind) -> Option<FileId> {
+    let prefix = match runner {
+        RunnerKind::Jest => "jest.config.",
+        RunnerKind::Vitest => "vitest.config.",
+        _ => return None,
+    };
+    ["js", "ts", "mjs", "cjs", "mts", "cts"]
+        .iter()
+        .find_map(|ext| paths.get(&join(&pkg.dir, &format!("{prefix}{ext}"))))
+}
+
 /// The runner config of a package for a runner: `jest.config.*`,
 /// `vitest.config.*` beside its `package.json`, parsed.
 fn runner_config(
@@ -672,14 +699,7 @@ fn runner_config(
     pkg: &Package,
     runner: RunnerKind,
 ) -> Option<(FileId, Value)> {
-    let prefix = match runner {
-        RunnerKind::Jest => "jest.config.",
-        RunnerKind::Vitest => "vitest.config.",
-        _ => return None,
-    };
-    let i = ["js", "ts", "mjs", "cjs", "mts", "cts"]
-        .iter()
-        .find_map(|ext| paths.get(&join(&pkg.dir, &format!("{prefix}{ext}"))))?;
+    let i = runner_config_file(paths, pkg, runner)?;
     let m = parsed.get(&i)?;
     if m.has_error {
         return None;
