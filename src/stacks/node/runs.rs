@@ -307,7 +307,7 @@ fn resolve_entry(
             EnvFileLoader::EnvCmd { fallback } => (
                 Write::Always,
                 if fallback {
-                    "env-cmd --fallback then loads .env instead"
+                    "env-cmd --fallback does not stop on a missing file"
                 } else {
                     ""
                 },
@@ -321,6 +321,13 @@ fn resolve_entry(
                 },
             ),
         };
+        // the script loads the developer's own `.env` (`dotenv -e .env.test
+        // -e .env`, `--env-file-if-exists=.env`): the development loader,
+        // whether or not the repository holds that file
+        let is_dev = f.path.trim_start_matches("./") == ".env";
+        if is_dev && f.loader != EnvFileLoader::DotenvCascade {
+            dev_loader.get_or_insert(format!("the script loads {path} too"));
+        }
         match dotenv_at(ws, paths, &path) {
             Some(id) => {
                 let l = dotenv_layer(ws, id, write);
@@ -330,8 +337,9 @@ fn resolve_entry(
                     yielding.push(l);
                 }
             }
-            // the cascade reads whichever of its files exist
-            None if f.loader == EnvFileLoader::DotenvCascade => {}
+            // the cascade reads whichever of its files exist, and `.env` is
+            // the developer's, not a test file the repository should hold
+            None if f.loader == EnvFileLoader::DotenvCascade || is_dev => {}
             // a loader that fails on a missing file stops the run: recorded,
             // but no danger
             None => {
@@ -342,11 +350,11 @@ fn resolve_entry(
                     behaviour,
                     skipped: !behaviour.is_empty(),
                 });
-                if let EnvFileLoader::EnvCmd { fallback: true } = f.loader
-                    && let Some(id) = dotenv_at(ws, paths, &join(dir, ".env"))
-                {
-                    always.push(dotenv_layer(ws, id, Write::Always));
-                    dev_loader.get_or_insert("env-cmd --fallback loads .env".into());
+                if let EnvFileLoader::EnvCmd { fallback: true } = f.loader {
+                    dev_loader.get_or_insert("it loads .env instead".into());
+                    if let Some(id) = dotenv_at(ws, paths, &join(dir, ".env")) {
+                        always.push(dotenv_layer(ws, id, Write::Always));
+                    }
                 }
             }
         }
