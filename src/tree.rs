@@ -652,9 +652,10 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
     }
     // a package with a committed test dotenv and no `NODE_ENV` config module
-    // is settled: its test dotenv is judged, TG302 and TG212 are silent, and
-    // no setup file or runner config could change what is reported; its
-    // runner configs count by presence and its setup files stay unread
+    // is settled: its test dotenv is judged, and TG212 and TG302's folder
+    // check are silent. Its runner configs are still read (one that loads
+    // `dotenv/config` leaves that test dotenv unread), but not its setup
+    // files or helpers
     let test_dotenv_dirs: Vec<String> = files
         .iter()
         .filter(|f| f.kind == SourceKind::DotenvTest)
@@ -671,7 +672,6 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
             f.kind == SourceKind::FrameworkMarker
                 && (name.starts_with("jest.config.") || name.starts_with("vitest.config."))
                 && f.text.is_empty()
-                && !settled(f.dir())
         })
         .map(|(i, _)| i)
         .collect();
@@ -691,7 +691,7 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         let is_runner_config = f.kind == SourceKind::FrameworkMarker
             && (name.starts_with("jest.config.") || name.starts_with("vitest.config."));
         // which setup files a config names, found literally: read, not parsed
-        if is_runner_config && f.text.contains("etup") {
+        if is_runner_config && f.text.contains("etup") && !settled(f.dir()) {
             wanted.extend(node::setup_files_in_text(f.dir(), &f.text));
         }
         if f.kind == SourceKind::PackageJson

@@ -198,6 +198,9 @@ pub struct NodeRun {
     pub dev_loader: Option<(String, usize)>,
     /// The development `.env` that loader reads (relative to the scan root).
     pub dev_dotenv: Option<String>,
+    /// A setup file the runner config names was not read: what it loads
+    /// is unknown.
+    pub unread_setup: bool,
     /// The run picks its database in code (an in-memory server,
     /// testcontainers, a mocked client): no name-based finding.
     pub isolated: Option<String>,

@@ -43,6 +43,18 @@ loading a test env file — when it names a test env file the repository lacks
 (TG106's), when a `NODE_ENV=test` config module decides the database
 (TG107's), and when the database lives only in the script (TG212's).
 
+### A test dotenv the run never loads
+A package with a test dotenv (`.env.test` naming a database) whose test run
+loads the development `.env` and never that file: jest's `setupFiles:
+['dotenv/config']` (which reads `.env`, not `.env.test`), a setup file's
+plain `dotenv.config()`, a runner config's `config({ path: '../.env' })`,
+Prisma ≤ 6. The tests get `.env`'s database while the file that looks like
+their configuration is dead. Silent when something in the run does load the
+test file (`dotenv -e .env.test`, `next/jest`, a setup's `config({ path:
+'.env.test' })`). A package with a committed test dotenv has its runner
+configs read but not its setup files: a setup file's own `dotenv.config()`
+there goes unseen (a miss, never a false finding).
+
 ### E2e servers
 Playwright's `webServer.command`, and the server a test script starts with
 `start-server-and-test SERVER URL 'cypress run'`, when it is the app's own
@@ -170,8 +182,70 @@ impl Rule for MissingTestEnvFile {
             );
         }
         loaded_elsewhere(cx, out);
+        test_dotenv_never_loaded(cx, out);
         e2e_servers(cx, out);
         python_settings(cx, out);
+    }
+}
+
+/// A package whose test dotenv no loader of its test run reads, while one
+/// loads the development `.env` (`setupFiles: ['dotenv/config']`, a setup
+/// file's plain `dotenv.config()`, Prisma ≤ 6): the test file is dead and
+/// the tests get `.env`'s database (STACKS.md, "Node": jest
+/// `setupFiles: ['dotenv/config']` loads `.env`, not `.env.test`).
+fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::source::SourceKind;
+    let mut seen: Vec<crate::source::FileId> = Vec::new();
+    for run in &cx.ws.node_runs {
+        let Some((loader, _)) = &run.dev_loader else {
+            continue;
+        };
+        // a setup file that was not read may load the test file itself
+        if run.isolated.is_some() || run.unread_setup {
+            continue;
+        }
+        // the run reads a test dotenv (next/jest, `dotenv -e .env.test`, a
+        // setup's `config({ path: '.env.test' })`): not this trap
+        let reads_test_file = run.layers.iter().any(|l| {
+            l.file
+                .is_some_and(|f| cx.ws.file(f).kind == SourceKind::DotenvTest)
+        });
+        if reads_test_file {
+            continue;
+        }
+        for env in cx.ws.envs.iter().filter(|e| {
+            e.source == crate::model::EnvSource::Dotenv
+                && e.dir == run.dir
+                && cx.ws.file(e.file).kind == SourceKind::DotenvTest
+        }) {
+            if seen.contains(&env.file) {
+                continue;
+            }
+            let Some(s) = env.settings.iter().find(|s| {
+                db_key_kind(&s.key.value, &cx.policy.extra_db_keys).is_some_and(db_kind_is_db)
+                    && !s.value.trim().is_empty()
+            }) else {
+                continue;
+            };
+            seen.push(env.file);
+            let test_file = &cx.ws.file(env.file).path;
+            out.push(
+                META.diag(
+                    Some(s.key.span),
+                    format!(
+                        "{} never loads {test_file}: {loader}, so the tests get the development `.env`'s `{}`, not this one",
+                        run.name, s.key.value
+                    ),
+                )
+                .with_primary_label("never loaded")
+                .with_label(run.runner_span, "the test run")
+                .with_help(format!(
+                    "load {test_file} in the test setup (`dotenv.config({{ path: '{}' }})` before anything loads `.env`), or run the tests with `dotenv -e {} -- …`",
+                    test_file.rsplit('/').next().unwrap_or(test_file),
+                    test_file.rsplit('/').next().unwrap_or(test_file)
+                )),
+            );
+        }
     }
 }
 

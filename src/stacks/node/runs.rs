@@ -483,25 +483,29 @@ fn resolve_entry(
     // that could change them) is read literally, unparsed
     let literal_config = runner_config_file(paths, pkg, entry.runner)
         .filter(|id| super::files::setup_files_are_literal(&ws.file(*id).text));
-    let setup_ids: Vec<FileId> = match (&config, literal_config) {
-        (_, Some(id)) => super::files::setup_files_in_text(ws.file(id).dir(), &ws.file(id).text)
-            .into_iter()
-            .filter_map(|candidates| {
-                candidates.iter().find_map(|p| {
-                    paths
-                        .get(p)
-                        .filter(|f| ws.file(*f).kind == SourceKind::NodeCode)
-                })
-            })
-            .collect(),
-        (Some((cid, v)), None) => setup_file_ids(ws, paths, ws.file(*cid).dir(), v),
+    let named_setups: Vec<Vec<String>> = match (&config, literal_config) {
+        (_, Some(id)) => super::files::setup_files_in_text(ws.file(id).dir(), &ws.file(id).text),
+        (Some((cid, v)), None) => super::files::setup_files(ws.file(*cid).dir(), v),
         (None, None) => pkg
             .jest
             .as_ref()
             .filter(|_| entry.runner == RunnerKind::Jest)
-            .map(|j| setup_file_ids(ws, paths, dir, &super::files::jest_key(j)))
+            .map(|j| super::files::setup_files(dir, &super::files::jest_key(j)))
             .unwrap_or_default(),
     };
+    let setup_ids: Vec<FileId> = named_setups
+        .iter()
+        .filter_map(|candidates| {
+            candidates.iter().find_map(|p| {
+                paths
+                    .get(p)
+                    .filter(|f| ws.file(*f).kind == SourceKind::NodeCode)
+            })
+        })
+        .collect();
+    // a setup file the config names that was not read (a settled package,
+    // or one the repository lacks): what it loads is unknown
+    let unread_setup = setup_ids.len() < named_setups.len();
     // the runner config itself may load env files too (`config({ path:
     // '../.env' })` at the top of vitest.config.ts)
     let loading: Vec<FileId> = config
@@ -646,6 +650,7 @@ fn resolve_entry(
         missing,
         dev_loader,
         dev_dotenv,
+        unread_setup,
         isolated,
         app_loads_dotenv,
     }
@@ -715,16 +720,3 @@ fn runner_config(
     Some((i, m.exports.clone()?))
 }
 
-/// The setup files a config names that were read.
-fn setup_file_ids(ws: &Workspace, paths: &Paths, dir: &str, config: &Value) -> Vec<FileId> {
-    super::files::setup_files(dir, config)
-        .into_iter()
-        .filter_map(|candidates| {
-            candidates.iter().find_map(|p| {
-                paths
-                    .get(p)
-                    .filter(|id| ws.file(*id).kind == SourceKind::NodeCode)
-            })
-        })
-        .collect()
-}
