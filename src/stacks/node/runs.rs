@@ -719,4 +719,3 @@ fn runner_config(
     }
     Some((i, m.exports.clone()?))
 }
-
