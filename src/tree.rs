@@ -653,9 +653,9 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     }
     // a package with a committed test dotenv and no `NODE_ENV` config module
     // is settled: its test dotenv is judged, and TG212 and TG302's folder
-    // check are silent. Its runner configs are still read (one that loads
-    // `dotenv/config` leaves that test dotenv unread), but not its setup
-    // files or helpers
+    // check are silent. Its runner configs are still read where a test
+    // script could leave that test dotenv unread (a config loading
+    // `dotenv/config` instead), but not its setup files or helpers
     let test_dotenv_dirs: Vec<String> = files
         .iter()
         .filter(|f| f.kind == SourceKind::DotenvTest)
@@ -664,6 +664,26 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let settled = |dir: &str| {
         test_dotenv_dirs.iter().any(|d| d == dir) && !with_config_module.iter().any(|d| d == dir)
     };
+    // a settled package's runner configs matter only for a test script that
+    // neither loads a test env file nor sets a database itself (then a
+    // config that loads `.env` instead could leave the test dotenv dead)
+    let settled_by_scripts: Vec<&str> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::PackageJson && settled(f.dir()))
+        .filter(|f| {
+            crate::stacks::node::scripts::read(crate::source::FileId(0), f).is_some_and(|pkg| {
+                let entries = crate::stacks::node::scripts::test_entries(&pkg);
+                !entries.is_empty()
+                    && entries.iter().all(|e| {
+                        e.env_files.iter().any(|f| f.path.contains("test"))
+                            || e.assigns
+                                .iter()
+                                .any(|a| crate::database::db_key_kind(&a.key, &[]).is_some())
+                    })
+            })
+        })
+        .map(SourceFile::dir)
+        .collect();
     let configs: Vec<usize> = files
         .iter()
         .enumerate()
@@ -672,6 +692,7 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
             f.kind == SourceKind::FrameworkMarker
                 && (name.starts_with("jest.config.") || name.starts_with("vitest.config."))
                 && f.text.is_empty()
+                && !settled_by_scripts.contains(&f.dir())
         })
         .map(|(i, _)| i)
         .collect();

@@ -227,6 +227,13 @@ fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }) else {
                 continue;
             };
+            // the run sets that database itself (inline, `test.env`): the
+            // test file's value would not matter either
+            let set_by_run = crate::resolve::decide(&run.layers, &s.key.value)
+                .is_some_and(|d| cx.ws.file(d.value_span.file).kind != SourceKind::DotenvDev);
+            if set_by_run {
+                continue;
+            }
             seen.push(env.file);
             let test_file = &cx.ws.file(env.file).path;
             out.push(

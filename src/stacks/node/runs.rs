@@ -504,8 +504,11 @@ fn resolve_entry(
         })
         .collect();
     // a setup file the config names that was not read (a settled package,
-    // or one the repository lacks): what it loads is unknown
-    let unread_setup = setup_ids.len() < named_setups.len();
+    // or one the repository lacks), or a runner config left unread: what
+    // they load is unknown
+    let unread_setup = setup_ids.len() < named_setups.len()
+        || runner_config_file(paths, pkg, entry.runner)
+            .is_some_and(|id| ws.file(id).text.is_empty());
     // the runner config itself may load env files too (`config({ path:
     // '../.env' })` at the top of vitest.config.ts)
     let loading: Vec<FileId> = config
