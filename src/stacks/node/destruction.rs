@@ -55,13 +55,15 @@ pub fn scan(ws: &mut Workspace) {
             continue;
         };
         counts.push(project.to_string());
-        for (idiom, what) in DESTRUCTIVE {
-            if let Some(at) = f.text.rfind(idiom) {
+        for (pattern, what) in DESTRUCTIVE {
+            // the idiom as a message names it: `deleteMany`, not `deleteMany(`
+            let idiom = pattern.trim_end_matches('(');
+            if let Some(at) = f.text.rfind(pattern) {
                 found.push(Destruction {
                     project: project.to_string(),
                     idiom,
                     what,
-                    span: Span::new(FileId(i), at, at + idiom.trim_end_matches('(').len()),
+                    span: Span::new(FileId(i), at, at + idiom.len()),
                 });
                 break;
             }
