@@ -142,25 +142,9 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
         };
         (FileId(*i), m)
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    if threads <= 1 || wanted.len() < 8 {
-        return wanted.iter().map(parse_one).collect();
-    }
-    let chunk = wanted.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = wanted
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(parse_one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            // a parse that panicked leaves its files unparsed: unknown
-            .filter_map(|h| h.join().ok())
-            .flatten()
-            .collect()
-    })
+    crate::stacks::parallel_map(&wanted, parse_one)
+        .into_iter()
+        .collect()
 }
 
 /// The package folder a file belongs to: its nearest ancestor with a
@@ -196,22 +180,6 @@ fn dotenv_at(ws: &Workspace, paths: &Paths, path: &str) -> Option<FileId> {
 fn dotenv_layer(ws: &Workspace, id: FileId, write: Write) -> Layer {
     Layer::new(ws.file(id).path.clone(), LayerKind::Dotenv, write, Some(id))
         .with(crate::stacks::dotenv_settings(ws, id))
-}
-
-/// The `.gitignore` line that keeps `path` out of the repository.
-fn ignored_by(ws: &Workspace, from_dir: &str, path: &str) -> Option<Span> {
-    ancestors(from_dir)
-        .find_map(|dir| {
-            let gi = join(dir, ".gitignore");
-            let (id, f) = ws
-                .files
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.path == gi && f.kind == SourceKind::Gitignore)?;
-            let (ignored, range) = crate::syntax::gitignore::decide(&f.text, dir, path)?;
-            Some(ignored.then(|| Span::new(FileId(id), range.start, range.end)))
-        })
-        .flatten()
 }
 
 /// What a setup file does with dotenv: `(path, overrides, where)` for each
@@ -344,7 +312,7 @@ fn resolve_entry(
             // but no danger
             None => {
                 missing.push(MissingNodeEnvFile {
-                    ignored_by: ignored_by(ws, dir, &path),
+                    ignored_by: crate::stacks::gitignored_by(ws, dir, &path),
                     path,
                     span: f.span,
                     behaviour,
@@ -561,7 +529,7 @@ fn resolve_entry(
                 // instead of throwing; code that checks it and stops the run
                 // (`if (result.error) throw …`) guards against the fallback
                 None if !is_dev => missing.push(MissingNodeEnvFile {
-                    ignored_by: ignored_by(ws, dir, &full),
+                    ignored_by: crate::stacks::gitignored_by(ws, dir, &full),
                     path: full,
                     span: at,
                     behaviour: "dotenv.config() skips a missing file without a word",

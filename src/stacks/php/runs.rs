@@ -24,7 +24,7 @@
 
 use crate::model::run::{Layer, LayerKind, MissingEnvFile, RunFramework, TestRun, Write};
 use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Workspace, ancestors};
-use crate::source::{FileId, SourceKind, Span};
+use crate::source::{FileId, SourceKind};
 
 use super::doctrine::DoctrineTest;
 use crate::stacks::{dotenv_file_in, dotenv_settings, join};
@@ -408,18 +408,7 @@ fn missing_specific_env_file(
     if ws.files.iter().any(|f| f.path == path) {
         return None;
     }
-    let ignored_by = ancestors(app_dir)
-        .find_map(|dir| {
-            let gi = join(dir, ".gitignore");
-            let (id, f) = ws
-                .files
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.path == gi && f.kind == SourceKind::Gitignore)?;
-            let (ignored, range) = crate::syntax::gitignore::decide(&f.text, dir, &path)?;
-            Some(ignored.then(|| Span::new(FileId(id), range.start, range.end)))
-        })
-        .flatten();
+    let ignored_by = crate::stacks::gitignored_by(ws, app_dir, &path);
     Some(MissingEnvFile {
         path,
         fallback: join(app_dir, ".env"),

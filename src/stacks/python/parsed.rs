@@ -34,33 +34,7 @@ pub fn parse_all(ws: &Workspace) -> Parsed {
         })
         .map(|(i, f)| (i, f.text.as_str()))
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(wanted.len().max(1));
-    if threads <= 1 || wanted.len() < 8 {
-        return wanted
-            .into_iter()
-            .map(|(i, t)| (i, python::parse(t)))
-            .collect();
-    }
-    let chunk = wanted.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = wanted
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|(i, t)| (*i, python::parse(t)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            // a parse that panicked leaves its files unparsed: unknown
-            .filter_map(|h| h.join().ok())
-            .flatten()
-            .collect()
-    })
+    crate::stacks::parallel_map(&wanted, |(i, t)| (*i, python::parse(t)))
+        .into_iter()
+        .collect()
 }
