@@ -23,6 +23,10 @@ pub struct Cli {
 pub enum Command {
     /// Check the test configuration under PATH (default `.`), or only the given files.
     Lint(LintArgs),
+    /// Run a test command once its test environment is safe: resolves it with your
+    /// environment and the files on disk, refuses (exit 125, nothing run) when it would
+    /// reach a database that is not a test one, else becomes the command.
+    Run(RunArgs),
     /// List every rule: code, name, default severity, summary.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
@@ -75,6 +79,30 @@ pub struct LintArgs {
     pub output_format: Option<Format>,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The runner COMMAND starts, when it is a wrapper script (phpunit, pest, pytest,
+    /// manage.py, tox, jest, vitest, mocha, playwright, rspec, rails, rake, mix, mvn,
+    /// gradle, dotnet, go).
+    #[arg(long, value_name = "NAME")]
+    pub runner: Option<String>,
+    /// Print the resolved test environment (each guarding setting, its masked value,
+    /// where it came from and what it overrode) before running.
+    #[arg(long)]
+    pub explain: bool,
+    /// Read this configuration instead of `testguard.toml` / `[tool.testguard]`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The test command and its arguments, passed on byte for byte.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<std::ffi::OsString>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -107,6 +135,12 @@ pub fn write_stdout(text: &str) -> Result<(), RunError> {
 pub fn run(cli: Cli) -> Result<u8, RunError> {
     match cli.command {
         Command::Lint(args) => run_lint(args),
+        Command::Run(args) => crate::run::run(crate::run::RunRequest {
+            runner: args.runner,
+            explain: args.explain,
+            config: args.config,
+            command: args.command,
+        }),
         Command::Rules { format, config } => {
             let root = current_dir()?;
             let root = repository_root(&root).unwrap_or(root);

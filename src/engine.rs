@@ -9,7 +9,7 @@ use crate::RunError;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover;
 use crate::mask;
-use crate::model::Workspace;
+use crate::model::{Invocation, Workspace};
 use crate::rules::{self, Context, Policy};
 use crate::source::{FileId, SourceFile, SourceKind};
 use crate::stacks::{self, Unreadable};
@@ -160,12 +160,141 @@ pub fn lint_staged(start: &Path, policy: &Policy) -> Result<Outcome, RunError> {
     Ok(outcome)
 }
 
+/// `testguard run` (SPEC §1a): lints the repository at `root` as the run
+/// `invocation` describes will find it — the files on disk, the gitignored
+/// ones that exist here included (`.env.testing`, a local `phpunit.xml`),
+/// and `caller`, the real environment the command starts from.
+pub fn lint_for_run(
+    root: &Path,
+    policy: &Policy,
+    invocation: Invocation,
+    caller: &[(String, String)],
+) -> Result<Outcome, RunError> {
+    if !root.is_dir() {
+        return Err(RunError(format!("{} is not a directory", root.display())));
+    }
+    let mut candidates = discover::walk(root);
+    add_tracked_ignored(root, &mut candidates);
+    add_present_ignored(root, &invocation, &mut candidates);
+    let mut outcome = lint_tree_with(
+        &WorkTree { root },
+        candidates,
+        policy,
+        None,
+        Some((invocation, caller)),
+    );
+    outcome.root = Some(root.to_path_buf());
+    Ok(outcome)
+}
+
+/// The files `.gitignore` keeps out of the walk that decide a run when they
+/// exist: a developer's `.env.testing`, `.env`, a local `phpunit.xml` over
+/// the committed `.dist`. They live beside the project's own configuration,
+/// so only the invoked folder, its ancestors and the project folders below
+/// it are listed (one `read_dir` each, not a second walk).
+fn add_present_ignored(root: &Path, inv: &Invocation, candidates: &mut Vec<discover::Candidate>) {
+    let mut dirs: Vec<String> = crate::model::ancestors(&inv.dir)
+        .map(str::to_string)
+        .collect();
+    let within = crate::tree::dir_prefix(&inv.dir);
+    for c in candidates.iter() {
+        let project = matches!(
+            c.kind,
+            SourceKind::Phpunit
+                | SourceKind::ComposerJson
+                | SourceKind::PackageJson
+                | SourceKind::PytestIni
+                | SourceKind::PytestToml
+                | SourceKind::PyprojectToml
+                | SourceKind::SetupCfg
+                | SourceKind::ToxIni
+        );
+        let dir = c.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+        if project && (inv.dir.is_empty() || c.rel_path.starts_with(&within)) {
+            dirs.push(dir.to_string());
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    let known: std::collections::HashSet<String> =
+        candidates.iter().map(|c| c.rel_path.clone()).collect();
+    let mut added = false;
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            if !discover::may_be_candidate(&name) || !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel_path = crate::stacks::join(&dir, &name);
+            if known.contains(&rel_path) {
+                continue;
+            }
+            if let Some(kind) = discover::classify(&rel_path) {
+                candidates.push(discover::Candidate { rel_path, kind });
+                added = true;
+            }
+        }
+    }
+    if added {
+        candidates.sort();
+    }
+}
+
+/// The caller's environment as a file findings can point into: one
+/// `KEY=value` line per variable, with the settings that reference it.
+fn caller_file(vars: &[(String, String)], id: FileId) -> (SourceFile, Vec<crate::model::Setting>) {
+    let mut text = String::new();
+    let mut settings = Vec::new();
+    for (k, v) in vars {
+        let key_start = text.len();
+        text.push_str(k);
+        text.push('=');
+        let value_start = text.len();
+        text.push_str(v);
+        settings.push(crate::model::Setting {
+            key: crate::source::Spanned::new(
+                k.clone(),
+                crate::source::Span::new(id, key_start, key_start + k.len()),
+            ),
+            value: v.clone(),
+            value_span: crate::source::Span::new(id, value_start, value_start + v.len()),
+            verbatim: true,
+            overridable: false,
+            via: crate::model::Via::Caller,
+            unset: false,
+            provenance: None,
+        });
+        text.push('\n');
+    }
+    let file = SourceFile::new(
+        crate::source::CALLER_ENVIRONMENT_PATH.to_string(),
+        SourceKind::CallerEnvironment,
+        text,
+    );
+    (file, settings)
+}
+
 /// Reads the candidates from a tree and lints them.
 pub fn lint_tree(
+    tree: &dyn Tree,
+    candidates: Vec<discover::Candidate>,
+    policy: &Policy,
+    only: Option<&[String]>,
+) -> Outcome {
+    lint_tree_with(tree, candidates, policy, only, None)
+}
+
+fn lint_tree_with(
     tree: &dyn Tree,
     mut candidates: Vec<discover::Candidate>,
     policy: &Policy,
     only: Option<&[String]>,
+    run: Option<(Invocation, &[(String, String)])>,
 ) -> Outcome {
     candidates.retain(|c| !policy.excluded(&c.rel_path));
     // Laravel's cached config is git-ignored, so no listing shows it; what
@@ -193,7 +322,7 @@ pub fn lint_tree(
     read_test_code(tree, &mut files);
     read_app_code(tree, &mut files);
     read_node_code(tree, &mut files);
-    lint_files(files, unreadable, policy, only)
+    lint_files_with(files, unreadable, policy, only, run)
 }
 
 /// Builds the model from files already read and runs every rule.
@@ -202,6 +331,16 @@ pub fn lint_files(
     unreadable: Vec<Unreadable>,
     policy: &Policy,
     only: Option<&[String]>,
+) -> Outcome {
+    lint_files_with(files, unreadable, policy, only, None)
+}
+
+fn lint_files_with(
+    mut files: Vec<SourceFile>,
+    unreadable: Vec<Unreadable>,
+    policy: &Policy,
+    only: Option<&[String]>,
+    run: Option<(Invocation, &[(String, String)])>,
 ) -> Outcome {
     // configuration, and the code and READMEs findings can point into
     let files_scanned = files
@@ -219,7 +358,15 @@ pub fn lint_files(
                 )
         })
         .count();
-    let (workspace, issues, unreadable) = stacks::build(files, unreadable);
+    let invocation = run.map(|(mut inv, vars)| {
+        let id = FileId(files.len());
+        let (file, settings) = caller_file(vars, id);
+        files.push(file);
+        inv.caller = settings;
+        inv.caller_file = Some(id);
+        inv
+    });
+    let (workspace, issues, unreadable) = stacks::build(files, unreadable, invocation);
     let cx = Context {
         ws: &workspace,
         policy,

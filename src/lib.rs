@@ -29,6 +29,7 @@ pub mod model;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod run;
 pub mod source;
 pub mod stacks;
 pub mod suppress;

@@ -123,7 +123,8 @@ pub fn mask_workspace(ws: &mut Workspace) {
         .iter()
         .flat_map(|e| e.settings.iter())
         .chain(ws.dev_dotenvs.iter().flat_map(|d| d.settings.iter()))
-        .chain(ws.pytest_configs.iter().flat_map(|c| c.settings.iter()));
+        .chain(ws.pytest_configs.iter().flat_map(|c| c.settings.iter()))
+        .chain(ws.invocation.iter().flat_map(|i| i.caller.iter()));
     for s in settings {
         for r in setting_secrets(s, &[]) {
             let span = s.value_sub_span(r);

@@ -128,7 +128,15 @@ pub enum SourceKind {
     /// An ORM's connection file: TypeORM's `ormconfig.*` (and its
     /// `.example`), Prisma's `schema.prisma`
     OrmConfig,
+    /// `testguard run`: the variables of the real process environment that
+    /// can decide a test run (databases, environment names, settings
+    /// modules), one `KEY=value` per line. Not a file on disk: its path is
+    /// [`CALLER_ENVIRONMENT_PATH`].
+    CallerEnvironment,
 }
+
+/// The path a finding about the caller's environment is reported under.
+pub const CALLER_ENVIRONMENT_PATH: &str = "(your environment)";
 
 impl SourceKind {
     /// Whether a file of this kind is reported on (parse errors, findings); the
@@ -153,6 +161,7 @@ impl SourceKind {
                 | SourceKind::TaskRunner
                 | SourceKind::NodeCode
                 | SourceKind::OrmConfig
+                | SourceKind::CallerEnvironment
         )
     }
 

@@ -7,7 +7,9 @@ pub mod run;
 use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 
-pub use run::{Layer, LayerKind, Provenance, RunFramework, TestRun, Write};
+pub use run::{
+    Invocation, Layer, LayerKind, Provenance, RunFramework, RunnerFamily, TestRun, Write,
+};
 
 /// How a setting reaches the test run; decides whether the caller's
 /// environment can override it and how a message names it.
@@ -36,6 +38,9 @@ pub enum Via {
     CiVariable,
     /// A framework's own configuration file (doctrine.yaml's `url:`).
     FrameworkConfig,
+    /// `testguard run`: a variable exported in the environment the test
+    /// command starts from.
+    Caller,
 }
 
 impl Via {
@@ -52,6 +57,7 @@ impl Via {
             Via::ToxCommandOption => "tox command option",
             Via::CiVariable => "CI variable",
             Via::FrameworkConfig => "framework configuration",
+            Via::Caller => "your environment",
         }
     }
 }
@@ -349,6 +355,9 @@ pub struct Workspace {
     /// Test runs resolved from their layers (SPEC §3a); each names the
     /// [`TestEnv`] in `envs` that holds its effective settings.
     pub runs: Vec<TestRun>,
+    /// `testguard run`: the run being started, and the environment it starts
+    /// from. `None` in `lint`, where the caller is unknown.
+    pub invocation: Option<run::Invocation>,
     /// Variables that files show in a test run's caller environment (compose,
     /// Dockerfile `ENV`, `.envrc`, CI test jobs): the evidence TG203 needs.
     pub caller_keys: Vec<CallerKey>,
@@ -752,6 +761,36 @@ pub fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
 /// Whether `dir` is `anc` or inside it.
 pub fn is_within(dir: &str, anc: &str) -> bool {
     anc.is_empty() || dir == anc || dir.strip_prefix(anc).is_some_and(|r| r.starts_with('/'))
+}
+
+impl Workspace {
+    /// The caller's environment as a test run's layer: what `testguard run`
+    /// starts from, or, in `lint`, an unknown environment that may hold any
+    /// variable.
+    pub fn caller_layer(&self) -> Layer {
+        match &self.invocation {
+            Some(inv) => Layer {
+                name: "your environment".into(),
+                kind: LayerKind::Caller,
+                write: Write::Always,
+                file: inv.caller_file,
+                settings: inv.caller.clone(),
+                known: true,
+            },
+            None => Layer::unknown_caller(),
+        }
+    }
+
+    /// The caller's value of `key` in `testguard run` (exported in the
+    /// environment the test command starts from).
+    pub fn caller_setting(&self, key: &str) -> Option<&Setting> {
+        self.invocation
+            .as_ref()?
+            .caller
+            .iter()
+            .rev()
+            .find(|s| s.key.value == key)
+    }
 }
 
 #[cfg(test)]

@@ -108,6 +108,64 @@ pub struct Overridden {
     pub value: String,
 }
 
+/// The ecosystem of the test command `testguard run` starts: which stack's
+/// runs it is, and which findings apply to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunnerFamily {
+    Php,
+    Python,
+    Node,
+    Ruby,
+    Elixir,
+    Jvm,
+    Dotnet,
+    Go,
+}
+
+impl RunnerFamily {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RunnerFamily::Php => "PHP",
+            RunnerFamily::Python => "Python",
+            RunnerFamily::Node => "Node",
+            RunnerFamily::Ruby => "Ruby",
+            RunnerFamily::Elixir => "Elixir",
+            RunnerFamily::Jvm => "JVM",
+            RunnerFamily::Dotnet => ".NET",
+            RunnerFamily::Go => "Go",
+        }
+    }
+}
+
+/// The test run `testguard run` is asked to start (SPEC §1a): the command as
+/// recognised, and the real environment it starts from.
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    pub family: RunnerFamily,
+    /// For humans: `PHPUnit`, `pytest`, `` `npm test` ``.
+    pub runner: String,
+    /// The runner's program name as recognised (`phpunit`, `jest`,
+    /// `manage.py`).
+    pub program: String,
+    /// The folder the command runs in, relative to the scan root (`""`).
+    pub dir: String,
+    /// Node: the `package.json` script it runs (`test`, `test:e2e`); `None`
+    /// for a runner started directly (`npx jest`), which gets none of the
+    /// scripts' wrappers.
+    pub node_script: Option<String>,
+    /// A runner configuration named on the command line (`phpunit -c
+    /// phpunit.ci.xml`, `pytest -c ci.ini`), relative to the scan root.
+    pub config: Option<String>,
+    /// A settings module named on the command line (`pytest --ds=x`,
+    /// `manage.py test --settings=x`): it beats every other source.
+    pub settings_module: Option<String>,
+    /// The variables of the environment that can decide a run, each with its
+    /// span in the caller's environment file.
+    pub caller: Vec<Setting>,
+    /// That file (kind `CallerEnvironment`).
+    pub caller_file: Option<FileId>,
+}
+
 /// The framework whose loader built a run's layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunFramework {

@@ -59,7 +59,7 @@ impl Rule for OverridableSetting {
                 if !s.overridable || s.unset || !super::is_guarding_key(&s.key.value, cx.policy) {
                     continue;
                 }
-                let (how, help) = match s.via {
+                let (rule_how, help) = match s.via {
                     Via::PhpunitEnv { force: false } => (
                         "PHPUnit <env> without force=\"true\" only applies when the variable is not already set",
                         format!(
@@ -74,21 +74,31 @@ impl Rule for OverridableSetting {
                     ),
                     _ => continue,
                 };
-                // noise policy (SPEC §4): only with evidence that the caller's
-                // environment carries this key for this run
-                let Some(evidence) = cx.ws.caller_key(&env.dir, &s.key.value) else {
-                    continue;
+                // `testguard run` knows the caller: only what it really
+                // exports overrides (the value that wins is judged as the run's)
+                let (evidence_how, at) = if cx.ws.invocation.is_some() {
+                    match cx.ws.caller_setting(&s.key.value) {
+                        Some(c) => ("your environment exports it".to_string(), c.key.span),
+                        None => continue,
+                    }
+                } else {
+                    // noise policy (SPEC §4): only with evidence that the caller's
+                    // environment carries this key for this run
+                    match cx.ws.caller_key(&env.dir, &s.key.value) {
+                        Some(e) => (e.how.clone(), e.span),
+                        None => continue,
+                    }
                 };
                 out.push(
                     META.diag(
                         Some(s.key.span),
                         format!(
-                            "{}: `{}` can be overridden by the caller's environment, and {} — {how}, so that value wins",
-                            env.name, s.key.value, evidence.how
+                            "{}: `{}` can be overridden by the caller's environment, and {evidence_how} — {rule_how}, so that value wins",
+                            env.name, s.key.value
                         ),
                     )
                     .with_primary_label("overridable")
-                    .with_label(evidence.span, "the caller's environment sets it here")
+                    .with_label(at, "the caller's environment sets it here")
                     .with_help(help),
                 );
             }

@@ -59,9 +59,13 @@ fn is_developer_marker(m: &str) -> bool {
 
 /// The setting that wins for `key` in one environment (pytest-django precedence).
 fn effective<'a>(env: &'a TestEnv, key: &str) -> Option<&'a Setting> {
+    // pytest-env without `D:` writes the environment before pytest-django
+    // reads it; with `D:` (and a dotenv) it yields to what is exported
     let rank = |s: &Setting| match s.via {
-        Via::PytestDsOption | Via::ToxCommandOption => 3,
-        Via::PytestEnv { .. } | Via::ToxSetenv | Via::Dotenv | Via::DotenvLayered => 2,
+        Via::PytestDsOption | Via::ToxCommandOption => 5,
+        Via::PytestEnv { skip_if_set: false } | Via::ToxSetenv => 4,
+        Via::Caller => 3,
+        Via::PytestEnv { skip_if_set: true } | Via::Dotenv | Via::DotenvLayered => 2,
         _ => 1,
     };
     env.settings

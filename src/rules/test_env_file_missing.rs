@@ -107,14 +107,38 @@ impl Rule for TestEnvFileMissing {
                 continue;
             }
             let config = &cx.ws.file(run.config).path;
-            let mut d = META
-                .diag(
-                    Some(ignored),
-                    format!(
-                        "{} loads {}, which the repository keeps out: wherever it was not created by hand, Laravel reads {} instead and the tests use the development database",
-                        run.name, missing.path, missing.fallback
-                    ),
+            let message = if cx.ws.invocation.is_some() {
+                // `testguard run`: the file is not on this machine, and what
+                // Laravel reads instead is known
+                if !cx.ws.files.iter().any(|f| f.path == missing.fallback) {
+                    continue;
+                }
+                let Some(db) = crate::resolve::decide(&run.layers, "DB_DATABASE") else {
+                    continue;
+                };
+                let name = db.value.trim();
+                if name.is_empty()
+                    || db.is_reference()
+                    || name == ":memory:"
+                    || cx.policy.markers.has_test(name)
+                {
+                    continue;
+                }
+                format!(
+                    "{} loads {}, which does not exist on this machine (`.gitignore` keeps it out of the repository): Laravel reads {} instead, and the tests would use its database `{}`",
+                    run.name,
+                    missing.path,
+                    missing.fallback,
+                    crate::mask::display_value(&db, &cx.policy.extra_db_keys)
                 )
+            } else {
+                format!(
+                    "{} loads {}, which the repository keeps out: wherever it was not created by hand, Laravel reads {} instead and the tests use the development database",
+                    run.name, missing.path, missing.fallback
+                )
+            };
+            let mut d = META
+                .diag(Some(ignored), message)
                 .with_primary_label(format!("keeps {} out of the repository", missing.path))
                 .with_help(format!(
                     "commit a {} that names a test database, or choose it in {config}: `<env name=\"DB_CONNECTION\" value=\"sqlite\" force=\"true\"/>` and `<env name=\"DB_DATABASE\" value=\":memory:\" force=\"true\"/>`",

@@ -35,12 +35,16 @@ pub struct Unreadable {
 }
 
 /// Builds the whole model from the files read by discovery.
+/// With an `invocation` (`testguard run`), the runs are the one being
+/// started and the caller's environment is known.
 pub fn build(
     files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
+    invocation: Option<crate::model::Invocation>,
 ) -> (Workspace, Vec<ParseIssue>, Vec<Unreadable>) {
     let mut ws = Workspace {
         files,
+        invocation,
         ..Workspace::default()
     };
     let mut issues = Vec::new();
@@ -112,7 +116,9 @@ pub fn build(
             | SourceKind::Readme
             | SourceKind::CopiedDotenv
             | SourceKind::NodeCode
-            | SourceKind::OrmConfig => {}
+            | SourceKind::OrmConfig
+            // its variables are the invocation's caller layer
+            | SourceKind::CallerEnvironment => {}
             SourceKind::TaskRunner => {
                 ws.test_tasks.extend(task_runners::read(id, file));
             }
@@ -166,6 +172,7 @@ pub fn build(
         let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
+    python::invocation::apply(&mut ws);
     // the Python application code, parsed once for every reader below
     let parsed_python = python::parsed::parse_all(&ws);
     python::django::build(&mut ws, &parsed_python);

@@ -25,7 +25,7 @@ pub fn build(ws: &mut Workspace) {
         let Some(&first_test) = test_files.last() else {
             continue;
         };
-        let mut layers = vec![Layer::unknown_caller()];
+        let mut layers = vec![ws.caller_layer()];
         for id in test_files.iter().chain(file_in(".env").as_ref()) {
             let settings = dotenv_settings(ws, *id);
             layers.push(
@@ -43,6 +43,11 @@ pub fn build(ws: &mut Workspace) {
             .into_iter()
             .filter_map(|mut s| {
                 let from_dev = s.value_span.file == dev_env.unwrap_or(FileId(usize::MAX));
+                // `testguard run`: what the caller exports decides the database
+                // it holds (`node ace test` sets NODE_ENV itself)
+                if s.via == Via::Caller {
+                    crate::database::db_key_kind(&s.key.value, &[])?;
+                }
                 if from_dev {
                     // only the database a silent `.env.test` inherits matters here
                     crate::database::db_key_kind(&s.key.value, &[])?;

@@ -88,6 +88,10 @@ pub fn build(ws: &mut Workspace) {
     super::compose::read(ws, &packages);
     super::playwright::read(ws, &packages);
     let paths = Paths::of(ws);
+    if let Some(inv) = ws.invocation.clone() {
+        build_invoked(ws, &paths, &parsed, &packages, &inv);
+        return;
+    }
     for pkg in &packages {
         let entries = scripts::test_entries(pkg);
         super::destruction::scan_scripts(ws, pkg, &entries);
@@ -95,6 +99,80 @@ pub fn build(ws: &mut Workspace) {
             let run = resolve_entry(ws, &paths, &parsed, pkg, &entry);
             ws.node_runs.push(run);
         }
+    }
+}
+
+/// `testguard run`: the one run being started. A script (`npm test`) is
+/// resolved with its wrappers; a runner started directly (`npx jest`) gets
+/// what a test script starting the same runner gets, without the script's
+/// own layers (its inline assignments and env files). Another ecosystem's
+/// command starts no Node run.
+fn build_invoked(
+    ws: &mut Workspace,
+    paths: &Paths,
+    parsed: &HashMap<FileId, Module>,
+    packages: &[Package],
+    inv: &crate::model::Invocation,
+) {
+    if inv.family != crate::model::RunnerFamily::Node {
+        return;
+    }
+    let Some(pkg) = ancestors(&inv.dir).find_map(|d| packages.iter().find(|p| p.dir == d)) else {
+        return;
+    };
+    let (entries, direct) = match &inv.node_script {
+        Some(script) => (scripts::script_entries(pkg, script), false),
+        None => {
+            let kind = scripts::runner_of_path(&inv.program);
+            let entries: Vec<TestEntry> = scripts::test_entries(pkg)
+                .into_iter()
+                .filter(|e| Some(e.runner) == kind)
+                .take(1)
+                .collect();
+            (entries, true)
+        }
+    };
+    super::destruction::scan_scripts(ws, pkg, &entries);
+    for entry in entries {
+        let mut run = resolve_entry(ws, paths, parsed, pkg, &entry);
+        if direct {
+            let mut i = 0;
+            run.layers.retain(|_| {
+                i += 1;
+                !run.script_layers.contains(&(i - 1))
+            });
+            run.script_layers.clear();
+            run.missing.retain(|m| m.span.file != pkg.file);
+            run.name = format!("`{}` ({})", inv.program, ws.file(pkg.file).path);
+        }
+        // what the caller exports and nothing above it overrides is the
+        // run's: judged like any test environment's value (a database, and
+        // NODE_ENV, which Jest and Vitest set only when it is unset)
+        if run.isolated.is_none() {
+            let decided: Vec<Setting> = crate::resolve::effective(&run.layers)
+                .into_iter()
+                .filter(|s| s.via == Via::Caller)
+                .filter(|s| {
+                    s.key.value == "NODE_ENV"
+                        || crate::database::db_key_kind(&s.key.value, &[]).is_some()
+                })
+                .collect();
+            if !decided.is_empty() {
+                let env = crate::model::TestEnv {
+                    name: run.name.clone(),
+                    source: crate::model::EnvSource::TestRun,
+                    runner: crate::model::Runner::Local,
+                    file: pkg.file,
+                    dir: pkg.dir.clone(),
+                    frameworks: ws.frameworks_of(&pkg.dir),
+                    anchor: run.script_span,
+                    settings: decided,
+                    commented_out: Vec::new(),
+                };
+                ws.envs.push(env);
+            }
+        }
+        ws.node_runs.push(run);
     }
 }
 
@@ -579,7 +657,7 @@ fn resolve_entry(
     }
     let script_files: Vec<String> = entry.env_files.iter().map(|f| join(dir, &f.path)).collect();
     let mut layers = always;
-    layers.push(Layer::unknown_caller());
+    layers.push(ws.caller_layer());
     layers.extend(yielding);
     let script_layers: Vec<usize> = layers
         .iter()

@@ -633,7 +633,7 @@ fn cascade_files(env: Option<&str>) -> Vec<String> {
 }
 
 /// The runner a program word names (`jest`, `./node_modules/.bin/vitest`).
-fn runner_of_path(word: &str) -> Option<RunnerKind> {
+pub fn runner_of_path(word: &str) -> Option<RunnerKind> {
     let base = word.rsplit('/').next().unwrap_or(word);
     let base = base.strip_suffix(".js").unwrap_or(base);
     Some(match base {
@@ -672,9 +672,19 @@ pub fn is_test_script(name: &str) -> bool {
 /// scripts it calls to the runner commands it starts. `pre`/`post` scripts'
 /// commands join `other_commands` (they run with the entry).
 pub fn test_entries(pkg: &Package) -> Vec<TestEntry> {
-    let r = Reader { pkg };
     let mut out = Vec::new();
     for s in pkg.scripts.iter().filter(|s| is_test_script(&s.name)) {
+        out.extend(script_entries(pkg, &s.name));
+    }
+    out
+}
+
+/// The entries one script starts, whatever its name (`testguard run -- npm
+/// run ci` runs the `ci` script): as [`test_entries`] reads a test script.
+pub fn script_entries(pkg: &Package, name: &str) -> Vec<TestEntry> {
+    let r = Reader { pkg };
+    let mut out = Vec::new();
+    if let Some(s) = pkg.script(name) {
         let mut entries = Vec::new();
         let mut others = Vec::new();
         r.entries(s, s, &Partial::default(), 0, &mut entries, &mut others);

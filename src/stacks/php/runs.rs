@@ -41,6 +41,16 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
     let mut new_envs = Vec::new();
     for i in phpunit {
         let runner_env = &ws.envs[i];
+        // `testguard run`: only the configuration PHPUnit reads for this command
+        if let Some(config) = ws
+            .invocation
+            .as_ref()
+            .filter(|inv| inv.family == crate::model::RunnerFamily::Php)
+            .and_then(|inv| inv.config.as_deref())
+            && ws.file(runner_env.file).path != config
+        {
+            continue;
+        }
         let Some((app_dir, ctx)) = app_root(ws, &runner_env.dir) else {
             continue;
         };
@@ -49,7 +59,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             continue;
         }
         let config_name = ws.file(runner_env.file).path.clone();
-        let mut layers = runner_layers(runner_env, &config_name);
+        let mut layers = runner_layers(runner_env, &config_name, ws.caller_layer());
         if let Some(boot) = bootstrap_layer(ws, runner_env, &app_dir) {
             layers.insert(0, boot);
         }
@@ -110,7 +120,16 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
                 Some(LayerKind::Runner) => {
                     layer.and_then(|l| l.file).is_some_and(|f| f != runner_file)
                 }
-                Some(LayerKind::Caller) | None => false,
+                // an unknown caller decides nothing; a known one (`testguard
+                // run`) decides what it holds, judged where it matters here:
+                // a database, the environment, or a key the run's files set
+                Some(LayerKind::Caller) => {
+                    layer.is_some_and(|l| l.known)
+                        && (s.key.value == "APP_ENV"
+                            || crate::database::db_key_kind(&s.key.value, &[]).is_some()
+                            || !p.overrode.is_empty())
+                }
+                None => false,
                 Some(LayerKind::FrameworkConfig) => true,
                 Some(LayerKind::Dotenv) => {
                     let name = layer.and_then(|l| l.file).map(|f| ws.file(f).file_name());
@@ -217,7 +236,7 @@ fn is_dusk_file(name: &str) -> bool {
 }
 
 /// Layers 1–4: what PHPUnit itself writes, around the caller.
-fn runner_layers(env: &TestEnv, config: &str) -> Vec<Layer> {
+fn runner_layers(env: &TestEnv, config: &str, caller: Layer) -> Vec<Layer> {
     let pick = |f: &dyn Fn(Via) -> bool| -> Vec<Setting> {
         env.settings.iter().filter(|s| f(s.via)).cloned().collect()
     };
@@ -236,7 +255,7 @@ fn runner_layers(env: &TestEnv, config: &str) -> Vec<Layer> {
             Some(env.file),
         )
         .with(pick(&|v| v == Via::PhpunitEnv { force: true })),
-        Layer::unknown_caller(),
+        caller,
         Layer::new(
             format!("PHPUnit <env> ({config})"),
             LayerKind::Runner,

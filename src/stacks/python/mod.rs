@@ -4,6 +4,7 @@
 pub mod app_config;
 pub mod conftest;
 pub mod django;
+pub mod invocation;
 pub mod modules;
 pub mod parsed;
 pub mod pytest;

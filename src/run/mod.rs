@@ -1,0 +1,359 @@
+//! `testguard run -- COMMAND [ARG...]` (SPEC §1a): resolve the test run the
+//! command starts, with the real process environment and the files as they
+//! are on disk, through the same pipeline as `lint`; refuse it (exit 125,
+//! nothing started) when an error-severity finding applies to it; otherwise
+//! become the command (`exec`: same process id, signals and exit status are
+//! the runner's, arguments byte for byte, no shell).
+
+pub mod command;
+pub mod explain;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::RunError;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Outcome;
+use crate::model::{Invocation, RunnerFamily, Workspace};
+use crate::rules::Policy;
+use crate::source::SourceKind;
+
+use command::Recognised;
+
+/// Exit status of a refused run (the convention `git bisect run` and `env`
+/// use for "the command could not be run because of the wrapper").
+pub const REFUSED: u8 = 125;
+
+/// What `testguard run` was asked to do.
+#[derive(Debug)]
+pub struct RunRequest {
+    pub runner: Option<String>,
+    pub explain: bool,
+    pub config: Option<PathBuf>,
+    pub command: Vec<OsString>,
+}
+
+/// Runs the request; returns an exit status only when the command was not
+/// executed (refused, not recognised, cannot be executed).
+pub fn run(req: RunRequest) -> Result<u8, RunError> {
+    let Some(program) = req.command.first() else {
+        return Err(RunError(
+            "no command: `testguard run -- vendor/bin/phpunit` runs PHPUnit once its test environment is safe".into(),
+        ));
+    };
+    let recognised = match &req.runner {
+        Some(name) => command::named(name).map(|mut r| {
+            // the command line still says which environment it exports
+            if let Some(from_command) = command::recognise(&req.command) {
+                r.assignments = from_command.assignments;
+                r.clears_environment = from_command.clears_environment;
+            }
+            r
+        }),
+        None => command::recognise(&req.command),
+    };
+    let Some(recognised) = recognised else {
+        let names: Vec<&str> = command::RUNNER_NAMES.iter().map(|(n, _)| *n).collect();
+        eprintln!(
+            "testguard: {} `{}` is not a test runner testguard recognises, so it cannot tell which test environment to check; nothing was run.\n\
+             Name the runner it starts: `testguard run --runner NAME -- {}` (NAME: {}).",
+            if req.runner.is_some() {
+                "--runner:"
+            } else {
+                ""
+            },
+            req.runner
+                .clone()
+                .unwrap_or_else(|| program.to_string_lossy().into_owned()),
+            shown(&req.command),
+            names.join(", ")
+        );
+        return Ok(2);
+    };
+    let cwd = std::env::current_dir()
+        .map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
+    let root = cwd
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.clone());
+    let (policy, _) = crate::config::load(&root, req.config.as_deref())?;
+    let dir = relative_dir(&root, &cwd);
+    let invocation = invocation(&recognised, &root, &dir);
+    let caller = caller_variables(&recognised, &policy);
+    let outcome = crate::engine::lint_for_run(&root, &policy, invocation, &caller)?;
+    let applicable = applicable(&outcome, &recognised.family, &dir);
+    let errors = applicable
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let colour =
+        crate::report::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if req.explain {
+        eprint!("{}", explain::render(&outcome.workspace, &policy));
+    }
+    if !applicable.is_empty() {
+        let shown_outcome = Outcome {
+            diagnostics: applicable,
+            ..outcome.clone()
+        };
+        eprint!(
+            "{}",
+            crate::report::human::render(&shown_outcome, colour, true)
+        );
+    }
+    if errors > 0 {
+        eprintln!(
+            "testguard: refused to start {}: {errors} error{} above would let this test run reach a database that is not a test one. Nothing was run.",
+            recognised.runner,
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(REFUSED);
+    }
+    Ok(exec(&req.command))
+}
+
+/// The command, as a human would type it (for messages; never executed).
+fn shown(command: &[OsString]) -> String {
+    command
+        .iter()
+        .map(|a| {
+            let s = a.to_string_lossy();
+            if s.is_empty() || s.contains([' ', '\'', '"', '$']) {
+                format!("'{}'", s.replace('\'', r"'\''"))
+            } else {
+                s.into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn relative_dir(root: &Path, cwd: &Path) -> String {
+    let (Ok(root), Ok(cwd)) = (root.canonicalize(), cwd.canonicalize()) else {
+        return String::new();
+    };
+    crate::discover::relative(&root, &cwd).unwrap_or_default()
+}
+
+/// The model's view of the command: its folder, and the configuration file
+/// the runner reads (PHPUnit: `-c`, else the first of `phpunit.xml`,
+/// `phpunit.dist.xml`, `phpunit.xml.dist` in the folder it starts in).
+fn invocation(r: &Recognised, root: &Path, dir: &str) -> Invocation {
+    let in_dir = |name: &str| crate::stacks::join(dir, name);
+    let config = match (&r.config, r.family) {
+        (Some(c), _) => {
+            let path = normalise(&in_dir(c));
+            if r.family == RunnerFamily::Php && root.join(&path).is_dir() {
+                ["phpunit.xml", "phpunit.dist.xml", "phpunit.xml.dist"]
+                    .iter()
+                    .map(|n| crate::stacks::join(&path, n))
+                    .find(|p| root.join(p).is_file())
+            } else {
+                Some(path)
+            }
+        }
+        (None, RunnerFamily::Php) => ["phpunit.xml", "phpunit.dist.xml", "phpunit.xml.dist"]
+            .iter()
+            .map(|n| in_dir(n))
+            .find(|p| root.join(p).is_file()),
+        _ => None,
+    };
+    Invocation {
+        family: r.family,
+        runner: r.runner.clone(),
+        program: r.program.clone(),
+        dir: dir.to_string(),
+        node_script: r.node_script.clone(),
+        config,
+        settings_module: r.settings_module.clone(),
+        caller: Vec::new(),
+        caller_file: None,
+    }
+}
+
+/// `a/./b/../c` → `a/c` (relative to the scan root).
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Keys of the environment that can decide which database or environment a
+/// test run gets, beyond the database keys themselves.
+const ENVIRONMENT_SELECTORS: &[&str] = &[
+    "RACK_ENV",
+    "MIX_ENV",
+    "FLASK_ENV",
+    "APP_ENVIRONMENT",
+    "ASPNETCORE_ENVIRONMENT",
+    "DOTNET_ENVIRONMENT",
+    "SPRING_PROFILES_ACTIVE",
+    "GO_ENV",
+];
+
+/// The variables of the real environment the command starts with that can
+/// decide its test run: databases, environment names, settings modules
+/// (with the command's own `env VAR=x` prefix applied). Nothing else is
+/// read into the model, so nothing else can be printed.
+fn caller_variables(r: &Recognised, policy: &Policy) -> Vec<(String, String)> {
+    let wanted =
+        |k: &str| crate::rules::is_guarding_key(k, policy) || ENVIRONMENT_SELECTORS.contains(&k);
+    let mut vars: Vec<(String, String)> = if r.clears_environment {
+        Vec::new()
+    } else {
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect()
+    };
+    for (k, v) in &r.assignments {
+        vars.retain(|(x, _)| x != k);
+        vars.push((k.clone(), v.clone()));
+    }
+    vars.retain(|(k, v)| wanted(k) && !k.contains('=') && !v.contains(['\n', '\r', '\0']));
+    vars.sort();
+    vars
+}
+
+/// The findings that decide this run: about the files its runner reads in
+/// the folder it starts in (or the folders above), or about the caller's
+/// environment. CI workflows, compose files, Makefiles and READMEs describe
+/// other entry points; another ecosystem's configuration is another run.
+fn applicable(outcome: &Outcome, family: &RunnerFamily, dir: &str) -> Vec<Diagnostic> {
+    let ws = &outcome.workspace;
+    let config = ws.invocation.as_ref().and_then(|i| i.config.clone());
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            let Some(p) = d.primary else { return false };
+            let f = ws.file(p.file);
+            if f.kind == SourceKind::CallerEnvironment {
+                return true;
+            }
+            let Some(owner) = family_of(f.kind, &f.path) else {
+                return false;
+            };
+            if owner.is_some_and(|o| o != *family) {
+                return false;
+            }
+            // PHPUnit reads one configuration
+            if f.kind == SourceKind::Phpunit && config.as_ref().is_some_and(|c| *c != f.path) {
+                return false;
+            }
+            in_scope(f.dir(), dir)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The ecosystem a file belongs to: `Some(None)` for files every run may
+/// read (dotenv files, `.gitignore`), `None` for files about other entry
+/// points.
+fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
+    use RunnerFamily::*;
+    let by_extension = || {
+        if path.ends_with(".php") {
+            Some(Php)
+        } else if path.ends_with(".py") {
+            Some(Python)
+        } else {
+            Some(Node)
+        }
+    };
+    Some(match kind {
+        SourceKind::Phpunit
+        | SourceKind::ComposerJson
+        | SourceKind::DoctrineConfig
+        | SourceKind::LaravelConfigCache
+        | SourceKind::Codeception => Some(Php),
+        SourceKind::PytestToml
+        | SourceKind::PytestIni
+        | SourceKind::PyprojectToml
+        | SourceKind::ToxIni
+        | SourceKind::ToxToml
+        | SourceKind::SetupCfg => Some(Python),
+        SourceKind::PackageJson | SourceKind::NodeCode | SourceKind::OrmConfig => Some(Node),
+        SourceKind::TestCode | SourceKind::AppCode => by_extension(),
+        SourceKind::FrameworkMarker => {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if name == "artisan" {
+                Some(Php)
+            } else if name == "manage.py" || name.starts_with("requirements") {
+                Some(Python)
+            } else {
+                Some(Node)
+            }
+        }
+        SourceKind::DotenvTest
+        | SourceKind::DotenvDev
+        | SourceKind::Envrc
+        | SourceKind::Gitignore
+        | SourceKind::CallerEnvironment => None,
+        SourceKind::GithubWorkflow
+        | SourceKind::GitlabCi
+        | SourceKind::GitlabCiInclude
+        | SourceKind::ComposeFile
+        | SourceKind::Dockerfile
+        | SourceKind::TaskRunner
+        | SourceKind::Readme
+        | SourceKind::CopiedDotenv => return None,
+    })
+}
+
+/// A file in the folder the command starts in, below it, or above it (a
+/// monorepo's root `.env`).
+fn in_scope(file_dir: &str, dir: &str) -> bool {
+    crate::model::is_within(file_dir, dir) || crate::model::is_within(dir, file_dir)
+}
+
+/// Becomes the command (Unix `exec`): returns only when it cannot be
+/// executed, with a shell's status for that (127 not found, 126 otherwise).
+#[cfg(unix)]
+fn exec(command: &[OsString]) -> u8 {
+    use std::os::unix::process::CommandExt;
+    let Some((program, args)) = command.split_first() else {
+        return 127;
+    };
+    let err = std::process::Command::new(program).args(args).exec();
+    cannot_execute(program, &err)
+}
+
+/// Elsewhere: run it as a child and pass its exit status on.
+#[cfg(not(unix))]
+fn exec(command: &[OsString]) -> u8 {
+    let Some((program, args)) = command.split_first() else {
+        return 127;
+    };
+    match std::process::Command::new(program).args(args).status() {
+        Ok(s) => s.code().map_or(1, |c| (c & 0xff) as u8),
+        Err(err) => cannot_execute(program, &err),
+    }
+}
+
+fn cannot_execute(program: &OsString, err: &std::io::Error) -> u8 {
+    let code = if err.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    eprintln!(
+        "testguard: cannot execute `{}`: {err}",
+        program.to_string_lossy()
+    );
+    code
+}
+
+/// Whether the workspace models a run of this invocation at all (for
+/// `--explain`'s wording).
+pub fn has_modelled_run(ws: &Workspace) -> bool {
+    !ws.runs.is_empty() || !ws.node_runs.is_empty() || !ws.pytest_configs.is_empty()
+}

@@ -1,0 +1,66 @@
+//! `testguard run` of a Python test command: the settings module the caller
+//! exports takes part in pytest-django's precedence (`--ds` > the
+//! environment > the ini key; pytest-env entries without `D:` write the
+//! environment before pytest-django reads it, SEMANTICS.md "pytest"), and
+//! `manage.py test` reads it through `os.environ.setdefault` (the exported
+//! value wins over manage.py's default).
+
+use crate::model::{EnvSource, Runner, RunnerFamily, TestEnv, Workspace, ancestors};
+
+const MODULE_KEYS: [&str; 2] = ["DJANGO_SETTINGS_MODULE", "DJANGO_CONFIGURATION"];
+
+/// Adds the caller's settings module to the configuration pytest reads for
+/// the invoked folder, or, for `manage.py test` and a folder with no pytest
+/// configuration, to an environment of its own. A module named on the
+/// command line (`--ds`, `--settings`) decides alone.
+pub fn apply(ws: &mut Workspace) {
+    let Some(inv) = ws.invocation.clone() else {
+        return;
+    };
+    if inv.family != RunnerFamily::Python || inv.settings_module.is_some() {
+        return;
+    }
+    let exported: Vec<_> = inv
+        .caller
+        .iter()
+        .filter(|s| MODULE_KEYS.contains(&s.key.value.as_str()))
+        .cloned()
+        .collect();
+    if exported.is_empty() {
+        return;
+    }
+    // the configuration pytest picks: the nearest one at or above the folder
+    let config = if inv.program == "manage.py" {
+        None
+    } else {
+        ancestors(&inv.dir).find_map(|d| {
+            ws.pytest_configs
+                .iter()
+                .find(|c| c.dir == d && c.shadowed_by.is_none())
+                .map(|c| c.file)
+        })
+    };
+    let target = config.and_then(|file| {
+        ws.envs
+            .iter()
+            .position(|e| e.source == EnvSource::Pytest && e.file == file)
+    });
+    match target {
+        Some(i) => ws.envs[i].settings.extend(exported),
+        None => {
+            let Some(file) = inv.caller_file else { return };
+            let frameworks = ws.frameworks_of(&inv.dir);
+            ws.envs.push(TestEnv {
+                name: inv.runner.clone(),
+                source: EnvSource::TestRun,
+                runner: Runner::Local,
+                file,
+                dir: inv.dir.clone(),
+                frameworks,
+                anchor: exported[0].key.span,
+                settings: exported,
+                commented_out: Vec::new(),
+            });
+        }
+    }
+}

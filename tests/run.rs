@@ -1,0 +1,485 @@
+//! `testguard run` (SPEC §1a) with fake runners: executables that record the
+//! process id they run as and their arguments, in real git repositories in
+//! temp dirs. Every run starts from a cleared environment plus what the test
+//! exports, so the machine's own variables cannot decide a result.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+
+/// A runner that writes its pid and its arguments (NUL-terminated) next to
+/// `$TG_RECORD`, and exits with `$TG_EXIT`.
+const FAKE_RUNNER: &[u8] = b"#!/bin/sh\n\
+printf '%s\\n' \"$$\" > \"$TG_RECORD.pid\"\n\
+for a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$TG_RECORD.args\"\n\
+exit ${TG_EXIT:-0}\n";
+
+struct Guarded {
+    out: Output,
+    /// testguard's process id.
+    pid: u32,
+    record: PathBuf,
+    _records: tempfile::TempDir,
+}
+
+impl Guarded {
+    fn status(&self) -> i32 {
+        self.out.status.code().expect("exit status")
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    fn all_output(&self) -> String {
+        format!(
+            "{}{}",
+            self.stderr(),
+            String::from_utf8_lossy(&self.out.stdout)
+        )
+    }
+    /// The runner ran: its pid and arguments.
+    fn ran(&self) -> Option<(u32, Vec<Vec<u8>>)> {
+        let pid = std::fs::read_to_string(self.record.with_extension("pid")).ok()?;
+        let args = std::fs::read(self.record.with_extension("args")).unwrap_or_default();
+        let args = args
+            .split(|b| *b == 0)
+            .map(<[u8]>::to_vec)
+            .collect::<Vec<_>>();
+        let args = args[..args.len().saturating_sub(1)].to_vec();
+        Some((pid.trim().parse().expect("pid"), args))
+    }
+}
+
+/// `testguard run ARGS` in `dir`, from an environment holding only PATH and `env`.
+fn guarded(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Guarded {
+    let records = tempfile::tempdir().expect("tempdir");
+    let record = records.path().join("run");
+    let child = Command::new(bin())
+        .arg("run")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("TG_RECORD", &record)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start testguard");
+    let pid = child.id();
+    let out = child.wait_with_output().expect("wait for testguard");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !text.contains("panicked") && !text.contains("internal error"),
+        "testguard panicked: {text}"
+    );
+    Guarded {
+        out,
+        pid,
+        record,
+        _records: records,
+    }
+}
+
+fn executable(dir: &Path, rel: &str, bytes: &[u8]) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&p, bytes).expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+const LARAVEL_GITIGNORE: &str = "/vendor\n.env\n.env.testing\n/bootstrap/cache/*.php\n";
+
+fn phpunit_xml(env: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<phpunit bootstrap=\"vendor/autoload.php\">\n    <php>\n        <env name=\"APP_ENV\" value=\"testing\"/>\n{env}    </php>\n</phpunit>\n"
+    )
+}
+
+/// A Laravel app whose phpunit.xml carries `env`, with a developer's `.env`
+/// (gitignored) on the development database and a fake `vendor/bin/phpunit`.
+fn laravel(env: &str) -> tempfile::TempDir {
+    let repo = repo_with(&[
+        (
+            "composer.json",
+            br#"{"require": {"laravel/framework": "^11.0"}}"#,
+        ),
+        ("artisan", b"#!/usr/bin/env php\n"),
+        ("phpunit.xml", phpunit_xml(env).as_bytes()),
+        (".gitignore", LARAVEL_GITIGNORE.as_bytes()),
+        (
+            ".env.example",
+            b"APP_ENV=local\nDB_CONNECTION=mysql\nDB_DATABASE=shop\n",
+        ),
+    ]);
+    write(
+        repo.path(),
+        ".env",
+        "APP_ENV=local\nDB_CONNECTION=mysql\nDB_DATABASE=shop\nDB_PASSWORD=dev-pass-9f3k\n",
+    );
+    executable(repo.path(), "vendor/bin/phpunit", FAKE_RUNNER);
+    repo
+}
+
+const TEST_DB_ENV: &str = "        <env name=\"DB_CONNECTION\" value=\"mysql\"/>\n        <env name=\"DB_DATABASE\" value=\"shop_test\"/>\n";
+
+#[test]
+fn a_safe_laravel_run_becomes_the_runner_and_returns_its_status() {
+    let repo = laravel(TEST_DB_ENV);
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let (pid, args) = g.ran().expect("the runner ran");
+    assert_eq!(
+        pid, g.pid,
+        "the runner runs as testguard's own process (exec)"
+    );
+    assert!(args.is_empty());
+    assert_eq!(g.stderr(), "", "a safe run prints nothing of its own");
+
+    for code in ["1", "3", "255"] {
+        let g = guarded(
+            repo.path(),
+            &[("TG_EXIT", code)],
+            &["--", "vendor/bin/phpunit"],
+        );
+        assert_eq!(g.status().to_string(), code, "{}", g.stderr());
+        assert!(g.ran().is_some());
+    }
+}
+
+#[test]
+fn an_exported_database_beats_an_unforced_env_and_the_run_is_refused() {
+    let repo = laravel(TEST_DB_ENV);
+    let g = guarded(
+        repo.path(),
+        &[("DB_DATABASE", "shop")],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.ran().is_none(), "nothing may start");
+    let err = g.stderr();
+    assert!(err.contains("DB_DATABASE"), "{err}");
+    assert!(err.contains("your environment"), "{err}");
+    assert!(err.contains("refused to start PHPUnit"), "{err}");
+    assert!(!err.contains("dev-pass-9f3k"), "{err}");
+
+    // force="true" beats the caller: the same export is harmless
+    let forced = laravel(
+        "        <env name=\"DB_CONNECTION\" value=\"mysql\" force=\"true\"/>\n        <env name=\"DB_DATABASE\" value=\"shop_test\" force=\"true\"/>\n",
+    );
+    let g = guarded(
+        forced.path(),
+        &[("DB_DATABASE", "shop")],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(g.ran().is_some());
+
+    // an export of a test database is the run's database, and fine
+    let g = guarded(
+        repo.path(),
+        &[("DB_DATABASE", "shop_test_2")],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+}
+
+#[test]
+fn a_cached_laravel_config_on_disk_refuses_the_run() {
+    let repo = laravel(TEST_DB_ENV);
+    write(
+        repo.path(),
+        "bootstrap/cache/config.php",
+        "<?php return ['database' => ['default' => 'mysql']];\n",
+    );
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.ran().is_none());
+    assert!(g.stderr().contains("TG205"), "{}", g.stderr());
+
+    std::fs::remove_file(repo.path().join("bootstrap/cache/config.php")).expect("rm");
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+}
+
+#[test]
+fn a_gitignored_env_testing_counts_when_it_exists_here() {
+    // APP_ENV=testing and no database override: the database is whatever
+    // `.env.testing` says, or, where it does not exist, `.env`'s
+    let repo = laravel("");
+    let absent = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(absent.status(), 125, "{}", absent.stderr());
+    assert!(absent.ran().is_none());
+    let err = absent.stderr();
+    assert!(err.contains("does not exist on this machine"), "{err}");
+    assert!(err.contains("`shop`"), "{err}");
+
+    write(
+        repo.path(),
+        ".env.testing",
+        "APP_ENV=testing\nDB_CONNECTION=mysql\nDB_DATABASE=shop_test\n",
+    );
+    let present = guarded(
+        repo.path(),
+        &[],
+        &[
+            "--explain",
+            "--",
+            "vendor/bin/phpunit",
+            "--testsuite",
+            "Feature",
+        ],
+    );
+    assert_eq!(present.status(), 0, "{}", present.stderr());
+    let (_, args) = present.ran().expect("ran");
+    assert_eq!(args, [b"--testsuite".to_vec(), b"Feature".to_vec()]);
+    // --explain names the effective database and the file it came from
+    let err = present.stderr();
+    assert!(
+        err.lines()
+            .any(|l| l.contains("DB_DATABASE = shop_test") && l.contains(".env.testing:3")),
+        "{err}"
+    );
+}
+
+fn django(pytest_ini: &str) -> tempfile::TempDir {
+    let repo = repo_with(&[
+        ("requirements.txt", b"django\npytest-django\n"),
+        (
+            "manage.py",
+            b"import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"shop.settings.dev\")\n",
+        ),
+        ("pytest.ini", pytest_ini.as_bytes()),
+        ("shop/__init__.py", b""),
+        ("shop/settings/__init__.py", b""),
+        (
+            "shop/settings/production.py",
+            b"DATABASES = {\"default\": {\"ENGINE\": \"django.db.backends.postgresql\", \"NAME\": \"shop\"}}\n",
+        ),
+        ("shop/settings/test.py", b"from .production import *\n"),
+    ]);
+    executable(repo.path(), "bin/pytest", FAKE_RUNNER);
+    repo
+}
+
+#[test]
+fn an_exported_settings_module_beats_the_ini_key_but_not_ds() {
+    let ini = "[pytest]\nDJANGO_SETTINGS_MODULE = shop.settings.test\n";
+    let repo = django(ini);
+    let prod = [("DJANGO_SETTINGS_MODULE", "shop.settings.production")];
+    let g = guarded(repo.path(), &prod, &["--", "bin/pytest", "-q"]);
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.ran().is_none());
+    assert!(
+        g.stderr().contains("shop.settings.production"),
+        "{}",
+        g.stderr()
+    );
+    assert!(g.stderr().contains("TG301"), "{}", g.stderr());
+
+    // without the export the ini key decides
+    let g = guarded(repo.path(), &[], &["--", "bin/pytest", "-q"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+
+    // `--ds` in addopts beats the environment
+    let repo = django(&format!("{ini}addopts = --ds=shop.settings.test\n"));
+    let g = guarded(repo.path(), &prod, &["--", "bin/pytest", "-q"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(g.ran().is_some());
+
+    // and so does `--ds` on the command line
+    let repo = django(ini);
+    let g = guarded(
+        repo.path(),
+        &prod,
+        &["--", "bin/pytest", "--ds=shop.settings.test"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+}
+
+const PROD_URL: &str = "postgres://admin:Pr0d-S3cret-pw@db.prod.example.com:5432/shop";
+
+fn jest_app() -> tempfile::TempDir {
+    let repo = repo_with(&[
+        (
+            "package.json",
+            br#"{"name": "api", "scripts": {"test": "dotenv -e .env.test -- jest --runInBand"},
+ "dependencies": {"@prisma/client": "^5.0.0"},
+ "devDependencies": {"jest": "^29.0.0", "dotenv-cli": "^7.0.0", "prisma": "^5.0.0"}}"#,
+        ),
+        (
+            ".env.test",
+            b"DATABASE_URL=postgresql://postgres:postgres@localhost:5432/shop_test\n",
+        ),
+        (
+            "prisma/schema.prisma",
+            b"datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n",
+        ),
+        (".gitignore", b"node_modules\n.env\n"),
+    ]);
+    executable(repo.path(), "node_modules/.bin/jest", FAKE_RUNNER);
+    repo
+}
+
+#[test]
+fn an_exported_production_database_url_beats_the_test_dotenv_under_jest() {
+    let repo = jest_app();
+    for command in [&["npm", "test"][..], &["node_modules/.bin/jest"][..]] {
+        let mut args = vec!["--explain", "--"];
+        args.extend_from_slice(command);
+        let g = guarded(repo.path(), &[("DATABASE_URL", PROD_URL)], &args);
+        assert_eq!(g.status(), 125, "{command:?}: {}", g.stderr());
+        assert!(g.ran().is_none());
+        let all = g.all_output();
+        assert!(all.contains("DATABASE_URL"), "{all}");
+        assert!(all.contains("your environment"), "{all}");
+        // the password of an exported URL appears in no output
+        assert!(!all.contains("Pr0d-S3cret-pw"), "{all}");
+        assert!(!all.contains("S3cret"), "{all}");
+    }
+    // a local development database by name, not only a production host
+    let g = guarded(
+        repo.path(),
+        &[(
+            "DATABASE_URL",
+            "postgresql://me:pw-7731@localhost:5432/shop",
+        )],
+        &["--", "npm", "test"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(!g.all_output().contains("pw-7731"), "{}", g.all_output());
+
+    // without the export `.env.test` decides, and the runner starts
+    let g = guarded(repo.path(), &[], &["--", "node_modules/.bin/jest", "--ci"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let (pid, args) = g.ran().expect("ran");
+    assert_eq!(pid, g.pid);
+    assert_eq!(args, [b"--ci".to_vec()]);
+}
+
+#[test]
+fn arguments_reach_the_runner_byte_for_byte() {
+    let repo = laravel(TEST_DB_ENV);
+    let args: &[&str] = &[
+        "a b",
+        "it's",
+        "\"quoted\"",
+        "",
+        "$HOME",
+        "`id`",
+        "--",
+        "-c",
+        "ünïcode\ttab",
+        "*",
+    ];
+    let mut cmd = vec!["--", "vendor/bin/phpunit"];
+    cmd.extend_from_slice(args);
+    let g = guarded(repo.path(), &[("HOME", "/nonexistent-home")], &cmd);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let (pid, got) = g.ran().expect("ran");
+    assert_eq!(pid, g.pid);
+    let want: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+    assert_eq!(got, want);
+
+    // without `--` too: everything after the command is the command's
+    let g = guarded(repo.path(), &[], &["vendor/bin/phpunit", "--explain", "-x"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let (_, got) = g.ran().expect("ran");
+    assert_eq!(got, [b"--explain".to_vec(), b"-x".to_vec()]);
+}
+
+#[test]
+fn an_unknown_command_is_not_run_and_runner_names_it() {
+    let repo = laravel(TEST_DB_ENV);
+    executable(repo.path(), "run-tests.sh", FAKE_RUNNER);
+    let g = guarded(repo.path(), &[], &["--", "./run-tests.sh"]);
+    assert_eq!(g.status(), 2, "{}", g.stderr());
+    assert!(g.ran().is_none());
+    assert!(g.stderr().contains("--runner"), "{}", g.stderr());
+
+    // --runner phpunit applies PHPUnit's resolution to the wrapper script
+    let g = guarded(
+        repo.path(),
+        &[("DB_DATABASE", "shop")],
+        &["--runner", "phpunit", "--", "./run-tests.sh"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.ran().is_none());
+    let g = guarded(
+        repo.path(),
+        &[],
+        &["--runner", "phpunit", "--", "./run-tests.sh", "x"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert_eq!(g.ran().expect("ran").1, [b"x".to_vec()]);
+
+    // an unknown runner name is exit 2 as well
+    let g = guarded(
+        repo.path(),
+        &[],
+        &["--runner", "nosuch", "--", "./run-tests.sh"],
+    );
+    assert_eq!(g.status(), 2, "{}", g.stderr());
+    assert!(g.ran().is_none());
+}
+
+#[test]
+fn a_command_that_cannot_be_executed_is_126_or_127() {
+    let repo = laravel(TEST_DB_ENV);
+    let g = guarded(
+        repo.path(),
+        &[],
+        &["--runner", "phpunit", "--", "./no-such-runner"],
+    );
+    assert_eq!(g.status(), 127, "{}", g.stderr());
+    write(repo.path(), "not-executable", "#!/bin/sh\nexit 0\n");
+    let g = guarded(
+        repo.path(),
+        &[],
+        &["--runner", "phpunit", "--", "./not-executable"],
+    );
+    assert_eq!(g.status(), 126, "{}", g.stderr());
+}
+
+#[test]
+fn warnings_print_and_the_run_goes_on() {
+    // a Prisma 5 app whose direct `jest` never loads `.env.test`: TG302 warns
+    let repo = jest_app();
+    let g = guarded(repo.path(), &[], &["--", "node_modules/.bin/jest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(g.stderr().contains("TG302"), "{}", g.stderr());
+    assert!(g.ran().is_some());
+}
+
+#[test]
+fn findings_of_other_entry_points_do_not_refuse_a_run() {
+    // a CI job on a production database is lint's business, not this run's
+    let repo = laravel(TEST_DB_ENV);
+    write(
+        repo.path(),
+        ".github/workflows/test.yml",
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      APP_ENV: production\n    steps:\n      - run: vendor/bin/phpunit\n",
+    );
+    let lint = run(repo.path(), &["lint", "--format", "json", "."]);
+    assert_eq!(
+        lint.status.code(),
+        Some(1),
+        "lint reports the CI job: {}",
+        stdout(&lint)
+    );
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+}
