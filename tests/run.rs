@@ -483,3 +483,101 @@ fn findings_of_other_entry_points_do_not_refuse_a_run() {
     let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
     assert_eq!(g.status(), 0, "{}", g.stderr());
 }
+
+#[test]
+fn the_configuration_the_command_reads_decides() {
+    // phpunit.xml forces a test database; phpunit.ci.xml names the real one
+    let repo = laravel(
+        "        <env name=\"DB_CONNECTION\" value=\"mysql\" force=\"true\"/>\n        <env name=\"DB_DATABASE\" value=\"shop_test\" force=\"true\"/>\n",
+    );
+    write(
+        repo.path(),
+        "phpunit.ci.xml",
+        &phpunit_xml("        <env name=\"DB_DATABASE\" value=\"shop\" force=\"true\"/>\n"),
+    );
+    write(
+        repo.path(),
+        "composer.json",
+        r#"{"require": {"laravel/framework": "^11.0"},
+ "scripts": {"test": ["@clear", "@php vendor/bin/phpunit -c phpunit.ci.xml"], "clear": "@php artisan config:clear", "unit": "phpunit"}}"#,
+    );
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    for cmd in [
+        &["vendor/bin/phpunit", "-c", "phpunit.ci.xml"][..],
+        &["vendor/bin/phpunit", "--configuration=phpunit.ci.xml"][..],
+        &["composer", "test"][..],
+    ] {
+        let mut args = vec!["--"];
+        args.extend_from_slice(cmd);
+        let g = guarded(repo.path(), &[], &args);
+        assert_eq!(g.status(), 125, "{cmd:?}: {}", g.stderr());
+        assert!(g.stderr().contains("phpunit.ci.xml"), "{}", g.stderr());
+        assert!(g.ran().is_none());
+    }
+}
+
+#[test]
+fn an_exported_app_env_is_judged_by_the_database_it_leads_to() {
+    // phpunit.xml's own test database survives APP_ENV=local: a warning
+    let repo = laravel(TEST_DB_ENV);
+    let g = guarded(
+        repo.path(),
+        &[("APP_ENV", "local")],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(g.stderr().contains("TG208"), "{}", g.stderr());
+    assert!(g.ran().is_some());
+
+    // with the database in `.env.testing`, APP_ENV=local makes Laravel read `.env`
+    let repo = laravel("");
+    write(
+        repo.path(),
+        ".env.testing",
+        "DB_CONNECTION=mysql\nDB_DATABASE=shop_test\n",
+    );
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let g = guarded(
+        repo.path(),
+        &[("APP_ENV", "local")],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.stderr().contains("APP_ENV=`local`"), "{}", g.stderr());
+    assert!(g.ran().is_none());
+}
+
+#[test]
+fn a_package_script_gives_the_runner_its_own_environment() {
+    if Command::new("npm").arg("--version").output().is_err() {
+        required_in_ci("npm", "apt-get install npm");
+        return;
+    }
+    // an inline assignment beats what the caller exports
+    let repo = jest_app();
+    write(
+        repo.path(),
+        "package.json",
+        r#"{"name": "api", "scripts": {"test": "DATABASE_URL=postgresql://localhost:5432/shop_test jest --runInBand"},
+ "dependencies": {"@prisma/client": "^5.0.0"},
+ "devDependencies": {"jest": "^29.0.0", "prisma": "^5.0.0"}}"#,
+    );
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", PROD_URL)],
+        &["--", "npm", "test"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let (_, args) = g.ran().expect("npm ran the script's jest");
+    assert_eq!(args, [b"--runInBand".to_vec()]);
+    // a runner started directly gets none of the script's environment
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", PROD_URL)],
+        &["--", "npx", "jest"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(!g.all_output().contains("S3cret"));
+}

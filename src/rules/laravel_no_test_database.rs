@@ -270,6 +270,16 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                     "{} {why}: Lumen loads only `.env` (it never reads .env.testing), so the tests use the development database",
                     env.name
                 )
+            } else if let Some(app_env) = run
+                .and_then(|r| crate::resolve::decide(&r.layers, "APP_ENV"))
+                .filter(|s| s.via == crate::model::Via::Caller)
+            {
+                // `testguard run`: the exported APP_ENV picks the dotenv file
+                format!(
+                    "{} {why}, and your environment's APP_ENV=`{}` makes Laravel skip .env.testing: it takes the database from `.env`, the development database",
+                    env.name,
+                    app_env.value.trim()
+                )
             } else {
                 format!(
                     "{} {why} and there is no .env.testing: Laravel takes the database from `.env`, the development database",

@@ -33,6 +33,11 @@ decide, pytest-env and tox `setenv`, and the steps of CI jobs that run tests.
 `NODE_ENV` is TG202's; PHPUnit's own `APP_ENV` is TG201's; a CI step that sets
 one of these to production is TG204's.
 
+Under `testguard run`, a development `APP_ENV` exported in your environment
+that beats phpunit.xml's is a warning: the PHP run's database is resolved
+from the same layers and judged by the database rules, so the run is refused
+only when that database is not a test one.
+
 ## Why it is dangerous
 The environment picks the configuration, and with it the database: Rails
 reads `database.yml`'s `development:` entry, Phoenix `config/dev.exs`,
@@ -123,13 +128,34 @@ impl Rule for RuntimeEnvNotTest {
                 {
                     continue;
                 }
+                // `testguard run`: an exported development APP_ENV boots the
+                // app in that environment, but a PHP run's database is
+                // resolved from the layers and judged on its own (TG101,
+                // TG105): the environment alone is a warning there
+                let exported_dev_php = s.via == crate::model::Via::Caller
+                    && env.source == EnvSource::TestRun
+                    && *key == "APP_ENV"
+                    && real == "development";
                 let severity = if is_dusk_file(env, cx) {
                     if real != "production" {
                         continue;
                     }
                     Severity::Warning
+                } else if exported_dev_php {
+                    Severity::Warning
                 } else {
                     Severity::Error
+                };
+                let message = if exported_dev_php {
+                    format!(
+                        "{} runs with {key}=`{value}` from your environment: the app boots in its {real} environment (its {real} mail, queue and cache settings); the run's database is decided by its other settings and checked on its own",
+                        env.name
+                    )
+                } else {
+                    format!(
+                        "{} sets {key} to `{value}`: the framework then loads its {real} configuration, and with it the {real} database",
+                        env.name
+                    )
                 };
                 let want = match *key {
                     "APP_ENV" => "testing` (Laravel) or `test` (Symfony",
@@ -140,10 +166,7 @@ impl Rule for RuntimeEnvNotTest {
                     META.diag_with(
                         severity,
                         Some(s.value_span),
-                        format!(
-                            "{} sets {key} to `{value}`: the framework then loads its {real} configuration, and with it the {real} database",
-                            env.name
-                        ),
+                        message,
                     )
                     .with_primary_label(format!("a {real} environment"))
                     .with_help(format!(

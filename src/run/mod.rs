@@ -141,6 +141,18 @@ fn relative_dir(root: &Path, cwd: &Path) -> String {
 /// `phpunit.dist.xml`, `phpunit.xml.dist` in the folder it starts in).
 fn invocation(r: &Recognised, root: &Path, dir: &str) -> Invocation {
     let in_dir = |name: &str| crate::stacks::join(dir, name);
+    // `composer test`: the PHPUnit command its script runs says which config
+    let from_script = r
+        .composer_script
+        .as_deref()
+        .and_then(|name| composer_script_runner(&root.join(dir).join("composer.json"), name));
+    let r = &match from_script {
+        Some(found) => Recognised {
+            config: found.config,
+            ..r.clone()
+        },
+        None => r.clone(),
+    };
     let config = match (&r.config, r.family) {
         (Some(c), _) => {
             let path = normalise(&in_dir(c));
@@ -170,6 +182,40 @@ fn invocation(r: &Recognised, root: &Path, dir: &str) -> Invocation {
         caller: Vec::new(),
         caller_file: None,
     }
+}
+
+/// The test runner a `composer.json` script starts, following `@other`
+/// script references and `@php` prefixes (composer's own script syntax).
+fn composer_script_runner(composer_json: &Path, name: &str) -> Option<Recognised> {
+    let text = std::fs::read_to_string(composer_json).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let scripts = json.get("scripts")?;
+    let mut pending = vec![(name.to_string(), 0usize)];
+    while let Some((name, depth)) = pending.pop() {
+        let commands: Vec<&str> = match scripts.get(&name)? {
+            serde_json::Value::String(c) => vec![c.as_str()],
+            serde_json::Value::Array(list) => list.iter().filter_map(|c| c.as_str()).collect(),
+            _ => continue,
+        };
+        for c in commands {
+            let c = c.trim();
+            let c = c.strip_prefix("@php ").map_or(c, |rest| rest.trim_start());
+            if let Some(reference) = c.strip_prefix('@') {
+                let target = reference.split_whitespace().next().unwrap_or("");
+                if depth < 8 && !matches!(target, "putenv" | "composer") {
+                    pending.push((target.to_string(), depth + 1));
+                }
+                continue;
+            }
+            let words: Vec<OsString> = c.split_whitespace().map(OsString::from).collect();
+            if let Some(found) =
+                command::recognise(&words).filter(|f| f.family == RunnerFamily::Php)
+            {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 /// `a/./b/../c` → `a/c` (relative to the scan root).

@@ -17,7 +17,9 @@ pub fn apply(ws: &mut Workspace) {
     let Some(inv) = ws.invocation.clone() else {
         return;
     };
-    if inv.family != RunnerFamily::Python || inv.settings_module.is_some() {
+    // tox hands its environments only PATH, a few system variables and its
+    // `passenv` list (tox 4): the caller's settings module does not reach them
+    if inv.family != RunnerFamily::Python || inv.settings_module.is_some() || inv.program == "tox" {
         return;
     }
     let exported: Vec<_> = inv
@@ -30,8 +32,17 @@ pub fn apply(ws: &mut Workspace) {
         return;
     }
     // the configuration pytest picks: the nearest one at or above the folder
+    let named = inv.config.as_deref().and_then(|path| {
+        ws.pytest_configs
+            .iter()
+            .find(|c| ws.file(c.file).path == path)
+            .map(|c| c.file)
+    });
     let config = if inv.program == "manage.py" {
         None
+    } else if named.is_some() {
+        // `pytest -c FILE`
+        named
     } else {
         ancestors(&inv.dir).find_map(|d| {
             ws.pytest_configs
