@@ -581,3 +581,39 @@ fn a_package_script_gives_the_runner_its_own_environment() {
     assert_eq!(g.status(), 125, "{}", g.stderr());
     assert!(!g.all_output().contains("S3cret"));
 }
+
+#[test]
+fn a_nested_project_is_another_run() {
+    let repo = laravel(TEST_DB_ENV);
+    write(
+        repo.path(),
+        "packages/legacy/composer.json",
+        r#"{"require": {"laravel/framework": "^10.0"}}"#,
+    );
+    write(
+        repo.path(),
+        "packages/legacy/artisan",
+        "#!/usr/bin/env php\n",
+    );
+    write(
+        repo.path(),
+        "packages/legacy/phpunit.xml",
+        &phpunit_xml("        <env name=\"DB_DATABASE\" value=\"legacy\" force=\"true\"/>\n"),
+    );
+    executable(
+        repo.path(),
+        "packages/legacy/vendor/bin/phpunit",
+        FAKE_RUNNER,
+    );
+    let lint = run(repo.path(), &["lint", "."]);
+    assert_eq!(lint.status.code(), Some(1), "lint reports the nested app");
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let g = guarded(
+        &repo.path().join("packages/legacy"),
+        &[],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.stderr().contains("legacy"), "{}", g.stderr());
+}

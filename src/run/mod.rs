@@ -276,6 +276,14 @@ fn caller_variables(r: &Recognised, policy: &Policy) -> Vec<(String, String)> {
 fn applicable(outcome: &Outcome, family: &RunnerFamily, dir: &str) -> Vec<Diagnostic> {
     let ws = &outcome.workspace;
     let config = ws.invocation.as_ref().and_then(|i| i.config.clone());
+    // the project the command runs: the folder of the configuration it
+    // reads, else the nearest project root above the folder it starts in
+    let project = match &config {
+        Some(c) => c.rsplit_once('/').map_or("", |(d, _)| d).to_string(),
+        None => project_of(ws, dir, Some(*family))
+            .unwrap_or(dir)
+            .to_string(),
+    };
     outcome
         .diagnostics
         .iter()
@@ -291,14 +299,35 @@ fn applicable(outcome: &Outcome, family: &RunnerFamily, dir: &str) -> Vec<Diagno
             if owner.is_some_and(|o| o != *family) {
                 return false;
             }
-            // PHPUnit reads one configuration
-            if f.kind == SourceKind::Phpunit && config.as_ref().is_some_and(|c| *c != f.path) {
+            // PHPUnit reads one configuration (none when the folder has none)
+            if f.kind == SourceKind::Phpunit
+                && *family == RunnerFamily::Php
+                && config.as_ref() != Some(&f.path)
+            {
                 return false;
             }
-            in_scope(f.dir(), dir)
+            in_scope(ws, f.dir(), &project, owner)
         })
         .cloned()
         .collect()
+}
+
+/// The project folder a file belongs to: its nearest ancestor that is the
+/// root of a project of `family` (any family when `None`).
+fn project_of<'w>(
+    ws: &'w Workspace,
+    dir: &'w str,
+    family: Option<RunnerFamily>,
+) -> Option<&'w str> {
+    crate::model::ancestors(dir).find(|d| {
+        ws.folders.get(*d).is_some_and(|c| match family {
+            Some(RunnerFamily::Php) => c.php_root,
+            Some(RunnerFamily::Node) => c.node_root,
+            Some(RunnerFamily::Python) => c.python_root,
+            Some(_) => false,
+            None => c.php_root || c.node_root || c.python_root,
+        })
+    })
 }
 
 /// The ecosystem a file belongs to: `Some(None)` for files every run may
@@ -355,10 +384,15 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
     })
 }
 
-/// A file in the folder the command starts in, below it, or above it (a
-/// monorepo's root `.env`).
-fn in_scope(file_dir: &str, dir: &str) -> bool {
-    crate::model::is_within(file_dir, dir) || crate::model::is_within(dir, file_dir)
+/// A file of the project (in its folder, or below it but not inside a
+/// nested project of its own), or in a folder above it (a monorepo's root
+/// `.env`).
+fn in_scope(ws: &Workspace, file_dir: &str, project: &str, owner: Option<RunnerFamily>) -> bool {
+    if crate::model::is_within(project, file_dir) {
+        return true;
+    }
+    crate::model::is_within(file_dir, project)
+        && project_of(ws, file_dir, owner).is_none_or(|p| p == project)
 }
 
 /// Becomes the command (Unix `exec`): returns only when it cannot be

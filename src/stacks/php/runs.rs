@@ -42,12 +42,11 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
     for i in phpunit {
         let runner_env = &ws.envs[i];
         // `testguard run`: only the configuration PHPUnit reads for this command
-        if let Some(config) = ws
+        if let Some(inv) = ws
             .invocation
             .as_ref()
             .filter(|inv| inv.family == crate::model::RunnerFamily::Php)
-            .and_then(|inv| inv.config.as_deref())
-            && ws.file(runner_env.file).path != config
+            && inv.config.as_deref() != Some(ws.file(runner_env.file).path.as_str())
         {
             continue;
         }
