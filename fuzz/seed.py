@@ -107,6 +107,11 @@ def main() -> int:
             put("lint", bytes([PICK["lint"].index(ln)]) + data)
         for url in re.findall(rb"[A-Za-z0-9+.-]+://[^\s\"'<>]+", data):
             put("database_url", url)
+    for cmd in ["vendor/bin/phpunit -c phpunit.ci.xml", "php artisan test --parallel", "npx --yes jest",
+                "env -i DATABASE_URL=x uv run --frozen pytest --ds=a.b", "python3 -W error -m pytest",
+                "pnpm exec vitest", "yarn run test:e2e", "composer run-script test", "npm exec -- jest",
+                "bundle exec rspec", "./gradlew :app:test", "python manage.py test --settings x"]:
+        put("run_command", cmd.replace(" ", "\0").encode())
     print(f"seeded fuzz/corpus from {n} fixture files", file=sys.stderr)
     return 0
 

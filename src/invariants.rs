@@ -101,6 +101,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "task_runner",
     "js_code",
     "node_scripts",
+    "run_command",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -344,6 +345,25 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 (".env.example", b"MONGODB_URL=mongodb://localhost/app\nDB_NAME=app\n"),
                 (".gitignore", b".env\n.env.test\n"),
             ])
+        }
+        // `testguard run`'s command line: arguments split at NUL bytes
+        "run_command" => {
+            let args: Vec<std::ffi::OsString> = data
+                .split(|b| *b == 0)
+                .map(|a| std::ffi::OsString::from(String::from_utf8_lossy(a).into_owned()))
+                .collect();
+            if let Some(r) = crate::run::command::recognise(&args) {
+                if r.program.is_empty() || r.runner.is_empty() {
+                    return Err(format!("recognised with no program: {r:?}"));
+                }
+                if r.node_script.is_some() && r.family != crate::model::RunnerFamily::Node {
+                    return Err(format!("a package script outside Node: {r:?}"));
+                }
+            }
+            if let Some(first) = args.first() {
+                let _ = crate::run::command::named(&first.to_string_lossy());
+            }
+            Ok(())
         }
         // a package.json whose test scripts are the input (and the input as
         // the whole package.json), beside Prisma and a gitignored .env.test

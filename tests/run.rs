@@ -617,3 +617,47 @@ fn a_nested_project_is_another_run() {
     assert_eq!(g.status(), 125, "{}", g.stderr());
     assert!(g.stderr().contains("legacy"), "{}", g.stderr());
 }
+
+#[test]
+fn inside_a_script_it_sees_the_environment_the_wrappers_built() {
+    // `"test": "dotenv -e .env.test -- testguard run -- jest"`: testguard
+    // starts with what dotenv-cli loaded, or with what it did not override
+    let repo = jest_app();
+    write(
+        repo.path(),
+        "package.json",
+        r#"{"name": "api", "scripts": {"test": "dotenv -e .env.test -- testguard run -- jest"},
+ "dependencies": {"@prisma/client": "^5.0.0"},
+ "devDependencies": {"jest": "^29.0.0", "dotenv-cli": "^7.0.0", "prisma": "^5.0.0"}}"#,
+    );
+    let loaded = [(
+        "DATABASE_URL",
+        "postgresql://postgres:postgres@localhost:5432/shop_test",
+    )];
+    let g = guarded(repo.path(), &loaded, &["--", "jest"]);
+    // `jest` is not on PATH here: recognised, resolved, then 127
+    assert_eq!(g.status(), 127, "{}", g.stderr());
+    let g = guarded(repo.path(), &loaded, &["--", "node_modules/.bin/jest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", PROD_URL)],
+        &["--", "node_modules/.bin/jest"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+
+    // a package whose scripts never start the runner: the runner alone
+    write(
+        repo.path(),
+        "package.json",
+        r#"{"name": "api", "scripts": {"build": "tsc"},
+ "dependencies": {"@prisma/client": "^5.0.0"}, "devDependencies": {"jest": "^29.0.0", "prisma": "^5.0.0"}}"#,
+    );
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", "postgresql://me:pw@localhost:5432/shop")],
+        &["--", "npx", "jest"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.stderr().contains("`shop`"), "{}", g.stderr());
+}

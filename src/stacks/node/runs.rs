@@ -123,12 +123,28 @@ fn build_invoked(
     let (entries, direct) = match &inv.node_script {
         Some(script) => (scripts::script_entries(pkg, script), false),
         None => {
-            let kind = scripts::runner_of_path(&inv.program);
-            let entries: Vec<TestEntry> = scripts::test_entries(pkg)
+            let Some(kind) = scripts::runner_of_path(&inv.program) else {
+                return;
+            };
+            let mut entries: Vec<TestEntry> = scripts::test_entries(pkg)
                 .into_iter()
-                .filter(|e| Some(e.runner) == kind)
+                .filter(|e| e.runner == kind)
                 .take(1)
                 .collect();
+            // no script starts this runner: the run is the runner alone, with
+            // the package's loaders (Prisma, a runner config's setup files)
+            if entries.is_empty() {
+                let at = Span::new(pkg.file, 0, 0);
+                entries.push(TestEntry {
+                    script: inv.program.clone(),
+                    script_span: at,
+                    runner: kind,
+                    runner_span: at,
+                    assigns: Vec::new(),
+                    env_files: Vec::new(),
+                    other_commands: Vec::new(),
+                });
+            }
             (entries, true)
         }
     };

@@ -421,6 +421,22 @@ impl Reader<'_> {
                         }
                     }
                 }
+                // `testguard run [--runner x] [--explain] -- jest`: the guard
+                // becomes the runner, in the same environment
+                "testguard" if ws.get(i + 1).is_some_and(|w| w.text == "run") => {
+                    i += 2;
+                    while let Some(w) = ws.get(i) {
+                        match w.text.as_str() {
+                            "--" => {
+                                i += 1;
+                                break;
+                            }
+                            "--runner" | "--config" => i += 2,
+                            o if o.starts_with('-') => i += 1,
+                            _ => break,
+                        }
+                    }
+                }
                 "npx" | "pnpx" | "bunx" | "exec" | "time" | "nice" | "nohup" => {
                     i += 1;
                     // `npx --yes x`, `npx -p pkg x`
@@ -738,6 +754,17 @@ mod tests {
                 .iter()
                 .any(|(c, _)| c.contains("migrate reset"))
         );
+    }
+
+    #[test]
+    fn testguard_run_is_a_transparent_wrapper() {
+        let p = pkg(
+            r#"{"scripts": {"test": "dotenv -e .env.test -- testguard run --explain -- jest --ci"}}"#,
+        );
+        let e = test_entries(&p);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].runner, RunnerKind::Jest);
+        assert_eq!(e[0].env_files[0].path, ".env.test");
     }
 
     #[test]
