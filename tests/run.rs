@@ -661,3 +661,50 @@ fn inside_a_script_it_sees_the_environment_the_wrappers_built() {
     assert_eq!(g.status(), 125, "{}", g.stderr());
     assert!(g.stderr().contains("`shop`"), "{}", g.stderr());
 }
+
+/// The refusal as a user reads it (a reviewed snapshot): the exported
+/// variable, the chain it beat, the fix, the verdict; and `--explain`.
+#[test]
+fn refusal_and_explanation_as_printed() {
+    let repo = laravel(TEST_DB_ENV);
+    let g = guarded(
+        repo.path(),
+        &[
+            ("DB_DATABASE", "shop"),
+            ("DB_PASSWORD", "exported-secret-77"),
+        ],
+        &["--explain", "--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 125);
+    let err = g.stderr();
+    assert!(!err.contains("exported-secret-77") && !err.contains("dev-pass-9f3k"));
+    insta::assert_snapshot!("run_refused_exported_db_database", err);
+}
+
+#[test]
+fn the_configuration_file_applies_to_the_run() {
+    let repo = laravel(TEST_DB_ENV);
+    let qa = [("DB_DATABASE", "shop_qa")];
+    let g = guarded(repo.path(), &qa, &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    write(
+        repo.path(),
+        "ci/testguard.toml",
+        "extra-test-markers = [\"qa\"]\n",
+    );
+    let g = guarded(
+        repo.path(),
+        &qa,
+        &["--config", "ci/testguard.toml", "--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    // a configuration testguard cannot read is exit 2, and nothing runs
+    write(repo.path(), "bad.toml", "[rules]\n");
+    let g = guarded(
+        repo.path(),
+        &[],
+        &["--config", "bad.toml", "--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 2, "{}", g.stderr());
+    assert!(g.ran().is_none());
+}

@@ -28,6 +28,10 @@ for this run (SPEC §4 noise policy): a compose service's `environment:` or
 a CI job that runs the tests. On possibility alone it stays silent: that is
 what `testguard run` checks, with the real environment in hand.
 
+Under `testguard run` the caller is known: the rule fires (a warning) exactly
+when your environment exports the key, and the value that then wins is
+judged as the run's own — a non-test database there refuses the run.
+
 ## Why it is dangerous
 The shell, a Docker image's `ENV`, compose's `env_file: .env` or a CI `env:`
 usually export the development values. PHPUnit then keeps them: `<env>` calls

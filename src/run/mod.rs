@@ -82,7 +82,8 @@ pub fn run(req: RunRequest) -> Result<u8, RunError> {
     let invocation = invocation(&recognised, &root, &dir);
     let caller = caller_variables(&recognised, &policy);
     let outcome = crate::engine::lint_for_run(&root, &policy, invocation, &caller)?;
-    let applicable = applicable(&outcome, &recognised.family, &dir);
+    let mut applicable = applicable(&outcome, &recognised.family, &dir);
+    unset_help(&outcome.workspace, &mut applicable);
     let errors = applicable
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -328,6 +329,37 @@ fn project_of<'w>(
             None => c.php_root || c.node_root || c.python_root,
         })
     })
+}
+
+/// A finding about an exported variable is fixed first in the shell: say so
+/// before the rule's own fix (which makes the run safe in every shell).
+fn unset_help(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        let Some(p) = d.primary else { continue };
+        let f = ws.file(p.file);
+        if f.kind != SourceKind::CallerEnvironment {
+            continue;
+        }
+        let line_start = f
+            .text
+            .get(..p.start)
+            .unwrap_or("")
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let Some(key) = f.text[line_start..]
+            .split('=')
+            .next()
+            .filter(|k| !k.is_empty())
+        else {
+            continue;
+        };
+        let own = d.help.take().unwrap_or_default();
+        d.help = Some(if own.is_empty() {
+            format!("`unset {key}` in this shell (it is exported there)")
+        } else {
+            format!("`unset {key}` in this shell (it is exported there); for every shell: {own}")
+        });
+    }
 }
 
 /// The ecosystem a file belongs to: `Some(None)` for files every run may
