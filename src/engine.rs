@@ -176,6 +176,23 @@ pub fn lint_for_run(
     let mut candidates = discover::walk(root);
     add_tracked_ignored(root, &mut candidates);
     add_present_ignored(root, &invocation, &mut candidates);
+    // what describes other entry points (CI jobs, README instructions,
+    // Makefile targets, images) never applies to this run, and the caller's
+    // environment they would give evidence of is known: not read at all
+    let node = invocation.family == crate::model::RunnerFamily::Node;
+    candidates.retain(|c| {
+        !matches!(
+            c.kind,
+            SourceKind::GithubWorkflow
+                | SourceKind::GitlabCi
+                | SourceKind::GitlabCiInclude
+                | SourceKind::Readme
+                | SourceKind::TaskRunner
+                | SourceKind::Dockerfile
+                | SourceKind::Envrc
+                | SourceKind::CopiedDotenv
+        ) && (node || c.kind != SourceKind::ComposeFile)
+    });
     let mut outcome = lint_tree_with(
         &WorkTree { root },
         candidates,
@@ -189,38 +206,25 @@ pub fn lint_for_run(
 
 /// The files `.gitignore` keeps out of the walk that decide a run when they
 /// exist: a developer's `.env.testing`, `.env`, a local `phpunit.xml` over
-/// the committed `.dist`. They live beside the project's own configuration,
-/// so only the invoked folder, its ancestors and the project folders below
-/// it are listed (one `read_dir` each, not a second walk).
+/// the committed `.dist`. They live beside the project's own configuration:
+/// the folder the command starts in and the folders above it (and those of
+/// a configuration named with `-c`) are listed, one `read_dir` each, not a
+/// second walk. A nested project's files never apply to this run.
 fn add_present_ignored(root: &Path, inv: &Invocation, candidates: &mut Vec<discover::Candidate>) {
-    let mut dirs: Vec<String> = crate::model::ancestors(&inv.dir)
-        .map(str::to_string)
+    let config_dir = inv
+        .config
+        .as_deref()
+        .map(|c| c.rsplit_once('/').map_or("", |(d, _)| d));
+    let mut dirs: Vec<&str> = crate::model::ancestors(&inv.dir)
+        .chain(config_dir.into_iter().flat_map(crate::model::ancestors))
         .collect();
-    let within = crate::tree::dir_prefix(&inv.dir);
-    for c in candidates.iter() {
-        let project = matches!(
-            c.kind,
-            SourceKind::Phpunit
-                | SourceKind::ComposerJson
-                | SourceKind::PackageJson
-                | SourceKind::PytestIni
-                | SourceKind::PytestToml
-                | SourceKind::PyprojectToml
-                | SourceKind::SetupCfg
-                | SourceKind::ToxIni
-        );
-        let dir = c.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
-        if project && (inv.dir.is_empty() || c.rel_path.starts_with(&within)) {
-            dirs.push(dir.to_string());
-        }
-    }
     dirs.sort();
     dirs.dedup();
     let known: std::collections::HashSet<String> =
         candidates.iter().map(|c| c.rel_path.clone()).collect();
     let mut added = false;
     for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };
         for e in entries.flatten() {
@@ -230,7 +234,7 @@ fn add_present_ignored(root: &Path, inv: &Invocation, candidates: &mut Vec<disco
             if !discover::may_be_candidate(&name) || !e.file_type().is_ok_and(|t| t.is_file()) {
                 continue;
             }
-            let rel_path = crate::stacks::join(&dir, &name);
+            let rel_path = crate::stacks::join(dir, &name);
             if known.contains(&rel_path) {
                 continue;
             }

@@ -634,7 +634,8 @@ fn inside_a_script_it_sees_the_environment_the_wrappers_built() {
         "DATABASE_URL",
         "postgresql://postgres:postgres@localhost:5432/shop_test",
     )];
-    let g = guarded(repo.path(), &loaded, &["--", "jest"]);
+    let bare_path = [loaded[0], ("PATH", "/usr/bin:/bin")];
+    let g = guarded(repo.path(), &bare_path, &["--", "jest"]);
     // `jest` is not on PATH here: recognised, resolved, then 127
     assert_eq!(g.status(), 127, "{}", g.stderr());
     let g = guarded(repo.path(), &loaded, &["--", "node_modules/.bin/jest"]);

@@ -54,17 +54,16 @@ pub fn run(req: RunRequest) -> Result<u8, RunError> {
     };
     let Some(recognised) = recognised else {
         let names: Vec<&str> = command::RUNNER_NAMES.iter().map(|(n, _)| *n).collect();
+        let what = match &req.runner {
+            Some(name) => format!("`--runner {name}` names no runner testguard knows"),
+            None => format!(
+                "`{}` is not a test runner testguard recognises, so it cannot tell which test environment to check",
+                program.to_string_lossy()
+            ),
+        };
         eprintln!(
-            "testguard: {} `{}` is not a test runner testguard recognises, so it cannot tell which test environment to check; nothing was run.\n\
-             Name the runner it starts: `testguard run --runner NAME -- {}` (NAME: {}).",
-            if req.runner.is_some() {
-                "--runner:"
-            } else {
-                ""
-            },
-            req.runner
-                .clone()
-                .unwrap_or_else(|| program.to_string_lossy().into_owned()),
+            "testguard: {what}; nothing was run.\n\
+             Name the runner the command starts: `testguard run --runner NAME -- {}` (NAME: {}).",
             shown(&req.command),
             names.join(", ")
         );
@@ -462,10 +461,4 @@ fn cannot_execute(program: &OsString, err: &std::io::Error) -> u8 {
         program.to_string_lossy()
     );
     code
-}
-
-/// Whether the workspace models a run of this invocation at all (for
-/// `--explain`'s wording).
-pub fn has_modelled_run(ws: &Workspace) -> bool {
-    !ws.runs.is_empty() || !ws.node_runs.is_empty() || !ws.pytest_configs.is_empty()
 }
