@@ -709,3 +709,33 @@ fn the_configuration_file_applies_to_the_run() {
     assert_eq!(g.status(), 2, "{}", g.stderr());
     assert!(g.ran().is_none());
 }
+
+#[test]
+fn fixtures_that_read_the_database_from_the_environment_get_the_exported_one() {
+    let repo = repo_with(&[
+        ("requirements.txt", b"fastapi\nsqlalchemy\npytest\n"),
+        ("pytest.ini", b"[pytest]\ntestpaths = tests\n"),
+        (
+            "tests/conftest.py",
+            b"import os\nimport pytest\nfrom sqlalchemy import create_engine\n\nfrom app.db import Base\n\n\n@pytest.fixture(scope=\"session\")\ndef engine():\n    engine = create_engine(os.environ[\"DATABASE_URL\"])\n    Base.metadata.drop_all(engine)\n    Base.metadata.create_all(engine)\n    yield engine\n",
+        ),
+    ]);
+    executable(repo.path(), "bin/pytest", FAKE_RUNNER);
+    let dev = [(
+        "DATABASE_URL",
+        "postgresql://app:devpw-31@localhost:5432/shop_development",
+    )];
+    let g = guarded(repo.path(), &dev, &["--", "bin/pytest"]);
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.stderr().contains("tests/conftest.py"), "{}", g.stderr());
+    assert!(!g.all_output().contains("devpw-31"));
+    let test = [(
+        "DATABASE_URL",
+        "postgresql://app:devpw-31@localhost:5432/shop_test",
+    )];
+    let g = guarded(repo.path(), &test, &["--", "bin/pytest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    // tox hands its environments none of the caller's variables
+    let g = guarded(repo.path(), &dev, &["--runner", "tox", "--", "bin/pytest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+}

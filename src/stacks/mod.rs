@@ -213,6 +213,7 @@ pub fn build(
     containers::collect(&mut ws);
     php::destruction::scan(&mut ws);
     python::conftest::scan(&mut ws, &parsed_python);
+    python::invocation::test_code_reads(&mut ws);
     python::app_config::read(&mut ws, &parsed_python);
     docs::read(&mut ws);
     crate::mask::mask_workspace(&mut ws);

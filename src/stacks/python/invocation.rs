@@ -75,3 +75,39 @@ pub fn apply(ws: &mut Workspace) {
         }
     }
 }
+
+/// `testguard run` of a Python suite whose fixtures take a database from the
+/// environment with no default (`os.environ["DATABASE_URL"]` in a
+/// conftest): what the caller exports under that name is the suite's
+/// database, judged like any test environment's.
+pub fn test_code_reads(ws: &mut Workspace) {
+    let Some(inv) = ws.invocation.clone() else {
+        return;
+    };
+    if inv.family != RunnerFamily::Python || inv.program == "tox" {
+        return;
+    }
+    let mut envs = Vec::new();
+    for read in &ws.test_code_env_reads {
+        let in_scope = crate::model::is_within(&inv.dir, &read.project)
+            || crate::model::is_within(&read.project, &inv.dir);
+        if !in_scope || crate::database::db_key_kind(&read.key, &[]).is_none() {
+            continue;
+        }
+        let Some(exported) = ws.caller_setting(&read.key) else {
+            continue;
+        };
+        envs.push(TestEnv {
+            name: format!("the suite's fixtures ({})", ws.file(read.span.file).path),
+            source: EnvSource::TestRun,
+            runner: Runner::Local,
+            file: read.span.file,
+            dir: read.project.clone(),
+            frameworks: crate::model::Frameworks::default(),
+            anchor: read.span,
+            settings: vec![exported.clone()],
+            commented_out: Vec::new(),
+        });
+    }
+    ws.envs.extend(envs);
+}
