@@ -739,3 +739,30 @@ fn fixtures_that_read_the_database_from_the_environment_get_the_exported_one() {
     let g = guarded(repo.path(), &dev, &["--runner", "tox", "--", "bin/pytest"]);
     assert_eq!(g.status(), 0, "{}", g.stderr());
 }
+
+#[test]
+fn an_exported_node_env_that_jest_keeps_picks_the_development_block() {
+    let repo = repo_with(&[
+        (
+            "package.json",
+            br#"{"name": "ledger", "scripts": {"test": "jest --runInBand"},
+ "dependencies": {"knex": "^3.1.0", "pg": "^8.11.0"}, "devDependencies": {"jest": "^29.0.0"}}"#,
+        ),
+        (
+            "knexfile.js",
+            b"module.exports = {\n  development: {\n    client: 'pg',\n    connection: { database: 'ledger' },\n  },\n  test: {\n    client: 'pg',\n    connection: { database: 'ledger_test' },\n  },\n};\n",
+        ),
+    ]);
+    executable(repo.path(), "node_modules/.bin/jest", FAKE_RUNNER);
+    let g = guarded(
+        repo.path(),
+        &[("NODE_ENV", "development")],
+        &["--", "node_modules/.bin/jest"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.stderr().contains("TG202"), "{}", g.stderr());
+    for env in [&[("NODE_ENV", "test")][..], &[][..]] {
+        let g = guarded(repo.path(), env, &["--", "node_modules/.bin/jest"]);
+        assert_eq!(g.status(), 0, "{env:?}: {}", g.stderr());
+    }
+}

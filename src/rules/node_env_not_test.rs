@@ -45,6 +45,10 @@ choose the production database for `production`.
 NODE_ENV=development
 ```
 
+Under `testguard run`, a non-test NODE_ENV exported in your environment that
+the run keeps is an error beside a config keyed by environment (knexfile,
+Sequelize `config.json`, node-config).
+
 ## Fix
 `NODE_ENV=test`, or remove the line and let the test runner set it.
 "#;
@@ -106,6 +110,43 @@ impl Rule for NodeEnvNotTest {
             );
         }
         unset_by_runner(cx, out);
+        exported_beside_keyed_config(cx, out);
+    }
+}
+
+/// `testguard run`: the NODE_ENV your environment exports, which the runner
+/// keeps (Jest and Vitest set `test` only when it is unset), beside a config
+/// keyed by environment: the tests get that environment's block.
+fn exported_beside_keyed_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for run in &cx.ws.node_runs {
+        let Some(s) = crate::resolve::decide(&run.layers, "NODE_ENV") else {
+            continue;
+        };
+        let v = s.value.trim();
+        if s.via != crate::model::Via::Caller || v.is_empty() || v == "test" || s.is_reference() {
+            continue;
+        }
+        let Some(keyed) = cx
+            .ws
+            .node_env_keyed_configs
+            .iter()
+            .find(|k| k.project == run.dir)
+        else {
+            continue;
+        };
+        let path = &cx.ws.file(keyed.file).path;
+        out.push(
+            META.diag(
+                Some(s.value_span),
+                format!(
+                    "{} runs {} with NODE_ENV=`{v}` from your environment, which it keeps (Jest and Vitest set `test` only when NODE_ENV is unset): {path} is keyed by environment, so the tests get its `{v}` settings and database",
+                    run.name, run.runner
+                ),
+            )
+            .with_primary_label("exported NODE_ENV")
+            .with_label(keyed.development, "the development block")
+            .with_help("start the tests with `NODE_ENV=test` (in the script, or `unset NODE_ENV` in this shell)"),
+        );
     }
 }
 
