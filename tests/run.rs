@@ -766,3 +766,21 @@ fn an_exported_node_env_that_jest_keeps_picks_the_development_block() {
         assert_eq!(g.status(), 0, "{env:?}: {}", g.stderr());
     }
 }
+
+#[test]
+fn another_ecosystem_in_the_same_folder_is_another_run() {
+    // a Laravel app whose PHPUnit run is refused (no .env.testing here) also
+    // has Jest tests for its front end: those start
+    let repo = laravel("");
+    write(
+        repo.path(),
+        "package.json",
+        r#"{"private": true, "scripts": {"test": "jest"}, "devDependencies": {"jest": "^29.0.0", "vite": "^5.0.0"}}"#,
+    );
+    executable(repo.path(), "node_modules/.bin/jest", FAKE_RUNNER);
+    let g = guarded(repo.path(), &[], &["--", "vendor/bin/phpunit"]);
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    let g = guarded(repo.path(), &[], &["--", "node_modules/.bin/jest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert_eq!(g.stderr(), "");
+}

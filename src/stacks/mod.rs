@@ -216,6 +216,7 @@ pub fn build(
     python::invocation::test_code_reads(&mut ws);
     python::app_config::read(&mut ws, &parsed_python);
     docs::read(&mut ws);
+    keep_invoked_family(&mut ws);
     crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
@@ -224,6 +225,66 @@ pub fn build(
     let mut seen = std::collections::BTreeSet::new();
     issues.retain(|i| seen.insert(i.span.file));
     (ws, issues, unreadable)
+}
+
+/// `testguard run`: the test environments of another ecosystem are other
+/// runs (a Laravel app's `.env.testing` says nothing about its `npx jest`
+/// run): only the invoked family's, and those no framework claims, stay.
+fn keep_invoked_family(ws: &mut Workspace) {
+    use crate::model::RunnerFamily;
+    let Some(family) = ws.invocation.as_ref().map(|i| i.family) else {
+        return;
+    };
+    let caller_file = ws.invocation.as_ref().and_then(|i| i.caller_file);
+    let keep: Vec<bool> = ws
+        .envs
+        .iter()
+        .map(|e| {
+            let f = e.frameworks;
+            let php = f.laravel || f.symfony || e.source == EnvSource::Phpunit;
+            let python = f.django || matches!(e.source, EnvSource::Pytest | EnvSource::Tox);
+            let node = f.node;
+            let claimed = php || python || node;
+            if !claimed || Some(e.file) == caller_file {
+                return true;
+            }
+            match family {
+                RunnerFamily::Php => php,
+                RunnerFamily::Python => python,
+                RunnerFamily::Node => node,
+                _ => false,
+            }
+        })
+        .collect();
+    // a PHP run names its environment by index: renumber, and a run whose
+    // environment went goes too
+    let mut new_index = vec![None; keep.len()];
+    let mut next = 0;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            new_index[i] = Some(next);
+            next += 1;
+        }
+    }
+    let mut i = 0;
+    ws.envs.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    ws.runs
+        .retain_mut(|r| match new_index.get(r.env).copied().flatten() {
+            Some(n) => {
+                r.env = n;
+                true
+            }
+            None => false,
+        });
+    if family != RunnerFamily::Php {
+        ws.runs.clear();
+    }
+    if family != RunnerFamily::Node {
+        ws.node_runs.clear();
+    }
 }
 
 /// Symfony loads `.env`, then `.env.test` over it (SEMANTICS.md): a database
