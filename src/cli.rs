@@ -158,15 +158,7 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
         Command::UninstallHook => hook_result(crate::git::hook::uninstall(&current_dir()?)?),
         Command::Explain { rule } => match crate::rules::find(&rule) {
             Some(r) => {
-                let m = r.meta();
-                write_stdout(&format!(
-                    "# {} {}\n\nDefault severity: {}. {}.\n\n{}",
-                    m.code,
-                    m.name,
-                    m.default_severity.as_str(),
-                    capitalise(m.summary),
-                    m.docs
-                ))?;
+                write_stdout(&crate::rules::page(r.meta()))?;
                 Ok(0)
             }
             None => Err(RunError(format!(
@@ -188,14 +180,6 @@ fn hook_result(o: crate::git::hook::HookOutcome) -> Result<u8, RunError> {
     } else {
         write_stdout(&format!("testguard: {}\n", o.message))?;
         Ok(0)
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -79,6 +79,15 @@ fn sarif_passes_the_official_validator_with_every_rule() {
         let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[idx]["id"], r["ruleId"]);
     }
+    // every rule links to its documentation page, and the page exists
+    for r in rules {
+        let id = r["id"].as_str().expect("id");
+        let uri = r["helpUri"].as_str().expect("helpUri");
+        let page = format!("/docs/rules/{id}.md");
+        assert!(uri.ends_with(&page), "{id}: {uri}");
+        let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(page.trim_start_matches('/'));
+        assert!(local.is_file(), "{id}: {} is missing", local.display());
+    }
     let Some(tool) = sarif_multitool() else {
         return;
     };

@@ -247,10 +247,7 @@ pub fn render(outcome: &Outcome, root: &std::path::Path) -> String {
                     text: m.docs.to_string(),
                     markdown: m.docs.to_string(),
                 },
-                help_uri: format!(
-                    "{INFORMATION_URI}/blob/main/src/rules/{}.rs",
-                    m.name.replace('-', "_")
-                ),
+                help_uri: format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.code),
                 default_configuration: Configuration {
                     level: level(m.default_severity),
                 },

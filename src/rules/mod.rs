@@ -48,6 +48,42 @@ pub struct RuleMeta {
     pub supersedes: &'static [&'static str],
 }
 
+/// A rule's documentation page: what `testguard explain` prints and what
+/// `docs/rules/<CODE>.md` holds (a test keeps the two identical).
+pub fn page(m: &RuleMeta) -> String {
+    let mut summary = m.summary.chars();
+    let summary: String = match summary.next() {
+        Some(f) => f.to_uppercase().chain(summary).collect(),
+        None => String::new(),
+    };
+    format!(
+        "# {} {}\n\nDefault severity: {}. {}.\n\n{}",
+        m.code,
+        m.name,
+        m.default_severity.as_str(),
+        summary,
+        m.docs
+    )
+}
+
+/// `docs/rules/README.md`: every rule, linked to its page.
+pub fn docs_index() -> String {
+    let mut s = String::from(
+        "# Rules\n\nGenerated from the rule catalog (`testguard rules`); each page is what `testguard explain CODE` prints.\n\n| code | name | default | summary |\n|---|---|---|---|\n",
+    );
+    for r in registry() {
+        let m = r.meta();
+        s.push_str(&format!(
+            "| [{code}]({code}.md) | `{}` | {} | {} |\n",
+            m.name,
+            m.default_severity.as_str(),
+            m.summary.replace('|', "\\|"),
+            code = m.code
+        ));
+    }
+    s
+}
+
 impl RuleMeta {
     /// A diagnostic of this rule at its default severity.
     pub fn diag(
