@@ -48,6 +48,17 @@ pub enum Command {
     },
     /// Remove testguard's pre-commit hook (restoring a hook it replaced).
     UninstallHook,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print testguard's man page (roff): `testguard man > testguard.1`, or a
+    /// subcommand's (`testguard man run > testguard-run.1`).
+    Man {
+        /// A subcommand (`lint`, `run`, …); the main page when absent.
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -156,6 +167,34 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
             hook_result(crate::git::hook::install(&cwd, force, &binary)?)
         }
         Command::UninstallHook => hook_result(crate::git::hook::uninstall(&current_dir()?)?),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "testguard", &mut out);
+            write_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(0)
+        }
+        Command::Man { subcommand } => {
+            let top = <Cli as clap::CommandFactory>::command();
+            let cmd = match subcommand {
+                None => top,
+                Some(name) => {
+                    let Some(sub) = top.find_subcommand(&name).cloned() else {
+                        return Err(RunError(format!(
+                            "no subcommand `{name}`; `testguard --help` lists them"
+                        )));
+                    };
+                    let full = format!("testguard-{}", sub.get_name());
+                    sub.name(full).version(env!("CARGO_PKG_VERSION"))
+                }
+            };
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| RunError(format!("cannot render the man page: {e}")))?;
+            write_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(0)
+        }
         Command::Explain { rule } => match crate::rules::find(&rule) {
             Some(r) => {
                 write_stdout(&crate::rules::page(r.meta()))?;

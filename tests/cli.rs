@@ -417,3 +417,89 @@ fn test_code_grades_the_finding_in_the_work_tree_and_the_index_alike() {
         ["TG206 error phpunit.xml:1"]
     );
 }
+
+#[test]
+fn shell_completions_for_every_shell() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = stdout(&out);
+        // fish spells options `-l staged`
+        for word in ["testguard", "lint", "install-hook", "staged", "explain"] {
+            assert!(text.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    // bash parses the bash script
+    let script = dir.path().join("testguard.bash");
+    std::fs::write(&script, stdout(&run(dir.path(), &["completions", "bash"]))).expect("write");
+    let check = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash is installed");
+    assert!(
+        check.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // and sourcing it registers the completion function
+    let check = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p testguard",
+            script.display()
+        ))
+        .output()
+        .expect("bash");
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("testguard"),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let bad = run(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages_for_the_command_and_its_subcommands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let main = stdout(&run(dir.path(), &["man"]));
+    assert!(main.contains(".TH testguard 1"), "{main}");
+    for sub in ["lint", "run", "rules", "explain", "install-hook"] {
+        // roff escapes the hyphen
+        assert!(
+            main.contains(&sub.replace('-', "\\-")),
+            "the main page lists {sub}"
+        );
+        let page = stdout(&run(dir.path(), &["man", sub]));
+        assert!(
+            page.contains(&format!(".TH testguard-{sub} 1")),
+            "{sub}: {page}"
+        );
+        assert!(page.contains(env!("CARGO_PKG_VERSION")), "{sub}");
+    }
+    assert_eq!(run(dir.path(), &["man", "nosuch"]).status.code(), Some(2));
+    // where groff is installed, the page renders without a warning
+    if let Ok(out) = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(main.as_bytes())?;
+            child.wait_with_output()
+        })
+    {
+        assert!(
+            out.stderr.is_empty(),
+            "groff: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
