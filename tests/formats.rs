@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -36,25 +36,6 @@ fn copy(from: &Path, to: &Path) {
 
 fn output(dir: &Path, format: &str) -> String {
     stdout(&run(dir, &["lint", "--format", format, "."]))
-}
-
-/// The official validator, installed by `.ci/run` under target/npm-tools.
-fn sarif_multitool() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("SARIF_MULTITOOL").map(PathBuf::from),
-        Some(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/npm-tools/node_modules/.bin/sarif-multitool"),
-        ),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.exists());
-    if found.is_none() {
-        required_in_ci(
-            "@microsoft/sarif-multitool",
-            "npm install --prefix target/npm-tools @microsoft/sarif-multitool",
-        );
-    }
-    found
 }
 
 #[test]

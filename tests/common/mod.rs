@@ -155,3 +155,22 @@ pub fn required_in_ci(tool: &str, install: &str) {
     );
     eprintln!("SKIPPED: {tool} is not installed ({install}); this test runs in CI");
 }
+
+/// The official validator, installed by `.ci/run` under target/npm-tools.
+pub fn sarif_multitool() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("SARIF_MULTITOOL").map(PathBuf::from),
+        Some(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/npm-tools/node_modules/.bin/sarif-multitool"),
+        ),
+    ];
+    let found = candidates.into_iter().flatten().find(|p| p.exists());
+    if found.is_none() {
+        required_in_ci(
+            "@microsoft/sarif-multitool",
+            "npm install --prefix target/npm-tools @microsoft/sarif-multitool",
+        );
+    }
+    found
+}
