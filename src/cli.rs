@@ -88,6 +88,14 @@ pub struct LintArgs {
     /// The format of `--output-file` (default: `--format`).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "output_file")]
     pub output_format: Option<Format>,
+    /// Apply the safe, mechanical fixes (uncomment the Laravel skeleton's database
+    /// overrides, add force="true" to a guarding PHPUnit <env>, set APP_ENV to the test
+    /// environment), then report what remains.
+    #[arg(long, conflicts_with = "staged")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff instead of applying them (exit 1 when there are any).
+    #[arg(long, conflicts_with = "staged")]
+    pub diff: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -272,17 +280,122 @@ fn repository_root(start: &Path) -> Option<PathBuf> {
 }
 
 fn run_lint(args: LintArgs) -> Result<u8, RunError> {
-    let load = |root: &Path| -> Result<Policy, RunError> {
-        let (mut policy, _) = crate::config::load(root, args.config.as_deref())?;
-        policy.show_suppressed = args.no_ignore_comments;
-        Ok(policy)
-    };
     if args.staged {
         let cwd = current_dir()?;
         let root = crate::git::workdir(&crate::git::discover(&cwd)?)?;
-        let outcome = crate::lint_staged(&cwd, &load(&root)?)?;
+        let outcome = crate::lint_staged(&cwd, &load_policy(&args, &root)?)?;
         return emit(&args, &[outcome]);
     }
+    if args.diff {
+        let (outcomes, _) = lint_outcomes(&args)?;
+        let mut diff = String::new();
+        for o in &outcomes {
+            diff.push_str(&fix_outcome(o, false)?.1);
+        }
+        write_stdout(&diff)?;
+        return Ok(u8::from(!diff.is_empty()));
+    }
+    if args.fix {
+        // fixes can unlock others (an overlapping edit waits a pass): until
+        // nothing changes, at most ten passes
+        let mut fixed = 0;
+        for _ in 0..10 {
+            let (outcomes, _) = lint_outcomes(&args)?;
+            let mut pass = 0;
+            for o in &outcomes {
+                pass += fix_outcome(o, true)?.0;
+            }
+            if pass == 0 {
+                break;
+            }
+            fixed += pass;
+        }
+        if fixed > 0 {
+            eprintln!(
+                "testguard: fixed {fixed} finding{}",
+                if fixed == 1 { "" } else { "s" }
+            );
+        }
+    }
+    let (outcomes, several) = lint_outcomes(&args)?;
+    if several {
+        // one document for every format: paths relative to the current folder
+        let cwd = current_dir()?;
+        let parts = outcomes
+            .into_iter()
+            .map(|o| {
+                let prefix = o
+                    .root
+                    .as_deref()
+                    .map(|r| display_prefix(&cwd, r))
+                    .unwrap_or_default();
+                (prefix, o)
+            })
+            .collect();
+        let mut merged = Outcome::merge(parts);
+        merged.root = Some(cwd);
+        return emit(&args, &[merged]);
+    }
+    emit(&args, &outcomes)
+}
+
+fn load_policy(args: &LintArgs, root: &Path) -> Result<Policy, RunError> {
+    let (mut policy, _) = crate::config::load(root, args.config.as_deref())?;
+    policy.show_suppressed = args.no_ignore_comments;
+    Ok(policy)
+}
+
+/// Applies (or, for `--diff`, only shows) the fixes an outcome's findings
+/// carry: the number of findings fixed and the unified diff. A file that
+/// changed on disk since it was read is left alone.
+fn fix_outcome(o: &Outcome, write: bool) -> Result<(usize, String), RunError> {
+    let Some(root) = &o.root else {
+        return Ok((0, String::new()));
+    };
+    let mut fixed = 0;
+    let mut diff = String::new();
+    for (file, edits) in crate::fix::by_file(&o.diagnostics) {
+        let f = o.workspace.file(crate::source::FileId(file));
+        if f.kind == crate::source::SourceKind::CallerEnvironment {
+            continue;
+        }
+        let path = root.join(&f.path);
+        match std::fs::read_to_string(&path) {
+            Ok(now) if now == f.text => {}
+            _ => {
+                eprintln!(
+                    "testguard: {} changed while it was checked; not fixed",
+                    f.path
+                );
+                continue;
+            }
+        }
+        let after = crate::fix::apply(&f.text, &edits);
+        if after == f.text {
+            continue;
+        }
+        fixed += o
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|x| x.edits.iter().any(|e| e.span.file.0 == file))
+            })
+            .count();
+        if write {
+            std::fs::write(&path, &after)
+                .map_err(|e| RunError(format!("cannot write {}: {e}", path.display())))?;
+        } else {
+            diff.push_str(&crate::fix::unified_diff(&f.path, &f.text, &after));
+        }
+    }
+    Ok((fixed, diff))
+}
+
+/// The outcome of every path argument, and whether there are several.
+fn lint_outcomes(args: &LintArgs) -> Result<(Vec<Outcome>, bool), RunError> {
+    let load = |root: &Path| load_policy(args, root);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -327,25 +440,7 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
             .collect();
         outcomes.push(lint(&root, &load(&root)?, Some(&only))?);
     }
-    if several {
-        // one document for every format: paths relative to the current folder
-        let cwd = current_dir()?;
-        let parts = outcomes
-            .into_iter()
-            .map(|o| {
-                let prefix = o
-                    .root
-                    .as_deref()
-                    .map(|r| display_prefix(&cwd, r))
-                    .unwrap_or_default();
-                (prefix, o)
-            })
-            .collect();
-        let mut merged = Outcome::merge(parts);
-        merged.root = Some(cwd);
-        return emit(&args, &[merged]);
-    }
-    emit(&args, &outcomes)
+    Ok((outcomes, several))
 }
 
 /// How a scanned root is written in front of its files' paths: relative to

@@ -332,6 +332,7 @@ fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
             primary_label: Some("here".into()),
             labels: Vec::<Label>::new(),
             help: i.help,
+            fix: None,
         })
         .collect();
     let outcome = crate::Outcome {

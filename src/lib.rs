@@ -22,6 +22,7 @@ pub mod database;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod git;
 pub mod invariants;
 pub mod mask;

@@ -160,7 +160,17 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
         message: printable(&d.message),
         code: format!("{} {}", d.code, d.rule),
         severity,
-        help: d.help.as_deref().map(printable),
+        help: match (&d.help, &d.fix) {
+            (Some(h), Some(f)) => Some(printable(&format!(
+                "{h}\nfix available: {} (`testguard lint --fix`)",
+                f.title
+            ))),
+            (None, Some(f)) => Some(printable(&format!(
+                "fix available: {} (`testguard lint --fix`)",
+                f.title
+            ))),
+            (h, None) => h.as_deref().map(printable),
+        },
         source,
         labels,
         related,

@@ -87,6 +87,13 @@ impl Rule for AppEnvNotTesting {
                         .with_primary_label("no active APP_ENV in here");
                     if let Some(c) = commented {
                         d = d.with_label(c.key.span, "commented out: XML comments set nothing");
+                        // `--fix`: the line says the right thing, it is only commented out
+                        if expected.contains(&c.value.trim()) {
+                            d = d.with_fix(
+                                crate::fix::uncomment_xml_element(&cx.ws.file(env.file).text, c.key.span)
+                                    .and_then(|e| crate::diagnostic::Fix::new("uncomment the APP_ENV line", vec![e])),
+                            );
+                        }
                     }
                     out.push(d.with_help(format!("add `<env name=\"APP_ENV\" value=\"{want}\" force=\"true\"/>` inside <php>")));
                 }
@@ -99,7 +106,18 @@ impl Rule for AppEnvNotTesting {
                         ),
                     )
                     .with_primary_label(format!("expected `{want}`"))
-                    .with_help(format!("set APP_ENV to `{want}`")),
+                    .with_help(format!("set APP_ENV to `{want}`"))
+                    .with_fix(if s.verbatim && expected.len() == 1 {
+                        crate::diagnostic::Fix::new(
+                            format!("set APP_ENV to `{want}`"),
+                            vec![crate::diagnostic::Edit {
+                                span: s.value_span,
+                                replacement: want.to_string(),
+                            }],
+                        )
+                    } else {
+                        None
+                    }),
                 ),
                 Some(_) => {}
             }

@@ -291,9 +291,34 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             } else {
                 Severity::Error
             };
+            // `--fix`: the skeleton's own overrides, uncommented — only when
+            // what they say is an in-memory or test database
+            let safe = |c: &&Setting| {
+                let v = c.value.trim();
+                if c.key_is("DB_CONNECTION") {
+                    v == "sqlite"
+                } else if c.key_is("DB_DATABASE") {
+                    v == ":memory:" || cx.policy.markers.has_test(v)
+                } else {
+                    false
+                }
+            };
+            let text = &cx.ws.file(env.file).text;
+            let fix = if !commented.is_empty() && commented.iter().all(safe) {
+                let edits: Option<Vec<_>> = commented
+                    .iter()
+                    .map(|c| crate::fix::uncomment_xml_element(text, c.key.span))
+                    .collect();
+                edits.and_then(|e| {
+                    crate::diagnostic::Fix::new("uncomment the database overrides", e)
+                })
+            } else {
+                None
+            };
             let mut d = META
                 .diag_with(severity, Some(env.anchor), message)
-                .with_primary_label("no active DB_CONNECTION / DB_DATABASE override here");
+                .with_primary_label("no active DB_CONNECTION / DB_DATABASE override here")
+                .with_fix(fix);
             for c in commented {
                 d = d.with_label(c.key.span, format!("{} is commented out", c.key.value));
             }

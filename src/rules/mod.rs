@@ -109,6 +109,7 @@ impl RuleMeta {
             primary_label: None,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 }

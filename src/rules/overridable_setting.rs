@@ -103,7 +103,18 @@ impl Rule for OverridableSetting {
                     )
                     .with_primary_label("overridable")
                     .with_label(at, "the caller's environment sets it here")
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(if s.via == (Via::PhpunitEnv { force: false }) {
+                        crate::fix::set_xml_attribute(
+                            &cx.ws.file(s.key.span.file).text,
+                            s.key.span,
+                            "force",
+                            "true",
+                        )
+                        .and_then(|e| crate::diagnostic::Fix::new("add force=\"true\"", vec![e]))
+                    } else {
+                        None
+                    }),
                 );
             }
         }
