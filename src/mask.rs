@@ -133,30 +133,47 @@ pub fn mask_workspace(ws: &mut Workspace) {
             }
         }
     }
-    for (i, f) in ws.files.iter_mut().enumerate() {
-        let mut ranges = std::mem::take(&mut per_file[i]);
-        // in code a literal secret is quoted; `SECRET_KEY = os.environ.get(…)`
-        // is an expression, and masking it would rewrite ordinary words
-        let code = matches!(
-            f.kind,
-            crate::source::SourceKind::AppCode | crate::source::SourceKind::NodeCode
-        );
-        for re in text_secret_res() {
-            for c in re.captures_iter(&f.text) {
-                if let Some(m) = c.get(1)
-                    && !contains_reference(m.as_str())
-                {
-                    let quoted = f.text[..m.start()].ends_with(['"', '\'']);
-                    if code && !quoted && !m.as_str().contains("://") {
-                        continue;
-                    }
-                    ranges.push(m.range());
+    // each file's text scan is independent: on several threads for a large
+    // repository's hundreds of files
+    let jobs: Vec<(usize, Vec<Range<usize>>)> = per_file.into_iter().enumerate().collect();
+    let files = &ws.files;
+    let masked: Vec<String> =
+        crate::stacks::parallel_map(&jobs, |(i, ranges)| masked_text(&files[*i], ranges.clone()));
+    if masked.len() == ws.files.len() {
+        for (f, m) in ws.files.iter_mut().zip(masked) {
+            f.masked = m;
+        }
+    } else {
+        for (f, (_, ranges)) in ws.files.iter_mut().zip(jobs) {
+            f.masked = masked_text(f, ranges);
+        }
+    }
+}
+
+/// One file's text with every secret byte masked: the settings' secret
+/// `ranges`, then what the text patterns and live keys find.
+fn masked_text(f: &crate::source::SourceFile, mut ranges: Vec<Range<usize>>) -> String {
+    // in code a literal secret is quoted; `SECRET_KEY = os.environ.get(…)`
+    // is an expression, and masking it would rewrite ordinary words
+    let code = matches!(
+        f.kind,
+        crate::source::SourceKind::AppCode | crate::source::SourceKind::NodeCode
+    );
+    for re in text_secret_res() {
+        for c in re.captures_iter(&f.text) {
+            if let Some(m) = c.get(1)
+                && !contains_reference(m.as_str())
+            {
+                let quoted = f.text[..m.start()].ends_with(['"', '\'']);
+                if code && !quoted && !m.as_str().contains("://") {
+                    continue;
                 }
+                ranges.push(m.range());
             }
         }
-        ranges.extend(live_keys(&f.text));
-        f.masked = mask_bytes(&f.text, &ranges);
     }
+    ranges.extend(live_keys(&f.text));
+    mask_bytes(&f.text, &ranges)
 }
 
 /// Every text that masking hid (each maximal run of masked bytes) and that

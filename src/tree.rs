@@ -35,8 +35,11 @@ pub trait Tree {
 /// costs more than it saves.
 pub const PARALLEL_READ_MIN: usize = 64;
 
-/// Runs `read` over `paths` on up to four threads, results in order.
-pub fn read_parallel<T: Send>(paths: &[&str], read: impl Fn(&[&str]) -> Vec<T> + Sync) -> Vec<T> {
+/// Runs `read` over `paths` (or any items) on up to four threads, results in order.
+pub fn read_parallel<I: Sync, T: Send>(
+    paths: &[I],
+    read: impl Fn(&[I]) -> Vec<T> + Sync,
+) -> Vec<T> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);

@@ -14,6 +14,14 @@ pub struct StagedTree {
     /// so a 100,000-entry index costs no per-entry allocation.
     index: Option<gix::index::File>,
     workdir: PathBuf,
+    /// When the index file was written (seconds, nanoseconds): a work-tree
+    /// file modified at or after it is "racily clean" and its stat data
+    /// cannot vouch for its content (git's `is_racy_timestamp`).
+    index_mtime: Option<(i64, i64)>,
+    /// Whether a clean work-tree file holds exactly its blob's bytes: no
+    /// `core.autocrlf`, no attributes that convert content (`text`, `eol`,
+    /// `filter`, `working-tree-encoding`, `ident`). Decided on first read.
+    worktree_is_blob: std::cell::OnceCell<bool>,
 }
 
 /// A regular file at stage 0 that is really staged (not `git add -N`).
@@ -51,11 +59,87 @@ impl StagedTree {
         } else {
             None
         };
+        let index_mtime = std::fs::metadata(repo.index_path())
+            .ok()
+            .and_then(|m| mtime_of(&m));
         Ok(StagedTree {
             repo,
             index,
             workdir,
+            index_mtime,
+            worktree_is_blob: std::cell::OnceCell::new(),
         })
+    }
+
+    /// No conversion between blob and work tree can be configured: no
+    /// `core.autocrlf`, and no attributes file (any `.gitattributes` in the
+    /// index, `.git/info/attributes`, `core.attributesFile`) that mentions a
+    /// converting attribute. When unsure: false.
+    fn worktree_is_blob(&self) -> bool {
+        *self.worktree_is_blob.get_or_init(|| {
+            let config = self.repo.config_snapshot();
+            if config
+                .string("core.autocrlf")
+                .is_some_and(|v| !v.eq_ignore_ascii_case(b"false"))
+                || config.string("core.attributesFile").is_some()
+            {
+                return false;
+            }
+            let converts = |text: &[u8]| {
+                let text = String::from_utf8_lossy(text);
+                ["text", "eol", "crlf", "filter", "encoding", "ident"]
+                    .iter()
+                    .any(|w| text.contains(w))
+            };
+            if let Ok(info) = std::fs::read(self.repo.git_dir().join("info/attributes"))
+                && converts(&info)
+            {
+                return false;
+            }
+            if let Some(home) = std::env::var_os("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))
+                && std::fs::read(home.join("git/attributes")).is_ok_and(|t| converts(&t))
+            {
+                return false;
+            }
+            let Some(index) = &self.index else {
+                return true;
+            };
+            index.entries().iter().all(|e| {
+                let path = e.path(index);
+                if !(path == b".gitattributes" || path.ends_with(b"/.gitattributes")) {
+                    return true;
+                }
+                // its work-tree copy when clean: a conversion cannot add or
+                // remove an attribute's name
+                let Ok(rel) = std::str::from_utf8(path) else {
+                    return false;
+                };
+                if let Some(data) = self.stat_clean_bytes(rel, e) {
+                    return !converts(&data);
+                }
+                match self.repo.find_blob(e.id) {
+                    Ok(blob) => !converts(&blob.data),
+                    Err(_) => false,
+                }
+            })
+        })
+    }
+
+    /// The work-tree file's bytes when its stat data still matches the index
+    /// entry (git's own notion of a clean file: size, mtime, inode) and the
+    /// index was written after it changed: the same bytes as the blob,
+    /// without inflating a pack's delta chain. `None`: read the blob.
+    fn clean_worktree_bytes(&self, rel_path: &str, e: &gix::index::Entry) -> Option<Vec<u8>> {
+        let data = self.stat_clean_bytes(rel_path, e)?;
+        self.worktree_is_blob().then_some(data)
+    }
+
+    /// The work-tree file's bytes when git would call it clean (stat data as
+    /// recorded, not racily so), whatever conversion it went through.
+    fn stat_clean_bytes(&self, rel_path: &str, e: &gix::index::Entry) -> Option<Vec<u8>> {
+        RecordedStat::of(e).clean_bytes(&self.workdir.join(rel_path), self.index_mtime?)
     }
 
     /// The work tree root: paths in every output are relative to it.
@@ -101,12 +185,68 @@ impl StagedTree {
     }
 }
 
+/// The stat data an index entry recorded, as git compares it.
+#[derive(Clone, Copy)]
+struct RecordedStat {
+    size: u32,
+    mtime: (u32, u32),
+    ino: u32,
+}
+
+impl RecordedStat {
+    fn of(e: &gix::index::Entry) -> Self {
+        RecordedStat {
+            size: e.stat.size,
+            mtime: (e.stat.mtime.secs, e.stat.mtime.nsecs),
+            ino: e.stat.ino,
+        }
+    }
+
+    /// The file's bytes when it is clean by this stat data and not racily so
+    /// (modified before the index was written).
+    #[cfg(unix)]
+    fn clean_bytes(&self, path: &Path, index_mtime: (i64, i64)) -> Option<Vec<u8>> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        let mtime = mtime_of(&meta)?;
+        let matches = meta.is_file()
+            && meta.len() == u64::from(self.size)
+            && mtime.0 as u32 == self.mtime.0
+            && mtime.1 as u32 == self.mtime.1
+            && meta.ino() as u32 == self.ino
+            && mtime < index_mtime;
+        if !matches {
+            return None;
+        }
+        let data = std::fs::read(path).ok()?;
+        (data.len() as u64 == meta.len()).then_some(data)
+    }
+
+    #[cfg(not(unix))]
+    fn clean_bytes(&self, _path: &Path, _index_mtime: (i64, i64)) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// A file's modification time as (seconds, nanoseconds) since the epoch.
+fn mtime_of(meta: &std::fs::Metadata) -> Option<(i64, i64)> {
+    let d = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((d.as_secs() as i64, i64::from(d.subsec_nanos())))
+}
+
 impl Tree for StagedTree {
     fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
         let Some(e) = self.entry(rel_path) else {
             return Err(ReadFailure::Gone);
         };
         check_size(u64::from(e.stat.size))?;
+        if let Some(data) = self.clean_worktree_bytes(rel_path, e) {
+            return Ok(data);
+        }
         let blob = self.repo.find_blob(e.id).map_err(|err| {
             ReadFailure::Unreadable(format!(
                 "its staged content cannot be read from the object database: {err}"
@@ -114,6 +254,42 @@ impl Tree for StagedTree {
         })?;
         check_size(blob.data.len() as u64)?;
         Ok(blob.detach().data)
+    }
+
+    /// The clean work-tree copies are read on several threads (plain file
+    /// reads, the bulk of a large repository's cost), then whatever they
+    /// could not vouch for from the object database, on this thread (the
+    /// repository handle is not shared across threads).
+    fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
+        if rel_paths.len() < crate::tree::PARALLEL_READ_MIN || !self.worktree_is_blob() {
+            return rel_paths.iter().map(|p| self.read(p)).collect();
+        }
+        let Some(index_mtime) = self.index_mtime else {
+            return rel_paths.iter().map(|p| self.read(p)).collect();
+        };
+        // what each entry's stat data says, copied so the threads need no repository
+        let stats: Vec<Option<RecordedStat>> = rel_paths
+            .iter()
+            .map(|p| self.entry(p).map(RecordedStat::of))
+            .collect();
+        let jobs: Vec<(&str, Option<RecordedStat>)> =
+            rel_paths.iter().copied().zip(stats).collect();
+        let workdir = &self.workdir;
+        let clean: Vec<Option<Vec<u8>>> = crate::tree::read_parallel(&jobs, |part| {
+            part.iter()
+                .map(|(path, stat)| {
+                    stat.as_ref()
+                        .and_then(|st| st.clean_bytes(&workdir.join(path), index_mtime))
+                })
+                .collect()
+        });
+        jobs.iter()
+            .zip(clean)
+            .map(|((path, _), bytes)| match bytes {
+                Some(b) => check_size(b.len() as u64).map(|_| b),
+                None => self.read(path),
+            })
+            .collect()
     }
 
     fn exists(&self, rel_path: &str) -> bool {

@@ -83,6 +83,11 @@ pub fn run(req: RunRequest) -> Result<u8, RunError> {
     let outcome = crate::engine::lint_for_run(&root, &policy, invocation, &caller)?;
     let mut applicable = applicable(&outcome, &recognised.family, &dir);
     unset_help(&outcome.workspace, &mut applicable);
+    // `lint --fix` fixes what `lint` finds, which knows no caller: a fix
+    // suggested here might not be one it applies
+    for d in &mut applicable {
+        d.fix = None;
+    }
     let errors = applicable
         .iter()
         .filter(|d| d.severity == Severity::Error)

@@ -52,6 +52,32 @@ pub fn build(
     let mut pytest_candidates = Vec::new();
     let mut doctrine_layouts: Vec<(String, php::doctrine::Layout)> = Vec::new();
     let mut dotenv_issues: Vec<DotenvIssue> = Vec::new();
+    // the parsers that cost most on a large repository (YAML workflows,
+    // PHPUnit XML), run on several threads first; the loop below takes
+    // their results in file order
+    let heavy: Vec<usize> = (0..ws.files.len())
+        .filter(|&i| {
+            matches!(
+                ws.files[i].kind,
+                SourceKind::GithubWorkflow | SourceKind::Phpunit
+            ) && !unreadable_ids.contains(&FileId(i))
+        })
+        .collect();
+    let files_ref = &ws.files;
+    let results = parallel_map(&heavy, |&i| {
+        let file = &files_ref[i];
+        match file.kind {
+            SourceKind::GithubWorkflow => github::parse(FileId(i), file),
+            _ => phpunit::parse(FileId(i), file),
+        }
+    });
+    // (a file whose result is missing is parsed again below)
+    let mut pre_parsed: std::collections::HashMap<usize, (Vec<TestEnv>, Vec<ParseIssue>)> =
+        if results.len() == heavy.len() {
+            heavy.iter().copied().zip(results).collect()
+        } else {
+            std::collections::HashMap::new()
+        };
     for idx in 0..ws.files.len() {
         let id = FileId(idx);
         if unreadable_ids.contains(&id) {
@@ -87,12 +113,16 @@ pub fn build(
                 ws.envs.extend(tox::parse(id, file));
             }
             SourceKind::Phpunit => {
-                let (envs, errs) = phpunit::parse(id, file);
+                let (envs, errs) = pre_parsed
+                    .remove(&idx)
+                    .unwrap_or_else(|| phpunit::parse(id, file));
                 issues.extend(errs);
                 ws.envs.extend(envs);
             }
             SourceKind::GithubWorkflow => {
-                let (envs, errs) = github::parse(id, file);
+                let (envs, errs) = pre_parsed
+                    .remove(&idx)
+                    .unwrap_or_else(|| github::parse(id, file));
                 issues.extend(errs);
                 ws.envs.extend(envs);
             }
