@@ -272,7 +272,7 @@ fn rules_table(format: RulesFormat, policy: &Policy) -> String {
 }
 
 /// The folder holding `.git` above `start`, if any.
-fn repository_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn repository_root(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|a| a.join(".git").exists())

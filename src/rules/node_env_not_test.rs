@@ -126,12 +126,7 @@ fn exported_beside_keyed_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if s.via != crate::model::Via::Caller || v.is_empty() || v == "test" || s.is_reference() {
             continue;
         }
-        let Some(keyed) = cx
-            .ws
-            .node_env_keyed_configs
-            .iter()
-            .find(|k| k.project == run.dir)
-        else {
+        let Some(keyed) = keyed_config(cx, &run.dir) else {
             continue;
         };
         let path = &cx.ws.file(keyed.file).path;
@@ -150,6 +145,15 @@ fn exported_beside_keyed_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The config of a package keyed by environment (knexfile, Sequelize
+/// `config.json`, node-config), if it has one.
+fn keyed_config<'w>(cx: &Context<'w>, dir: &str) -> Option<&'w crate::model::NodeEnvKeyedConfig> {
+    cx.ws
+        .node_env_keyed_configs
+        .iter()
+        .find(|k| k.project == dir)
+}
+
 /// A Mocha/tape/`node --test` run with `NODE_ENV` unset beside a config
 /// keyed by environment.
 fn unset_by_runner(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -158,12 +162,7 @@ fn unset_by_runner(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if crate::resolve::decide(&run.layers, "NODE_ENV").is_some() {
             continue;
         }
-        let Some(keyed) = cx
-            .ws
-            .node_env_keyed_configs
-            .iter()
-            .find(|k| k.project == run.dir)
-        else {
+        let Some(keyed) = keyed_config(cx, &run.dir) else {
             continue;
         };
         if seen.contains(&(run.dir.as_str(), run.runner_span)) {

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EnvSource, Setting, TestEnv, Via};
+use crate::model::{EnvSource, Setting, TestEnv};
 
 pub struct SettingsModuleNotTest;
 
@@ -59,19 +59,10 @@ fn is_developer_marker(m: &str) -> bool {
 
 /// The setting that wins for `key` in one environment (pytest-django precedence).
 fn effective<'a>(env: &'a TestEnv, key: &str) -> Option<&'a Setting> {
-    // pytest-env without `D:` writes the environment before pytest-django
-    // reads it; with `D:` (and a dotenv) it yields to what is exported
-    let rank = |s: &Setting| match s.via {
-        Via::PytestDsOption | Via::ToxCommandOption => 5,
-        Via::PytestEnv { skip_if_set: false } | Via::ToxSetenv => 4,
-        Via::Caller => 3,
-        Via::PytestEnv { skip_if_set: true } | Via::Dotenv | Via::DotenvLayered => 2,
-        _ => 1,
-    };
     env.settings
         .iter()
         .filter(|s| s.key_is(key) && !s.unset)
-        .max_by_key(|s| rank(s))
+        .max_by_key(|s| s.via.settings_module_rank())
 }
 
 impl Rule for SettingsModuleNotTest {

@@ -53,7 +53,7 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
             .filter(|s| guarding(s))
             .cloned()
             .collect();
-        settings.sort_by_key(|s| python_rank(s.via));
+        settings.sort_by_key(|s| s.via.settings_module_rank());
         sections.push((env.name.clone(), settings));
     }
     if let Some(m) = &inv.settings_module {
@@ -109,16 +109,6 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
         }
     }
     out
-}
-
-fn python_rank(via: Via) -> u8 {
-    match via {
-        Via::PytestDsOption | Via::ToxCommandOption => 5,
-        Via::PytestEnv { skip_if_set: false } | Via::ToxSetenv => 4,
-        Via::Caller => 3,
-        Via::PytestEnv { skip_if_set: true } | Via::Dotenv | Via::DotenvLayered => 2,
-        _ => 1,
-    }
 }
 
 fn where_from(ws: &Workspace, s: &Setting) -> String {

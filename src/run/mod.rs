@@ -71,11 +71,7 @@ pub fn run(req: RunRequest) -> Result<u8, RunError> {
     };
     let cwd = std::env::current_dir()
         .map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
-    let root = cwd
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| cwd.clone());
+    let root = crate::cli::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let (policy, _) = crate::config::load(&root, req.config.as_deref())?;
     let dir = relative_dir(&root, &cwd);
     let invocation = invocation(&recognised, &root, &dir);
