@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EnvSource, RunFramework};
+use crate::model::{EnvSource, LayerKind, RunFramework};
 
 pub struct AppEnvNotTesting;
 
@@ -44,7 +44,13 @@ before it boots; Symfony's test environment is named `test`, not `testing`.
 Not reported: `phpunit.dusk.xml` (Dusk's browser server takes its environment
 from `.env.dusk.{env}`, laravel/dusk `DuskCommand.php`), and a Symfony
 bundle's config without `APP_ENV` (`"type": "symfony-bundle"`: its test
-kernel boots in `test` when `APP_ENV` is unset, `KernelTestCase::createKernel`).
+kernel boots in `test` when `APP_ENV` is unset, `KernelTestCase::createKernel`),
+and a Symfony config without `APP_ENV` whose run reads no `.env`: the
+bootstrap is `vendor/autoload.php` or absent (a library such as the
+components of symfony/symfony, with `symfony/framework-bundle` only in
+`require-dev`), or a bootstrap file never calls `Dotenv`, or there is no
+`.env` to read. Then the kernel boots in `test` as well; only
+`Dotenv::bootEnv()` defaults `APP_ENV` to `dev`.
 "#;
 
 impl Rule for AppEnvNotTesting {
@@ -62,6 +68,19 @@ impl Rule for AppEnvNotTesting {
             match run.map(|r| r.framework) {
                 Some(RunFramework::LaravelDusk) => continue,
                 Some(RunFramework::SymfonyBundle) if env.get("APP_ENV").is_none() => continue,
+                // a Symfony kernel without APP_ENV boots in `test` unless a
+                // dotenv loader (`bootEnv`) ran and defaulted it to `dev`: with
+                // no `.env` read (a library's `vendor/autoload.php` bootstrap,
+                // or no `.env` at all, where `bootEnv` throws) nothing is at risk
+                Some(RunFramework::Symfony)
+                    if !f.laravel
+                        && env.get("APP_ENV").is_none()
+                        && !run.is_some_and(|r| {
+                            r.layers.iter().any(|l| l.kind == LayerKind::Dotenv)
+                        }) =>
+                {
+                    continue;
+                }
                 _ => {}
             }
             let expected: Vec<&str> = match (f.laravel, f.symfony) {

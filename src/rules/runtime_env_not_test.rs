@@ -158,20 +158,18 @@ impl Rule for RuntimeEnvNotTest {
                     )
                 };
                 let want = match *key {
-                    "APP_ENV" => "testing` (Laravel) or `test` (Symfony",
-                    "ASPNETCORE_ENVIRONMENT" | "DOTNET_ENVIRONMENT" => "Testing",
-                    _ => "test",
+                    "APP_ENV" if env.frameworks.laravel && !env.frameworks.symfony => "`testing`",
+                    "APP_ENV" if env.frameworks.symfony && !env.frameworks.laravel => "`test`",
+                    "APP_ENV" => "`testing` (Laravel) or `test` (Symfony)",
+                    "ASPNETCORE_ENVIRONMENT" | "DOTNET_ENVIRONMENT" => "`Testing`",
+                    _ => "`test`",
                 };
                 out.push(super::with_test_command(
-                    META.diag_with(
-                        severity,
-                        Some(s.value_span),
-                        message,
-                    )
-                    .with_primary_label(format!("a {real} environment"))
-                    .with_help(format!(
-                        "set {key} to `{want}`, or remove the line and let the test runner set it"
-                    )),
+                    META.diag_with(severity, Some(s.value_span), message)
+                        .with_primary_label(format!("a {real} environment"))
+                        .with_help(format!(
+                            "set {key} to {want}, or remove the line and let the test runner set it"
+                        )),
                     env,
                 ));
             }

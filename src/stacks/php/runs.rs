@@ -268,7 +268,9 @@ fn runner_layers(env: &TestEnv, config: &str, caller: Layer) -> Vec<Layer> {
 /// A Symfony test run loads its dotenv files through PHPUnit's bootstrap file
 /// (`(new Dotenv())->bootEnv(dirname(__DIR__).'/.env')` in the recipe's
 /// `tests/bootstrap.php`): a bootstrap file that was read and never calls
-/// `Dotenv` loads none, and what the tests get is the process environment.
+/// `Dotenv` loads none, nor does Composer's `vendor/autoload.php` (the
+/// Symfony 4.0 recipe, and libraries), and what the tests get is the process
+/// environment.
 fn symfony_bootstrap_skips_dotenv(ws: &Workspace, env: &TestEnv, app_dir: &str) -> bool {
     if !env.frameworks.symfony {
         return false;
@@ -282,7 +284,12 @@ fn symfony_bootstrap_skips_dotenv(ws: &Workspace, env: &TestEnv, app_dir: &str) 
     else {
         return false;
     };
-    let path = join(config.dir(), attr.trim_start_matches("./"));
+    let attr = attr.trim_start_matches("./");
+    // Composer's autoloader loads no dotenv file
+    if attr == "vendor/autoload.php" {
+        return true;
+    }
+    let path = join(config.dir(), attr);
     if !path.starts_with(&crate::tree::dir_prefix(app_dir)) || !path.contains("tests/") {
         return false;
     }
