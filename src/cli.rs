@@ -282,8 +282,9 @@ pub(crate) fn repository_root(start: &Path) -> Option<PathBuf> {
 fn run_lint(args: LintArgs) -> Result<u8, RunError> {
     if args.staged {
         let cwd = current_dir()?;
-        let root = crate::git::workdir(&crate::git::discover(&cwd)?)?;
-        let outcome = crate::lint_staged(&cwd, &load_policy(&args, &root)?)?;
+        let repo = crate::git::discover(&cwd)?;
+        let root = crate::git::workdir(&repo)?;
+        let outcome = crate::engine::lint_staged_in(repo, &load_policy(&args, &root)?)?;
         return emit(&args, &[outcome]);
     }
     if args.diff {

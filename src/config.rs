@@ -319,8 +319,8 @@ fn read_policy(table: &DeTable<'_>, issues: &mut Vec<Issue>) -> Policy {
 
 /// A configuration mistake rendered like any diagnostic.
 fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
-    let mut file = SourceFile::new(path.to_string(), SourceKind::ToxToml, text.to_string());
-    file.masked = text.to_string();
+    let file =
+        SourceFile::new(path.to_string(), SourceKind::ToxToml, text.to_string()).shown_unmasked();
     let diagnostics: Vec<Diagnostic> = issues
         .into_iter()
         .map(|i| Diagnostic {

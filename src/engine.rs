@@ -68,7 +68,7 @@ impl Outcome {
                     format!("{prefix}/{}", f.path)
                 };
                 let mut file = SourceFile::new(path, f.kind, f.text);
-                file.masked = f.masked;
+                file.secret_ranges = f.secret_ranges;
                 merged.workspace.files.push(file);
             }
             let shift = |d: &mut Diagnostic| {
@@ -153,7 +153,12 @@ fn add_tracked_ignored(root: &Path, candidates: &mut Vec<discover::Candidate>) {
 /// Lints what the next commit contains: the files listed in the git index,
 /// read from the index (the temporary one git uses during `commit -a` too).
 pub fn lint_staged(start: &Path, policy: &Policy) -> Result<Outcome, RunError> {
-    let staged = crate::git::index::StagedTree::open(start)?;
+    lint_staged_in(crate::git::discover(start)?, policy)
+}
+
+/// [`lint_staged`] in a repository already discovered.
+pub fn lint_staged_in(repo: gix::Repository, policy: &Policy) -> Result<Outcome, RunError> {
+    let staged = crate::git::index::StagedTree::of(repo)?;
     let candidates = staged.candidates();
     let mut outcome = lint_tree(&staged, candidates, policy, None);
     outcome.root = Some(staged.workdir().to_path_buf());
@@ -301,6 +306,7 @@ fn lint_tree_with(
     run: Option<(Invocation, &[(String, String)])>,
 ) -> Outcome {
     candidates.retain(|c| !policy.excluded(&c.rel_path));
+    retain_running_workflows(tree, &mut candidates);
     // Laravel's cached config is git-ignored, so no listing shows it; what
     // decides the next test run is whether it exists.
     let caches: Vec<discover::Candidate> = candidates
@@ -327,6 +333,30 @@ fn lint_tree_with(
     read_app_code(tree, &mut files);
     read_node_code(tree, &mut files);
     lint_files_with(files, unreadable, policy, only, run)
+}
+
+/// GitHub runs the workflows in `.github/workflows` at the root of a
+/// repository, and no others: the same folder deeper down (a monorepo whose
+/// packages are split into repositories of their own, like symfony/symfony's
+/// components, or a vendored project) runs nothing here. It counts at the
+/// scan root and at the root of a repository nested in the scanned folder.
+fn retain_running_workflows(tree: &dyn Tree, candidates: &mut Vec<discover::Candidate>) {
+    let mut nested: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    candidates.retain(|c| {
+        if c.kind != SourceKind::GithubWorkflow {
+            return true;
+        }
+        let Some((owner, _)) = c.rel_path.rsplit_once(".github/workflows/") else {
+            return true;
+        };
+        let Some(owner) = owner.strip_suffix('/') else {
+            // `.github/workflows/…` at the scan root
+            return owner.is_empty();
+        };
+        *nested
+            .entry(owner.to_string())
+            .or_insert_with(|| tree.is_nested_repository(owner))
+    });
 }
 
 /// Builds the model from files already read and runs every rule.

@@ -190,8 +190,12 @@ pub struct SourceFile {
     pub path: String,
     pub kind: SourceKind,
     pub text: String,
-    /// The same text with every secret byte replaced by `*`: what snippets show.
-    pub masked: String,
+    /// The byte ranges of the secrets the model found in this file's settings
+    /// (the text patterns and live keys are found when it is masked).
+    pub secret_ranges: Vec<std::ops::Range<usize>>,
+    /// The same text with every secret byte replaced by `*`, made the first
+    /// time a snippet or a scrub needs it: a clean run masks nothing.
+    masked: std::sync::OnceLock<String>,
     line_starts: Vec<usize>,
 }
 
@@ -201,10 +205,25 @@ impl SourceFile {
         SourceFile {
             path,
             kind,
-            masked: String::new(),
+            secret_ranges: Vec::new(),
+            masked: std::sync::OnceLock::new(),
             text,
             line_starts,
         }
+    }
+
+    /// A file whose snippets show its text as it is (testguard's own
+    /// configuration, which holds no secrets).
+    pub fn shown_unmasked(self) -> Self {
+        let _ = self.masked.set(self.text.clone());
+        self
+    }
+
+    /// The text with every secret byte replaced by `*`: what snippets show
+    /// (the same length as the text).
+    pub fn masked(&self) -> &str {
+        self.masked
+            .get_or_init(|| crate::mask::masked_text(self, self.secret_ranges.clone()))
     }
 
     /// The folder holding this file, relative to the scan root (`""` for the root).

@@ -29,6 +29,12 @@ pub trait Tree {
     fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
         rel_paths.iter().map(|p| self.read(p)).collect()
     }
+    /// Whether a folder inside the tree is the root of a git repository of
+    /// its own (it holds `.git`). An index never lists another repository's
+    /// files, so a staged tree has none.
+    fn is_nested_repository(&self, _rel_dir: &str) -> bool {
+        false
+    }
 }
 
 /// Files below this count are read one after the other: spawning threads
@@ -116,6 +122,11 @@ impl Tree for WorkTree<'_> {
 
     fn exists(&self, rel_path: &str) -> bool {
         self.root.join(rel_path).is_file()
+    }
+
+    fn is_nested_repository(&self, rel_dir: &str) -> bool {
+        // a folder (a clone) or a file (a submodule's or worktree's `gitdir:`)
+        std::fs::symlink_metadata(self.root.join(rel_dir).join(".git")).is_ok()
     }
 
     fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
@@ -582,27 +593,26 @@ fn settings_roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
 
 /// `X` of every `cp X .env` whose `X` is a dotenv name (`.env.deploy`).
 fn copied_dotenvs(text: &str) -> Vec<String> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static RE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"\bcp\s+(?:\./)?(\.env\.[\w.-]+)\s+(?:\./)?\.env\b")
-            .unwrap_or_else(|_| unreachable!())
+        crate::syntax::ascii_regex(r"\bcp\s+(?:\./)?(\.env\.[\w.-]+)\s+(?:\./)?\.env\b")
     });
-    re.captures_iter(text)
+    re.captures_iter(text.as_bytes())
         .filter_map(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+        .map(|m| crate::syntax::matched(text, m).to_string())
         .collect()
 }
 
 /// `from X import *` lines, as written.
 fn star_imports(text: &str) -> Vec<String> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static RE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(?m)^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
-            .unwrap_or_else(|_| unreachable!())
+        // ASCII module names; `from café import *` does not match at all
+        crate::syntax::ascii_regex(r"(?m)^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
     });
-    re.captures_iter(text)
+    re.captures_iter(text.as_bytes())
         .filter_map(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+        .map(|m| crate::syntax::matched(text, m).to_string())
         .collect()
 }
 

@@ -84,10 +84,15 @@ fn truncated_files_of_every_format_never_crash_and_structural_cuts_are_tg001() {
             .enumerate()
         {
             let name = src.split_once('/').map_or(src, |(_, rest)| rest);
-            files.push((
-                format!("cut{i}-{}/{name}", src.len()),
-                bytes[..cut].to_vec(),
-            ));
+            let folder = format!("cut{i}-{}", src.len());
+            // a workflow runs at a repository's root: each cut folder is one
+            if name.starts_with(".github/") {
+                files.push((
+                    format!("{folder}/.git/HEAD"),
+                    b"ref: refs/heads/main\n".to_vec(),
+                ));
+            }
+            files.push((format!("{folder}/{name}"), bytes[..cut].to_vec()));
         }
     }
     // cuts that break the structure itself
@@ -98,6 +103,10 @@ fn truncated_files_of_every_format_never_crash_and_structural_cuts_are_tg001() {
     files.push((
         "structural/pyproject.toml".into(),
         b"[tool.pytest.ini_options\naddopts = \"-q\"\n".to_vec(),
+    ));
+    files.push((
+        "structural/.git/HEAD".into(),
+        b"ref: refs/heads/main\n".to_vec(),
     ));
     files.push((
         "structural/.github/workflows/ci.yml".into(),
@@ -327,6 +336,9 @@ fn yaml_nesting_is_cut_at_its_limit() {
         .into_bytes()
     };
     let dir = dir_with(&[
+        // each folder a repository of its own, where a workflow runs
+        ("at/.git/HEAD", b"ref: refs/heads/main\n"),
+        ("over/.git/HEAD", b"ref: refs/heads/main\n"),
         ("at/.github/workflows/ci.yml", &nested(MAX_YAML_DEPTH)),
         ("over/.github/workflows/ci.yml", &nested(MAX_YAML_DEPTH + 2)),
         ("deep/.gitlab-ci.yml", &nested(10_000)),

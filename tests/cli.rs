@@ -503,3 +503,54 @@ fn man_pages_for_the_command_and_its_subcommands() {
         );
     }
 }
+
+/// GitHub runs the workflows at a repository's root only: a package's own
+/// `.github/workflows` (a split monorepo, a vendored project) runs nothing
+/// here, in `lint` and `--staged` alike, until the package is a repository
+/// of its own.
+#[test]
+fn a_workflow_counts_at_a_repository_root_only() {
+    let workflow = std::fs::read(
+        fixtures_dir().join("ci-github-fires-merge-matrix-secrets/.github/workflows/ci.yml"),
+    )
+    .expect("fixture workflow");
+    let repo = repo_with(&[
+        ("packages/api/.github/workflows/ci.yml", &workflow),
+        ("packages/api/README.md", b"# api\n"),
+    ]);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let out = run(repo.path(), args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        summary_lines(&report)
+    };
+    assert_eq!(codes(&["lint", "--format", "json"]), Vec::<String>::new());
+    assert_eq!(
+        codes(&["lint", "--staged", "--format", "json"]),
+        Vec::<String>::new()
+    );
+    // the same file at the root runs, and is judged
+    let root = repo_with(&[(".github/workflows/ci.yml", &workflow)]);
+    let at_root = run(root.path(), &["lint", "--staged", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&at_root.stdout).expect("JSON");
+    assert!(
+        summary_lines(&report)
+            .iter()
+            .any(|l| l.starts_with("TG101 error .github/workflows/ci.yml")),
+        "{report}"
+    );
+    // a package that is a repository of its own (a clone inside the folder)
+    git(&repo.path().join("packages/api"), &["init", "-q"]);
+    let nested = codes(&["lint", "--format", "json"]);
+    assert!(
+        nested
+            .iter()
+            .any(|l| l.starts_with("TG101 error packages/api/.github/workflows/ci.yml")),
+        "{nested:?}"
+    );
+    // and `lint` of the package's folder puts its workflows at the scan root
+    let inside = run(
+        &repo.path().join("packages/api"),
+        &["lint", "--format", "json"],
+    );
+    assert_eq!(inside.status.code(), Some(1));
+}

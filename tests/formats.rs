@@ -14,7 +14,15 @@ use common::*;
 fn every_rule_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for name in fixture_names().iter().filter(|n| n.contains("-fires")) {
-        copy(&fixtures_dir().join(name), &dir.path().join(name));
+        let to = dir.path().join(name);
+        copy(&fixtures_dir().join(name), &to);
+        // a workflow runs at a repository's root: such a fixture is a
+        // repository of its own inside this one
+        if to.join(".github/workflows").is_dir() {
+            git(&to, &["init", "-q"]);
+            git(&to, &["add", "-A"]);
+            git(&to, &["commit", "-q", "-m", "fixture"]);
+        }
     }
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "-A"]);

@@ -46,7 +46,11 @@ fn open_index(repo: &gix::Repository) -> Result<gix::index::File, String> {
 
 impl StagedTree {
     pub fn open(start: &Path) -> Result<StagedTree, RunError> {
-        let repo = super::discover(start)?;
+        Self::of(super::discover(start)?)
+    }
+
+    /// The index of a repository already discovered.
+    pub fn of(repo: gix::Repository) -> Result<StagedTree, RunError> {
         let workdir = super::workdir(&repo)?;
         // a repository where nothing was ever added has no index file yet
         let index = if repo.index_path().exists() {
@@ -106,24 +110,39 @@ impl StagedTree {
             let Some(index) = &self.index else {
                 return true;
             };
-            index.entries().iter().all(|e| {
+            // every `.gitattributes` in the index (symfony/symfony has 183),
+            // its work-tree copy when clean (a conversion cannot add or
+            // remove an attribute's name), read on several threads
+            let mut attributes = Vec::new();
+            for e in index.entries() {
                 let path = e.path(index);
                 if !(path == b".gitattributes" || path.ends_with(b"/.gitattributes")) {
-                    return true;
+                    continue;
                 }
-                // its work-tree copy when clean: a conversion cannot add or
-                // remove an attribute's name
                 let Ok(rel) = std::str::from_utf8(path) else {
                     return false;
                 };
-                if let Some(data) = self.stat_clean_bytes(rel, e) {
-                    return !converts(&data);
-                }
-                match self.repo.find_blob(e.id) {
-                    Ok(blob) => !converts(&blob.data),
-                    Err(_) => false,
-                }
-            })
+                attributes.push((rel, RecordedStat::of(e), e.id));
+            }
+            let (workdir, index_mtime) = (&self.workdir, self.index_mtime);
+            let clean: Vec<Option<Vec<u8>>> = crate::tree::read_parallel(&attributes, |part| {
+                part.iter()
+                    .map(|(rel, stat, _)| stat.clean_bytes(&workdir.join(rel), index_mtime?))
+                    .collect()
+            });
+            if clean.len() != attributes.len() {
+                return false;
+            }
+            attributes
+                .iter()
+                .zip(clean)
+                .all(|((_, _, id), data)| match data {
+                    Some(data) => !converts(&data),
+                    None => match self.repo.find_blob(*id) {
+                        Ok(blob) => !converts(&blob.data),
+                        Err(_) => false,
+                    },
+                })
         })
     }
 
@@ -206,8 +225,16 @@ impl RecordedStat {
     /// (modified before the index was written).
     #[cfg(unix)]
     fn clean_bytes(&self, path: &Path, index_mtime: (i64, i64)) -> Option<Vec<u8>> {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::symlink_metadata(path).ok()?;
+        use std::io::Read;
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        // one path lookup: open, then compare what the open file is
+        // (non-blocking, so that a FIFO where a file was is never waited on)
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .ok()?;
+        let meta = file.metadata().ok()?;
         let mtime = mtime_of(&meta)?;
         let matches = meta.is_file()
             && meta.len() == u64::from(self.size)
@@ -218,7 +245,8 @@ impl RecordedStat {
         if !matches {
             return None;
         }
-        let data = std::fs::read(path).ok()?;
+        let mut data = Vec::with_capacity(meta.len() as usize);
+        file.take(meta.len() + 1).read_to_end(&mut data).ok()?;
         (data.len() as u64 == meta.len()).then_some(data)
     }
 

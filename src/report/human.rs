@@ -74,10 +74,10 @@ impl miette::Diagnostic for Rendered {
 
 fn source_of(outcome: &Outcome, file: FileId) -> Option<NamedSource<String>> {
     let f = outcome.workspace.file(file);
-    if f.masked.is_empty() && f.text.is_empty() {
+    if f.text.is_empty() {
         return None;
     }
-    Some(NamedSource::new(f.path.clone(), printable(&f.masked)))
+    Some(NamedSource::new(f.path.clone(), printable(f.masked())))
 }
 
 /// Control characters from a file (an escape sequence in a value, a NUL, a

@@ -62,7 +62,10 @@ pub fn fingerprints_of(
             let (path, text) = match d.primary {
                 Some(p) => {
                     let f = outcome.workspace.file(p.file);
-                    (f.path.as_str(), f.masked.get(p.start..p.end).unwrap_or(""))
+                    (
+                        f.path.as_str(),
+                        f.masked().get(p.start..p.end).unwrap_or(""),
+                    )
                 }
                 None => ("", ""),
             };

@@ -6,8 +6,6 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use regex::Regex;
-
 use crate::model::FolderContext;
 use crate::source::{FileId, SourceFile, SourceKind};
 
@@ -31,12 +29,11 @@ fn isolates_database(dep: &str) -> bool {
 /// Test runners whose presence makes a package a Node project with tests.
 const NODE_RUNNERS: &[&str] = &["jest", "vitest", "mocha", "@playwright/test", "ava"];
 
-fn django_requirement() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn django_requirement() -> &'static regex::bytes::Regex {
+    static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // `django>=4`, `Django==5.0`, `"django[argon2]>=4"`, poetry's `django = "^5"`
-        Regex::new(r#"(?im)(^\s*|["'])django\s*(\[[^\]]*\])?\s*([<>=~!;^"',]|$)"#)
-            .unwrap_or_else(|_| unreachable!())
+        crate::syntax::ascii_regex(r#"(?im)(^\s*|["'])django\s*(\[[^\]]*\])?\s*([<>=~!;^"',]|$)"#)
     })
 }
 
@@ -73,7 +70,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 };
                 let c = folders.entry(owner).or_default();
                 c.python_root = true;
-                if django_requirement().is_match(&file.text) {
+                if django_requirement().is_match(file.text.as_bytes()) {
                     c.frameworks.django = true;
                 }
             }
@@ -110,7 +107,8 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             }
         }
         SourceKind::ComposerJson => {
-            let deps = json_dependency_names(&file.text, &["require", "require-dev"]);
+            let m = manifest(&file.text, true);
+            let deps = &m.dependencies;
             let c = folders.entry(dir).or_default();
             c.php_root = true;
             if deps.iter().any(|d| d == "laravel/framework") {
@@ -122,19 +120,22 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             if deps.iter().any(|d| d == "laravel/lumen-framework") {
                 c.lumen = true;
             }
-            if json_string(&file.text, "type").as_deref() == Some("symfony-bundle") {
+            if m.kind.as_deref() == Some("symfony-bundle") {
                 c.symfony_bundle = true;
             }
             // `composer test` running `artisan test --parallel` or ParaTest:
             // each worker gets `{db}_test_{token}` (Testing/Concerns/TestDatabases.php)
-            let script = composer_test_script(&file.text);
+            let script = &m.test_script;
             if script.contains("--parallel") || script.contains("paratest") {
                 c.composer_test_parallel = true;
             }
         }
         SourceKind::PackageJson => {
-            let deps = json_dependency_names(&file.text, &["dependencies", "devDependencies"]);
-            let test_script = json_test_script(&file.text);
+            let Manifest {
+                dependencies: deps,
+                test_script,
+                ..
+            } = manifest(&file.text, false);
             let node = deps.iter().any(|d| NODE_RUNNERS.contains(&d.as_str()))
                 || NODE_RUNNERS.iter().any(|r| test_script.contains(r));
             let adonis = deps.iter().any(|d| d == "@adonisjs/core");
@@ -217,33 +218,67 @@ fn pyproject_dependencies(text: &str) -> Vec<String> {
     out
 }
 
-fn json_dependency_names(text: &str, sections: &[&str]) -> Vec<String> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
-    sections
-        .iter()
-        .filter_map(|s| v.get(*s).and_then(|d| d.as_object()))
-        .flat_map(|o| o.keys().cloned())
-        .collect()
+/// What detection reads of a `composer.json` or `package.json`, read in one
+/// pass: the names in the dependency sections (in document order), `type`,
+/// and `scripts.test` (Composer's list of commands joined by newlines; npm's
+/// only as a string).
+#[derive(Debug, Default, PartialEq)]
+struct Manifest {
+    dependencies: Vec<String>,
+    kind: Option<String>,
+    test_script: String,
 }
 
-fn json_string(text: &str, key: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()?
-        .get(key)?
-        .as_str()
-        .map(String::from)
+/// The fields [`Manifest`] needs; every other value is skipped unread.
+#[derive(serde::Deserialize)]
+struct ManifestFields {
+    require: Option<KeysInOrder>,
+    #[serde(rename = "require-dev")]
+    require_dev: Option<KeysInOrder>,
+    dependencies: Option<KeysInOrder>,
+    #[serde(rename = "devDependencies")]
+    dev_dependencies: Option<KeysInOrder>,
+    #[serde(rename = "type")]
+    kind: Option<serde_json::Value>,
+    scripts: Option<ScriptsFields>,
 }
 
-/// Composer's `scripts.test`, a command or a list of them, joined.
-fn composer_test_script(text: &str) -> String {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
-        return String::new();
-    };
-    match v.get("scripts").and_then(|s| s.get("test")) {
+#[derive(serde::Deserialize)]
+struct ScriptsFields {
+    test: Option<serde_json::Value>,
+}
+
+/// An object's keys in document order, its values skipped.
+struct KeysInOrder(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for KeysInOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeysInOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeysInOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(KeysInOrder(keys))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+fn test_script_of(v: Option<&serde_json::Value>, composer: bool) -> String {
+    match v {
         Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Array(items)) => items
+        Some(serde_json::Value::Array(items)) if composer => items
             .iter()
             .filter_map(|i| i.as_str())
             .collect::<Vec<_>>()
@@ -252,16 +287,79 @@ fn composer_test_script(text: &str) -> String {
     }
 }
 
-fn json_test_script(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("scripts")?.get("test")?.as_str().map(String::from))
-        .unwrap_or_default()
+/// Reads a manifest; `composer` picks Composer's sections (`require`,
+/// `require-dev`) over npm's (`dependencies`, `devDependencies`).
+fn manifest(text: &str, composer: bool) -> Manifest {
+    // one typed pass skips what detection does not need; a file it refuses
+    // (a duplicate key, a section of another type) is read as a whole value,
+    // where the last duplicate wins and a section that is no object is empty
+    if let Ok(m) = serde_json::from_str::<ManifestFields>(text) {
+        let (a, b) = if composer {
+            (m.require, m.require_dev)
+        } else {
+            (m.dependencies, m.dev_dependencies)
+        };
+        return Manifest {
+            dependencies: a.into_iter().chain(b).flat_map(|k| k.0).collect(),
+            kind: m.kind.as_ref().and_then(|k| k.as_str()).map(String::from),
+            test_script: test_script_of(m.scripts.as_ref().and_then(|s| s.test.as_ref()), composer),
+        };
+    }
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Manifest::default();
+    };
+    let sections: &[&str] = if composer {
+        &["require", "require-dev"]
+    } else {
+        &["dependencies", "devDependencies"]
+    };
+    Manifest {
+        dependencies: sections
+            .iter()
+            .filter_map(|s| v.get(*s).and_then(|d| d.as_object()))
+            .flat_map(|o| o.keys().cloned())
+            .collect(),
+        kind: v.get("type").and_then(|k| k.as_str()).map(String::from),
+        test_script: test_script_of(v.get("scripts").and_then(|s| s.get("test")), composer),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manifest_is_read_in_one_pass_and_refused_shapes_as_a_whole_value() {
+        let composer = r#"{"name":"a/b","type":"symfony-bundle","require":{"php":">=8.2","symfony/framework-bundle":"^7"},
+            "require-dev":{"phpunit/phpunit":"^11"},"extra":{"deep":[1,{"x":null}]},
+            "scripts":{"test":["@php artisan config:clear","paratest"]}}"#;
+        let m = manifest(composer, true);
+        assert_eq!(
+            m.dependencies,
+            ["php", "symfony/framework-bundle", "phpunit/phpunit"]
+        );
+        assert_eq!(m.kind.as_deref(), Some("symfony-bundle"));
+        assert_eq!(m.test_script, "@php artisan config:clear\nparatest");
+        // npm's `scripts.test` is a string; a list there is no script
+        let npm = r#"{"devDependencies":{"jest":"1","pg-mem":"2"},"dependencies":{"pg":"8"},"scripts":{"test":["jest"]}}"#;
+        let m = manifest(npm, false);
+        assert_eq!(m.dependencies, ["pg", "jest", "pg-mem"]);
+        assert_eq!(m.test_script, "");
+        assert_eq!(
+            manifest(r#"{"scripts":{"test":"jest --ci"}}"#, false).test_script,
+            "jest --ci"
+        );
+        // a duplicate key: the last one wins, as in the whole-value reading
+        let dup = r#"{"require":{"a/a":"1"},"require":{"laravel/framework":"^11"}}"#;
+        assert_eq!(manifest(dup, true).dependencies, ["laravel/framework"]);
+        // a section of another type is empty; the other sections still count
+        let odd = r#"{"require":[],"require-dev":{"laravel/framework":"^11"},"type":3}"#;
+        let m = manifest(odd, true);
+        assert_eq!(m.dependencies, ["laravel/framework"]);
+        assert_eq!(m.kind, None);
+        assert_eq!(manifest("{not json", true), Manifest::default());
+        assert_eq!(manifest("[]", false), Manifest::default());
+    }
 
     #[test]
     fn django_requirements() {
@@ -271,14 +369,14 @@ mod tests {
             "dependencies = [\"django[argon2]>=4\"]",
             "django = \"^5\"",
         ] {
-            assert!(django_requirement().is_match(yes), "{yes}");
+            assert!(django_requirement().is_match(yes.as_bytes()), "{yes}");
         }
         for no in [
             "django-environ==1\n",
             "djangorestframework\n",
             "# uses pytest-django\n",
         ] {
-            assert!(!django_requirement().is_match(no), "{no}");
+            assert!(!django_requirement().is_match(no.as_bytes()), "{no}");
         }
     }
 

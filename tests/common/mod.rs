@@ -74,7 +74,6 @@ pub fn repo_from_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// A git repository made from (path, bytes) pairs, committed.
 /// A plain folder (no git) holding `files`.
 pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -86,6 +85,7 @@ pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
+/// A git repository made from (path, bytes) pairs, committed.
 pub fn repo_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = dir_with(files);
     git(dir.path(), &["init", "-q"]);

@@ -4,8 +4,6 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
-
 /// How many settings files one project's chains may pull in (star imports
 /// included): a settings package is a handful of files, never hundreds.
 pub const MAX_SETTINGS_FILES: usize = 32;
@@ -74,17 +72,25 @@ pub fn module_of(root: &str, path: &str) -> Option<(String, bool)> {
 /// `DJANGO_SETTINGS_MODULE` key and `--ds`, `--settings=` on a command line,
 /// `DJANGO_SETTINGS_MODULE=` in a dotenv, CI or tox file.
 pub fn named_settings_modules(text: &str) -> Vec<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
+    static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(
+        // module names are ASCII identifiers here: a non-ASCII one ends the
+        // match early, names no file, and is left unknown
+        crate::syntax::ascii_regex(
             r#"(?:DJANGO_SETTINGS_MODULE["']?\s*(?:[=:,]|\bto\b)?\s*["']?|--ds[= ]|--settings[= ])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)"#,
         )
-        .unwrap_or_else(|_| unreachable!())
     });
     let mut out: Vec<String> = re
-        .captures_iter(text)
+        .captures_iter(text.as_bytes())
         .filter_map(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+        // `config.settings.é…`: not the module `config.settings`
+        .filter(|m| {
+            text.get(m.end()..)
+                .and_then(|rest| rest.chars().next())
+                .is_none_or(|c| c != '.' && !c.is_alphanumeric())
+        })
+        .map(|m| crate::syntax::matched(text, m).to_string())
+        .filter(|m| !m.is_empty())
         .collect();
     out.sort();
     out.dedup();
@@ -95,16 +101,19 @@ pub fn named_settings_modules(text: &str) -> Vec<String> {
 /// `pythonpath = src .`, TOML `pythonpath = ["src", "."]`), relative to its
 /// folder: pytest puts them on `sys.path`, where settings modules are found.
 pub fn pythonpath(text: &str) -> Vec<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r#"(?m)^[ \t]*pythonpath[ \t]*[=:][ \t]*(.+)$"#)
-            .unwrap_or_else(|_| unreachable!())
+    // `pythonpath`, `=` or `:`, and the rest of the line, on any line
+    let values = text.split('\n').filter_map(|line| {
+        let rest = line
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix("pythonpath")?;
+        let rest = rest.trim_start_matches([' ', '\t']);
+        let rest = rest.strip_prefix(['=', ':'])?;
+        let value = rest.trim_start_matches([' ', '\t']);
+        (!value.is_empty()).then_some(value)
     });
-    re.captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .flat_map(|m| {
-            m.as_str()
-                .split([' ', ',', '[', ']', '"', '\''])
+    values
+        .flat_map(|v| {
+            v.split([' ', ',', '[', ']', '"', '\''])
                 .filter(|p| !p.is_empty() && !p.starts_with('#'))
                 .map(|p| p.trim_start_matches("./").trim_end_matches('/').to_string())
                 .collect::<Vec<_>>()
@@ -150,6 +159,25 @@ mod tests {
                 "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\naddopts = --ds=shop.settings.test\nDJANGO_SETTINGS_MODULE = x.y\n"
             ),
             ["shop.settings", "shop.settings.test", "x.y"]
+        );
+        // a name with a non-ASCII part is not cut into its parent package
+        assert_eq!(
+            named_settings_modules("--ds=config.réglages\n--ds=café.settings\n--settings=ok.dev\n"),
+            ["ok.dev"]
+        );
+    }
+
+    #[test]
+    fn pythonpath_entries_from_ini_and_toml() {
+        assert_eq!(pythonpath("[pytest]\npythonpath = src .\n"), ["src", "."]);
+        assert_eq!(
+            pythonpath("[tool.pytest.ini_options]\n  pythonpath = [\"./backend/\", \"../x\"]\n"),
+            ["backend"]
+        );
+        assert_eq!(pythonpath("pythonpath:\tlib\n"), ["lib"]);
+        assert_eq!(
+            pythonpath("pythonpath =   \nmypythonpath = x\npythonpath_extra = y\n"),
+            Vec::<String>::new()
         );
     }
 }
