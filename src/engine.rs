@@ -327,7 +327,37 @@ fn lint_tree_with(
             candidates.push(c);
         }
     }
+    // a `.gitignore` answers one question: whether the env file a Laravel
+    // app's or a Node package's test run names is kept out of the
+    // repository (the nearest one above that folder decides). The others are
+    // not read (symfony/symfony holds 190, for no such folder).
+    let (gitignores, candidates): (Vec<_>, Vec<_>) = candidates
+        .into_iter()
+        .partition(|c| c.kind == SourceKind::Gitignore);
     let (mut files, mut unreadable) = read_files(tree, candidates);
+    let owners: Vec<&str> = files
+        .iter()
+        .filter(|f| match f.file_name() {
+            "artisan" | "package.json" => true,
+            "composer.json" => f.text.contains("laravel/"),
+            _ => false,
+        })
+        .map(SourceFile::dir)
+        .collect();
+    let gitignores: Vec<discover::Candidate> = gitignores
+        .into_iter()
+        .filter(|c| {
+            let dir = c.rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+            owners.iter().any(|o| crate::model::is_within(o, dir))
+        })
+        .collect();
+    let (more, more_unreadable) = read_files(tree, gitignores);
+    let offset = files.len();
+    files.extend(more);
+    unreadable.extend(more_unreadable.into_iter().map(|mut u| {
+        u.file = FileId(u.file.0 + offset);
+        u
+    }));
     read_gitlab_includes(tree, &mut files, &mut unreadable);
     read_test_code(tree, &mut files);
     read_app_code(tree, &mut files);
