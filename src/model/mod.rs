@@ -341,6 +341,9 @@ pub struct FolderContext {
     pub lumen_dotenv: LumenDotenv,
     /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.
     pub symfony_bundle: bool,
+    /// The variables the project's doctrine configuration (`config/packages/`)
+    /// reads its connection from, when one was read.
+    pub doctrine_url_vars: Option<Vec<String>>,
     /// `@adonisjs/core`: `node ace test` layers `.env.test` over `.env`.
     pub adonis: bool,
     /// A dependency that gives the tests a database of their own in code
@@ -715,6 +718,24 @@ impl Workspace {
     /// The context of the nearest folder (itself or an ancestor) for which `pick` holds.
     pub fn nearest<T>(&self, dir: &str, pick: impl Fn(&FolderContext) -> Option<T>) -> Option<T> {
         ancestors(dir).find_map(|d| self.folders.get(d).and_then(&pick))
+    }
+
+    /// A Symfony bundle's PHPUnit configuration sets `key` for a test kernel
+    /// (its `KERNEL_CLASS`) whose doctrine configuration lives in the
+    /// bundle's test application, which is not read: whether the connection
+    /// reads `key` at all is decided there (symfony/framework-bundle's
+    /// recipe leaves `DATABASE_URL` in every bundle's `phpunit.xml.dist`,
+    /// where a test kernel configured with `driver`/`path` never reads it).
+    pub fn bundle_database_key_unread(&self, dir: &str, key: &str) -> bool {
+        let Some(project) = ancestors(dir).find_map(|d| self.folders.get(d).filter(|c| c.php_root))
+        else {
+            return false;
+        };
+        project.symfony_bundle
+            && !project
+                .doctrine_url_vars
+                .as_ref()
+                .is_some_and(|vars| vars.iter().any(|v| v == key))
     }
 
     /// Test dotenv files in `dir` named as `names` lists (e.g. `.env.testing`).

@@ -63,6 +63,12 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   error and is pointed at; test code with none makes it a warning.
 - A literal doctrine `url:` for tests decides the database whatever the
   dotenv files say; `%kernel.environment%` in it is the test kernel's `test`.
+- A Symfony bundle (`"type": "symfony-bundle"`) runs its tests in a test
+  kernel of its own (`KERNEL_CLASS`), configured in its test application. A
+  `DATABASE_URL` in the bundle's PHPUnit configuration is judged only when a
+  doctrine configuration of the bundle (`config/packages/`) reads it: the
+  recipe puts one in every bundle's `phpunit.xml.dist`, and a test kernel
+  whose dbal names a `driver` and `path` (Sylius's bundles) never reads it.
 
 ## Configure or suppress
 `# testguard: ignore[TG101] reason` on the line (or the line above), once
@@ -84,6 +90,12 @@ impl Rule for DatabaseNotTest {
                     .is_some();
             for d in cx.db_settings(env) {
                 if !db_kind_is_db(d.kind) || d.db.in_memory || d.setting.value.trim().is_empty() {
+                    continue;
+                }
+                if cx
+                    .ws
+                    .bundle_database_key_unread(&env.dir, &d.setting.key.value)
+                {
                     continue;
                 }
                 let Some(name) = &d.db.name else { continue };

@@ -222,6 +222,12 @@ pub fn build(
         })
         .collect();
     for d in &doctrine {
+        if d.url.is_some() {
+            ws.folders
+                .entry(d.project.clone())
+                .or_default()
+                .doctrine_url_vars = Some(d.url_vars.clone());
+        }
         if d.dbname_suffix
             .as_ref()
             .is_some_and(|s| php::doctrine::suffix_is_test(&s.value))

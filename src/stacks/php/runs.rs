@@ -153,6 +153,27 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
                     || crate::database::db_key_kind(&s.key.value, &[]).is_none()
                     || vars.contains(&s.key.value)
             });
+            // `%kernel.environment%` inside the variable's value (Sylius:
+            // `DATABASE_URL=…/sylius_%kernel.environment%`) is the kernel's
+            // environment when doctrine reads it through `%env(resolve:…)%`;
+            // where doctrine's configuration was not read, it is unknown
+            let resolves = doctrine
+                .and_then(|d| d.url.as_ref())
+                .map(|u| u.value.contains("%env(resolve:"));
+            settings.retain_mut(|s| {
+                if !vars.contains(&s.key.value) || !s.value.contains("%kernel.environment%") {
+                    return true;
+                }
+                match (resolves, kernel_env.as_deref()) {
+                    (Some(true), Some(env)) => {
+                        s.value = s.value.replace("%kernel.environment%", env);
+                        s.verbatim = false;
+                        true
+                    }
+                    (Some(false), _) => true,
+                    _ => false,
+                }
+            });
             for s in &mut settings {
                 let from_dev = s.provenance.as_ref().is_some_and(|p| {
                     layers.iter().any(|l| {
