@@ -69,6 +69,7 @@ impl Outcome {
                 };
                 let mut file = SourceFile::new(path, f.kind, f.text);
                 file.secret_ranges = f.secret_ranges;
+                file.holds_settings = f.holds_settings;
                 merged.workspace.files.push(file);
             }
             let shift = |d: &mut Diagnostic| {

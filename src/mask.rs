@@ -155,6 +155,7 @@ pub fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> String {
 /// is first needed.
 pub fn mask_workspace(ws: &mut Workspace) {
     let mut per_file: Vec<Vec<Range<usize>>> = vec![Vec::new(); ws.files.len()];
+    let mut holds_settings = vec![false; ws.files.len()];
     let settings = ws
         .envs
         .iter()
@@ -163,6 +164,9 @@ pub fn mask_workspace(ws: &mut Workspace) {
         .chain(ws.pytest_configs.iter().flat_map(|c| c.settings.iter()))
         .chain(ws.invocation.iter().flat_map(|i| i.caller.iter()));
     for s in settings {
+        if let Some(h) = holds_settings.get_mut(s.value_span.file.0) {
+            *h = true;
+        }
         for r in setting_secrets(s, &[]) {
             let span = s.value_sub_span(r);
             if let Some(v) = per_file.get_mut(span.file.0) {
@@ -170,22 +174,37 @@ pub fn mask_workspace(ws: &mut Workspace) {
             }
         }
     }
-    for (f, ranges) in ws.files.iter_mut().zip(per_file) {
+    for ((f, ranges), holds) in ws.files.iter_mut().zip(per_file).zip(holds_settings) {
         f.secret_ranges = ranges;
+        f.holds_settings = holds;
     }
+}
+
+/// Whether a file's hidden text can stand in a message: configuration, and
+/// code a setting was read from (a bootstrap file's `$_ENV[…]`, a settings
+/// module). Messages quote settings' values, never other test code, so a
+/// suite's hundreds of test files are masked only where a snippet shows them.
+fn quotable(f: &crate::source::SourceFile) -> bool {
+    f.holds_settings
+        || !matches!(
+            f.kind,
+            crate::source::SourceKind::TestCode | crate::source::SourceKind::NodeCode
+        )
 }
 
 /// Masks every file now, on several threads (each file's text scan is
 /// independent): before the whole workspace's secrets are needed at once.
-pub fn mask_all(ws: &Workspace) {
-    let bytes: usize = ws.files.iter().map(|f| f.text.len()).sum();
+pub fn mask_all(ws: &Workspace, which: fn(&crate::source::SourceFile) -> bool) {
+    let ids: Vec<usize> = (0..ws.files.len())
+        .filter(|&i| which(&ws.files[i]))
+        .collect();
+    let bytes: usize = ids.iter().map(|&i| ws.files[i].text.len()).sum();
     if bytes < PARALLEL_MASK_MIN_BYTES {
-        for f in &ws.files {
-            let _ = f.masked();
+        for &i in &ids {
+            let _ = ws.files[i].masked();
         }
         return;
     }
-    let ids: Vec<usize> = (0..ws.files.len()).collect();
     crate::stacks::parallel_map(&ids, |&i| ws.files[i].masked().len());
 }
 
@@ -224,8 +243,13 @@ pub(crate) fn masked_text(f: &crate::source::SourceFile, mut ranges: Vec<Range<u
 /// stands unmasked in no file: text a password shares with a database name
 /// (`test` beside `latest`) reveals nothing when printed.
 pub fn hidden_secrets(ws: &Workspace) -> Vec<&str> {
-    let mut out = Vec::new();
-    for f in &ws.files {
+    hidden_secrets_in(ws, |_| true)
+}
+
+/// [`hidden_secrets`] of the files `which` picks, unmasked nowhere among them.
+fn hidden_secrets_in(ws: &Workspace, which: fn(&crate::source::SourceFile) -> bool) -> Vec<&str> {
+    let mut runs: Vec<&str> = Vec::new();
+    for f in ws.files.iter().filter(|f| which(f)) {
         let (t, m) = (f.text.as_bytes(), f.masked().as_bytes());
         let hidden = |i: usize| m.get(i) == Some(&b'*') && t[i] != b'*';
         let mut i = 0;
@@ -238,14 +262,30 @@ pub fn hidden_secrets(ws: &Workspace) -> Vec<&str> {
             while i < t.len() && hidden(i) {
                 i += 1;
             }
-            if let Some(secret) = f.text.get(start..i)
-                && !ws.files.iter().any(|g| g.masked().contains(secret))
-            {
-                out.push(secret);
+            if let Some(secret) = f.text.get(start..i) {
+                runs.push(secret);
             }
         }
     }
-    out
+    let mut unique = runs.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    // every masked text scanned once for all the runs at the same time
+    let Ok(finder) = aho_corasick::AhoCorasick::new(&unique) else {
+        return runs;
+    };
+    let mut shown = vec![false; unique.len()];
+    for f in ws.files.iter().filter(|f| which(f)) {
+        for m in finder.find_overlapping_iter(f.masked()) {
+            shown[m.pattern().as_usize()] = true;
+        }
+    }
+    runs.retain(|r| {
+        unique
+            .binary_search(r)
+            .is_ok_and(|i| !shown.get(i).copied().unwrap_or(false))
+    });
+    runs
 }
 
 /// The last line of defence: any text that masking hid in a file is replaced
@@ -256,10 +296,8 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
     if diagnostics.is_empty() {
         return;
     }
-    let _ = text_secret_res();
-    let _ = live_key_re();
-    mask_all(ws);
-    let mut secrets: Vec<&str> = hidden_secrets(ws)
+    mask_all(ws, quotable);
+    let mut secrets: Vec<&str> = hidden_secrets_in(ws, quotable)
         .into_iter()
         // very short runs (`p` in `u:p@h`) would mangle ordinary words
         .filter(|s| s.len() >= 4)

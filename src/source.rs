@@ -193,6 +193,8 @@ pub struct SourceFile {
     /// The byte ranges of the secrets the model found in this file's settings
     /// (the text patterns and live keys are found when it is masked).
     pub secret_ranges: Vec<std::ops::Range<usize>>,
+    /// A setting of the model was read from this file.
+    pub holds_settings: bool,
     /// The same text with every secret byte replaced by `*`, made the first
     /// time a snippet or a scrub needs it: a clean run masks nothing.
     masked: std::sync::OnceLock<String>,
@@ -206,6 +208,7 @@ impl SourceFile {
             path,
             kind,
             secret_ranges: Vec::new(),
+            holds_settings: false,
             masked: std::sync::OnceLock::new(),
             text,
             line_starts,

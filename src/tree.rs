@@ -360,13 +360,18 @@ pub fn read_test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
         // a test file that cannot be read, is too large or is not UTF-8 leaves
         // the suite unknown: nothing of this project is kept
+        let known: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.path.as_str()).collect();
+        let php: Vec<String> = php
+            .into_iter()
+            .filter(|p| !known.contains(p.as_str()))
+            .collect();
+        let paths: Vec<&str> = php.iter().map(String::as_str).collect();
+        let contents = tree.read_many(&paths);
         let mut read = Vec::with_capacity(php.len());
-        let mut complete = true;
-        for rel in php {
-            if files.iter().any(|f| f.path == rel) {
-                continue;
-            }
-            match tree.read(&rel).map(String::from_utf8) {
+        let mut complete = contents.len() == php.len();
+        for (rel, bytes) in php.into_iter().zip(contents) {
+            match bytes.map(String::from_utf8) {
                 Ok(Ok(text)) if text.len() <= MAX_TEST_FILE_SIZE => {
                     read.push(SourceFile::new(rel, SourceKind::TestCode, text));
                 }

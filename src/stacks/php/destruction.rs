@@ -33,6 +33,14 @@ const IDIOMS: &[(&str, &str)] = &[
     ("TRUNCATE", "truncates its tables"),
 ];
 
+fn idioms() -> &'static aho_corasick::AhoCorasick {
+    static FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(IDIOMS.iter().map(|(idiom, _)| idiom))
+            .unwrap_or_else(|_| unreachable!())
+    })
+}
+
 /// Records every idiom found, per project (the folder above `tests/`), and
 /// how many test files of each project were read.
 pub fn scan(ws: &mut Workspace) {
@@ -46,17 +54,22 @@ pub fn scan(ws: &mut Workspace) {
         };
         *ws.test_code.entry(project.to_string()).or_default() += 1;
         // one place per idiom per file is plenty: the last one, which is the
-        // trait's use in a class rather than its import
-        for (idiom, what) in IDIOMS {
-            let hit = f.text.match_indices(idiom).filter(|(at, _)| {
-                // a whole word: `RefreshDatabase` is not `LazilyRefreshDatabase`'s tail
-                let before = f.text[..*at].chars().next_back();
-                let after = f.text[at + idiom.len()..].chars().next();
-                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-            });
-            let hit = hit.last();
-            if let Some((at, _)) = hit {
+        // trait's use in a class rather than its import; every idiom is
+        // looked for in one pass over the file
+        let mut last: [Option<usize>; IDIOMS.len()] = [None; IDIOMS.len()];
+        for m in idioms().find_overlapping_iter(&f.text) {
+            let (at, end) = (m.start(), m.end());
+            // a whole word: `RefreshDatabase` is not `LazilyRefreshDatabase`'s tail
+            let before = f.text[..at].chars().next_back();
+            let after = f.text[end..].chars().next();
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                last[m.pattern().as_usize()] = Some(at);
+            }
+        }
+        for ((idiom, what), at) in IDIOMS.iter().zip(last) {
+            if let Some(at) = at {
                 found.push(Destruction {
                     project: project.to_string(),
                     idiom,

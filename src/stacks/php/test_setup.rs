@@ -19,30 +19,46 @@ use crate::syntax::php;
 
 pub fn scan(ws: &mut Workspace) {
     let mut out = Vec::new();
-    for (i, f) in ws.files.iter().enumerate() {
-        if f.kind != SourceKind::TestCode || !f.path.ends_with(".php") {
-            continue;
-        }
-        let interesting = [
-            "putenv",
-            "$_ENV",
-            "$_SERVER",
-            "config(",
-            "->set(",
-            "Config::set",
-            "config:clear",
-            "config.php",
-        ]
+    // the PHP test code that can set anything up, parsed on several threads
+    // (a large suite's base test cases and traits: Sylius holds hundreds)
+    let wanted: Vec<(usize, &str)> = ws
+        .files
         .iter()
-        .any(|w| f.text.contains(w));
-        if !interesting {
-            continue;
-        }
+        .enumerate()
+        .filter(|(_, f)| f.kind == SourceKind::TestCode && f.path.ends_with(".php"))
+        .filter(|(_, f)| {
+            // a bootstrap file's environment writes and cache clearing count;
+            // elsewhere only a `database.*` configuration key set in code
+            if f.file_name() == "bootstrap.php" {
+                [
+                    "putenv",
+                    "$_ENV",
+                    "$_SERVER",
+                    "config(",
+                    "->set(",
+                    "Config::set",
+                    "config:clear",
+                    "config.php",
+                ]
+                .iter()
+                .any(|w| f.text.contains(w))
+            } else {
+                f.text.contains("database.")
+                    && ["config(", "->set(", "Config::set"]
+                        .iter()
+                        .any(|w| f.text.contains(w))
+            }
+        })
+        .filter(|(_, f)| project_of(&f.path).is_some())
+        .map(|(i, f)| (i, f.text.as_str()))
+        .collect();
+    let parsed = crate::stacks::parallel_map(&wanted, |(i, text)| (*i, php::parse(text)));
+    for (i, script) in parsed {
+        let f = &ws.files[i];
         let Some(project) = project_of(&f.path) else {
             continue;
         };
         let id = FileId(i);
-        let script = php::parse(&f.text);
         // code PHP would refuse sets nothing up
         if script.has_error {
             continue;
