@@ -27,6 +27,7 @@ pub mod git;
 pub mod invariants;
 pub mod mask;
 pub mod model;
+pub mod parallel;
 pub mod report;
 pub mod resolve;
 pub mod rules;

@@ -41,34 +41,14 @@ pub trait Tree {
 /// costs more than it saves.
 pub const PARALLEL_READ_MIN: usize = 64;
 
-/// Runs `read` over `paths` (or any items) on up to four threads, results in order.
-pub fn read_parallel<I: Sync, T: Send>(
-    paths: &[I],
-    read: impl Fn(&[I]) -> Vec<T> + Sync,
-) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    if threads <= 1 || paths.len() < PARALLEL_READ_MIN {
-        return read(paths);
+/// Runs `read` over `paths` (or any items), in order: on several threads
+/// from [`PARALLEL_READ_MIN`] items on ([`crate::parallel::map`]). When a
+/// reader panicked the result is shorter than `paths`.
+pub fn read_parallel<I: Sync, T: Send>(paths: &[I], read: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    if paths.len() < PARALLEL_READ_MIN {
+        return paths.iter().map(read).collect();
     }
-    let chunk = paths.len().div_ceil(threads);
-    let read = &read;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| s.spawn(move || read(part)))
-            .collect();
-        let mut out = Vec::with_capacity(paths.len());
-        for h in handles {
-            match h.join() {
-                Ok(v) => out.extend(v),
-                // a reader that panicked: its files were never read
-                Err(_) => return Vec::new(),
-            }
-        }
-        out
-    })
+    crate::parallel::map(paths, read)
 }
 
 /// Why a file could not be read.
@@ -87,9 +67,7 @@ pub struct WorkTree<'a> {
 
 impl Tree for WorkTree<'_> {
     fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
-        let out = read_parallel(rel_paths, |part| {
-            part.iter().map(|p| self.read(p)).collect()
-        });
+        let out = read_parallel(rel_paths, |p| self.read(p));
         if out.len() == rel_paths.len() {
             out
         } else {

@@ -125,11 +125,10 @@ impl StagedTree {
                 attributes.push((rel, RecordedStat::of(e), e.id));
             }
             let (workdir, index_mtime) = (&self.workdir, self.index_mtime);
-            let clean: Vec<Option<Vec<u8>>> = crate::tree::read_parallel(&attributes, |part| {
-                part.iter()
-                    .map(|(rel, stat, _)| stat.clean_bytes(&workdir.join(rel), index_mtime?))
-                    .collect()
-            });
+            let clean: Vec<Option<Vec<u8>>> =
+                crate::tree::read_parallel(&attributes, |(rel, stat, _)| {
+                    stat.clean_bytes(&workdir.join(rel), index_mtime?)
+                });
             if clean.len() != attributes.len() {
                 return false;
             }
@@ -303,14 +302,14 @@ impl Tree for StagedTree {
         let jobs: Vec<(&str, Option<RecordedStat>)> =
             rel_paths.iter().copied().zip(stats).collect();
         let workdir = &self.workdir;
-        let clean: Vec<Option<Vec<u8>>> = crate::tree::read_parallel(&jobs, |part| {
-            part.iter()
-                .map(|(path, stat)| {
-                    stat.as_ref()
-                        .and_then(|st| st.clean_bytes(&workdir.join(path), index_mtime))
-                })
-                .collect()
+        let mut clean: Vec<Option<Vec<u8>>> = crate::tree::read_parallel(&jobs, |(path, stat)| {
+            stat.as_ref()
+                .and_then(|st| st.clean_bytes(&workdir.join(path), index_mtime))
         });
+        // a reader that panicked: what it read is lost, the blobs say the rest
+        if clean.len() != jobs.len() {
+            clean = vec![None; jobs.len()];
+        }
         jobs.iter()
             .zip(clean)
             .map(|((path, _), bytes)| match bytes {
