@@ -88,6 +88,11 @@ pub struct LintArgs {
     /// The format of `--output-file` (default: `--format`).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "output_file")]
     pub output_format: Option<Format>,
+    /// With `--staged`: always lint, never replay the last result (which is
+    /// replayed only while the binary, the options, the configuration and
+    /// every staged file it read are unchanged).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Apply the safe, mechanical fixes (uncomment the Laravel skeleton's database
     /// overrides, add force="true" to a guarding PHPUnit <env>, set APP_ENV to the test
     /// environment), then report what remains.
@@ -284,8 +289,10 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
         let cwd = current_dir()?;
         let repo = crate::git::discover(&cwd)?;
         let root = crate::git::workdir(&repo)?;
-        let outcome = crate::engine::lint_staged_in(repo, &load_policy(&args, &root)?)?;
-        return emit(&args, &[outcome]);
+        let policy = load_policy(&args, &root)?;
+        let git_dir = repo.git_dir().to_path_buf();
+        let staged = crate::git::index::StagedTree::of(repo)?;
+        return lint_staged_cached(&args, &policy, &staged, &root, &git_dir);
     }
     if args.diff {
         let (outcomes, _) = lint_outcomes(&args)?;
@@ -338,6 +345,71 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
         return emit(&args, &[merged]);
     }
     emit(&args, &outcomes)
+}
+
+/// `lint --staged`, replaying the last result when nothing it depends on
+/// changed (see [`crate::git::staged_cache`]). A report file
+/// (`--output-file`) is always written from a real lint.
+fn lint_staged_cached(
+    args: &LintArgs,
+    policy: &Policy,
+    staged: &crate::git::index::StagedTree,
+    root: &Path,
+    git_dir: &Path,
+) -> Result<u8, RunError> {
+    use crate::git::staged_cache::{Inputs, Replay, StagedCache, binary_identity};
+    let inputs = if args.no_cache || args.output_file.is_some() {
+        None
+    } else {
+        binary_identity().map(|binary| {
+            let colour = report::human::use_colour(std::io::stdout().is_terminal());
+            let config = crate::config::source(root, args.config.as_deref()).map(|p| {
+                let text = std::fs::read(&p).unwrap_or_default();
+                (
+                    p.display().to_string(),
+                    String::from_utf8_lossy(&text).into_owned(),
+                )
+            });
+            Inputs {
+                binary,
+                options: format!(
+                    "{:?} strict={} quiet={} colour={colour} no_ignore_comments={}",
+                    args.format, args.strict, args.quiet, args.no_ignore_comments
+                ),
+                workdir: root.display().to_string(),
+                config,
+                candidates: staged.candidate_paths(),
+            }
+        })
+    };
+    let Some(inputs) = inputs else {
+        let outcome = crate::engine::lint_staged_tree(staged, policy);
+        return emit(args, &[outcome]);
+    };
+    let cache = StagedCache::of(git_dir);
+    if let Some(replay) = cache.lookup(&inputs, staged) {
+        write_stdout(&replay.stdout)?;
+        return Ok(replay.exit_code);
+    }
+    staged.record_consultations();
+    let outcome = crate::engine::lint_staged_tree(staged, policy);
+    let colour = report::human::use_colour(std::io::stdout().is_terminal());
+    let replay = Replay {
+        stdout: render(args.format, &outcome, colour, args.quiet),
+        exit_code: exit_code(args, &outcome),
+    };
+    write_stdout(&replay.stdout)?;
+    if let Some(consulted) = staged.consultations() {
+        cache.store(inputs, consulted, &replay);
+    }
+    Ok(replay.exit_code)
+}
+
+/// 1 for an error (or, under `--strict`, a warning), else 0.
+fn exit_code(args: &LintArgs, o: &Outcome) -> u8 {
+    let errors = o.count(crate::diagnostic::Severity::Error);
+    let warnings = o.count(crate::diagnostic::Severity::Warning);
+    u8::from(errors > 0 || (args.strict && warnings > 0))
 }
 
 fn load_policy(args: &LintArgs, root: &Path) -> Result<Policy, RunError> {
@@ -474,11 +546,7 @@ fn emit(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
                 args.quiet,
             ));
         }
-        let errors = o.count(crate::diagnostic::Severity::Error);
-        let warnings = o.count(crate::diagnostic::Severity::Warning);
-        if errors > 0 || (args.strict && warnings > 0) {
-            code = 1;
-        }
+        code = code.max(exit_code(args, o));
     }
     if let Some(path) = &args.output_file {
         std::fs::write(path, file_report)

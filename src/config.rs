@@ -73,6 +73,16 @@ fn rule_words() -> Vec<&'static str> {
 }
 
 /// Finds and loads the configuration for a repository rooted at `root`.
+/// The file [`load`] reads, if any.
+pub fn source(root: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => [root.join("testguard.toml"), root.join("pyproject.toml")]
+            .into_iter()
+            .find(|p| p.is_file()),
+    }
+}
+
 pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(Policy, Origin), RunError> {
     let (path, section) = match explicit {
         Some(p) => {

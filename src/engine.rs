@@ -160,10 +160,15 @@ pub fn lint_staged(start: &Path, policy: &Policy) -> Result<Outcome, RunError> {
 /// [`lint_staged`] in a repository already discovered.
 pub fn lint_staged_in(repo: gix::Repository, policy: &Policy) -> Result<Outcome, RunError> {
     let staged = crate::git::index::StagedTree::of(repo)?;
+    Ok(lint_staged_tree(&staged, policy))
+}
+
+/// [`lint_staged`] of an index already open.
+pub fn lint_staged_tree(staged: &crate::git::index::StagedTree, policy: &Policy) -> Outcome {
     let candidates = staged.candidates();
-    let mut outcome = lint_tree(&staged, candidates, policy, None);
+    let mut outcome = lint_tree(staged, candidates, policy, None);
     outcome.root = Some(staged.workdir().to_path_buf());
-    Ok(outcome)
+    outcome
 }
 
 /// `testguard run` (SPEC §1a): lints the repository at `root` as the run

@@ -221,8 +221,12 @@ pub(crate) fn masked_text(f: &crate::source::SourceFile, mut ranges: Vec<Range<u
         f.kind,
         crate::source::SourceKind::AppCode | crate::source::SourceKind::NodeCode
     );
-    for re in text_secret_res() {
-        for c in re.captures_iter(f.text.as_bytes()) {
+    let bytes = f.text.as_bytes();
+    for (re, lines) in text_secret_res().iter().zip(lines_with_literals(bytes)) {
+        let lines = lines
+            .into_iter()
+            .flat_map(|line| re.captures_iter(regex_automata::Input::new(bytes).range(line)));
+        for c in lines {
             let Some(m) = c.get_group(1) else { continue };
             let value = f.text.get(m.range()).unwrap_or("");
             if !contains_reference(value) {
@@ -237,6 +241,67 @@ pub(crate) fn masked_text(f: &crate::source::SourceFile, mut ranges: Vec<Range<u
     }
     ranges.extend(live_keys(&f.text));
     mask_bytes(&f.text, &ranges)
+}
+
+/// Literals of which every match of `text_secret_res()[i]` holds one
+/// (ASCII case aside): a match lies within one line, so each pattern runs
+/// only over the lines that hold one of its literals (a configuration file's
+/// lines mostly hold none, and the patterns' scan was most of masking).
+const TEXT_SECRET_LITERALS: [&[&str]; 3] = [
+    &["://"],
+    &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "privatekey",
+        "private_key",
+        "accesskey",
+        "access_key",
+        "_pwd",
+        "_pass",
+    ],
+    &["password=", "pass=", "pwd="],
+];
+
+/// For each text pattern, the byte ranges of the lines of `text` that hold
+/// one of its literals, in order.
+fn lines_with_literals(text: &[u8]) -> [Vec<Range<usize>>; 3] {
+    static FINDER: OnceLock<(aho_corasick::AhoCorasick, Vec<usize>)> = OnceLock::new();
+    let (finder, owner) = FINDER.get_or_init(|| {
+        let (literals, owner): (Vec<&str>, Vec<usize>) = TEXT_SECRET_LITERALS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ls)| ls.iter().map(move |l| (*l, i)))
+            .unzip();
+        let finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(literals)
+            .unwrap_or_else(|_| unreachable!());
+        (finder, owner)
+    });
+    let mut lines: [Vec<Range<usize>>; 3] = Default::default();
+    for m in finder.find_overlapping_iter(text) {
+        let Some(&i) = owner.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        if lines[i].last().is_some_and(|l| l.end > m.start()) {
+            continue;
+        }
+        let start = text[..m.start()]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let end = text[m.end()..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |p| m.end() + p);
+        lines[i].push(start..end);
+    }
+    lines
 }
 
 /// Every text that masking hid (each maximal run of masked bytes) and that

@@ -336,6 +336,9 @@ pub fn read_test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         if php.len() > MAX_TEST_FILES_PER_PROJECT {
             continue;
         }
+        if php.is_empty() {
+            continue;
+        }
         // a test file that cannot be read, is too large or is not UTF-8 leaves
         // the suite unknown: nothing of this project is kept
         let known: std::collections::HashSet<&str> =

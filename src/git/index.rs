@@ -22,6 +22,24 @@ pub struct StagedTree {
     /// `core.autocrlf`, no attributes that convert content (`text`, `eol`,
     /// `filter`, `working-tree-encoding`, `ident`). Decided on first read.
     worktree_is_blob: std::cell::OnceCell<bool>,
+    /// What the lint asked of the index, while [`Self::record_consultations`]
+    /// is on: the staged-result cache replays a result only when every
+    /// question still has the same answer.
+    consulted: std::cell::RefCell<Option<Vec<Consultation>>>,
+    /// A blob the object database could not give: the result depends on
+    /// more than the index and is not cached.
+    object_read_failed: std::cell::Cell<bool>,
+}
+
+/// One question a lint asks of the staged tree. Its answer is computed from
+/// the index alone (an entry's object id, a listing), never from content:
+/// a file's content is a function of its object id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum Consultation {
+    Read(String),
+    Exists(String),
+    ListDir(String),
+    FilesUnder(String, usize),
 }
 
 /// A regular file at stage 0 that is really staged (not `git add -N`).
@@ -72,7 +90,63 @@ impl StagedTree {
             workdir,
             index_mtime,
             worktree_is_blob: std::cell::OnceCell::new(),
+            consulted: std::cell::RefCell::new(None),
+            object_read_failed: std::cell::Cell::new(false),
         })
+    }
+
+    /// Every path the index lists whose name makes it a candidate: the
+    /// input of discovery, compared whole by the staged-result cache.
+    pub fn candidate_paths(&self) -> Vec<String> {
+        self.candidates().into_iter().map(|c| c.rel_path).collect()
+    }
+
+    /// From now on, remembers what is asked of this tree.
+    pub fn record_consultations(&self) {
+        *self.consulted.borrow_mut() = Some(Vec::new());
+    }
+
+    fn note(&self, c: impl FnOnce() -> Consultation) {
+        if let Some(log) = self.consulted.borrow_mut().as_mut() {
+            log.push(c());
+        }
+    }
+
+    /// What was asked since [`Self::record_consultations`], each once, with
+    /// its answer; `None` when the answers do not decide the result (a
+    /// blob could not be read).
+    pub fn consultations(&self) -> Option<Vec<(Consultation, String)>> {
+        if self.object_read_failed.get() {
+            return None;
+        }
+        let mut asked = self.consulted.borrow().clone()?;
+        asked.sort();
+        asked.dedup();
+        Some(
+            asked
+                .into_iter()
+                .map(|c| {
+                    let answer = self.answer(&c);
+                    (c, answer)
+                })
+                .collect(),
+        )
+    }
+
+    /// The answer the index gives now: the staged object id (or nothing),
+    /// presence, or the listing.
+    pub fn answer(&self, c: &Consultation) -> String {
+        match c {
+            Consultation::Read(path) => self
+                .entry(path)
+                .map(|e| format!("{}", e.id))
+                .unwrap_or_default(),
+            Consultation::Exists(path) => self.entry(path).is_some().to_string(),
+            Consultation::ListDir(dir) => self.list_dir_unrecorded(dir).join("\n"),
+            Consultation::FilesUnder(dir, limit) => {
+                self.files_under_unrecorded(dir, *limit).join("\n")
+            }
+        }
     }
 
     /// No conversion between blob and work tree can be configured: no
@@ -228,7 +302,7 @@ impl RecordedStat {
         use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
         // one path lookup: open, then compare what the open file is
         // (non-blocking, so that a FIFO where a file was is never waited on)
-        let file = std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NONBLOCK)
             .open(path)
@@ -244,9 +318,12 @@ impl RecordedStat {
         if !matches {
             return None;
         }
-        let mut data = Vec::with_capacity(meta.len() as usize);
-        file.take(meta.len() + 1).read_to_end(&mut data).ok()?;
-        (data.len() as u64 == meta.len()).then_some(data)
+        // the size is the index's: one read fills it, with no second read
+        // to find the end (a file rewritten since the fstat has a new mtime
+        // and is caught by the next `git add`, as git's own reads are)
+        let mut data = vec![0; meta.len() as usize];
+        file.read_exact(&mut data).ok()?;
+        Some(data)
     }
 
     #[cfg(not(unix))]
@@ -267,6 +344,7 @@ fn mtime_of(meta: &std::fs::Metadata) -> Option<(i64, i64)> {
 
 impl Tree for StagedTree {
     fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
+        self.note(|| Consultation::Read(rel_path.to_string()));
         let Some(e) = self.entry(rel_path) else {
             return Err(ReadFailure::Gone);
         };
@@ -275,6 +353,7 @@ impl Tree for StagedTree {
             return Ok(data);
         }
         let blob = self.repo.find_blob(e.id).map_err(|err| {
+            self.object_read_failed.set(true);
             ReadFailure::Unreadable(format!(
                 "its staged content cannot be read from the object database: {err}"
             ))
@@ -288,6 +367,9 @@ impl Tree for StagedTree {
     /// could not vouch for from the object database, on this thread (the
     /// repository handle is not shared across threads).
     fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
+        for p in rel_paths {
+            self.note(|| Consultation::Read(p.to_string()));
+        }
         if rel_paths.len() < crate::tree::PARALLEL_READ_MIN || !self.worktree_is_blob() {
             return rel_paths.iter().map(|p| self.read(p)).collect();
         }
@@ -320,10 +402,23 @@ impl Tree for StagedTree {
     }
 
     fn exists(&self, rel_path: &str) -> bool {
+        self.note(|| Consultation::Exists(rel_path.to_string()));
         self.entry(rel_path).is_some()
     }
 
     fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
+        self.note(|| Consultation::FilesUnder(rel_dir.to_string(), limit));
+        self.files_under_unrecorded(rel_dir, limit)
+    }
+
+    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+        self.note(|| Consultation::ListDir(rel_dir.to_string()));
+        self.list_dir_unrecorded(rel_dir)
+    }
+}
+
+impl StagedTree {
+    fn files_under_unrecorded(&self, rel_dir: &str, limit: usize) -> Vec<String> {
         let Some(index) = &self.index else {
             return Vec::new();
         };
@@ -342,7 +437,7 @@ impl Tree for StagedTree {
             .collect()
     }
 
-    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+    fn list_dir_unrecorded(&self, rel_dir: &str) -> Vec<String> {
         let Some(index) = &self.index else {
             return Vec::new();
         };

@@ -36,7 +36,10 @@ const IDIOMS: &[(&str, &str)] = &[
 fn idioms() -> &'static aho_corasick::AhoCorasick {
     static FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     FINDER.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(IDIOMS.iter().map(|(idiom, _)| idiom))
+        // a DFA: a large suite is hundreds of kilobytes, scanned once
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(IDIOMS.iter().map(|(idiom, _)| idiom))
             .unwrap_or_else(|_| unreachable!())
     })
 }
