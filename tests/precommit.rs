@@ -58,6 +58,12 @@ fn try_repo(tool: &str) {
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            // every hook environment either tool builds shares one cargo
+            // build folder: the dependencies are compiled once, not once per
+            // tool and run (each built them from nothing, and the two
+            // together were over 1,000 s of CI on two cores). The build
+            // itself is still pre-commit's and prek's own `cargo install`.
+            .env("CARGO_TARGET_DIR", this_repo.join("target/hook-install"))
             .output()
             .expect("run the tool");
         let text = format!(
