@@ -64,6 +64,12 @@ fn try_repo(tool: &str) {
             // together were over 1,000 s of CI on two cores). The build
             // itself is still pre-commit's and prek's own `cargo install`.
             .env("CARGO_TARGET_DIR", this_repo.join("target/hook-install"))
+            // and without optimisation: what is tested is how the tools
+            // install and call the hook, not the optimiser; a release build
+            // of testguard itself took minutes per install
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+            .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
             .output()
             .expect("run the tool");
         let text = format!(

@@ -134,19 +134,39 @@ fn mutated_inputs_never_panic_and_spans_stay_inside_their_text() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x5eed_1234_abcd_ef01);
-    let mut rng = Rng(seed | 1);
-    let seeds = seeds();
+    let seeds: Vec<(String, String)> = seeds()
+        .into_iter()
+        .filter(|(path, _)| classify(path).is_some())
+        .collect();
     assert!(seeds.len() > 40, "seed files missing");
-    let mut runs = 0;
-    for (path, text) in &seeds {
-        let Some(_) = classify(path) else { continue };
-        for _ in 0..per_seed {
-            let input = mutate(&mut rng, text);
-            if let Err(e) = testguard::invariants::lint_one_and_check(path, input.as_bytes()) {
-                panic!("{path}: {e}\ninput: {input:?}");
-            }
-            runs += 1;
+    // one generator per seed file (derived from the seed and its place), so
+    // the files can be spread over every core and a failure still
+    // reproduces with the same TESTGUARD_SEED
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let runs = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((path, text)) = seeds.get(i) else {
+                        break;
+                    };
+                    let mut rng = Rng((seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1);
+                    for _ in 0..per_seed {
+                        let input = mutate(&mut rng, text);
+                        if let Err(e) =
+                            testguard::invariants::lint_one_and_check(path, input.as_bytes())
+                        {
+                            panic!("{path}: {e}\ninput: {input:?}");
+                        }
+                        runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
         }
-    }
+    });
+    let runs = runs.into_inner();
     assert!(runs > 5000, "only {runs} runs");
 }
