@@ -46,6 +46,8 @@ def kind(rel: str) -> str | None:
         return "json"
     if name in ("doctrine.yaml", "doctrine.yml"):
         return "symfony"
+    if name == "database.yml":
+        return "erb"
     if name in ("compose.yaml", "Dockerfile", ".envrc", ".gitignore") or name.startswith("docker-compose"):
         return "containers"
     if name.endswith(".py"):

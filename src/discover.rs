@@ -150,6 +150,9 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     {
         return Some(SourceKind::Dockerfile);
     }
+    if name == "database.yml" && (parent == "config" || parent.ends_with("/config")) {
+        return Some(SourceKind::RailsDatabase);
+    }
     if name == "doctrine.yaml" || name == "doctrine.yml" || name == "doctrine.php" {
         let in_packages = rel_path.contains("config/packages/");
         return in_packages.then_some(SourceKind::DoctrineConfig);
@@ -335,6 +338,10 @@ mod tests {
             ("phpunit.ci.xml.dist", Some(Phpunit)),
             ("phpunit.php", None),
             ("config/packages/doctrine.yaml", Some(DoctrineConfig)),
+            ("config/database.yml", Some(RailsDatabase)),
+            ("apps/shop/config/database.yml", Some(RailsDatabase)),
+            ("database.yml", None),
+            ("config/database.yml.example", None),
             ("config/packages/doctrine.php", Some(DoctrineConfig)),
             ("frontend/.env.test.license", None),
             (".env-test", Some(DotenvTest)),

@@ -102,6 +102,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "js_code",
     "node_scripts",
     "run_command",
+    "erb",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -344,6 +345,33 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ),
                 (".env.example", b"MONGODB_URL=mongodb://localhost/app\nDB_NAME=app\n"),
                 (".gitignore", b".env\n.env.test\n"),
+            ])
+        }
+        // Rails' config/database.yml: ERB over YAML, beside a test dotenv
+        "erb" => {
+            if let Some(t) = text
+                && let Some(template) = crate::syntax::erb::strip(t)
+            {
+                if template.text.len() != t.len() {
+                    return Err("a blanked template changed length".into());
+                }
+                for tag in &template.tags {
+                    let Some(code) = t.get(tag.code.clone()) else {
+                        return Err(format!("tag code {:?} is not text", tag.code));
+                    };
+                    for a in crate::syntax::erb::ruby_value(code).unwrap_or_default() {
+                        if let crate::syntax::erb::Alternative::Env { name, at } = a
+                            && code.get(at.clone()) != Some(name.as_str())
+                        {
+                            return Err(format!("`{name}` is not at {at:?} of {code:?}"));
+                        }
+                    }
+                }
+            }
+            check_files(&[
+                ("config/database.yml", data),
+                (".env.test", b"DATABASE_URL=postgres://localhost/app_test\n"),
+                ("Gemfile", b"gem 'rails'\n"),
             ])
         }
         // `testguard run`'s command line: arguments split at NUL bytes

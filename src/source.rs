@@ -83,6 +83,8 @@ pub enum SourceKind {
     FrameworkMarker,
     /// `config/packages/doctrine.{yaml,php}` (the test kernel's `url:` and `dbname_suffix`)
     DoctrineConfig,
+    /// Rails' `config/database.yml` (ERB, then YAML): each environment's database
+    RailsDatabase,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
     /// `.github/workflows/*.yml|yaml`

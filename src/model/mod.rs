@@ -413,6 +413,9 @@ pub struct Workspace {
     /// Node config modules a `NODE_ENV=test` run selects, with the database
     /// settings they read (`config/env/test.js`).
     pub node_test_configs: Vec<NodeTestConfig>,
+    /// The database settings of each Rails `config/database.yml` entry
+    /// (`development`, `test`), ERB read where it is an environment read.
+    pub rails_databases: Vec<RailsDatabase>,
     /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
     pub orm_configs: Vec<OrmConfig>,
     /// Compose test overlays a script starts in the development project.
@@ -461,6 +464,47 @@ pub struct ComposeTestStack {
     /// The test service's `command` in the test overlay.
     pub command: Span,
     pub shared: Vec<Setting>,
+}
+
+/// One database setting of a Rails `config/database.yml` environment entry.
+#[derive(Clone, Debug)]
+pub struct RailsDatabase {
+    /// The app: the folder holding `config/`.
+    pub project: String,
+    pub file: FileId,
+    /// The entry: `development`, `test`.
+    pub environment: String,
+    /// The key within the entry: `database`, `url`, `primary.database`.
+    pub key: String,
+    pub value: RailsValue,
+}
+
+/// A `database.yml` value after ERB.
+#[derive(Clone, Debug)]
+pub enum RailsValue {
+    Literal {
+        text: String,
+        span: Span,
+    },
+    /// One output tag with literal text around it (`"<%= ENV['DB'] %>_test"`):
+    /// the tag's value is the first of `alternatives` that is not nil.
+    Erb {
+        prefix: String,
+        alternatives: Vec<RailsAlternative>,
+        suffix: String,
+        span: Span,
+    },
+    /// Ruby that is not an environment read, several tags, a tag that
+    /// generates lines: not judged.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RailsAlternative {
+    /// `ENV['X']`, `ENV.fetch('X')`: the variable and where its name stands.
+    Env { name: String, span: Span },
+    /// A literal default (`|| 'app_test'`, `ENV.fetch('X') { 'app_test' }`).
+    Literal(String),
 }
 
 /// A database setting of a Node `NODE_ENV=test` config module.

@@ -56,6 +56,21 @@ the suite provably wipes the database (`deleteMany`, `dropDatabase`,
 `TRUNCATE`, `migrate:rollback --all` in a `pretest` script). A `*_TEST` key
 equal to its base in a dev file is TG105's.
 
+**Rails.** The `test` entry of `config/database.yml` (ERB, then YAML;
+anchors and `<<` merges resolved, each connection of a multi-database
+entry judged under its own key) whose `database` or `url` reads the
+variable the `development` entry reads for the same key, with the same
+text around it: `database: <%= ENV['POSTGRES_DATABASE'] %>` in both. An
+error when nothing else can decide (`ENV['X']`, `ENV.fetch('X')`); a
+warning when a default (`ENV.fetch('X') { 'app_test' }`, `|| 'app_test'`)
+or a test variable read first (`ENV['TEST_DB'] || ENV['DB'] || …`) holds
+only while the shared variable is unset (SPEC §4). Silent when the test
+name has its own suffix (`"<%= ENV['DB'] %>_test"`: STACKS.md, "Ruby",
+safe), reads a variable of its own, or when `.env.test`/`.env.test.local`
+(what dotenv-rails loads in test) sets the variable. ERB that is not an
+environment read, and entries holding a tag that generates lines, are not
+judged.
+
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
 developer's. `RefreshDatabase` runs `migrate:fresh` on it (STACKS.md, "PHP":
@@ -172,6 +187,132 @@ impl Rule for TestDatabaseSharesDevVariable {
         }
         flask_configs(cx, out);
         node_test_configs(cx, out);
+        rails_databases(cx, out);
+    }
+}
+
+/// Rails: the `test` entry of `config/database.yml` reads its database
+/// from a variable the `development` entry reads for the same key, with
+/// nothing around it (a `_test` suffix) to tell the two apart.
+fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::{RailsAlternative, RailsValue};
+    for test in cx
+        .ws
+        .rails_databases
+        .iter()
+        .filter(|d| d.environment == "test")
+    {
+        let RailsValue::Erb {
+            prefix,
+            alternatives,
+            suffix,
+            ..
+        } = &test.value
+        else {
+            continue;
+        };
+        let Some(dev) =
+            cx.ws.rails_databases.iter().find(|d| {
+                d.file == test.file && d.environment == "development" && d.key == test.key
+            })
+        else {
+            continue;
+        };
+        let RailsValue::Erb {
+            prefix: dev_prefix,
+            alternatives: dev_alternatives,
+            suffix: dev_suffix,
+            span: dev_span,
+        } = &dev.value
+        else {
+            continue;
+        };
+        // `<%= ENV['DB'] %>_test` against `<%= ENV['DB'] %>_development`:
+        // whatever the variable holds, the names differ
+        if prefix != dev_prefix || suffix != dev_suffix {
+            continue;
+        }
+        let dev_reads = |name: &str| {
+            dev_alternatives
+                .iter()
+                .any(|a| matches!(a, RailsAlternative::Env { name: n, .. } if n == name))
+        };
+        // the first alternative that is the development variable; a literal
+        // before it always wins
+        let mut own_before = Vec::new();
+        let mut shared = None;
+        for (i, a) in alternatives.iter().enumerate() {
+            match a {
+                RailsAlternative::Literal(_) => break,
+                RailsAlternative::Env { name, span } if dev_reads(name) => {
+                    shared = Some((i, name, *span));
+                    break;
+                }
+                RailsAlternative::Env { name, .. } => own_before.push(name.as_str()),
+            }
+        }
+        let Some((i, key, key_span)) = shared else {
+            continue;
+        };
+        // dotenv-rails loads `.env.test` and `.env.test.local` in test: a
+        // value there is the test run's own
+        let set_by_test_dotenv = cx.ws.envs.iter().any(|e| {
+            e.dir == test.project
+                && matches!(
+                    cx.ws.file(e.file).file_name(),
+                    ".env.test" | ".env.test.local"
+                )
+                && e.settings.iter().any(|s| s.key.value == *key)
+        });
+        if set_by_test_dotenv {
+            continue;
+        }
+        let default = alternatives[i + 1..].iter().find_map(|a| match a {
+            RailsAlternative::Literal(l) => Some(l.as_str()),
+            RailsAlternative::Env { .. } => None,
+        });
+        let path = &cx.ws.file(test.file).path;
+        let own = if own_before.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " when {} {} unset",
+                own_before
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                if own_before.len() == 1 { "is" } else { "are" }
+            )
+        };
+        let (severity, consequence) = match default {
+            None if own_before.is_empty() => (
+                Severity::Error,
+                "whatever it holds, the tests open the development database".to_string(),
+            ),
+            _ => (
+                Severity::Warning,
+                format!(
+                    "its default{} holds only while nothing sets `{key}`; a shell, `.env` or container that exports it for development makes the tests use that database",
+                    default.map(|d| format!(" `{d}`")).unwrap_or_default()
+                ),
+            ),
+        };
+        let mut d = META
+            .diag(
+                Some(key_span),
+                format!(
+                    "the `test` entry of {path} takes its `{}` from `ENV['{key}']`{own}, the variable the `development` entry reads for it too; {consequence}",
+                    test.key
+                ),
+            )
+            .with_primary_label("the development entry's variable")
+            .with_label(*dev_span, "the development database reads it")
+            .with_help(format!(
+                "give the test database a name of its own: read a test variable (`ENV.fetch('TEST_DATABASE_NAME') {{ 'app_test' }}`), or add a suffix (`<%= ENV['{key}'] %>_test`)"
+            ));
+        d.severity = severity;
+        out.push(d);
     }
 }
 

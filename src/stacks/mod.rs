@@ -9,6 +9,7 @@ pub mod docs;
 pub mod node;
 pub mod php;
 pub mod python;
+pub mod ruby;
 pub mod task_runners;
 
 use crate::syntax::dotenv;
@@ -132,6 +133,10 @@ pub fn build(
                 if let Some(layout) = php::doctrine::read(id, file) {
                     doctrine_layouts.push(layout);
                 }
+            }
+            SourceKind::RailsDatabase => {
+                ws.rails_databases
+                    .extend(ruby::database_yml::read(id, file));
             }
             SourceKind::ComposerJson
             | SourceKind::PackageJson
