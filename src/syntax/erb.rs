@@ -218,6 +218,28 @@ fn term(t: &str, start: usize) -> Option<Vec<Alternative>> {
     Some(out)
 }
 
+/// A double-quoted Ruby string holding one interpolation
+/// (`"#{ENV['DB']}_test"`): the text before it, the interpolated code's
+/// range within `code`, and the text after it. `None` for anything else.
+pub fn interpolated(code: &str) -> Option<(String, Range<usize>, String)> {
+    let lead = code.len() - code.trim_start().len();
+    let t = code.trim();
+    let inner = t.strip_prefix('"')?.strip_suffix('"')?;
+    let open = inner.find("#{")?;
+    let close = open + inner[open..].find('}')?;
+    let (before, expr, after) = (&inner[..open], &inner[open + 2..close], &inner[close + 1..]);
+    let plain = |s: &str| !s.contains(['"', '\\', '#', '{', '}']);
+    if !plain(before) || !plain(after) || expr.contains(['{', '"']) {
+        return None;
+    }
+    let start = lead + 1 + open + 2;
+    Some((
+        before.to_string(),
+        start..start + expr.len(),
+        after.to_string(),
+    ))
+}
+
 /// A string without interpolation, or a number.
 fn literal(t: &str) -> Option<String> {
     if t.len() >= 2 {
@@ -267,6 +289,24 @@ mod tests {
         let t = strip(text).expect("closed");
         assert_eq!(t.text.len(), text.len());
         assert!(t.text.starts_with("é: ") && t.text.ends_with(" ß\n"));
+    }
+
+    #[test]
+    fn one_interpolation_in_a_string() {
+        let code = r##" "#{ENV['DB']}_test" "##;
+        let (before, expr, after) = interpolated(code).expect("one interpolation");
+        assert_eq!(
+            (before.as_str(), &code[expr], after.as_str()),
+            ("", "ENV['DB']", "_test")
+        );
+        for other in [
+            r#""plain""#,
+            r##""#{a}#{b}""##,
+            r##"'#{ENV['DB']}'"##,
+            r##""#{x["k"]}""##,
+        ] {
+            assert_eq!(interpolated(other), None, "{other}");
+        }
     }
 
     #[test]

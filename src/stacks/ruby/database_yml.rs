@@ -120,27 +120,38 @@ fn value_of(text: &str, template: &Template, node: &Node) -> RailsValue {
     ) else {
         return RailsValue::Unknown;
     };
-    let Some(alternatives) = erb::ruby_value(code) else {
-        return RailsValue::Unknown;
+    // `<%= "#{ENV['DB']}_test" %>`: the string's own text joins the value's
+    let (prefix, code_start, alternatives, suffix) = match erb::ruby_value(code) {
+        Some(a) => (prefix.to_string(), tag.code.start, a, suffix.to_string()),
+        None => {
+            let Some((before, expr, after)) = erb::interpolated(code) else {
+                return RailsValue::Unknown;
+            };
+            let Some(a) = code.get(expr.clone()).and_then(erb::ruby_value) else {
+                return RailsValue::Unknown;
+            };
+            (
+                format!("{prefix}{before}"),
+                tag.code.start + expr.start,
+                a,
+                format!("{after}{suffix}"),
+            )
+        }
     };
     let alternatives = alternatives
         .into_iter()
         .map(|a| match a {
             erb::Alternative::Env { name, at } => RailsAlternative::Env {
                 name,
-                span: Span::new(
-                    span.file,
-                    tag.code.start + at.start,
-                    tag.code.start + at.end,
-                ),
+                span: Span::new(span.file, code_start + at.start, code_start + at.end),
             },
             erb::Alternative::Literal(l) => RailsAlternative::Literal(l),
         })
         .collect();
     RailsValue::Erb {
-        prefix: prefix.to_string(),
+        prefix,
         alternatives,
-        suffix: suffix.to_string(),
+        suffix,
         span,
     }
 }
@@ -232,6 +243,22 @@ test:
             );
         }
         assert!(read_text("test:\n  database: <%= ENV['A']\n").is_empty());
+        // a string's interpolation: its text is the value's
+        let text = "test:\n  database: <%= \"#{ENV['DB']}_test\" %>\n";
+        let found = read_text(text);
+        let RailsValue::Erb {
+            suffix,
+            alternatives,
+            ..
+        } = &found[0].value
+        else {
+            panic!("{:?}", found[0].value);
+        };
+        assert_eq!(suffix, "_test");
+        let RailsAlternative::Env { name, span } = &alternatives[0] else {
+            panic!("{alternatives:?}");
+        };
+        assert_eq!(&text[span.start..span.end], name);
         assert!(read_text("test: [\n").is_empty());
     }
 }
