@@ -48,6 +48,8 @@ def kind(rel: str) -> str | None:
         return "symfony"
     if name == "database.yml":
         return "erb"
+    if name in ("test.exs", "dev.exs"):
+        return "elixir"
     if name in ("compose.yaml", "Dockerfile", ".envrc", ".gitignore") or name.startswith("docker-compose"):
         return "containers"
     if name.endswith(".py"):

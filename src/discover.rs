@@ -150,8 +150,12 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     {
         return Some(SourceKind::Dockerfile);
     }
-    if name == "database.yml" && (parent == "config" || parent.ends_with("/config")) {
+    let in_config = parent == "config" || parent.ends_with("/config");
+    if name == "database.yml" && in_config {
         return Some(SourceKind::RailsDatabase);
+    }
+    if (name == "test.exs" || name == "dev.exs") && in_config {
+        return Some(SourceKind::ElixirConfig);
     }
     if name == "doctrine.yaml" || name == "doctrine.yml" || name == "doctrine.php" {
         let in_packages = rel_path.contains("config/packages/");
@@ -216,6 +220,8 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "artisan"
                     | "example.env"
                     | "sample.env"
+                    | "test.exs"
+                    | "dev.exs"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("playwright.config.")
@@ -342,6 +348,10 @@ mod tests {
             ("apps/shop/config/database.yml", Some(RailsDatabase)),
             ("database.yml", None),
             ("config/database.yml.example", None),
+            ("config/test.exs", Some(ElixirConfig)),
+            ("apps/user/config/dev.exs", Some(ElixirConfig)),
+            ("test/test_helper.exs", None),
+            ("config/prod.exs", None),
             ("config/packages/doctrine.php", Some(DoctrineConfig)),
             ("frontend/.env.test.license", None),
             (".env-test", Some(DotenvTest)),

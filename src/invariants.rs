@@ -103,6 +103,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "node_scripts",
     "run_command",
     "erb",
+    "elixir",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -372,6 +373,31 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("config/database.yml", data),
                 (".env.test", b"DATABASE_URL=postgres://localhost/app_test\n"),
                 ("Gemfile", b"gem 'rails'\n"),
+            ])
+        }
+        // Elixir config: the same text as an app's test.exs and dev.exs
+        "elixir" => {
+            if let Some(t) = text {
+                for call in crate::syntax::elixir::config_calls(t) {
+                    for (key, range) in &call.pairs {
+                        if t.get(range.clone()).is_none() {
+                            return Err(format!("`{key}`'s value {range:?} is not text"));
+                        }
+                        let value = crate::syntax::elixir::value(t, range.clone());
+                        for a in value.map(|v| v.alternatives).unwrap_or_default() {
+                            if let crate::syntax::erb::Alternative::Env { name, at } = a
+                                && t.get(at.clone()) != Some(name.as_str())
+                            {
+                                return Err(format!("`{name}` is not at {at:?}"));
+                            }
+                        }
+                    }
+                }
+            }
+            check_files(&[
+                ("config/test.exs", data),
+                ("config/dev.exs", data),
+                ("mix.exs", b"defmodule App.MixProject do\nend\n"),
             ])
         }
         // `testguard run`'s command line: arguments split at NUL bytes

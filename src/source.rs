@@ -85,6 +85,8 @@ pub enum SourceKind {
     DoctrineConfig,
     /// Rails' `config/database.yml` (ERB, then YAML): each environment's database
     RailsDatabase,
+    /// Elixir's `config/test.exs` and `config/dev.exs`: the Ecto repositories' settings
+    ElixirConfig,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
     /// `.github/workflows/*.yml|yaml`

@@ -413,9 +413,10 @@ pub struct Workspace {
     /// Node config modules a `NODE_ENV=test` run selects, with the database
     /// settings they read (`config/env/test.js`).
     pub node_test_configs: Vec<NodeTestConfig>,
-    /// The database settings of each Rails `config/database.yml` entry
-    /// (`development`, `test`), ERB read where it is an environment read.
-    pub rails_databases: Vec<RailsDatabase>,
+    /// The database settings of each environment of a Rails
+    /// `config/database.yml` or an Ecto app's `config/{dev,test}.exs`, read
+    /// where they are environment reads.
+    pub environment_databases: Vec<EnvironmentDatabase>,
     /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
     pub orm_configs: Vec<OrmConfig>,
     /// Compose test overlays a script starts in the development project.
@@ -466,22 +467,37 @@ pub struct ComposeTestStack {
     pub shared: Vec<Setting>,
 }
 
-/// One database setting of a Rails `config/database.yml` environment entry.
+/// Where a framework keeps one database setting per environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseFramework {
+    /// Rails' `config/database.yml` entries.
+    Rails,
+    /// Ecto repositories in Elixir's `config/{dev,test}.exs`.
+    Ecto,
+}
+
+/// One database setting of one environment: a Rails `config/database.yml`
+/// entry's, an Ecto repository's in `config/test.exs` or `config/dev.exs`.
 #[derive(Clone, Debug)]
-pub struct RailsDatabase {
+pub struct EnvironmentDatabase {
+    pub framework: DatabaseFramework,
     /// The app: the folder holding `config/`.
     pub project: String,
     pub file: FileId,
-    /// The entry: `development`, `test`.
+    /// `development` or `test` (Mix's `dev` is `development`).
     pub environment: String,
-    /// The key within the entry: `database`, `url`, `primary.database`.
+    /// What holds the setting besides the environment: empty for a Rails
+    /// entry, the repository (`MyApp.Repo`) for Ecto.
+    pub scope: String,
+    /// The key: `database`, `url`, `primary.database`.
     pub key: String,
-    pub value: RailsValue,
+    pub value: EnvTemplate,
 }
 
-/// A `database.yml` value after ERB.
+/// A value read from configuration: a literal, or literal text around one
+/// environment read (Rails' ERB, an Elixir expression).
 #[derive(Clone, Debug)]
-pub enum RailsValue {
+pub enum EnvTemplate {
     Literal {
         text: String,
         span: Span,
@@ -490,7 +506,7 @@ pub enum RailsValue {
     /// the tag's value is the first of `alternatives` that is not nil.
     Erb {
         prefix: String,
-        alternatives: Vec<RailsAlternative>,
+        alternatives: Vec<EnvAlternative>,
         suffix: String,
         span: Span,
     },
@@ -500,7 +516,7 @@ pub enum RailsValue {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RailsAlternative {
+pub enum EnvAlternative {
     /// `ENV['X']`, `ENV.fetch('X')`: the variable and where its name stands.
     Env { name: String, span: Span },
     /// A literal default (`|| 'app_test'`, `ENV.fetch('X') { 'app_test' }`).

@@ -71,6 +71,19 @@ safe), reads a variable of its own, or when `.env.test`/`.env.test.local`
 environment read, and entries holding a tag that generates lines, are not
 judged.
 
+**Ecto (Phoenix).** A repository's `url` or `database` in `config/test.exs`
+read from the variable `config/dev.exs` reads for the same repository
+(`url: System.get_env("DATABASE_URL")` in both; `{:system, "X", default}`,
+`System.get_env("X", default)`, `System.fetch_env!("X")`, `|| "default"`).
+`mix test` sets `MIX_ENV=test` but keeps every other exported variable, and
+Mix loads no dotenv file, so the development shell's value wins (STACKS.md,
+"Elixir": traps). The same split: an error with no default, a warning
+behind one. Silent for the generator's `"app_test#{System.get_env("MIX_TEST_PARTITION")}"`,
+a test variable of its own (`TEST_DATABASE_URL`), and a value that is
+code (a guard that raises unless the URL ends in `_test`, a helper).
+Only `config` calls that start a line are read: one inside `if … do` is
+conditional.
+
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
 developer's. `RefreshDatabase` runs `migrate:fresh` on it (STACKS.md, "PHP":
@@ -187,22 +200,23 @@ impl Rule for TestDatabaseSharesDevVariable {
         }
         flask_configs(cx, out);
         node_test_configs(cx, out);
-        rails_databases(cx, out);
+        environment_databases(cx, out);
     }
 }
 
-/// Rails: the `test` entry of `config/database.yml` reads its database
-/// from a variable the `development` entry reads for the same key, with
-/// nothing around it (a `_test` suffix) to tell the two apart.
-fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    use crate::model::{RailsAlternative, RailsValue};
+/// Rails and Ecto: the test environment's database setting (a
+/// `config/database.yml` entry's, a repository's in `config/test.exs`) reads
+/// a variable the development one reads for the same key, with nothing
+/// around it (a `_test` suffix) to tell the two apart.
+fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::{DatabaseFramework, EnvAlternative, EnvTemplate};
     for test in cx
         .ws
-        .rails_databases
+        .environment_databases
         .iter()
         .filter(|d| d.environment == "test")
     {
-        let RailsValue::Erb {
+        let EnvTemplate::Erb {
             prefix,
             alternatives,
             suffix,
@@ -211,14 +225,18 @@ fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let Some(dev) =
-            cx.ws.rails_databases.iter().find(|d| {
-                d.file == test.file && d.environment == "development" && d.key == test.key
-            })
-        else {
+        let rails = test.framework == DatabaseFramework::Rails;
+        let Some(dev) = cx.ws.environment_databases.iter().find(|d| {
+            d.framework == test.framework
+                && d.project == test.project
+                && d.scope == test.scope
+                && d.key == test.key
+                && d.environment == "development"
+                && (!rails || d.file == test.file)
+        }) else {
             continue;
         };
-        let RailsValue::Erb {
+        let EnvTemplate::Erb {
             prefix: dev_prefix,
             alternatives: dev_alternatives,
             suffix: dev_suffix,
@@ -235,7 +253,7 @@ fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let dev_reads = |name: &str| {
             dev_alternatives
                 .iter()
-                .any(|a| matches!(a, RailsAlternative::Env { name: n, .. } if n == name))
+                .any(|a| matches!(a, EnvAlternative::Env { name: n, .. } if n == name))
         };
         // the first alternative that is the development variable; a literal
         // before it always wins
@@ -243,12 +261,12 @@ fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut shared = None;
         for (i, a) in alternatives.iter().enumerate() {
             match a {
-                RailsAlternative::Literal(_) => break,
-                RailsAlternative::Env { name, span } if dev_reads(name) => {
+                EnvAlternative::Literal(_) => break,
+                EnvAlternative::Env { name, span } if dev_reads(name) => {
                     shared = Some((i, name, *span));
                     break;
                 }
-                RailsAlternative::Env { name, .. } => own_before.push(name.as_str()),
+                EnvAlternative::Env { name, .. } => own_before.push(name.as_str()),
             }
         }
         let Some((i, key, key_span)) = shared else {
@@ -256,22 +274,24 @@ fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         // dotenv-rails loads `.env.test` and `.env.test.local` in test: a
         // value there is the test run's own
-        let set_by_test_dotenv = cx.ws.envs.iter().any(|e| {
-            e.dir == test.project
-                && matches!(
-                    cx.ws.file(e.file).file_name(),
-                    ".env.test" | ".env.test.local"
-                )
-                && e.settings.iter().any(|s| s.key.value == *key)
-        });
+        let set_by_test_dotenv = rails
+            && cx.ws.envs.iter().any(|e| {
+                e.dir == test.project
+                    && matches!(
+                        cx.ws.file(e.file).file_name(),
+                        ".env.test" | ".env.test.local"
+                    )
+                    && e.settings.iter().any(|s| s.key.value == *key)
+            });
         if set_by_test_dotenv {
             continue;
         }
         let default = alternatives[i + 1..].iter().find_map(|a| match a {
-            RailsAlternative::Literal(l) => Some(l.as_str()),
-            RailsAlternative::Env { .. } => None,
+            EnvAlternative::Literal(l) => Some(l.as_str()),
+            EnvAlternative::Env { .. } => None,
         });
         let path = &cx.ws.file(test.file).path;
+        let dev_path = &cx.ws.file(dev.file).path;
         let own = if own_before.is_empty() {
             String::new()
         } else {
@@ -298,19 +318,34 @@ fn rails_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ),
         };
-        let mut d = META
-            .diag(
-                Some(key_span),
+        let (message, help, label) = if rails {
+            (
                 format!(
                     "the `test` entry of {path} takes its `{}` from `ENV['{key}']`{own}, the variable the `development` entry reads for it too; {consequence}",
                     test.key
                 ),
+                format!(
+                    "give the test database a name of its own: read a test variable (`ENV.fetch('TEST_DATABASE_NAME') {{ 'app_test' }}`), or add a suffix (`<%= ENV['{key}'] %>_test`)"
+                ),
+                "the development entry's variable",
             )
-            .with_primary_label("the development entry's variable")
+        } else {
+            (
+                format!(
+                    "{path} gives `{}` its `{}` from the `{key}` environment variable{own}, which {dev_path} reads for it too, and `mix test` keeps whatever the shell exports; {consequence}",
+                    test.scope, test.key
+                ),
+                format!(
+                    "give the test repository a database of its own in {path}: a literal (`database: \"app_test#{{System.get_env(\"MIX_TEST_PARTITION\")}}\"`, as `mix phx.new` writes it) or a test variable (`System.get_env(\"TEST_DATABASE_URL\")`)"
+                ),
+                "the development repository's variable",
+            )
+        };
+        let mut d = META
+            .diag(Some(key_span), message)
+            .with_primary_label(label)
             .with_label(*dev_span, "the development database reads it")
-            .with_help(format!(
-                "give the test database a name of its own: read a test variable (`ENV.fetch('TEST_DATABASE_NAME') {{ 'app_test' }}`), or add a suffix (`<%= ENV['{key}'] %>_test`)"
-            ));
+            .with_help(help);
         d.severity = severity;
         out.push(d);
     }

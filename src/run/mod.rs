@@ -413,8 +413,8 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         | SourceKind::TaskRunner
         | SourceKind::Readme
         | SourceKind::CopiedDotenv => return None,
-        // no Ruby runner is guarded yet: a PHP, Python or Node run never reads it
-        SourceKind::RailsDatabase => return None,
+        // no Ruby or Elixir runner is guarded yet: a PHP, Python or Node run never reads them
+        SourceKind::RailsDatabase | SourceKind::ElixirConfig => return None,
     })
 }
 

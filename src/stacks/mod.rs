@@ -6,6 +6,7 @@ pub mod ci;
 pub mod containers;
 pub mod detect;
 pub mod docs;
+pub mod elixir;
 pub mod node;
 pub mod php;
 pub mod python;
@@ -134,8 +135,12 @@ pub fn build(
                     doctrine_layouts.push(layout);
                 }
             }
+            SourceKind::ElixirConfig => {
+                ws.environment_databases
+                    .extend(elixir::ecto_config::read(id, file));
+            }
             SourceKind::RailsDatabase => {
-                ws.rails_databases
+                ws.environment_databases
                     .extend(ruby::database_yml::read(id, file));
             }
             SourceKind::ComposerJson

@@ -4,6 +4,7 @@
 
 pub mod code;
 pub mod dotenv;
+pub mod elixir;
 pub mod erb;
 pub mod gitignore;
 pub mod ini;

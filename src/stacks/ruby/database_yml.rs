@@ -11,7 +11,7 @@
 //! unknown, never reported (issue 18: "ERB that cannot be read is
 //! `Unknown`"); so is an entry holding a tag that generates whole lines.
 
-use crate::model::{RailsAlternative, RailsDatabase, RailsValue};
+use crate::model::{DatabaseFramework, EnvAlternative, EnvTemplate, EnvironmentDatabase};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::erb::{self, Template};
 use crate::syntax::yaml::{self, Node};
@@ -20,7 +20,7 @@ use crate::syntax::yaml::{self, Node};
 const ENVIRONMENTS: [&str; 2] = ["development", "test"];
 
 /// The settings of one `config/database.yml`.
-pub fn read(id: FileId, file: &SourceFile) -> Vec<RailsDatabase> {
+pub fn read(id: FileId, file: &SourceFile) -> Vec<EnvironmentDatabase> {
     let Some(project) = project_of(&file.path) else {
         return Vec::new();
     };
@@ -57,10 +57,12 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<RailsDatabase> {
             continue;
         }
         let mut push = |key: String, node: &Node| {
-            out.push(RailsDatabase {
+            out.push(EnvironmentDatabase {
+                framework: DatabaseFramework::Rails,
                 project: project.to_string(),
                 file: id,
                 environment: environment.to_string(),
+                scope: String::new(),
                 key,
                 value: value_of(&file.text, &template, node),
             });
@@ -94,41 +96,41 @@ fn project_of(path: &str) -> Option<&str> {
 }
 
 /// What a value is, read from the original text at the scalar's span.
-fn value_of(text: &str, template: &Template, node: &Node) -> RailsValue {
+fn value_of(text: &str, template: &Template, node: &Node) -> EnvTemplate {
     let Node::Scalar(scalar) = node else {
-        return RailsValue::Unknown;
+        return EnvTemplate::Unknown;
     };
     let span = scalar.span;
     let tags: Vec<&erb::Tag> = template.tags_in(span.start..span.end).collect();
     if tags.is_empty() {
-        return RailsValue::Literal {
+        return EnvTemplate::Literal {
             text: scalar.value.clone(),
             span,
         };
     }
     // one output tag, in a value written as it reads (no escapes to undo)
     let [tag] = tags.as_slice() else {
-        return RailsValue::Unknown;
+        return EnvTemplate::Unknown;
     };
     if tag.kind != erb::TagKind::Output || !scalar.verbatim {
-        return RailsValue::Unknown;
+        return EnvTemplate::Unknown;
     }
     let (Some(prefix), Some(suffix), Some(code)) = (
         text.get(span.start..tag.range.start),
         text.get(tag.range.end..span.end),
         text.get(tag.code.clone()),
     ) else {
-        return RailsValue::Unknown;
+        return EnvTemplate::Unknown;
     };
     // `<%= "#{ENV['DB']}_test" %>`: the string's own text joins the value's
     let (prefix, code_start, alternatives, suffix) = match erb::ruby_value(code) {
         Some(a) => (prefix.to_string(), tag.code.start, a, suffix.to_string()),
         None => {
             let Some((before, expr, after)) = erb::interpolated(code) else {
-                return RailsValue::Unknown;
+                return EnvTemplate::Unknown;
             };
             let Some(a) = code.get(expr.clone()).and_then(erb::ruby_value) else {
-                return RailsValue::Unknown;
+                return EnvTemplate::Unknown;
             };
             (
                 format!("{prefix}{before}"),
@@ -141,14 +143,14 @@ fn value_of(text: &str, template: &Template, node: &Node) -> RailsValue {
     let alternatives = alternatives
         .into_iter()
         .map(|a| match a {
-            erb::Alternative::Env { name, at } => RailsAlternative::Env {
+            erb::Alternative::Env { name, at } => EnvAlternative::Env {
                 name,
                 span: Span::new(span.file, code_start + at.start, code_start + at.end),
             },
-            erb::Alternative::Literal(l) => RailsAlternative::Literal(l),
+            erb::Alternative::Literal(l) => EnvAlternative::Literal(l),
         })
         .collect();
-    RailsValue::Erb {
+    EnvTemplate::Erb {
         prefix,
         alternatives,
         suffix,
@@ -161,7 +163,7 @@ mod tests {
     use super::*;
     use crate::source::SourceKind;
 
-    fn read_text(text: &str) -> Vec<RailsDatabase> {
+    fn read_text(text: &str) -> Vec<EnvironmentDatabase> {
         let file = SourceFile::new(
             "config/database.yml".into(),
             SourceKind::RailsDatabase,
@@ -191,7 +193,7 @@ test:
             (dev.environment.as_str(), dev.key.as_str()),
             ("development", "database")
         );
-        let RailsValue::Erb {
+        let EnvTemplate::Erb {
             alternatives,
             prefix,
             suffix,
@@ -201,12 +203,12 @@ test:
             panic!("{:?}", dev.value);
         };
         assert!(prefix.is_empty() && suffix.is_empty());
-        let RailsAlternative::Env { name, span } = &alternatives[0] else {
+        let EnvAlternative::Env { name, span } = &alternatives[0] else {
             panic!("{alternatives:?}");
         };
         assert_eq!(&text[span.start..span.end], name);
         let test = &found[1];
-        let RailsValue::Erb {
+        let EnvTemplate::Erb {
             suffix,
             alternatives,
             ..
@@ -215,10 +217,10 @@ test:
             panic!("{:?}", test.value);
         };
         assert_eq!(suffix, "_test");
-        assert_eq!(alternatives[1], RailsAlternative::Literal("hello".into()));
+        assert_eq!(alternatives[1], EnvAlternative::Literal("hello".into()));
         assert_eq!(found[2].key, "replica.database");
         assert!(
-            matches!(&found[2].value, RailsValue::Literal { text, .. } if text == "shop_replica_test")
+            matches!(&found[2].value, EnvTemplate::Literal { text, .. } if text == "shop_replica_test")
         );
     }
 
@@ -232,13 +234,13 @@ test:
         assert!(read_text(trailing).is_empty());
         // generated lines in a merged base: the entry's own key still decides
         let base = "base: &b\n<% %w(host).each do |o| %>\n  <%= \"#{o}: x\" %>\n<% end %>\ntest:\n  <<: *b\n  database: <%= ENV['A'] || 'app_test' %>\n";
-        assert!(matches!(read_text(base)[0].value, RailsValue::Erb { .. }));
+        assert!(matches!(read_text(base)[0].value, EnvTemplate::Erb { .. }));
         for unknown in [
             "test:\n  database: <%= worktree_suffix %>\n",
             "test:\n  database: <%= ENV['A'] %><%= ENV['B'] %>\n",
         ] {
             assert!(
-                matches!(read_text(unknown)[0].value, RailsValue::Unknown),
+                matches!(read_text(unknown)[0].value, EnvTemplate::Unknown),
                 "{unknown}"
             );
         }
@@ -246,7 +248,7 @@ test:
         // a string's interpolation: its text is the value's
         let text = "test:\n  database: <%= \"#{ENV['DB']}_test\" %>\n";
         let found = read_text(text);
-        let RailsValue::Erb {
+        let EnvTemplate::Erb {
             suffix,
             alternatives,
             ..
@@ -255,7 +257,7 @@ test:
             panic!("{:?}", found[0].value);
         };
         assert_eq!(suffix, "_test");
-        let RailsAlternative::Env { name, span } = &alternatives[0] else {
+        let EnvAlternative::Env { name, span } = &alternatives[0] else {
             panic!("{alternatives:?}");
         };
         assert_eq!(&text[span.start..span.end], name);
