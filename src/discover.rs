@@ -157,6 +157,11 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     if (name == "test.exs" || name == "dev.exs") && in_config {
         return Some(SourceKind::ElixirConfig);
     }
+    if (name == "rails_helper.rb" || name == "spec_helper.rb")
+        && (parent == "spec" || parent.ends_with("/spec"))
+    {
+        return Some(SourceKind::RubyTestHelper);
+    }
     if name == "doctrine.yaml" || name == "doctrine.yml" || name == "doctrine.php" {
         let in_packages = rel_path.contains("config/packages/");
         return in_packages.then_some(SourceKind::DoctrineConfig);
@@ -222,6 +227,8 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "sample.env"
                     | "test.exs"
                     | "dev.exs"
+                    | "rails_helper.rb"
+                    | "spec_helper.rb"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("playwright.config.")
@@ -352,6 +359,9 @@ mod tests {
             ("apps/user/config/dev.exs", Some(ElixirConfig)),
             ("test/test_helper.exs", None),
             ("config/prod.exs", None),
+            ("spec/rails_helper.rb", Some(RubyTestHelper)),
+            ("engines/shop/spec/spec_helper.rb", Some(RubyTestHelper)),
+            ("lib/rails_helper.rb", None),
             ("config/packages/doctrine.php", Some(DoctrineConfig)),
             ("frontend/.env.test.license", None),
             (".env-test", Some(DotenvTest)),

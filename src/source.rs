@@ -87,6 +87,9 @@ pub enum SourceKind {
     RailsDatabase,
     /// Elixir's `config/test.exs` and `config/dev.exs`: the Ecto repositories' settings
     ElixirConfig,
+    /// rspec's `spec/rails_helper.rb` and `spec/spec_helper.rb`: whether the
+    /// suite sets `RAILS_ENV` itself
+    RubyTestHelper,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
     /// `.github/workflows/*.yml|yaml`
@@ -152,6 +155,7 @@ impl SourceKind {
                 | SourceKind::PackageJson
                 | SourceKind::FrameworkMarker
                 | SourceKind::DoctrineConfig
+                | SourceKind::RubyTestHelper
                 | SourceKind::LaravelConfigCache
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile

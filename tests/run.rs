@@ -784,3 +784,118 @@ fn another_ecosystem_in_the_same_folder_is_another_run() {
     assert_eq!(g.status(), 0, "{}", g.stderr());
     assert_eq!(g.stderr(), "");
 }
+
+/// A Rails app whose rspec helper only defaults `RAILS_ENV` (`||=`, as
+/// rspec-rails generates it), with a fake `bundle` on PATH.
+fn rails_app(helper: &str) -> tempfile::TempDir {
+    let repo = repo_with(&[
+        (
+            "Gemfile",
+            b"source \"https://rubygems.org\"\ngem \"rails\"\ngem \"rspec-rails\"\n",
+        ),
+        (
+            "config/database.yml",
+            b"development:\n  database: shop_development\ntest:\n  database: shop_test\n",
+        ),
+        ("spec/rails_helper.rb", helper.as_bytes()),
+    ]);
+    executable(repo.path(), "fakebin/bundle", FAKE_RUNNER);
+    executable(repo.path(), "fakebin/mix", FAKE_RUNNER);
+    repo
+}
+
+const RSPEC_HELPER: &str = "require 'spec_helper'\nENV['RAILS_ENV'] ||= 'test'\nrequire_relative '../config/environment'\n";
+
+fn fake_path(repo: &Path) -> String {
+    format!("{}:/usr/bin:/bin", repo.join("fakebin").display())
+}
+
+#[test]
+fn rspec_is_refused_under_an_exported_development_rails_env_and_runs_without_it() {
+    let repo = rails_app(RSPEC_HELPER);
+    let path = fake_path(repo.path());
+    let refused = guarded(
+        repo.path(),
+        &[("PATH", &path), ("RAILS_ENV", "development")],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(refused.ran().is_none(), "the runner started");
+    let text = refused.all_output();
+    assert!(
+        text.contains("TG208")
+            && text.contains("keeps RAILS_ENV=`development` from your environment"),
+        "{text}"
+    );
+    // RACK_ENV decides when RAILS_ENV is not exported
+    let rack = guarded(
+        repo.path(),
+        &[("PATH", &path), ("RACK_ENV", "production")],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(rack.status(), 125, "{}", rack.all_output());
+    let clean = guarded(
+        repo.path(),
+        &[("PATH", &path)],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(clean.status(), 0, "{}", clean.all_output());
+    let (_, args) = clean.ran().expect("the runner ran");
+    assert_eq!(args, [b"exec".to_vec(), b"rspec".to_vec()]);
+    let test_env = guarded(
+        repo.path(),
+        &[("PATH", &path), ("RAILS_ENV", "test")],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(test_env.status(), 0, "{}", test_env.all_output());
+}
+
+#[test]
+fn a_helper_that_assigns_test_and_rails_test_are_not_refused() {
+    let forced = rails_app("ENV['RAILS_ENV'] = 'test'\nrequire_relative '../config/environment'\n");
+    let path = fake_path(forced.path());
+    let run = guarded(
+        forced.path(),
+        &[("PATH", &path), ("RAILS_ENV", "development")],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(run.status(), 0, "{}", run.all_output());
+    assert!(run.ran().is_some());
+    // `rails test` replaces an exported RAILS_ENV with `test`
+    let repo = rails_app(RSPEC_HELPER);
+    executable(repo.path(), "bin/rails", FAKE_RUNNER);
+    let path = fake_path(repo.path());
+    let rails = guarded(
+        repo.path(),
+        &[("PATH", &path), ("RAILS_ENV", "development")],
+        &["--", "bin/rails", "test"],
+    );
+    assert_eq!(rails.status(), 0, "{}", rails.all_output());
+    assert!(rails.ran().is_some());
+}
+
+#[test]
+fn mix_test_is_refused_under_an_exported_dev_mix_env() {
+    let repo = rails_app(RSPEC_HELPER);
+    write(
+        repo.path(),
+        "config/test.exs",
+        "import Config\n\nconfig :shop, Shop.Repo,\n  database: \"shop_test\"\n",
+    );
+    let path = fake_path(repo.path());
+    let refused = guarded(
+        repo.path(),
+        &[("PATH", &path), ("MIX_ENV", "dev")],
+        &["--", "mix", "test"],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(refused.ran().is_none());
+    assert!(
+        refused.all_output().contains("keeps MIX_ENV=`dev`"),
+        "{}",
+        refused.all_output()
+    );
+    let clean = guarded(repo.path(), &[("PATH", &path)], &["--", "mix", "test"]);
+    assert_eq!(clean.status(), 0, "{}", clean.all_output());
+    assert!(clean.ran().is_some());
+}

@@ -33,6 +33,12 @@ decide, pytest-env and tox `setenv`, and the steps of CI jobs that run tests.
 `NODE_ENV` is TG202's; PHPUnit's own `APP_ENV` is TG201's; a CI step that sets
 one of these to production is TG204's.
 
+Under `testguard run`, rspec keeps an exported `RAILS_ENV` (else `RACK_ENV`)
+unless `spec/rails_helper.rb` or `spec/spec_helper.rb` assigns `test`
+outright, and `mix test` keeps an exported `MIX_ENV`: a development or
+production value there refuses the run. `rails test` sets `RAILS_ENV=test`
+itself and is not refused for it.
+
 Under `testguard run`, a development `APP_ENV` exported in your environment
 that beats phpunit.xml's is a warning: the PHP run's database is resolved
 from the same layers and judged by the database rules, so the run is refused
@@ -149,6 +155,12 @@ impl Rule for RuntimeEnvNotTest {
                 let message = if exported_dev_php {
                     format!(
                         "{} runs with {key}=`{value}` from your environment: the app boots in its {real} environment (its {real} mail, queue and cache settings); the run's database is decided by its other settings and checked on its own",
+                        env.name
+                    )
+                } else if s.via == crate::model::Via::Caller && env.source == EnvSource::TestRun {
+                    // rspec and `mix test` keep what the shell exports
+                    format!(
+                        "{} keeps {key}=`{value}` from your environment: the framework then loads its {real} configuration, and with it the {real} database",
                         env.name
                     )
                 } else {

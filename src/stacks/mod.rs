@@ -144,6 +144,7 @@ pub fn build(
                     .extend(ruby::database_yml::read(id, file));
             }
             SourceKind::ComposerJson
+            | SourceKind::RubyTestHelper
             | SourceKind::PackageJson
             | SourceKind::FrameworkMarker
             | SourceKind::LaravelConfigCache
@@ -213,6 +214,7 @@ pub fn build(
         ws.envs[i].frameworks = f;
     }
     python::invocation::apply(&mut ws);
+    ruby::invocation::apply(&mut ws);
     // the Python application code, parsed once for every reader below
     let parsed_python = python::parsed::parse_all(&ws);
     python::django::build(&mut ws, &parsed_python);

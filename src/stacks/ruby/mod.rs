@@ -2,3 +2,4 @@
 //! made of.
 
 pub mod database_yml;
+pub mod invocation;
