@@ -116,6 +116,10 @@ fn call(text: &str, range: Range<usize>) -> Option<ConfigCall> {
         }
         let value_start = arg.start + lead + colon + 2;
         let value = text.get(value_start..arg.end)?;
+        // a key with nothing after it (`url: ` at the end) has no value
+        if value.trim().is_empty() {
+            continue;
+        }
         let trimmed_end = value_start + value.trim_end().len();
         let value_lead = value.len() - value.trim_start().len();
         pairs.push((key.to_string(), value_start + value_lead..trimmed_end));
@@ -354,5 +358,8 @@ config :logger, level: :warning
             assert_eq!(value(&text, range), None, "{code}");
         }
         assert!(config_calls("config :a, A.Repo,\n  url: \"open\n").is_empty());
+        // found by the elixir fuzz target: a key with only blanks after it
+        let calls = config_calls("config :a, A.Repo, u: \n  ,url: x\n");
+        assert_eq!(calls[0].pairs.len(), 1, "{:?}", calls[0].pairs);
     }
 }
