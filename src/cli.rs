@@ -358,11 +358,11 @@ fn lint_staged_cached(
     git_dir: &Path,
 ) -> Result<u8, RunError> {
     use crate::git::staged_cache::{Inputs, Replay, StagedCache, binary_identity};
+    let colour = report::human::use_colour(std::io::stdout().is_terminal());
     let inputs = if args.no_cache || args.output_file.is_some() {
         None
     } else {
         binary_identity().map(|binary| {
-            let colour = report::human::use_colour(std::io::stdout().is_terminal());
             let config = crate::config::source(root, args.config.as_deref()).map(|p| {
                 let text = std::fs::read(&p).unwrap_or_default();
                 (
@@ -393,7 +393,6 @@ fn lint_staged_cached(
     }
     staged.record_consultations();
     let outcome = crate::engine::lint_staged_tree(staged, policy);
-    let colour = report::human::use_colour(std::io::stdout().is_terminal());
     let replay = Replay {
         stdout: render(args.format, &outcome, colour, args.quiet),
         exit_code: exit_code(args, &outcome),

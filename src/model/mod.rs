@@ -877,6 +877,26 @@ impl Workspace {
         }
     }
 
+    /// A layer of the `testguard run` invocation's own test environment
+    /// holding `settings` taken from the caller's environment (anchored at
+    /// the first); `None` outside `testguard run`.
+    pub fn caller_test_env(&self, settings: Vec<Setting>) -> Option<TestEnv> {
+        let inv = self.invocation.as_ref()?;
+        let file = inv.caller_file?;
+        let anchor = settings.first()?.key.span;
+        Some(TestEnv {
+            name: inv.runner.clone(),
+            source: EnvSource::TestRun,
+            runner: Runner::Local,
+            file,
+            dir: inv.dir.clone(),
+            frameworks: self.frameworks_of(&inv.dir),
+            anchor,
+            settings,
+            commented_out: Vec::new(),
+        })
+    }
+
     /// The caller's value of `key` in `testguard run` (exported in the
     /// environment the test command starts from).
     pub fn caller_setting(&self, key: &str) -> Option<&Setting> {

@@ -604,6 +604,27 @@ pub fn config_value(
 
 pub use crate::parallel::map as parallel_map;
 
+/// A syntax module's environment reads as the model's, each variable's
+/// position (`at`, from `offset` in the file `file`) made a span.
+pub fn env_alternatives(
+    file: crate::source::FileId,
+    offset: usize,
+    alternatives: Vec<crate::syntax::erb::Alternative>,
+) -> Vec<crate::model::EnvAlternative> {
+    use crate::model::EnvAlternative;
+    use crate::syntax::erb::Alternative;
+    alternatives
+        .into_iter()
+        .map(|a| match a {
+            Alternative::Env { name, at } => EnvAlternative::Env {
+                name,
+                span: Span::new(file, offset + at.start, offset + at.end),
+            },
+            Alternative::Literal(l) => EnvAlternative::Literal(l),
+        })
+        .collect()
+}
+
 /// The `.gitignore` line that keeps `path` out of the repository: the
 /// nearest `.gitignore` above `from_dir` that has a say decides, as in git.
 pub fn gitignored_by(ws: &Workspace, from_dir: &str, path: &str) -> Option<Span> {

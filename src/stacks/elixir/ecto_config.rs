@@ -5,7 +5,7 @@
 //! it cannot read is unknown and never judged, and a file it cannot read
 //! gives nothing (issue 18: "Elixir that cannot be read is `Unknown`").
 
-use crate::model::{DatabaseFramework, EnvAlternative, EnvTemplate, EnvironmentDatabase};
+use crate::model::{DatabaseFramework, EnvTemplate, EnvironmentDatabase};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::elixir;
 use crate::syntax::erb::Alternative;
@@ -53,17 +53,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<EnvironmentDatabase> {
 fn template(id: FileId, v: elixir::Value, span: Span) -> EnvTemplate {
     EnvTemplate::Erb {
         prefix: v.prefix,
-        alternatives: v
-            .alternatives
-            .into_iter()
-            .map(|a| match a {
-                Alternative::Env { name, at } => EnvAlternative::Env {
-                    name,
-                    span: Span::new(id, at.start, at.end),
-                },
-                Alternative::Literal(l) => EnvAlternative::Literal(l),
-            })
-            .collect(),
+        alternatives: crate::stacks::env_alternatives(id, 0, v.alternatives),
         suffix: v.suffix,
         span,
     }
@@ -86,6 +76,7 @@ fn place_of(path: &str) -> Option<(&str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EnvAlternative;
     use crate::source::SourceKind;
 
     #[test]

@@ -59,19 +59,9 @@ pub fn apply(ws: &mut Workspace) {
     match target {
         Some(i) => ws.envs[i].settings.extend(exported),
         None => {
-            let Some(file) = inv.caller_file else { return };
-            let frameworks = ws.frameworks_of(&inv.dir);
-            ws.envs.push(TestEnv {
-                name: inv.runner.clone(),
-                source: EnvSource::TestRun,
-                runner: Runner::Local,
-                file,
-                dir: inv.dir.clone(),
-                frameworks,
-                anchor: exported[0].key.span,
-                settings: exported,
-                commented_out: Vec::new(),
-            });
+            if let Some(layer) = ws.caller_test_env(exported) {
+                ws.envs.push(layer);
+            }
         }
     }
 }

@@ -11,8 +11,8 @@
 //! unknown, never reported (issue 18: "ERB that cannot be read is
 //! `Unknown`"); so is an entry holding a tag that generates whole lines.
 
-use crate::model::{DatabaseFramework, EnvAlternative, EnvTemplate, EnvironmentDatabase};
-use crate::source::{FileId, SourceFile, Span};
+use crate::model::{DatabaseFramework, EnvTemplate, EnvironmentDatabase};
+use crate::source::{FileId, SourceFile};
 use crate::syntax::erb::{self, Template};
 use crate::syntax::yaml::{self, Node};
 
@@ -140,16 +140,7 @@ fn value_of(text: &str, template: &Template, node: &Node) -> EnvTemplate {
             )
         }
     };
-    let alternatives = alternatives
-        .into_iter()
-        .map(|a| match a {
-            erb::Alternative::Env { name, at } => EnvAlternative::Env {
-                name,
-                span: Span::new(span.file, code_start + at.start, code_start + at.end),
-            },
-            erb::Alternative::Literal(l) => EnvAlternative::Literal(l),
-        })
-        .collect();
+    let alternatives = crate::stacks::env_alternatives(span.file, code_start, alternatives);
     EnvTemplate::Erb {
         prefix,
         alternatives,
@@ -161,6 +152,7 @@ fn value_of(text: &str, template: &Template, node: &Node) -> EnvTemplate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EnvAlternative;
     use crate::source::SourceKind;
 
     fn read_text(text: &str) -> Vec<EnvironmentDatabase> {

@@ -12,7 +12,7 @@
 //! The kept value becomes a layer of the run, judged by TG208 like any
 //! test environment's.
 
-use crate::model::{EnvSource, Runner, RunnerFamily, TestEnv, Workspace};
+use crate::model::{RunnerFamily, Workspace};
 use crate::source::SourceKind;
 
 pub fn apply(ws: &mut Workspace) {
@@ -33,21 +33,9 @@ pub fn apply(ws: &mut Workspace) {
     let Some(kept) = keys.iter().find_map(|k| ws.caller_setting(k)).cloned() else {
         return;
     };
-    let Some(file) = inv.caller_file else {
-        return;
-    };
-    let frameworks = ws.frameworks_of(&inv.dir);
-    ws.envs.push(TestEnv {
-        name: inv.runner.clone(),
-        source: EnvSource::TestRun,
-        runner: Runner::Local,
-        file,
-        dir: inv.dir.clone(),
-        frameworks,
-        anchor: kept.key.span,
-        settings: vec![kept],
-        commented_out: Vec::new(),
-    });
+    if let Some(layer) = ws.caller_test_env(vec![kept]) {
+        ws.envs.push(layer);
+    }
 }
 
 /// Whether a helper of the suite in `dir` assigns `RAILS_ENV` the value
