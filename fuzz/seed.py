@@ -48,8 +48,10 @@ def kind(rel: str) -> str | None:
         return "symfony"
     if name == "database.yml":
         return "erb"
-    if name in ("test.exs", "dev.exs"):
+    if name in ("test.exs", "dev.exs", "config.exs", "runtime.exs"):
         return "elixir"
+    if name.endswith(".nix"):
+        return "nix"
     if name in ("compose.yaml", "Dockerfile", ".envrc", ".gitignore") or name.startswith("docker-compose"):
         return "containers"
     if name.endswith(".py"):

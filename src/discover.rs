@@ -64,6 +64,7 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".env" => SourceKind::DotenvDev,
         ".gitlab-ci.yml" => SourceKind::GitlabCi,
         ".envrc" => SourceKind::Envrc,
+        "devenv.nix" => SourceKind::DevShell,
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
@@ -154,7 +155,7 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     if name == "database.yml" && in_config {
         return Some(SourceKind::RailsDatabase);
     }
-    if (name == "test.exs" || name == "dev.exs") && in_config {
+    if matches!(name, "test.exs" | "dev.exs" | "config.exs" | "runtime.exs") && in_config {
         return Some(SourceKind::ElixirConfig);
     }
     if (name == "rails_helper.rb" || name == "spec_helper.rb")
@@ -227,6 +228,9 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "sample.env"
                     | "test.exs"
                     | "dev.exs"
+                    | "config.exs"
+                    | "runtime.exs"
+                    | "devenv.nix"
                     | "rails_helper.rb"
                     | "spec_helper.rb"
             ) || name.starts_with("jest.config.")
@@ -359,6 +363,9 @@ mod tests {
             ("apps/user/config/dev.exs", Some(ElixirConfig)),
             ("test/test_helper.exs", None),
             ("config/prod.exs", None),
+            ("config/runtime.exs", Some(ElixirConfig)),
+            ("apps/user/config/config.exs", Some(ElixirConfig)),
+            ("lib/config.exs", None),
             ("spec/rails_helper.rb", Some(RubyTestHelper)),
             ("engines/shop/spec/spec_helper.rb", Some(RubyTestHelper)),
             ("lib/rails_helper.rb", None),
@@ -370,6 +377,8 @@ mod tests {
             ("compose.yaml", Some(ComposeFile)),
             ("docker/php/Dockerfile", Some(Dockerfile)),
             (".envrc", Some(Envrc)),
+            ("nix/flake-modules/devenv.nix", Some(DevShell)),
+            ("devenv.nix", Some(DevShell)),
             ("app/.gitignore", Some(Gitignore)),
             ("doctrine.yaml", None),
             ("README.md", None),

@@ -201,6 +201,7 @@ pub fn lint_for_run(
                 | SourceKind::TaskRunner
                 | SourceKind::Dockerfile
                 | SourceKind::Envrc
+                | SourceKind::DevShell
                 | SourceKind::CopiedDotenv
         ) && (node || c.kind != SourceKind::ComposeFile)
     });

@@ -104,6 +104,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "run_command",
     "erb",
     "elixir",
+    "nix",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -375,15 +376,25 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("Gemfile", b"gem 'rails'\n"),
             ])
         }
-        // Elixir config: the same text as an app's test.exs and dev.exs
+        // Elixir config: the same text as every file of an app's config/
         "elixir" => {
             if let Some(t) = text {
+                let helpers = crate::syntax::elixir::helpers(t);
                 for call in crate::syntax::elixir::config_calls(t) {
+                    if !t
+                        .get(call.at..)
+                        .is_some_and(|rest| rest.starts_with("config"))
+                    {
+                        return Err(format!(
+                            "a call at {} does not start with `config`",
+                            call.at
+                        ));
+                    }
                     for (key, range) in &call.pairs {
                         if t.get(range.clone()).is_none() {
                             return Err(format!("`{key}`'s value {range:?} is not text"));
                         }
-                        let value = crate::syntax::elixir::value(t, range.clone());
+                        let value = crate::syntax::elixir::value(t, range.clone(), &helpers);
                         for a in value.map(|v| v.alternatives).unwrap_or_default() {
                             if let crate::syntax::erb::Alternative::Env { name, at } = a
                                 && t.get(at.clone()) != Some(name.as_str())
@@ -395,8 +406,31 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 }
             }
             check_files(&[
+                ("config/config.exs", data),
                 ("config/test.exs", data),
                 ("config/dev.exs", data),
+                ("config/runtime.exs", data),
+                ("mix.exs", b"defmodule App.MixProject do\nend\n"),
+            ])
+        }
+        // a devenv shell definition, beside an app whose test and dev
+        // configuration read the same variable
+        "nix" => {
+            if let Some(t) = text {
+                for e in crate::syntax::nix::shell_exports(t) {
+                    if t.get(e.at.clone()) != Some(e.name.as_str()) {
+                        return Err(format!("`{}` is not at {:?}", e.name, e.at));
+                    }
+                }
+            }
+            check_files(&[
+                ("devenv.nix", data),
+                ("nix/flake-modules/devenv.nix", data),
+                (".envrc", b"use flake .\n"),
+                (
+                    "config/runtime.exs",
+                    b"import Config\nconfig :a, A.Repo, database: System.get_env(\"DATABASE_NAME\", \"a_test\")\n",
+                ),
                 ("mix.exs", b"defmodule App.MixProject do\nend\n"),
             ])
         }

@@ -104,6 +104,9 @@ pub enum SourceKind {
     Dockerfile,
     /// `.envrc` (direnv): exports to every command run in its folder
     Envrc,
+    /// `devenv.nix`: the variables a devenv shell exports (`env.*`,
+    /// `enterShell`'s `export` lines)
+    DevShell,
     /// `.gitignore`: which files a repository keeps out on purpose (TG106)
     Gitignore,
     /// Test code of a project whose runs are judged (`tests/**/*.php`), read
@@ -160,6 +163,7 @@ impl SourceKind {
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile
                 | SourceKind::Envrc
+                | SourceKind::DevShell
                 | SourceKind::Gitignore
                 | SourceKind::TestCode
                 | SourceKind::AppCode

@@ -417,6 +417,9 @@ pub struct Workspace {
     /// `config/database.yml` or an Ecto app's `config/{dev,test}.exs`, read
     /// where they are environment reads.
     pub environment_databases: Vec<EnvironmentDatabase>,
+    /// Elixir configuration writes of Ecto repositories, in no order: the
+    /// effective settings of `environment_databases` are resolved from them.
+    pub config_writes: Vec<ConfigWrite>,
     /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
     pub orm_configs: Vec<OrmConfig>,
     /// Compose test overlays a script starts in the development project.
@@ -494,6 +497,39 @@ pub struct EnvironmentDatabase {
     pub value: EnvTemplate,
 }
 
+/// Whether a configuration write runs in an environment: it stands in a
+/// block whose condition decides (`if config_env() == :prod do`), or one
+/// whose condition is not known (`case System.get_env("X") do`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runs {
+    Yes,
+    No,
+    Maybe,
+}
+
+/// One write of an Elixir configuration (`config :app, Repo, key: value`),
+/// placed in the order Mix evaluates the files for an environment:
+/// `config.exs` up to its `import_config`, the environment's file
+/// (`test.exs`, `dev.exs`), the rest of `config.exs`, then `runtime.exs`,
+/// which runs in every environment (hexdocs.pm/elixir/Config.html). Keyword
+/// lists deep-merge and a later key wins, even `nil`.
+#[derive(Clone, Debug)]
+pub struct ConfigWrite {
+    pub project: String,
+    pub file: FileId,
+    /// The file's place in the load order, then the write's within it.
+    pub order: (u8, usize),
+    /// Whether it runs for `test` and for `development`.
+    pub runs_in_test: Runs,
+    pub runs_in_development: Runs,
+    /// The repository (`MyApp.Repo`).
+    pub scope: String,
+    /// The key written; `None` for an argument that may write any key
+    /// (`config :app, Repo, repo_config`).
+    pub key: Option<String>,
+    pub value: EnvTemplate,
+}
+
 /// A value read from configuration: a literal, or literal text around one
 /// environment read (Rails' ERB, an Elixir expression).
 #[derive(Clone, Debug)]
@@ -521,6 +557,9 @@ pub enum EnvAlternative {
     Env { name: String, span: Span },
     /// A literal default (`|| 'app_test'`, `ENV.fetch('X') { 'app_test' }`).
     Literal(String),
+    /// A default that code computes (`Util.fetch_env!("DB", test: "app_test")`
+    /// through a helper of the file): there is one, its value is not known.
+    Computed,
 }
 
 /// A database setting of a Node `NODE_ENV=test` config module.
@@ -746,6 +785,11 @@ pub struct CallerKey {
     pub scope: String,
     /// For humans: "compose service `app` (docker-compose.yml) exports it".
     pub how: String,
+    /// The value, when it is literal text.
+    pub value: Option<String>,
+    /// A developer's shell exports it (direnv `.envrc`, a devenv shell):
+    /// development runs and test runs started there both get it.
+    pub shell: bool,
 }
 
 impl CallerKey {
@@ -755,6 +799,8 @@ impl CallerKey {
             span,
             scope: String::new(),
             how: how.to_string(),
+            value: None,
+            shell: false,
         }
     }
 }

@@ -71,18 +71,34 @@ safe), reads a variable of its own, or when `.env.test`/`.env.test.local`
 environment read, and entries holding a tag that generates lines, are not
 judged.
 
-**Ecto (Phoenix).** A repository's `url` or `database` in `config/test.exs`
-read from the variable `config/dev.exs` reads for the same repository
+**Ecto (Phoenix).** A repository's effective `url` or `database` in test
+read from the variable development reads for the same repository
 (`url: System.get_env("DATABASE_URL")` in both; `{:system, "X", default}`,
 `System.get_env("X", default)`, `System.fetch_env!("X")`, `|| "default"`).
 `mix test` sets `MIX_ENV=test` but keeps every other exported variable, and
 Mix loads no dotenv file, so the development shell's value wins (STACKS.md,
-"Elixir": traps). The same split: an error with no default, a warning
-behind one. Silent for the generator's `"app_test#{System.get_env("MIX_TEST_PARTITION")}"`,
-a test variable of its own (`TEST_DATABASE_URL`), and a value that is
-code (a guard that raises unless the URL ends in `_test`, a helper).
-Only `config` calls that start a line are read: one inside `if … do` is
-conditional.
+"Elixir": traps). The effective value is the last write Mix makes for the
+environment: `config/config.exs` up to its `import_config`, `config/test.exs`
+(or `dev.exs`), the rest of `config.exs`, then `config/runtime.exs`, which
+runs in every environment; a `runtime.exs` call under `if config_env() ==
+:prod do` (or a `case config_env()` arm) runs only there, and one under any
+other condition may or may not run, which leaves the key unknown. A call of
+a helper the file defines that hands its first argument to `System.get_env`
+(`Util.fetch_env!("DATABASE_NAME", test: "app_test")`) is a read of that
+variable with a default. Ecto merges a parsed `url` over `database` and
+ignores a nil one: a literal test `url` decides, and a literal test
+`database` is what a `url` read from an unset variable falls back to.
+
+The same split: an error with no default, a warning behind one — and an
+error again when a developer's shell that the repository commits exports
+the variable with a value that is not a test one (`devenv.nix` `env.X` or
+`enterShell` `export X=…`, an `.envrc` `export`): in that shell the default
+never applies, and the development server started there reads the same
+value. Silent for the generator's
+`"app_test#{System.get_env("MIX_TEST_PARTITION")}"`, a test variable of its
+own (`TEST_DATABASE_URL`), a `runtime.exs` read under the `:prod` guard,
+and a value that is code (a guard that raises unless the URL ends in
+`_test`, a function defined elsewhere).
 
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
@@ -220,7 +236,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             prefix,
             alternatives,
             suffix,
-            ..
+            span: test_span,
         } = &test.value
         else {
             continue;
@@ -255,13 +271,33 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .any(|a| matches!(a, EnvAlternative::Env { name: n, .. } if n == name))
         };
+        // Ecto merges a parsed `url` over `database`; a nil url is ignored
+        // (STACKS.md, "Elixir"): a literal test url decides the database
+        // whatever `database` reads, and a literal test `database` is what a
+        // url read from an unset variable falls back to
+        let sibling = |key: &str| {
+            cx.ws.environment_databases.iter().find(|d| {
+                d.framework == DatabaseFramework::Ecto
+                    && d.project == test.project
+                    && d.scope == test.scope
+                    && d.environment == "test"
+                    && d.key == key
+            })
+        };
+        let ecto = test.framework == DatabaseFramework::Ecto;
+        if ecto
+            && test.key == "database"
+            && sibling("url").is_some_and(|u| matches!(u.value, EnvTemplate::Literal { .. }))
+        {
+            continue;
+        }
         // the first alternative that is the development variable; a literal
-        // before it always wins
+        // (or a value code computes) before it decides first
         let mut own_before = Vec::new();
         let mut shared = None;
         for (i, a) in alternatives.iter().enumerate() {
             match a {
-                EnvAlternative::Literal(_) => break,
+                EnvAlternative::Literal(_) | EnvAlternative::Computed => break,
                 EnvAlternative::Env { name, span } if dev_reads(name) => {
                     shared = Some((i, name, *span));
                     break;
@@ -286,12 +322,27 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if set_by_test_dotenv {
             continue;
         }
-        let default = alternatives[i + 1..].iter().find_map(|a| match a {
-            EnvAlternative::Literal(l) => Some(l.as_str()),
+        // `Some(None)`: a default code computes
+        let mut default = alternatives[i + 1..].iter().find_map(|a| match a {
+            EnvAlternative::Literal(l) => Some(Some(l.clone())),
+            EnvAlternative::Computed => Some(None),
             EnvAlternative::Env { .. } => None,
         });
+        let mut nil_url_falls_back = false;
+        if ecto
+            && test.key == "url"
+            && default.is_none()
+            && let Some(d) = sibling("database")
+            && let EnvTemplate::Literal { text, .. } = &d.value
+        {
+            default = Some(Some(text.clone()));
+            nil_url_falls_back = true;
+        }
         let path = &cx.ws.file(test.file).path;
         let dev_path = &cx.ws.file(dev.file).path;
+        // `config/runtime.exs` outside a `config_env()` guard: one write
+        // serves both environments
+        let same_write = test_span == dev_span;
         let own = if own_before.is_empty() {
             String::new()
         } else {
@@ -305,16 +356,44 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if own_before.len() == 1 { "is" } else { "are" }
             )
         };
-        let (severity, consequence) = match default {
-            None if own_before.is_empty() => (
+        // a developer's shell (devenv, direnv) that exports the variable:
+        // there the default never applies, and the development run started
+        // in the same shell reads the same value
+        let shell_export = cx.ws.caller_keys.iter().find(|c| {
+            c.shell
+                && c.key == *key
+                && is_within(&test.project, &c.scope)
+                && c.value.as_ref().is_some_and(|v| {
+                    !v.is_empty()
+                        && !cx.policy.markers.has_test(v)
+                        && !v.contains("MIX_TEST_PARTITION")
+                })
+        });
+        let (severity, consequence) = match (&default, shell_export) {
+            (None, _) if own_before.is_empty() => (
                 Severity::Error,
                 "whatever it holds, the tests open the development database".to_string(),
+            ),
+            (_, Some(export)) if own_before.is_empty() => (
+                Severity::Error,
+                format!(
+                    "{} (`{key}={}`), so in that shell the tests open the database development uses there",
+                    export.how,
+                    export.value.as_deref().unwrap_or_default()
+                ),
             ),
             _ => (
                 Severity::Warning,
                 format!(
-                    "its default{} holds only while nothing sets `{key}`; a shell, `.env` or container that exports it for development makes the tests use that database",
-                    default.map(|d| format!(" `{d}`")).unwrap_or_default()
+                    "{} holds only while nothing sets `{key}`; a shell, `.env` or container that exports it for development makes the tests use that database",
+                    match &default {
+                        // Ecto ignores a nil url
+                        Some(Some(d)) if nil_url_falls_back => format!(
+                            "Ecto ignores a nil `url`, so the repository's `database: \"{d}\"`"
+                        ),
+                        Some(Some(d)) => format!("its default `{d}`"),
+                        _ => "its default".to_string(),
+                    }
                 ),
             ),
         };
@@ -329,6 +408,17 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
                 "the development entry's variable",
             )
+        } else if same_write {
+            (
+                format!(
+                    "{path} gives `{}` its `{}` from the `{key}` environment variable{own} in development and test alike (it runs after `config/test.exs` in every environment), and `mix test` keeps whatever the shell exports; {consequence}",
+                    test.scope, test.key
+                ),
+                format!(
+                    "read `{key}` only under `if config_env() == :prod do` in {path}, and give the test repository a database of its own in config/test.exs (`database: \"app_test#{{System.get_env(\"MIX_TEST_PARTITION\")}}\"`)"
+                ),
+                "read for development and test alike",
+            )
         } else {
             (
                 format!(
@@ -341,11 +431,14 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "the development repository's variable",
             )
         };
-        let mut d = META
-            .diag(Some(key_span), message)
-            .with_primary_label(label)
-            .with_label(*dev_span, "the development database reads it")
-            .with_help(help);
+        let mut d = META.diag(Some(key_span), message).with_primary_label(label);
+        if !same_write {
+            d = d.with_label(*dev_span, "the development database reads it");
+        }
+        if let Some(export) = shell_export.filter(|_| severity == Severity::Error) {
+            d = d.with_label(export.span, "exported for development and tests alike");
+        }
+        d = d.with_help(help);
         d.severity = severity;
         out.push(d);
     }

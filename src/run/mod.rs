@@ -403,6 +403,7 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         SourceKind::DotenvTest
         | SourceKind::DotenvDev
         | SourceKind::Envrc
+        | SourceKind::DevShell
         | SourceKind::Gitignore
         | SourceKind::CallerEnvironment => None,
         SourceKind::GithubWorkflow

@@ -40,6 +40,7 @@ pub fn collect(ws: &mut Workspace) {
             SourceKind::ComposeFile => compose(ws, id, file, &test_services, &mut keys),
             SourceKind::Dockerfile => dockerfile(id, file, &mut keys),
             SourceKind::Envrc => envrc(id, file, &mut keys),
+            SourceKind::DevShell => devenv(ws, id, file, &mut keys),
             _ => {}
         }
     }
@@ -180,14 +181,40 @@ fn envrc(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
             continue;
         };
         let at = start + (line.len() - rest.len());
-        if let Some((k, _)) = rest.split_once('=')
+        if let Some((k, v)) = rest.split_once('=')
             && is_var_name(k)
         {
             out.push(CallerKey {
                 scope: file.dir().to_string(),
+                value: crate::syntax::shell_word(v),
+                shell: true,
                 ..CallerKey::repo_wide(k, Span::new(id, at, at + k.len()), &how)
             });
         }
+    }
+}
+
+/// A devenv shell's exports reach every command run in it. Its folder is
+/// the nearest one at or above `devenv.nix` with an `.envrc` (direnv's `use
+/// devenv` or `use flake`, the way a flake module such as
+/// `nix/flake-modules/devenv.nix` is entered), else its own (`devenv shell`).
+fn devenv(ws: &Workspace, id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
+    let own = file.dir();
+    let scope = crate::model::ancestors(own)
+        .find(|d| {
+            ws.files
+                .iter()
+                .any(|f| f.kind == SourceKind::Envrc && f.dir() == *d)
+        })
+        .unwrap_or(own);
+    let how = format!("the devenv shell of {} exports it", file.path);
+    for e in crate::syntax::nix::shell_exports(&file.text) {
+        out.push(CallerKey {
+            scope: scope.to_string(),
+            value: e.value,
+            shell: true,
+            ..CallerKey::repo_wide(&e.name, Span::new(id, e.at.start, e.at.end), &how)
+        });
     }
 }
 

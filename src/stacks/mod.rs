@@ -136,8 +136,7 @@ pub fn build(
                 }
             }
             SourceKind::ElixirConfig => {
-                ws.environment_databases
-                    .extend(elixir::ecto_config::read(id, file));
+                ws.config_writes.extend(elixir::ecto_config::read(id, file));
             }
             SourceKind::RailsDatabase => {
                 ws.environment_databases
@@ -151,6 +150,7 @@ pub fn build(
             | SourceKind::ComposeFile
             | SourceKind::Dockerfile
             | SourceKind::Envrc
+                | SourceKind::DevShell
             | SourceKind::Gitignore
             | SourceKind::TestCode
             | SourceKind::AppCode
@@ -192,6 +192,8 @@ pub fn build(
         }
     }
     pytest::resolve_precedence(&mut ws, pytest_candidates);
+    let ecto = crate::resolve::ecto_settings(&ws.config_writes);
+    ws.environment_databases.extend(ecto);
     // a Node package with tests marks every folder above it (monorepo workspaces)
     let node_dirs: Vec<String> = ws
         .folders
@@ -621,6 +623,7 @@ pub fn env_alternatives(
                 span: Span::new(file, offset + at.start, offset + at.end),
             },
             Alternative::Literal(l) => EnvAlternative::Literal(l),
+            Alternative::Computed => EnvAlternative::Computed,
         })
         .collect()
 }

@@ -131,6 +131,8 @@ pub enum Alternative {
     Env { name: String, at: Range<usize> },
     /// A string or number literal.
     Literal(String),
+    /// A value code computes (a helper's default argument): present, not known.
+    Computed,
 }
 
 /// What `code` evaluates to when it is a chain of environment reads and

@@ -11,6 +11,7 @@ pub mod ini;
 pub mod js;
 pub mod makefile;
 pub mod markdown;
+pub mod nix;
 pub mod php;
 pub mod python;
 pub mod toml;
@@ -33,4 +34,22 @@ pub fn ascii_regex(pattern: &str) -> regex::bytes::Regex {
 /// never does).
 pub fn matched<'t>(text: &'t str, m: regex::bytes::Match<'_>) -> &'t str {
     text.get(m.range()).unwrap_or("")
+}
+
+/// A shell word that is literal text: `app`, `"app"`, `'app'` (no `$`,
+/// no command substitution, nothing after it).
+pub fn shell_word(v: &str) -> Option<String> {
+    let v = v.trim_end();
+    let v = v.strip_suffix(';').unwrap_or(v);
+    let inner = if let Some(q) = v.strip_prefix('"') {
+        q.strip_suffix('"')?
+    } else if let Some(q) = v.strip_prefix('\'') {
+        return q
+            .strip_suffix('\'')
+            .filter(|i| !i.contains('\''))
+            .map(str::to_string);
+    } else {
+        v
+    };
+    (!inner.contains(['$', '`', '"', '\\', ' ', '\t', '#', ';', '\''])).then(|| inner.to_string())
 }
