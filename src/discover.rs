@@ -65,6 +65,7 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".gitlab-ci.yml" => SourceKind::GitlabCi,
         ".envrc" => SourceKind::Envrc,
         "devenv.nix" => SourceKind::DevShell,
+        "Gemfile" => SourceKind::Gemfile,
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
@@ -160,6 +161,9 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     }
     if (name == "rails_helper.rb" || name == "spec_helper.rb")
         && (parent == "spec" || parent.ends_with("/spec"))
+        || name == "test_helper.rb" && (parent == "test" || parent.ends_with("/test"))
+        || name == "database_cleaner.rb"
+            && (parent == "spec/support" || parent.ends_with("/spec/support"))
     {
         return Some(SourceKind::RubyTestHelper);
     }
@@ -231,8 +235,11 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "config.exs"
                     | "runtime.exs"
                     | "devenv.nix"
+                    | "Gemfile"
                     | "rails_helper.rb"
                     | "spec_helper.rb"
+                    | "test_helper.rb"
+                    | "database_cleaner.rb"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("playwright.config.")
@@ -367,6 +374,9 @@ mod tests {
             ("apps/user/config/config.exs", Some(ElixirConfig)),
             ("lib/config.exs", None),
             ("spec/rails_helper.rb", Some(RubyTestHelper)),
+            ("test/test_helper.rb", Some(RubyTestHelper)),
+            ("spec/support/database_cleaner.rb", Some(RubyTestHelper)),
+            ("lib/database_cleaner.rb", None),
             ("engines/shop/spec/spec_helper.rb", Some(RubyTestHelper)),
             ("lib/rails_helper.rb", None),
             ("config/packages/doctrine.php", Some(DoctrineConfig)),
@@ -379,6 +389,9 @@ mod tests {
             (".envrc", Some(Envrc)),
             ("nix/flake-modules/devenv.nix", Some(DevShell)),
             ("devenv.nix", Some(DevShell)),
+            ("Gemfile", Some(Gemfile)),
+            ("engines/shop/Gemfile", Some(Gemfile)),
+            ("Gemfile.lock", None),
             ("app/.gitignore", Some(Gitignore)),
             ("doctrine.yaml", None),
             ("README.md", None),

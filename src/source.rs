@@ -90,6 +90,8 @@ pub enum SourceKind {
     /// rspec's `spec/rails_helper.rb` and `spec/spec_helper.rb`: whether the
     /// suite sets `RAILS_ENV` itself
     RubyTestHelper,
+    /// `Gemfile`: which gems Bundler requires in each environment
+    Gemfile,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
     /// `.github/workflows/*.yml|yaml`
@@ -159,6 +161,7 @@ impl SourceKind {
                 | SourceKind::FrameworkMarker
                 | SourceKind::DoctrineConfig
                 | SourceKind::RubyTestHelper
+                | SourceKind::Gemfile
                 | SourceKind::LaravelConfigCache
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile

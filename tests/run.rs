@@ -899,3 +899,63 @@ fn mix_test_is_refused_under_an_exported_dev_mix_env() {
     assert_eq!(clean.status(), 0, "{}", clean.all_output());
     assert!(clean.ran().is_some());
 }
+
+#[test]
+fn rspec_is_refused_when_dotenv_rails_hands_it_the_development_database_url() {
+    // the developer's .env is ignored by git but present, as on every clone
+    // made from the template; dotenv-rails loads it in test and Active
+    // Record merges its DATABASE_URL over the test entry
+    let repo = rails_app(RSPEC_HELPER);
+    write(
+        repo.path(),
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"rails\"\ngroup :development, :test do\n  gem \"dotenv-rails\"\n  gem \"rspec-rails\"\nend\n",
+    );
+    write(repo.path(), ".gitignore", ".env\n");
+    write(
+        repo.path(),
+        ".env",
+        "DATABASE_URL=postgres://shop@localhost/shop_development\n",
+    );
+    let path = fake_path(repo.path());
+    let refused = guarded(
+        repo.path(),
+        &[("PATH", &path)],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(refused.ran().is_none(), "the runner started");
+    let text = refused.all_output();
+    assert!(
+        text.contains("TG105") && text.contains("shop_development"),
+        "{text}"
+    );
+    // dotenv never overwrites: an exported test URL decides
+    let exported = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            ("DATABASE_URL", "postgres://shop@localhost/shop_test"),
+        ],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(exported.status(), 0, "{}", exported.all_output());
+    // and so does .env.test, loaded before .env
+    write(
+        repo.path(),
+        ".env.test",
+        "DATABASE_URL=postgres://shop@localhost/shop_test\n",
+    );
+    let with_test_file = guarded(
+        repo.path(),
+        &[("PATH", &path)],
+        &["--", "bundle", "exec", "rspec"],
+    );
+    assert_eq!(
+        with_test_file.status(),
+        0,
+        "{}",
+        with_test_file.all_output()
+    );
+    assert!(with_test_file.ran().is_some());
+}

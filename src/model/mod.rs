@@ -420,6 +420,8 @@ pub struct Workspace {
     /// Elixir configuration writes of Ecto repositories, in no order: the
     /// effective settings of `environment_databases` are resolved from them.
     pub config_writes: Vec<ConfigWrite>,
+    /// Rails apps whose test run loads dotenv files (dotenv-rails).
+    pub rails_runs: Vec<run::RailsRun>,
     /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
     pub orm_configs: Vec<OrmConfig>,
     /// Compose test overlays a script starts in the development project.

@@ -282,3 +282,26 @@ pub struct MissingNodeEnvFile {
     /// The `.gitignore` line that keeps it out, if one does.
     pub ignored_by: Option<Span>,
 }
+
+/// A Rails app's test run as far as its database goes: dotenv-rails loads
+/// `.env.test.local`, `.env.test`, then `.env` in test, none overwriting
+/// (bkeepers/dotenv `lib/dotenv/rails.rb`), and Active Record merges
+/// `DATABASE_URL` over the `test` entry of `config/database.yml`, where it
+/// wins (guides.rubyonrails.org/configuring.html).
+#[derive(Clone, Debug)]
+pub struct RailsRun {
+    /// The app: the folder holding `config/database.yml`.
+    pub dir: String,
+    pub database_yml: FileId,
+    /// Where the Gemfile requires dotenv-rails in test.
+    pub dotenv_gem: Span,
+    /// Highest precedence first: the caller, then the dotenv files.
+    pub layers: Vec<Layer>,
+    /// The `test` entry sets a `url` of its own: `DATABASE_URL` does not
+    /// merge into it.
+    pub entry_has_url: bool,
+    /// Development templates in the app's folder (`.env.example`,
+    /// `.env.sample`) a developer copies to `.env`, when `.env` itself is
+    /// not in the repository.
+    pub templates: Vec<FileId>,
+}

@@ -75,6 +75,20 @@ tests get `.env` only through a setup file, Prisma ≤ 6 or an e2e server.
 Redwood's api test setup points `DATABASE_URL` at `TEST_DATABASE_URL` or
 `.redwood/test.db`: isolation.
 
+### Rails: dotenv-rails and a `.env` template
+A Rails app whose Gemfile requires `dotenv-rails` in test, whose `.env` is
+not in the repository but made from a template (`.env.example`,
+`.env.sample`) that sets `DATABASE_URL` to a database with no test marker,
+with no `.env.test`/`.env.test.local` setting `DATABASE_URL`. dotenv-rails
+loads `.env.test.local`, `.env.test`, then `.env` in test, none overwriting
+(bkeepers/dotenv, `lib/dotenv/rails.rb`), and Active Record merges
+`DATABASE_URL` over the `test` entry of `config/database.yml`, where it
+wins (guides.rubyonrails.org/configuring.html): the developer's copy runs
+the tests on the development database (STACKS.md, "Ruby: Rails", traps).
+Silent when the `test` entry has a `url` of its own, when dotenv-rails is
+only in the `development` group, and for a multi-database entry. A
+committed `.env` is TG105's.
+
 ### TypeORM 0.2: `ormconfig.json`
 TypeORM ≤ 0.2 reads `ormconfig.json` (a README copies it from
 `ormconfig.json.example`) in every environment unless `TYPEORM_*` variables
@@ -185,6 +199,7 @@ impl Rule for MissingTestEnvFile {
         test_dotenv_never_loaded(cx, out);
         e2e_servers(cx, out);
         python_settings(cx, out);
+        rails_templates(cx, out);
     }
 }
 
@@ -455,6 +470,53 @@ fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
 
 /// A Python settings object that loads the development dotenv's database,
 /// with nothing in the test run setting the variable first.
+/// A Rails app with dotenv-rails whose `.env` is made from a template that
+/// sets `DATABASE_URL`: the developer's copy is loaded in test too, and its
+/// `DATABASE_URL` merges over the `test` entry of `config/database.yml`.
+fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for run in &cx.ws.rails_runs {
+        if run.entry_has_url || crate::resolve::decide(&run.layers, "DATABASE_URL").is_some() {
+            continue;
+        }
+        let found = run.templates.iter().find_map(|t| {
+            let s = crate::stacks::dotenv_settings(cx.ws, *t)
+                .into_iter()
+                .rev()
+                .find(|s| s.key.value == "DATABASE_URL")?;
+            if s.is_reference() {
+                return None;
+            }
+            let db = crate::database::DatabaseRef::parse(&s.value, crate::database::DbKeyKind::Url);
+            let name = db.name.as_ref().filter(|n| !n.is_reference())?;
+            (!db.in_memory && !cx.policy.markers.has_test(&name.text))
+                .then(|| (s.clone(), name.text.clone(), name.range.clone()))
+        });
+        let Some((s, name, range)) = found else {
+            continue;
+        };
+        let template = &cx.ws.file(s.value_span.file).path;
+        let yml = &cx.ws.file(run.database_yml).path;
+        let env_path = crate::stacks::join(&run.dir, ".env");
+        let base = ["_development", "_dev"]
+            .iter()
+            .find_map(|sfx| name.strip_suffix(sfx))
+            .unwrap_or(&name);
+        let d = META
+            .diag(
+                Some(s.value_sub_span(range)),
+                format!(
+                    "{env_path} is made from {template}, whose `DATABASE_URL` names the development database `{name}`; dotenv-rails loads {env_path} in test, no .env.test sets `DATABASE_URL` first, and Active Record merges it over the `test` entry of {yml}, so the tests would run on `{name}`"
+                ),
+            )
+            .with_primary_label("the development database")
+            .with_label(run.dotenv_gem, "loads .env in test too")
+            .with_help(format!(
+                "add a .env.test beside it with `DATABASE_URL` naming a test database (`…/{base}_test`): dotenv-rails loads it before .env and never overwrites a variable"
+            ));
+        out.push(d);
+    }
+}
+
 fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for ps in &cx.ws.python_dotenv_settings {
         let file_name = ps.env_file.rsplit('/').next().unwrap_or(&ps.env_file);

@@ -39,6 +39,13 @@ outright, and `mix test` keeps an exported `MIX_ENV`: a development or
 production value there refuses the run. `rails test` sets `RAILS_ENV=test`
 itself and is not refused for it.
 
+A compose service whose `command` runs rspec (`bundle exec rspec`,
+`parallel_rspec`) keeps the `RAILS_ENV` (else `RACK_ENV`) the service pins
+in `environment:` or an `env_file:` the same way: a development value there
+is reported at the pin, with the command cited (STACKS.md, "Ruby: Rails",
+traps: "`||=` with `RAILS_ENV: development` in compose"). Silent for `bin/rails
+test` and for a helper that assigns `test` outright.
+
 Under `testguard run`, a development `APP_ENV` exported in your environment
 that beats phpunit.xml's is a warning: the PHP run's database is resolved
 from the same layers and judged by the database rules, so the run is refused
@@ -152,9 +159,25 @@ impl Rule for RuntimeEnvNotTest {
                 } else {
                     Severity::Error
                 };
+                // a compose service that runs rspec (stacks/ruby/runs.rs)
+                let compose_pin = env.source == EnvSource::TestRun
+                    && cx.ws.file(env.file).kind == crate::source::SourceKind::ComposeFile;
                 let message = if exported_dev_php {
                     format!(
                         "{} runs with {key}=`{value}` from your environment: the app boots in its {real} environment (its {real} mail, queue and cache settings); the run's database is decided by its other settings and checked on its own",
+                        env.name
+                    )
+                } else if compose_pin {
+                    let from = if s.value_span.file == env.file {
+                        String::new()
+                    } else {
+                        format!(
+                            " through its `env_file` {}",
+                            cx.ws.file(s.value_span.file).path
+                        )
+                    };
+                    format!(
+                        "{} keeps {key}=`{value}`, which the service pins{from}: rspec only defaults it (`ENV['RAILS_ENV'] ||= 'test'` in the generated rails_helper.rb), so the framework loads its {real} configuration, and with it the {real} database",
                         env.name
                     )
                 } else if s.via == crate::model::Via::Caller && env.source == EnvSource::TestRun {
@@ -176,14 +199,19 @@ impl Rule for RuntimeEnvNotTest {
                     "ASPNETCORE_ENVIRONMENT" | "DOTNET_ENVIRONMENT" => "`Testing`",
                     _ => "`test`",
                 };
-                out.push(super::with_test_command(
-                    META.diag_with(severity, Some(s.value_span), message)
-                        .with_primary_label(format!("a {real} environment"))
-                        .with_help(format!(
-                            "set {key} to {want}, or remove the line and let the test runner set it"
-                        )),
-                    env,
-                ));
+                let mut d = META
+                    .diag_with(severity, Some(s.value_span), message)
+                    .with_primary_label(format!("a {real} environment"));
+                if compose_pin {
+                    d = d.with_label(env.anchor, "runs the tests with it").with_help(format!(
+                        "set {key}: test for this service (`environment:` wins over `env_file:`), assign it outright in spec/rails_helper.rb (`ENV['{key}'] = 'test'`), or run `bin/rails test`, which sets it"
+                    ));
+                } else {
+                    d = d.with_help(format!(
+                        "set {key} to {want}, or remove the line and let the test runner set it"
+                    ));
+                }
+                out.push(super::with_test_command(d, env));
             }
         }
     }

@@ -51,6 +51,18 @@ warning, since the app may derive a test database from the variable in code
 config module (`config/env/test.js`, a knexfile's `test:` block) is seen
 reading the variable as it is.
 
+**Rails with dotenv-rails.** A committed `.env` whose `DATABASE_URL` names
+a database with no test marker, in an app whose Gemfile requires
+`dotenv-rails` in test and whose `config/database.yml` `test` entry names
+one database without a `url` of its own: dotenv-rails loads
+`.env.test.local`, `.env.test`, then `.env` in test, none overwriting
+(bkeepers/dotenv, `lib/dotenv/rails.rb`), and Active Record merges
+`DATABASE_URL` over the `test` entry, where it wins
+(guides.rubyonrails.org/configuring.html). The finding points at `.env`'s
+database and cites the Gemfile line and the entry it replaces. Silent when
+`.env.test` or `.env.test.local` sets `DATABASE_URL`, when dotenv-rails is
+only in the `development` group, and when the entry sets `url`.
+
 ## Framework facts
 Django never uses the configured name for tests (it creates `test_<NAME>`), and
 Symfony's `dbname_suffix` appends `_test`: no finding in those projects.
@@ -255,6 +267,60 @@ fn dev_databases<'a>(cx: &Context<'a>) -> Vec<DevDb<'a>> {
     out
 }
 
+/// A Rails app whose test run gets `.env`'s `DATABASE_URL`: dotenv-rails
+/// loads `.env` in test after the test files, and Active Record merges
+/// `DATABASE_URL` over the `test` entry, where it wins.
+fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for run in &cx.ws.rails_runs {
+        if run.entry_has_url {
+            continue;
+        }
+        let Some(s) = crate::resolve::decide(&run.layers, "DATABASE_URL") else {
+            continue;
+        };
+        let from_dev_file = s.provenance.as_ref().is_some_and(|p| p.layer == ".env")
+            && cx.ws.file(s.value_span.file).file_name() == ".env";
+        if !from_dev_file || s.is_reference() {
+            continue;
+        }
+        let db = DatabaseRef::parse(&s.value, DbKeyKind::Url);
+        let Some(name) = db.name.as_ref().filter(|n| !n.is_reference()) else {
+            continue;
+        };
+        if db.in_memory || cx.policy.markers.has_test(&name.text) {
+            continue;
+        }
+        let yml = &cx.ws.file(run.database_yml).path;
+        let env_path = &cx.ws.file(s.value_span.file).path;
+        let mut d = META
+            .diag(
+                Some(s.value_sub_span(name.range.clone())),
+                format!(
+                    "the tests use `{}`, the development database: dotenv-rails loads {env_path} in test, nothing before it (.env.test, .env.test.local, the shell) sets `DATABASE_URL`, and Active Record merges `DATABASE_URL` over the `test` entry of {yml}, where it wins",
+                    name.text
+                ),
+            )
+            .with_primary_label("the development database")
+            .with_label(run.dotenv_gem, "loads .env in test too");
+        if let Some(entry) =
+            cx.ws.environment_databases.iter().find(|e| {
+                e.file == run.database_yml && e.environment == "test" && e.key == "database"
+            })
+            && let crate::model::EnvTemplate::Literal { span, .. }
+            | crate::model::EnvTemplate::Erb { span, .. } = &entry.value
+        {
+            d = d.with_label(*span, "replaced by DATABASE_URL's database");
+        }
+        // the suite's own helper says what happens to it
+        if let Some(w) = cx.ws.destruction.iter().find(|w| w.project == run.dir) {
+            d = super::with_wipe_proof(d, cx, w);
+        }
+        out.push(d.with_help(
+            "set `DATABASE_URL` to a test database in .env.test (dotenv-rails loads it before .env, and a variable once set is never overwritten), or keep `DATABASE_URL` out of .env (`.env.development`)",
+        ));
+    }
+}
+
 impl Rule for TestDatabaseIsDevDatabase {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -263,6 +329,7 @@ impl Rule for TestDatabaseIsDevDatabase {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         test_keys_equal_to_their_base(cx, out);
         compose_test_stacks(cx, out);
+        rails_dotenv_database_url(cx, out);
         let devs = dev_databases(cx);
         if devs.is_empty() {
             return;

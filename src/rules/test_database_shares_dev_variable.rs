@@ -439,6 +439,11 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             d = d.with_label(export.span, "exported for development and tests alike");
         }
         d = d.with_help(help);
+        // a Rails suite's helper that empties the database says what
+        // happens to the development one
+        if rails && let Some(w) = cx.ws.destruction.iter().find(|w| w.project == test.project) {
+            d = super::with_wipe_proof(d, cx, w);
+        }
         d.severity = severity;
         out.push(d);
     }

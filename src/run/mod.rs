@@ -416,7 +416,7 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         | SourceKind::CopiedDotenv => return None,
         // no Ruby or Elixir runner is guarded yet: a PHP, Python or Node run never reads them
         SourceKind::RailsDatabase | SourceKind::ElixirConfig => return None,
-        SourceKind::RubyTestHelper => Some(Ruby),
+        SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
     })
 }
 

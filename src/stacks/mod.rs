@@ -144,6 +144,7 @@ pub fn build(
             }
             SourceKind::ComposerJson
             | SourceKind::RubyTestHelper
+            | SourceKind::Gemfile
             | SourceKind::PackageJson
             | SourceKind::FrameworkMarker
             | SourceKind::LaravelConfigCache
@@ -194,6 +195,9 @@ pub fn build(
     pytest::resolve_precedence(&mut ws, pytest_candidates);
     let ecto = crate::resolve::ecto_settings(&ws.config_writes);
     ws.environment_databases.extend(ecto);
+    ruby::runs::build(&mut ws);
+    ruby::runs::compose_pins(&mut ws);
+    ruby::destruction::scan(&mut ws);
     // a Node package with tests marks every folder above it (monorepo workspaces)
     let node_dirs: Vec<String> = ws
         .folders

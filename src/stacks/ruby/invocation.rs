@@ -40,7 +40,7 @@ pub fn apply(ws: &mut Workspace) {
 
 /// Whether a helper of the suite in `dir` assigns `RAILS_ENV` the value
 /// `test` (not `||=`), outside comments.
-fn helper_forces_test(ws: &Workspace, dir: &str) -> bool {
+pub(crate) fn helper_forces_test(ws: &Workspace, dir: &str) -> bool {
     let prefix = crate::tree::dir_prefix(dir);
     ws.files.iter().any(|f| {
         f.kind == SourceKind::RubyTestHelper

@@ -2,4 +2,7 @@
 //! made of.
 
 pub mod database_yml;
+pub mod destruction;
+pub mod gemfile;
 pub mod invocation;
+pub mod runs;

@@ -1,0 +1,224 @@
+//! The dotenv files a Rails app's test run loads, and whether its
+//! `DATABASE_URL` reaches the `test` entry (STACKS.md, "Ruby: Rails"):
+//!
+//! - dotenv-rails, required in test by the Gemfile, loads `.env.test.local`,
+//!   `.env.test`, then `.env` from the app's root when Rails boots in test
+//!   (not `.env.local`), and never overwrites a variable already set
+//!   (bkeepers/dotenv README, `lib/dotenv/rails.rb`);
+//! - Active Record merges `DATABASE_URL` over the entry of the current
+//!   environment, where it wins, unless the entry has a `url` of its own
+//!   (guides.rubyonrails.org/configuring.html, "Connection Preference").
+//!
+//! The run is built only for an app whose `test` entry was read and names
+//! one database (a multi-database entry merges `DATABASE_URL` into its
+//! primary only, which is not modelled).
+//!
+//! A compose service whose `command` runs rspec keeps the `RAILS_ENV` (else
+//! `RACK_ENV`) the service pins in `environment:` or its `env_file:` (rspec's
+//! generated `rails_helper.rb` only defaults it with `||=`): that value is a
+//! test environment of its own, judged by TG208. `rails test` and `rake
+//! spec` set `test` themselves, and a helper that assigns `test` outright
+//! wins over the pin; neither is one.
+
+use crate::model::run::{Layer, LayerKind, RailsRun, RunnerFamily, Write};
+use crate::model::{DatabaseFramework, EnvSource, Setting, TestEnv, Via, Workspace};
+use crate::source::{FileId, SourceKind, Span, Spanned};
+use crate::syntax::yaml::{self, Node};
+
+/// Development templates a developer copies to `.env`.
+const TEMPLATES: [&str; 4] = [".env.example", ".env.sample", ".env.dist", ".env.template"];
+
+pub fn build(ws: &mut Workspace) {
+    let mut runs = Vec::new();
+    for (i, file) in ws.files.iter().enumerate() {
+        if file.kind != SourceKind::RailsDatabase {
+            continue;
+        }
+        let id = FileId(i);
+        let Some(dir) = file
+            .path
+            .strip_suffix("config/database.yml")
+            .map(|d| d.trim_end_matches('/'))
+        else {
+            continue;
+        };
+        let test_keys: Vec<&str> = ws
+            .environment_databases
+            .iter()
+            .filter(|d| {
+                d.framework == DatabaseFramework::Rails && d.file == id && d.environment == "test"
+            })
+            .map(|d| d.key.as_str())
+            .collect();
+        if !test_keys.contains(&"database") || test_keys.iter().any(|k| k.contains('.')) {
+            continue;
+        }
+        let at = |name: &str| {
+            let path = crate::stacks::join(dir, name);
+            ws.files.iter().position(|f| f.path == path).map(FileId)
+        };
+        let Some(gemfile) = at("Gemfile").filter(|g| ws.file(*g).kind == SourceKind::Gemfile)
+        else {
+            continue;
+        };
+        let Some(gem) = super::gemfile::required_in_test(&ws.file(gemfile).text, "dotenv-rails")
+        else {
+            continue;
+        };
+        let mut layers = vec![ws.caller_layer()];
+        for name in [".env.test.local", ".env.test", ".env"] {
+            if let Some(f) = at(name).filter(|f| {
+                matches!(
+                    ws.file(*f).kind,
+                    SourceKind::DotenvTest | SourceKind::DotenvDev
+                )
+            }) {
+                layers.push(
+                    Layer::new(name, LayerKind::Dotenv, Write::IfUnset, Some(f))
+                        .with(crate::stacks::dotenv_settings(ws, f)),
+                );
+            }
+        }
+        let templates = if at(".env").is_some() {
+            Vec::new()
+        } else {
+            TEMPLATES.iter().filter_map(|t| at(t)).collect()
+        };
+        runs.push(RailsRun {
+            dir: dir.to_string(),
+            database_yml: id,
+            dotenv_gem: Span::new(gemfile, gem.start, gem.end),
+            layers,
+            entry_has_url: test_keys.contains(&"url"),
+            templates,
+        });
+    }
+    ws.rails_runs = runs;
+}
+
+/// The environment names compose services that run rspec pin (see the
+/// module's notes), as test environments.
+pub fn compose_pins(ws: &mut Workspace) {
+    let mut envs = Vec::new();
+    for (i, file) in ws.files.iter().enumerate() {
+        if file.kind != SourceKind::ComposeFile {
+            continue;
+        }
+        let id = FileId(i);
+        let Ok(docs) = yaml::parse(id, &file.text) else {
+            continue;
+        };
+        let Some(services) = docs.first().and_then(|d| d.get("services")) else {
+            continue;
+        };
+        for (name, svc) in services.entries() {
+            let Some((command, command_span)) = command_of(svc) else {
+                continue;
+            };
+            let args: Vec<std::ffi::OsString> =
+                command.split_whitespace().map(Into::into).collect();
+            let keeps = crate::run::command::recognise(&args).is_some_and(|r| {
+                r.family == RunnerFamily::Ruby
+                    && matches!(r.program.as_str(), "rspec" | "parallel_rspec")
+            });
+            if !keeps || super::invocation::helper_forces_test(ws, file.dir()) {
+                continue;
+            }
+            let pinned = pinned_env(ws, file.dir(), svc);
+            // `Rails.env`: RAILS_ENV, else RACK_ENV
+            let Some(setting) = ["RAILS_ENV", "RACK_ENV"]
+                .iter()
+                .find_map(|k| pinned.iter().find(|s| s.key.value == *k))
+                .cloned()
+            else {
+                continue;
+            };
+            envs.push(TestEnv::local(
+                format!(
+                    "`{command}` in compose service `{}` ({})",
+                    name.value, file.path
+                ),
+                EnvSource::TestRun,
+                file,
+                id,
+                command_span,
+                vec![setting],
+            ));
+        }
+    }
+    ws.envs.extend(envs);
+}
+
+/// A service's `command`, as one string and where it stands.
+fn command_of(svc: &Node) -> Option<(String, Span)> {
+    match svc.get("command")? {
+        Node::Scalar(s) => Some((s.value.clone(), s.span)),
+        Node::Seq(items, _) => {
+            let words: Option<Vec<&str>> = items.iter().map(Node::as_str).collect();
+            let first = items.first()?.as_scalar()?.span;
+            let last = items.last()?.as_scalar()?.span;
+            Some((
+                words?.join(" "),
+                Span::new(first.file, first.start, last.end),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// What a service's `environment:` and `env_file:` set, `environment:`
+/// first (it wins over `env_file`, docs.docker.com …/envvars-precedence/).
+fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let setting = |key: &str, key_span: Span, value: &str, value_span: Span, verbatim| Setting {
+        key: Spanned::new(key.to_string(), key_span),
+        value: value.to_string(),
+        value_span,
+        verbatim,
+        overridable: false,
+        via: Via::Dotenv,
+        unset: false,
+        provenance: None,
+    };
+    match svc.get("environment") {
+        Some(Node::Map(entries, _)) => {
+            for (k, v) in entries {
+                if let Some(sc) = v.as_scalar() {
+                    out.push(setting(&k.value, k.span, &sc.value, sc.span, sc.verbatim));
+                }
+            }
+        }
+        Some(Node::Seq(items, _)) => {
+            for sc in items.iter().filter_map(Node::as_scalar) {
+                if let Some((k, v)) = sc.value.split_once('=')
+                    && sc.verbatim
+                {
+                    let key_span = Span::new(sc.span.file, sc.span.start, sc.span.start + k.len());
+                    let at = sc.span.start + k.len() + 1;
+                    let value_span = Span::new(sc.span.file, at, at + v.len());
+                    out.push(setting(k.trim(), key_span, v, value_span, true));
+                }
+            }
+        }
+        _ => {}
+    }
+    let env_files: Vec<&Node> = match svc.get("env_file") {
+        Some(Node::Seq(items, _)) => items.iter().collect(),
+        Some(n) => vec![n],
+        None => Vec::new(),
+    };
+    // a later env_file wins over an earlier one
+    for ef in env_files.iter().rev() {
+        let Some(path) = ef
+            .as_str()
+            .or_else(|| ef.get("path").and_then(Node::as_str))
+        else {
+            continue;
+        };
+        let rel = crate::stacks::join(dir, path.trim_start_matches("./"));
+        if let Some(f) = ws.files.iter().position(|f| f.path == rel) {
+            out.extend(crate::stacks::dotenv_settings(ws, FileId(f)));
+        }
+    }
+    out
+}
