@@ -959,3 +959,49 @@ fn rspec_is_refused_when_dotenv_rails_hands_it_the_development_database_url() {
     );
     assert!(with_test_file.ran().is_some());
 }
+
+#[test]
+fn mix_test_is_refused_only_when_the_shell_exports_the_development_url() {
+    // test.exs and dev.exs read the same variable: what decides is whether
+    // this shell exports it, and what it names
+    let repo = rails_app(RSPEC_HELPER);
+    write(
+        repo.path(),
+        "config/test.exs",
+        "import Config\n\nconfig :shop, Shop.Repo,\n  url: System.get_env(\"DATABASE_URL\"),\n  pool: Ecto.Adapters.SQL.Sandbox\n",
+    );
+    write(
+        repo.path(),
+        "config/dev.exs",
+        "import Config\n\nconfig :shop, Shop.Repo,\n  url: System.get_env(\"DATABASE_URL\")\n",
+    );
+    let path = fake_path(repo.path());
+    let refused = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            ("DATABASE_URL", "ecto://postgres@localhost/shop_dev"),
+        ],
+        &["--", "mix", "test"],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(refused.ran().is_none());
+    let text = refused.all_output();
+    assert!(
+        text.contains("TG107")
+            && text.contains("exports it")
+            && text.contains("(your environment)"),
+        "{text}"
+    );
+    for env in [
+        vec![("PATH", path.as_str())],
+        vec![
+            ("PATH", path.as_str()),
+            ("DATABASE_URL", "ecto://postgres@localhost/shop_test"),
+        ],
+    ] {
+        let run = guarded(repo.path(), &env, &["--", "mix", "test"]);
+        assert_eq!(run.status(), 0, "{env:?}: {}", run.all_output());
+        assert!(run.ran().is_some());
+    }
+}

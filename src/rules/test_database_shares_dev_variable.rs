@@ -67,9 +67,13 @@ or a test variable read first (`ENV['TEST_DB'] || ENV['DB'] || …`) holds
 only while the shared variable is unset (SPEC §4). Silent when the test
 name has its own suffix (`"<%= ENV['DB'] %>_test"`: STACKS.md, "Ruby",
 safe), reads a variable of its own, or when `.env.test`/`.env.test.local`
-(what dotenv-rails loads in test) sets the variable. ERB that is not an
-environment read, and entries holding a tag that generates lines, are not
-judged.
+(what dotenv-rails loads in test) sets the variable. An error again when
+the Gemfile requires dotenv-rails in test and `.env` sets the shared
+variable to a value that is not a test one: dotenv-rails loads `.env` in
+test too, so the default never applies. ERB that is not an environment
+read, and entries holding a tag that generates lines, are not judged. A
+helper of the suite that empties the database (DatabaseCleaner's
+truncation, `db:reset`) is cited.
 
 **Ecto (Phoenix).** A repository's effective `url` or `database` in test
 read from the variable development reads for the same repository
@@ -99,6 +103,11 @@ value. Silent for the generator's
 own (`TEST_DATABASE_URL`), a `runtime.exs` read under the `:prod` guard,
 and a value that is code (a guard that raises unless the URL ends in
 `_test`, a function defined elsewhere).
+
+**Under `testguard run`** (rspec, `mix test`) the shell is known: the
+finding is an error when your environment exports the shared variable with
+a value that is not a test one, and there is none when it does not export
+it (the default, or nothing, applies).
 
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
@@ -356,31 +365,77 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if own_before.len() == 1 { "is" } else { "are" }
             )
         };
-        // a developer's shell (devenv, direnv) that exports the variable:
-        // there the default never applies, and the development run started
-        // in the same shell reads the same value
-        let shell_export = cx.ws.caller_keys.iter().find(|c| {
-            c.shell
-                && c.key == *key
-                && is_within(&test.project, &c.scope)
-                && c.value.as_ref().is_some_and(|v| {
-                    !v.is_empty()
-                        && !cx.policy.markers.has_test(v)
-                        && !v.contains("MIX_TEST_PARTITION")
+        // what sets the shared variable for the test run, when something is
+        // known to: the caller under `testguard run`; dotenv-rails loading
+        // `.env` (a Rails run's layers); a developer's shell (devenv,
+        // direnv) the repository commits, where the default never applies
+        // and the development run started in the same shell reads the same
+        // value. `(value, where, how)`.
+        let not_test = |v: &str| {
+            !v.is_empty() && !cx.policy.markers.has_test(v) && !v.contains("MIX_TEST_PARTITION")
+        };
+        let rails_run = cx
+            .ws
+            .rails_runs
+            .iter()
+            .find(|r| rails && r.database_yml == test.file);
+        let running = cx.ws.invocation.is_some();
+        let set_by: Option<(String, crate::source::Span, String)> = if running {
+            cx.ws.caller_setting(key).map(|s| {
+                (
+                    s.value.clone(),
+                    s.value_span,
+                    "your environment exports it".to_string(),
+                )
+            })
+        } else {
+            None
+        }
+        .or_else(|| {
+            let s = crate::resolve::decide(&rails_run?.layers, key)?;
+            let by_dev_dotenv = s.provenance.as_ref().is_some_and(|p| p.layer == ".env");
+            by_dev_dotenv.then(|| {
+                (
+                    s.value.clone(),
+                    s.value_span,
+                    format!(
+                        "dotenv-rails loads {} in test and sets it there",
+                        cx.ws.file(s.value_span.file).path
+                    ),
+                )
+            })
+        })
+        .or_else(|| {
+            (!running)
+                .then(|| {
+                    cx.ws.caller_keys.iter().find(|c| {
+                        c.shell
+                            && c.key == *key
+                            && is_within(&test.project, &c.scope)
+                            && c.value.is_some()
+                    })
                 })
+                .flatten()
+                .map(|c| (c.value.clone().unwrap_or_default(), c.span, c.how.clone()))
         });
-        let (severity, consequence) = match (&default, shell_export) {
+        match &set_by {
+            // the test run's own value: a test database
+            Some((v, _, _)) if !not_test(v) => continue,
+            // `testguard run`: what the caller does not export is unset,
+            // and the default (or nothing) applies
+            None if running => continue,
+            _ => {}
+        }
+        let (severity, consequence) = match (&default, &set_by) {
+            (_, Some((value, _, how))) if own_before.is_empty() => (
+                Severity::Error,
+                format!(
+                    "{how} (`{key}={value}`), so the tests open the database development uses with it"
+                ),
+            ),
             (None, _) if own_before.is_empty() => (
                 Severity::Error,
                 "whatever it holds, the tests open the development database".to_string(),
-            ),
-            (_, Some(export)) if own_before.is_empty() => (
-                Severity::Error,
-                format!(
-                    "{} (`{key}={}`), so in that shell the tests open the database development uses there",
-                    export.how,
-                    export.value.as_deref().unwrap_or_default()
-                ),
             ),
             _ => (
                 Severity::Warning,
@@ -435,8 +490,8 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !same_write {
             d = d.with_label(*dev_span, "the development database reads it");
         }
-        if let Some(export) = shell_export.filter(|_| severity == Severity::Error) {
-            d = d.with_label(export.span, "exported for development and tests alike");
+        if let Some((_, span, _)) = set_by.as_ref().filter(|_| severity == Severity::Error) {
+            d = d.with_label(*span, "set for development and tests alike");
         }
         d = d.with_help(help);
         // a Rails suite's helper that empties the database says what

@@ -414,9 +414,8 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         | SourceKind::TaskRunner
         | SourceKind::Readme
         | SourceKind::CopiedDotenv => return None,
-        // no Ruby or Elixir runner is guarded yet: a PHP, Python or Node run never reads them
-        SourceKind::RailsDatabase | SourceKind::ElixirConfig => return None,
-        SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
+        SourceKind::RailsDatabase | SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
+        SourceKind::ElixirConfig => Some(Elixir),
     })
 }
 
