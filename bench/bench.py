@@ -45,6 +45,24 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_ENV_TEST = "APP_ENV=test\nDATABASE_URL=postgres://app:app@localhost:5432/{name}_test\n"
 BAD_ENV_TEST = "APP_ENV=test\nDATABASE_URL=postgres://app:app@localhost:5432/{name}\n"
 DEV_ENV = "APP_ENV=dev\nDATABASE_URL=postgres://app:app@localhost:5432/{name}\n"
+GEMFILE = (
+    'source "https://rubygems.org"\n\ngem "rails", "~> 7.1"\ngem "pg"\n\n'
+    'group :development, :test do\n  gem "dotenv-rails"\n  gem "rspec-rails"\nend\n'
+)
+DATABASE_YML = (
+    "default: &default\n  adapter: postgresql\n  pool: <%= ENV.fetch('RAILS_MAX_THREADS') {{ 5 }} %>\n\n"
+    "development:\n  <<: *default\n  database: {name}_development\n\n"
+    "test:\n  <<: *default\n  database: {name}_test<%= ENV['TEST_ENV_NUMBER'] %>\n"
+)
+RAILS_HELPER = "require 'spec_helper'\nENV['RAILS_ENV'] ||= 'test'\nrequire_relative '../config/environment'\n"
+RAILS_COMPOSE = (
+    "services:\n  db:\n    image: postgres:16\n  specs:\n    build: .\n"
+    "    command: bundle exec rspec\n    environment:\n      RAILS_ENV: test\n"
+)
+RUNTIME_EXS = (
+    'import Config\n\nif config_env() == :prod do\n  config :app, App.Repo,\n'
+    '    url: System.fetch_env!("DATABASE_URL"),\n    pool_size: 10\nend\n'
+)
 PYTEST_INI = "[pytest]\naddopts = -q\nenv =\n    DJANGO_SETTINGS_MODULE=config.settings.test\n"
 PYPROJECT = (
     '[project]\nname = "{name}"\nversion = "0.1.0"\ndependencies = ["django>=5"]\n\n'
@@ -167,6 +185,10 @@ KINDS = [
               "vitest.config.ts", "prisma/schema.prisma"]),
     ("php", ["composer.json", "phpunit.xml.dist", "artisan", ".env", ".env.testing",
              "config/database.php"]),
+    ("rails", ["Gemfile", "config/database.yml", ".env", ".env.test", "spec/rails_helper.rb",
+               "spec/support/database_cleaner.rb", "docker-compose.yml"]),
+    ("elixir", ["mix.exs", "config/config.exs", "config/dev.exs", "config/test.exs",
+                "config/runtime.exs", "devenv.nix", ".envrc"]),
     ("plain", []),
 ]
 
@@ -196,6 +218,18 @@ def config_text(fname: str, name: str, bad: bool) -> str:
         "tests/conftest.py": CONFTEST,
         "README.md": README.format(name=name),
         "config/database.php": DATABASE_PHP,
+        "Gemfile": GEMFILE,
+        "config/database.yml": DATABASE_YML.format(name=name),
+        "spec/rails_helper.rb": RAILS_HELPER,
+        "spec/support/database_cleaner.rb": "RSpec.configure do |c|\n  c.before(:suite) { DatabaseCleaner.clean_with(:truncation) }\nend\n",
+        "docker-compose.yml": RAILS_COMPOSE,
+        "mix.exs": f"defmodule {name.capitalize()}.MixProject do\n  use Mix.Project\nend\n",
+        "config/config.exs": 'import Config\n\nconfig :app, ecto_repos: [App.Repo]\n\nimport_config "#{config_env()}.exs"\n',
+        "config/dev.exs": 'import Config\n\nconfig :app, App.Repo,\n  url: System.get_env("DATABASE_URL", "ecto://localhost/app_dev")\n',
+        "config/test.exs": 'import Config\n\nconfig :app, App.Repo,\n  database: "app_test#{System.get_env("MIX_TEST_PARTITION")}",\n  pool: Ecto.Adapters.SQL.Sandbox\n',
+        "config/runtime.exs": RUNTIME_EXS,
+        "devenv.nix": '{ pkgs, ... }:\n{\n  env.DATABASE_URL = "ecto://localhost/app_dev";\n  services.postgres.enable = true;\n}\n',
+        ".envrc": "use devenv\n",
     }[fname]
 
 
