@@ -192,12 +192,24 @@ fn is_name(s: &str) -> bool {
 /// `config.exs`, the environment's file, then `runtime.exs`; a later key
 /// wins, even `nil`). When that last write may not run, or may write any
 /// key, what the key holds is not known.
+///
+/// An umbrella's root `config/` configures its apps too (its `config.exs`
+/// imports theirs, and its own environment file and `runtime.exs` come
+/// after them): a write of the root, or of any folder above an app, counts
+/// for that app's repository, after the app's own writes of the same stage.
 pub fn ecto_settings(
     writes: &[crate::model::ConfigWrite],
 ) -> Vec<crate::model::EnvironmentDatabase> {
-    use crate::model::{DatabaseFramework, EnvTemplate, EnvironmentDatabase, Runs};
+    use crate::model::{DatabaseFramework, EnvTemplate, EnvironmentDatabase, Runs, is_within};
     let mut sorted: Vec<&crate::model::ConfigWrite> = writes.iter().collect();
-    sorted.sort_by(|a, b| (&a.project, a.order).cmp(&(&b.project, b.order)));
+    // load order: the stage, then deeper projects first, then the position
+    sorted.sort_by(|a, b| {
+        (a.order.0, std::cmp::Reverse(a.project.len()), a.order.1).cmp(&(
+            b.order.0,
+            std::cmp::Reverse(b.project.len()),
+            b.order.1,
+        ))
+    });
     let mut out: Vec<EnvironmentDatabase> = Vec::new();
     for w in &sorted {
         let Some(key) = &w.key else { continue };
@@ -215,7 +227,7 @@ pub fn ecto_settings(
                 _ => x.runs_in_development,
             };
             let last = sorted.iter().rev().find(|x| {
-                x.project == w.project
+                is_within(&w.project, &x.project)
                     && x.scope == w.scope
                     && x.key.as_ref().is_none_or(|k| k == key)
                     && runs(x) != Runs::No

@@ -723,15 +723,7 @@ fn term(t: &str, start: usize, helpers: &[Helper]) -> Option<Vec<Alternative>> {
         let args_start = start + h.call.len() + 1;
         let parts = split_top(args, 0..args.len())?;
         let first = args.get(parts.first()?.clone())?;
-        let name = literal(first.trim())?;
-        if name.is_empty() {
-            return None;
-        }
-        let at = args_start + (first.len() - first.trim_start().len()) + 1;
-        let mut out = vec![Alternative::Env {
-            at: at..at + name.len(),
-            name,
-        }];
+        let mut out = vec![env_read(first, args_start)?];
         // whatever the helper does with its other arguments, it may return
         // one of them when the variable is unset
         if parts.len() > 1 || !h.strict {
@@ -751,19 +743,25 @@ fn term(t: &str, start: usize, helpers: &[Helper]) -> Option<Vec<Alternative>> {
     };
     let mut pieces = args.splitn(2, ',');
     let first = pieces.next()?;
+    let mut out = vec![env_read(first, args_start)?];
+    if let Some(default) = pieces.next() {
+        out.push(Alternative::Literal(literal(default.trim())?));
+    }
+    Some(out)
+}
+
+/// The read of the variable a call's first argument names (a string
+/// literal), which stands at `args_start` in the file.
+fn env_read(first: &str, args_start: usize) -> Option<Alternative> {
     let name = literal(first.trim())?;
     if name.is_empty() {
         return None;
     }
     let at = args_start + (first.len() - first.trim_start().len()) + 1;
-    let mut out = vec![Alternative::Env {
+    Some(Alternative::Env {
         at: at..at + name.len(),
         name,
-    }];
-    if let Some(default) = pieces.next() {
-        out.push(Alternative::Literal(literal(default.trim())?));
-    }
-    Some(out)
+    })
 }
 
 /// A string without interpolation or escapes.

@@ -248,4 +248,34 @@ config :a, D.Repo,
         assert!(d.contains("DATABASE_NAME") && d.contains("Computed"), "{d}");
         assert_eq!(get("development", "D.Repo", "database"), Some(d));
     }
+
+    /// An umbrella's root runtime.exs comes after an app's test.exs.
+    #[test]
+    fn the_umbrella_root_configures_its_apps() {
+        let files = [
+            file(
+                "apps/user/config/test.exs",
+                "import Config\nconfig :user, User.Repo, url: System.get_env(\"DATABASE_URL\")\n",
+            ),
+            file(
+                "config/runtime.exs",
+                "import Config\nif config_env() == :test do\n  config :user, User.Repo, url: \"ecto://localhost/user_test\"\nend\n",
+            ),
+        ];
+        let writes: Vec<ConfigWrite> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| read(FileId(i), f))
+            .collect();
+        let settings = crate::resolve::ecto_settings(&writes);
+        let app = settings
+            .iter()
+            .find(|d| d.project == "apps/user" && d.environment == "test")
+            .expect("the app's url");
+        assert!(
+            matches!(&app.value, EnvTemplate::Literal { text, .. } if text == "ecto://localhost/user_test"),
+            "{:?}",
+            app.value
+        );
+    }
 }
