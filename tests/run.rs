@@ -1005,3 +1005,56 @@ fn mix_test_is_refused_only_when_the_shell_exports_the_development_url() {
         assert!(run.ran().is_some());
     }
 }
+
+#[test]
+fn an_exported_development_database_url_refuses_rails_test_and_rspec_alike() {
+    // Active Record merges DATABASE_URL over the test entry, whatever the
+    // runner sets RAILS_ENV to
+    let repo = rails_app(RSPEC_HELPER);
+    executable(repo.path(), "bin/rails", FAKE_RUNNER);
+    let path = fake_path(repo.path());
+    for command in [
+        &["--", "bin/rails", "test"][..],
+        &["--", "bundle", "exec", "rspec"],
+    ] {
+        let refused = guarded(
+            repo.path(),
+            &[
+                ("PATH", &path),
+                ("DATABASE_URL", "postgres://shop@localhost/shop_development"),
+            ],
+            command,
+        );
+        assert_eq!(
+            refused.status(),
+            125,
+            "{command:?}: {}",
+            refused.all_output()
+        );
+        assert!(refused.ran().is_none());
+        let ok = guarded(
+            repo.path(),
+            &[
+                ("PATH", &path),
+                ("DATABASE_URL", "postgres://shop@localhost/shop_test"),
+            ],
+            command,
+        );
+        assert_eq!(ok.status(), 0, "{command:?}: {}", ok.all_output());
+    }
+    // a test entry with a url of its own does not take DATABASE_URL
+    write(
+        repo.path(),
+        "config/database.yml",
+        "development:\n  database: shop_development\ntest:\n  database: shop_test\n  url: postgres://localhost/shop_test\n",
+    );
+    let own_url = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            ("DATABASE_URL", "postgres://shop@localhost/shop_development"),
+        ],
+        &["--", "bin/rails", "test"],
+    );
+    assert_eq!(own_url.status(), 0, "{}", own_url.all_output());
+}
