@@ -52,6 +52,8 @@ def kind(rel: str) -> str | None:
         return "elixir"
     if name.endswith(".nix"):
         return "nix"
+    if name in ("Gemfile", "rails_helper.rb", "spec_helper.rb", "database_cleaner.rb"):
+        return "gemfile"
     if name in ("compose.yaml", "Dockerfile", ".envrc", ".gitignore") or name.startswith("docker-compose"):
         return "containers"
     if name.endswith(".py"):

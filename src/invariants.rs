@@ -105,6 +105,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "erb",
     "elixir",
     "nix",
+    "gemfile",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -411,6 +412,26 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("config/dev.exs", data),
                 ("config/runtime.exs", data),
                 ("mix.exs", b"defmodule App.MixProject do\nend\n"),
+            ])
+        }
+        // a Gemfile (and the same text as a suite helper) beside a Rails app
+        // whose .env would reach its tests through dotenv-rails
+        "gemfile" => {
+            if let Some(t) = text
+                && let Some(r) = crate::stacks::ruby::gemfile::required_in_test(t, "dotenv-rails")
+                && t.get(r.clone()) != Some("dotenv-rails")
+            {
+                return Err(format!("the gem's name is not at {r:?}"));
+            }
+            check_files(&[
+                ("Gemfile", data),
+                ("spec/rails_helper.rb", data),
+                ("spec/support/database_cleaner.rb", data),
+                (
+                    "config/database.yml",
+                    b"development:\n  database: app_development\ntest:\n  database: app_test\n",
+                ),
+                (".env", b"DATABASE_URL=postgres://localhost/app_development\n"),
             ])
         }
         // a devenv shell definition, beside an app whose test and dev
