@@ -65,7 +65,7 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".gitlab-ci.yml" => SourceKind::GitlabCi,
         ".envrc" => SourceKind::Envrc,
         "devenv.nix" => SourceKind::DevShell,
-        "Gemfile" => SourceKind::Gemfile,
+        "Gemfile" | "Gemfile.lock" => SourceKind::Gemfile,
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
@@ -236,6 +236,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "runtime.exs"
                     | "devenv.nix"
                     | "Gemfile"
+                    | "Gemfile.lock"
                     | "rails_helper.rb"
                     | "spec_helper.rb"
                     | "test_helper.rb"
@@ -391,7 +392,7 @@ mod tests {
             ("devenv.nix", Some(DevShell)),
             ("Gemfile", Some(Gemfile)),
             ("engines/shop/Gemfile", Some(Gemfile)),
-            ("Gemfile.lock", None),
+            ("Gemfile.lock", Some(Gemfile)),
             ("app/.gitignore", Some(Gitignore)),
             ("doctrine.yaml", None),
             ("README.md", None),

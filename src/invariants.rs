@@ -431,7 +431,10 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                     "config/database.yml",
                     b"development:\n  database: app_development\ntest:\n  database: app_test\n",
                 ),
-                (".env", b"DATABASE_URL=postgres://localhost/app_development\n"),
+                (
+                    ".env",
+                    b"DATABASE_URL=postgres://localhost/app_development\n",
+                ),
             ])
         }
         // a devenv shell definition, beside an app whose test and dev

@@ -90,7 +90,8 @@ pub enum SourceKind {
     /// rspec's `spec/rails_helper.rb` and `spec/spec_helper.rb`: whether the
     /// suite sets `RAILS_ENV` itself
     RubyTestHelper,
-    /// `Gemfile`: which gems Bundler requires in each environment
+    /// `Gemfile`, `Gemfile.lock`: which gems Bundler requires in each
+    /// environment, and their versions
     Gemfile,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,

@@ -293,8 +293,10 @@ pub struct RailsRun {
     /// The app: the folder holding `config/database.yml`.
     pub dir: String,
     pub database_yml: FileId,
-    /// Where the Gemfile requires dotenv-rails in test.
+    /// Where the Gemfile requires dotenv-rails (or dotenv 3) in test.
     pub dotenv_gem: Span,
+    /// That gem's name, for messages.
+    pub dotenv_gem_name: &'static str,
     /// Highest precedence first: the caller, then the dotenv files.
     pub layers: Vec<Layer>,
     /// The `test` entry sets a `url` of its own: `DATABASE_URL` does not

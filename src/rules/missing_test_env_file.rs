@@ -496,6 +496,7 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let template = &cx.ws.file(s.value_span.file).path;
         let yml = &cx.ws.file(run.database_yml).path;
+        let gem = run.dotenv_gem_name;
         let env_path = crate::stacks::join(&run.dir, ".env");
         let base = ["_development", "_dev"]
             .iter()
@@ -505,13 +506,13 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .diag(
                 Some(s.value_sub_span(range)),
                 format!(
-                    "{env_path} is made from {template}, whose `DATABASE_URL` names the development database `{name}`; dotenv-rails loads {env_path} in test, no .env.test sets `DATABASE_URL` first, and Active Record merges it over the `test` entry of {yml}, so the tests would run on `{name}`"
+                    "{env_path} is made from {template}, whose `DATABASE_URL` names the development database `{name}`; {gem} loads {env_path} in test, no .env.test sets `DATABASE_URL` first, and Active Record merges it over the `test` entry of {yml}, so the tests would run on `{name}`"
                 ),
             )
             .with_primary_label("the development database")
             .with_label(run.dotenv_gem, "loads .env in test too")
             .with_help(format!(
-                "add a .env.test beside it with `DATABASE_URL` naming a test database (`…/{base}_test`): dotenv-rails loads it before .env and never overwrites a variable"
+                "add a .env.test beside it with `DATABASE_URL` naming a test database (`…/{base}_test`): {gem} loads it before .env and never overwrites a variable"
             ));
         out.push(d);
     }

@@ -53,7 +53,8 @@ reading the variable as it is.
 
 **Rails with dotenv-rails.** A committed `.env` whose `DATABASE_URL` names
 a database with no test marker, in an app whose Gemfile requires
-`dotenv-rails` in test and whose `config/database.yml` `test` entry names
+`dotenv-rails` (or dotenv 3, by `Gemfile.lock`, which loads itself in a
+Rails app) in test and whose `config/database.yml` `test` entry names
 one database without a `url` of its own: dotenv-rails loads
 `.env.test.local`, `.env.test`, then `.env` in test, none overwriting
 (bkeepers/dotenv, `lib/dotenv/rails.rb`), and Active Record merges
@@ -291,12 +292,13 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let yml = &cx.ws.file(run.database_yml).path;
+        let gem = run.dotenv_gem_name;
         let env_path = &cx.ws.file(s.value_span.file).path;
         let mut d = META
             .diag(
                 Some(s.value_sub_span(name.range.clone())),
                 format!(
-                    "the tests use `{}`, the development database: dotenv-rails loads {env_path} in test, nothing before it (.env.test, .env.test.local, the shell) sets `DATABASE_URL`, and Active Record merges `DATABASE_URL` over the `test` entry of {yml}, where it wins",
+                    "the tests use `{}`, the development database: {gem} loads {env_path} in test, nothing before it (.env.test, .env.test.local, the shell) sets `DATABASE_URL`, and Active Record merges `DATABASE_URL` over the `test` entry of {yml}, where it wins",
                     name.text
                 ),
             )
@@ -316,7 +318,7 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             d = super::with_wipe_proof(d, cx, w);
         }
         out.push(d.with_help(
-            "set `DATABASE_URL` to a test database in .env.test (dotenv-rails loads it before .env, and a variable once set is never overwritten), or keep `DATABASE_URL` out of .env (`.env.development`)",
+            format!("set `DATABASE_URL` to a test database in .env.test ({gem} loads it before .env, and a variable once set is never overwritten), or keep `DATABASE_URL` out of .env (`.env.development`)"),
         ));
     }
 }

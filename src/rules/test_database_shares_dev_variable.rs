@@ -399,7 +399,8 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     s.value.clone(),
                     s.value_span,
                     format!(
-                        "dotenv-rails loads {} in test and sets it there",
+                        "{} loads {} in test and sets it there",
+                        rails_run.map_or("dotenv-rails", |r| r.dotenv_gem_name),
                         cx.ws.file(s.value_span.file).path
                     ),
                 )

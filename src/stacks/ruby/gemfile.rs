@@ -54,6 +54,11 @@ pub fn required_in_test(text: &str, name: &str) -> Option<Range<usize>> {
             continue;
         }
         let options = &rest[1 + end + 1..];
+        // `require: false`: Bundler.require leaves it alone
+        let compact: String = options.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.contains("require:false") || compact.contains(":require=>false") {
+            continue;
+        }
         let own_groups = ["groups:", "group:", ":groups =>", ":group =>"]
             .iter()
             .find_map(|k| options.split_once(k).map(|(_, g)| symbols(g)));
@@ -70,6 +75,18 @@ pub fn required_in_test(text: &str, name: &str) -> Option<Range<usize>> {
     None
 }
 
+/// The major version of `name` that a `Gemfile.lock` resolved (`    dotenv
+/// (3.1.7)` under `specs:`).
+pub fn locked_major(lock: &str, name: &str) -> Option<u32> {
+    lock.lines().find_map(|l| {
+        let rest = l
+            .strip_prefix("    ")?
+            .strip_prefix(name)?
+            .strip_prefix(" (")?;
+        rest.split(['.', ')', '-']).next()?.parse().ok()
+    })
+}
+
 /// The symbols and strings an argument list names: `:development, :test`,
 /// `[:test]`, `%i[test]`, `"test"`.
 fn symbols(args: &str) -> Vec<String> {
@@ -84,6 +101,14 @@ fn symbols(args: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locked_versions() {
+        let lock = "GEM\n  remote: https://rubygems.org/\n  specs:\n    dotenv (3.1.7)\n    dotenv-rails (2.8.1)\n      dotenv (= 2.8.1)\n";
+        assert_eq!(locked_major(lock, "dotenv"), Some(3));
+        assert_eq!(locked_major(lock, "dotenv-rails"), Some(2));
+        assert_eq!(locked_major(lock, "rails"), None);
+    }
 
     #[test]
     fn groups_decide_whether_test_requires_a_gem() {
@@ -109,6 +134,12 @@ mod tests {
             ("# gem 'dotenv-rails'\n", false),
             ("gem 'dotenv'\n", false),
             ("gem 'dotenv-rails-x'\n", false),
+            ("gem 'dotenv-rails', require: false\n", false),
+            (
+                "gem 'dotenv-rails', :require => false, group: :test\n",
+                false,
+            ),
+            ("gem 'dotenv-rails', require: 'dotenv/load'\n", true),
         ];
         for (text, want) in cases {
             let got = required_in_test(text, "dotenv-rails");

@@ -1,7 +1,9 @@
 //! The dotenv files a Rails app's test run loads, and whether its
 //! `DATABASE_URL` reaches the `test` entry (STACKS.md, "Ruby: Rails"):
 //!
-//! - dotenv-rails, required in test by the Gemfile, loads `.env.test.local`,
+//! - dotenv-rails (or dotenv 3, which loads itself in a Rails app; the
+//!   version comes from `Gemfile.lock`), required in test by the Gemfile
+//!   and not `require: false`, loads `.env.test.local`,
 //!   `.env.test`, then `.env` from the app's root when Rails boots in test
 //!   (not `.env.local`), and never overwrites a variable already set
 //!   (bkeepers/dotenv README, `lib/dotenv/rails.rb`);
@@ -61,7 +63,18 @@ pub fn build(ws: &mut Workspace) {
         else {
             continue;
         };
-        let Some(gem) = super::gemfile::required_in_test(&ws.file(gemfile).text, "dotenv-rails")
+        // dotenv-rails, or dotenv 3 (which loads itself in a Rails app and
+        // made dotenv-rails a shim), known from Gemfile.lock
+        let text = &ws.file(gemfile).text;
+        let dotenv_3 = || {
+            let lock = at("Gemfile.lock")?;
+            (super::gemfile::locked_major(&ws.file(lock).text, "dotenv")? >= 3)
+                .then(|| super::gemfile::required_in_test(text, "dotenv"))
+                .flatten()
+        };
+        let Some((gem, gem_name)) = super::gemfile::required_in_test(text, "dotenv-rails")
+            .map(|g| (g, "dotenv-rails"))
+            .or_else(|| dotenv_3().map(|g| (g, "dotenv")))
         else {
             continue;
         };
@@ -88,6 +101,7 @@ pub fn build(ws: &mut Workspace) {
             dir: dir.to_string(),
             database_yml: id,
             dotenv_gem: Span::new(gemfile, gem.start, gem.end),
+            dotenv_gem_name: gem_name,
             layers,
             entry_has_url: test_keys.contains(&"url"),
             templates,
