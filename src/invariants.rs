@@ -414,8 +414,9 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("mix.exs", b"defmodule App.MixProject do\nend\n"),
             ])
         }
-        // a Gemfile (and the same text as a suite helper) beside a Rails app
-        // whose .env would reach its tests through dotenv-rails
+        // a Gemfile (and the same text as a suite helper and a Dockerfile)
+        // beside a Rails app whose .env would reach its tests through
+        // dotenv-rails
         "gemfile" => {
             if let Some(t) = text
                 && let Some(r) = crate::stacks::ruby::gemfile::required_in_test(t, "dotenv-rails")
@@ -434,6 +435,13 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 (
                     ".env",
                     b"DATABASE_URL=postgres://localhost/app_development\n",
+                ),
+                // the same text as the image a compose service running
+                // rspec is built from
+                ("Dockerfile", data),
+                (
+                    "docker-compose.yml",
+                    b"services:\n  specs:\n    build: .\n    command: bundle exec rspec\n",
                 ),
             ])
         }

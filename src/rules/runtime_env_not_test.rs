@@ -41,7 +41,9 @@ itself and is not refused for it.
 
 A compose service whose `command` runs rspec (`bundle exec rspec`,
 `parallel_rspec`) keeps the `RAILS_ENV` (else `RACK_ENV`) the service pins
-in `environment:` or an `env_file:` the same way: a development value there
+in `environment:`, an `env_file:` or the `ENV` of the Dockerfile it is
+built from (the `target` stage, else the last) the same way: a development
+value there
 is reported at the pin, with the command cited (STACKS.md, "Ruby: Rails",
 traps: "`||=` with `RAILS_ENV: development` in compose"). Silent for `bin/rails
 test` and for a helper that assigns `test` outright.
@@ -168,13 +170,16 @@ impl Rule for RuntimeEnvNotTest {
                         env.name
                     )
                 } else if compose_pin {
+                    let pin = cx.ws.file(s.value_span.file);
                     let from = if s.value_span.file == env.file {
                         String::new()
-                    } else {
+                    } else if pin.kind == crate::source::SourceKind::Dockerfile {
                         format!(
-                            " through its `env_file` {}",
-                            cx.ws.file(s.value_span.file).path
+                            " through the `ENV` of {}, the image it is built from",
+                            pin.path
                         )
+                    } else {
+                        format!(" through its `env_file` {}", pin.path)
                     };
                     format!(
                         "{} keeps {key}=`{value}`, which the service pins{from}: rspec only defaults it (`ENV['RAILS_ENV'] ||= 'test'` in the generated rails_helper.rb), so the framework loads its {real} configuration, and with it the {real} database",
@@ -204,7 +209,7 @@ impl Rule for RuntimeEnvNotTest {
                     .with_primary_label(format!("a {real} environment"));
                 if compose_pin {
                     d = d.with_label(env.anchor, "runs the tests with it").with_help(format!(
-                        "set {key}: test for this service (`environment:` wins over `env_file:`), assign it outright in spec/rails_helper.rb (`ENV['{key}'] = 'test'`), or run `bin/rails test`, which sets it"
+                        "set {key}: test for this service (`environment:` wins over `env_file:` and the image's `ENV`), assign it outright in spec/rails_helper.rb (`ENV['{key}'] = 'test'`), or run `bin/rails test`, which sets it"
                     ));
                 } else {
                     d = d.with_help(format!(

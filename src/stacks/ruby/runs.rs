@@ -16,7 +16,8 @@
 //! primary only, which is not modelled).
 //!
 //! A compose service whose `command` runs rspec keeps the `RAILS_ENV` (else
-//! `RACK_ENV`) the service pins in `environment:` or its `env_file:` (rspec's
+//! `RACK_ENV`) the service pins in `environment:`, its `env_file:` or the
+//! `ENV` of the Dockerfile it is built from, in compose's precedence (rspec's
 //! generated `rails_helper.rb` only defaults it with `||=`): that value is a
 //! test environment of its own, judged by TG208. `rails test` and `rake
 //! spec` set `test` themselves, and a helper that assigns `test` outright
@@ -234,5 +235,143 @@ fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
             out.extend(crate::stacks::dotenv_settings(ws, FileId(f)));
         }
     }
+    // the image's own `ENV`, last: a service built from a Dockerfile of the
+    // repository (`build: .`, `build: {context, dockerfile, target}`)
+    if let Some(build) = svc.get("build") {
+        let (context, dockerfile, target) = match build {
+            Node::Scalar(s) => (s.value.as_str(), "Dockerfile", None),
+            b => (
+                b.get("context").and_then(Node::as_str).unwrap_or("."),
+                b.get("dockerfile")
+                    .and_then(Node::as_str)
+                    .unwrap_or("Dockerfile"),
+                b.get("target").and_then(Node::as_str),
+            ),
+        };
+        let context = context.trim_start_matches("./").trim_end_matches('/');
+        let context = if context == "." || context.is_empty() {
+            dir.to_string()
+        } else {
+            crate::stacks::join(dir, context)
+        };
+        let rel = crate::stacks::join(&context, dockerfile.trim_start_matches("./"));
+        if let Some(f) = ws
+            .files
+            .iter()
+            .position(|f| f.path == rel && f.kind == SourceKind::Dockerfile)
+        {
+            out.extend(image_env(FileId(f), &ws.file(FileId(f)).text, target));
+        }
+    }
     out
+}
+
+/// The `ENV K=V` (and legacy `ENV K V`) values of the stage of a Dockerfile
+/// that is built: the one `target` names, else the last. A value that is
+/// not literal text (`$X`) is left out; later lines first.
+fn image_env(file: FileId, text: &str, target: Option<&str>) -> Vec<Setting> {
+    // each stage: its `AS` name and its settings
+    let mut stages: Vec<(String, Vec<Setting>)> = Vec::new();
+    for (start, line) in crate::syntax::ini::lines_with_offsets(text) {
+        let t = line.trim_start();
+        let lead = line.len() - t.len();
+        let word = t.split_whitespace().next().unwrap_or("");
+        if word.eq_ignore_ascii_case("FROM") {
+            let words: Vec<&str> = t.split_whitespace().collect();
+            let name = words
+                .windows(2)
+                .find(|w| w[0].eq_ignore_ascii_case("AS"))
+                .map_or(String::new(), |w| w[1].to_string());
+            stages.push((name, Vec::new()));
+            continue;
+        }
+        if !word.eq_ignore_ascii_case("ENV") {
+            continue;
+        }
+        let Some((_, settings)) = stages.last_mut() else {
+            continue;
+        };
+        let args = &t[word.len()..];
+        let args_at = start + lead + word.len();
+        let mut push = |k: &str, k_at: usize, v: &str, v_at: usize| {
+            let Some(value) = crate::syntax::shell_word(v) else {
+                return;
+            };
+            let v_at = if v.starts_with(['"', '\'']) {
+                v_at + 1
+            } else {
+                v_at
+            };
+            settings.push(Setting {
+                key: Spanned::new(k.to_string(), Span::new(file, k_at, k_at + k.len())),
+                value_span: Span::new(file, v_at, v_at + value.len()),
+                value,
+                verbatim: true,
+                overridable: false,
+                via: Via::Dotenv,
+                unset: false,
+                provenance: None,
+            });
+        };
+        if args.contains('=') {
+            let mut offset = 0;
+            for w in args.split(' ') {
+                if let Some((k, v)) = w.split_once('=') {
+                    let k_at = args_at + offset;
+                    push(k, k_at, v, k_at + k.len() + 1);
+                }
+                offset += w.len() + 1;
+            }
+        } else {
+            let trimmed = args.trim_start();
+            let k_at = args_at + (args.len() - trimmed.len());
+            if let Some((k, v)) = trimmed.split_once(char::is_whitespace) {
+                let v_lead = v.len() - v.trim_start().len();
+                push(k, k_at, v.trim(), k_at + k.len() + 1 + v_lead);
+            }
+        }
+    }
+    let built = match target {
+        Some(name) => stages.into_iter().find(|(n, _)| n == name),
+        None => stages.pop(),
+    };
+    built
+        .map(|(_, settings)| settings.into_iter().rev().collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_stage_gives_the_image_env() {
+        let text = "FROM ruby:3.3 AS base\nENV RAILS_ENV=production BUNDLE_PATH=/gems\n\nFROM base AS test\nENV RAILS_ENV test\n\nFROM base AS dev\nENV RAILS_ENV=\"development\" HOME=$HOME\n";
+        let get = |target: Option<&str>| {
+            image_env(FileId(0), text, target)
+                .into_iter()
+                .map(|s| {
+                    assert_eq!(&text[s.value_span.start..s.value_span.end], s.value);
+                    assert_eq!(&text[s.key.span.start..s.key.span.end], s.key.value);
+                    (s.key.value, s.value)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            get(None),
+            [("RAILS_ENV".to_string(), "development".to_string())]
+        );
+        assert_eq!(
+            get(Some("test")),
+            [("RAILS_ENV".to_string(), "test".to_string())]
+        );
+        assert_eq!(
+            get(Some("base")),
+            [
+                ("BUNDLE_PATH".to_string(), "/gems".to_string()),
+                ("RAILS_ENV".to_string(), "production".to_string())
+            ]
+        );
+        assert!(get(Some("nope")).is_empty());
+    }
 }
