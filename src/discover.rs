@@ -66,6 +66,7 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         ".envrc" => SourceKind::Envrc,
         "devenv.nix" => SourceKind::DevShell,
         "Gemfile" | "Gemfile.lock" => SourceKind::Gemfile,
+        "mix.exs" => SourceKind::MixProject,
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
@@ -237,6 +238,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "devenv.nix"
                     | "Gemfile"
                     | "Gemfile.lock"
+                    | "mix.exs"
                     | "rails_helper.rb"
                     | "spec_helper.rb"
                     | "test_helper.rb"
@@ -393,6 +395,7 @@ mod tests {
             ("Gemfile", Some(Gemfile)),
             ("engines/shop/Gemfile", Some(Gemfile)),
             ("Gemfile.lock", Some(Gemfile)),
+            ("apps/user/mix.exs", Some(MixProject)),
             ("app/.gitignore", Some(Gitignore)),
             ("doctrine.yaml", None),
             ("README.md", None),

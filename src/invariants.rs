@@ -411,7 +411,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("config/test.exs", data),
                 ("config/dev.exs", data),
                 ("config/runtime.exs", data),
-                ("mix.exs", b"defmodule App.MixProject do\nend\n"),
+                ("mix.exs", data),
             ])
         }
         // a Gemfile (and the same text as a suite helper and a Dockerfile)

@@ -90,6 +90,9 @@ pub enum SourceKind {
     /// rspec's `spec/rails_helper.rb` and `spec/spec_helper.rb`: whether the
     /// suite sets `RAILS_ENV` itself
     RubyTestHelper,
+    /// `mix.exs`: a Mix project's aliases (a `test` alias that drops the
+    /// database)
+    MixProject,
     /// `Gemfile`, `Gemfile.lock`: which gems Bundler requires in each
     /// environment, and their versions
     Gemfile,
@@ -163,6 +166,7 @@ impl SourceKind {
                 | SourceKind::DoctrineConfig
                 | SourceKind::RubyTestHelper
                 | SourceKind::Gemfile
+                | SourceKind::MixProject
                 | SourceKind::LaravelConfigCache
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile

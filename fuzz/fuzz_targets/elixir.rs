@@ -1,5 +1,5 @@
 #![no_main]
-//! Elixir configuration (`config/test.exs`, `config/dev.exs`): `config`
+//! Elixir configuration (`config/*.exs`, `mix.exs` aliases): `config`
 //! calls, keyword pairs, strings with interpolations, the environment reads
 //! in values. The checks: `testguard::invariants::fuzz_case`.
 use libfuzzer_sys::fuzz_target;

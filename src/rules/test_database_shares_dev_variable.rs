@@ -102,7 +102,8 @@ value. Silent for the generator's
 `"app_test#{System.get_env("MIX_TEST_PARTITION")}"`, a test variable of its
 own (`TEST_DATABASE_URL`), a `runtime.exs` read under the `:prod` guard,
 and a value that is code (a guard that raises unless the URL ends in
-`_test`, a function defined elsewhere).
+`_test`, a function defined elsewhere). A `test` alias in `mix.exs` that
+drops the database (`ecto.drop`, `ecto.reset`) is cited.
 
 **Under `testguard run`** (rspec, `mix test`) the shell is known: the
 finding is an error when your environment exports the shared variable with
@@ -495,9 +496,14 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             d = d.with_label(*span, "set for development and tests alike");
         }
         d = d.with_help(help);
-        // a Rails suite's helper that empties the database says what
-        // happens to the development one
-        if rails && let Some(w) = cx.ws.destruction.iter().find(|w| w.project == test.project) {
+        // a Rails suite's helper that empties the database, or a Mix
+        // `test` alias that drops it (an umbrella's root alias runs for
+        // its apps), says what happens to the development one
+        if let Some(w) =
+            cx.ws.destruction.iter().find(|w| {
+                w.project == test.project || !rails && is_within(&test.project, &w.project)
+            })
+        {
             d = super::with_wipe_proof(d, cx, w);
         }
         d.severity = severity;

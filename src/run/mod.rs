@@ -415,7 +415,7 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         | SourceKind::Readme
         | SourceKind::CopiedDotenv => return None,
         SourceKind::RailsDatabase | SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
-        SourceKind::ElixirConfig => Some(Elixir),
+        SourceKind::ElixirConfig | SourceKind::MixProject => Some(Elixir),
     })
 }
 

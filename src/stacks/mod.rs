@@ -145,6 +145,7 @@ pub fn build(
             SourceKind::ComposerJson
             | SourceKind::RubyTestHelper
             | SourceKind::Gemfile
+            | SourceKind::MixProject
             | SourceKind::PackageJson
             | SourceKind::FrameworkMarker
             | SourceKind::LaravelConfigCache
@@ -198,6 +199,7 @@ pub fn build(
     ruby::runs::build(&mut ws);
     ruby::runs::compose_pins(&mut ws);
     ruby::destruction::scan(&mut ws);
+    elixir::destruction::scan(&mut ws);
     // a Node package with tests marks every folder above it (monorepo workspaces)
     let node_dirs: Vec<String> = ws
         .folders
