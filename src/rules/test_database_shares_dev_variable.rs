@@ -96,7 +96,8 @@ ignores a nil one: a literal test `url` decides, and a literal test
 The same split: an error with no default, a warning behind one — and an
 error again when a developer's shell that the repository commits exports
 the variable with a value that is not a test one (`devenv.nix` `env.X` or
-`enterShell` `export X=…`, an `.envrc` `export`): in that shell the default
+`enterShell` `export X=…`, an `.envrc` `export` or the file its
+`dotenv` line loads): in that shell the default
 never applies, and the development server started there reads the same
 value. Silent for the generator's
 `"app_test#{System.get_env("MIX_TEST_PARTITION")}"`, a test variable of its

@@ -5,7 +5,8 @@
 //!   of its `env_file:`, which compose hands to the container as variables
 //!   (docs.docker.com …/envvars-precedence/);
 //! - a Dockerfile's `ENV` lines (`ENV K=V`, `ENV K V`);
-//! - `.envrc` (direnv) `export K=V`, exported to every command in its folder;
+//! - `.envrc` (direnv) `export K=V`, and the dotenv file its `dotenv` /
+//!   `dotenv_if_exists` line loads, exported to every command in its folder;
 //!
 //! Only a compose service that runs the tests counts: one whose `command`
 //! runs a test runner, one a CI step runs tests in (`docker compose exec app
@@ -39,7 +40,10 @@ pub fn collect(ws: &mut Workspace) {
         match file.kind {
             SourceKind::ComposeFile => compose(ws, id, file, &test_services, &mut keys),
             SourceKind::Dockerfile => dockerfile(id, file, &mut keys),
-            SourceKind::Envrc => envrc(id, file, &mut keys),
+            SourceKind::Envrc => {
+                envrc(id, file, &mut keys);
+                envrc_dotenv(ws, file, &mut keys);
+            }
             SourceKind::DevShell => devenv(ws, id, file, &mut keys),
             _ => {}
         }
@@ -194,6 +198,35 @@ fn envrc(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
     }
 }
 
+/// direnv's `dotenv [path]` and `dotenv_if_exists [path]` (direnv-stdlib)
+/// export a dotenv file (`.env` by default, relative to the `.envrc`) to
+/// every command in the folder: its variables are the shell's too.
+fn envrc_dotenv(ws: &Workspace, file: &SourceFile, out: &mut Vec<CallerKey>) {
+    for line in file.text.lines() {
+        let mut words = line.split_whitespace();
+        if !matches!(words.next(), Some("dotenv" | "dotenv_if_exists")) {
+            continue;
+        }
+        let name = words.next().unwrap_or(".env");
+        if name.starts_with('#') || name.contains('$') {
+            continue;
+        }
+        let rel = crate::stacks::join(file.dir(), name.trim_start_matches("./"));
+        let Some(id) = ws.files.iter().position(|f| f.path == rel) else {
+            continue;
+        };
+        let how = format!("{} (direnv) loads {rel} and exports it", file.path);
+        for s in crate::stacks::dotenv_settings(ws, FileId(id)) {
+            out.push(CallerKey {
+                scope: file.dir().to_string(),
+                value: (!s.is_reference()).then(|| s.value.clone()),
+                shell: true,
+                ..CallerKey::repo_wide(&s.key.value, s.key.span, &how)
+            });
+        }
+    }
+}
+
 /// A devenv shell's exports reach every command run in it. Its folder is
 /// the nearest one at or above `devenv.nix` with an `.envrc` (direnv's `use
 /// devenv` or `use flake`, the way a flake module such as
@@ -243,6 +276,36 @@ mod tests {
         for k in &out {
             assert_eq!(&f.text[k.span.start..k.span.end], k.key);
         }
+    }
+
+    #[test]
+    fn envrc_dotenv_exports_the_dotenv_file() {
+        let files = vec![
+            SourceFile::new(
+                "app/.envrc".into(),
+                SourceKind::Envrc,
+                "dotenv_if_exists .env.dev\ndotenv $X\n".into(),
+            ),
+            SourceFile::new(
+                "app/.env.dev".into(),
+                SourceKind::DotenvDev,
+                "DB=app\n".into(),
+            ),
+        ];
+        let (ws, _, _) = crate::stacks::build(files, Vec::new(), None);
+        let keys: Vec<(&str, Option<&str>, &str, bool)> = ws
+            .caller_keys
+            .iter()
+            .map(|k| {
+                (
+                    k.key.as_str(),
+                    k.value.as_deref(),
+                    k.scope.as_str(),
+                    k.shell,
+                )
+            })
+            .collect();
+        assert_eq!(keys, [("DB", Some("app"), "app", true)]);
     }
 
     #[test]
