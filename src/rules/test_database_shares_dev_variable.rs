@@ -433,7 +433,8 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (_, Some((value, _, how))) if own_before.is_empty() => (
                 Severity::Error,
                 format!(
-                    "{how} (`{key}={value}`), so the tests open the database development uses with it"
+                    "{how} (`{key}={}`), so the tests open the database development uses with it",
+                    shown(value)
                 ),
             ),
             (None, _) if own_before.is_empty() => (
@@ -510,6 +511,19 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         d.severity = severity;
         out.push(d);
     }
+}
+
+/// A value as a message may quote it: a URL's password and any live key
+/// replaced by `****`.
+fn shown(value: &str) -> String {
+    let mut secrets = Vec::new();
+    if value.contains("://") || value.contains("password=") {
+        secrets.extend(
+            crate::database::DatabaseRef::parse(value, crate::database::DbKeyKind::Url).secrets,
+        );
+    }
+    secrets.extend(crate::mask::live_keys(value));
+    crate::mask::mask_ranges(value, &secrets)
 }
 
 /// A Node `NODE_ENV=test` config module whose database reads the variable
