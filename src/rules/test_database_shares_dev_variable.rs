@@ -84,7 +84,8 @@ Mix loads no dotenv file, so the development shell's value wins (STACKS.md,
 "Elixir": traps). The effective value is the last write Mix makes for the
 environment: `config/config.exs` up to its `import_config`, `config/test.exs`
 (or `dev.exs`), the rest of `config.exs`, then `config/runtime.exs`, which
-runs in every environment; a `runtime.exs` call under `if config_env() ==
+runs in every environment (a `test.exs` that a present `config.exs` never
+imports is not loaded, and not judged); a `runtime.exs` call under `if config_env() ==
 :prod do` (or a `case config_env()` arm) runs only there, and one under any
 other condition may or may not run, which leaves the key unknown. A call of
 a helper the file defines that hands its first argument to `System.get_env`

@@ -194,6 +194,7 @@ pub fn build(
         }
     }
     pytest::resolve_precedence(&mut ws, pytest_candidates);
+    elixir::ecto_config::drop_unloaded(&mut ws);
     let ecto = crate::resolve::ecto_settings(&ws.config_writes);
     ws.environment_databases.extend(ecto);
     ruby::runs::build(&mut ws);

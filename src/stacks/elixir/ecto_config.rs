@@ -10,7 +10,9 @@
 //!    where a call runs, and a call under any other condition may or may
 //!    not run.
 //!
-//! Which write wins is [`crate::resolve::ecto_settings`]'s to decide. What
+//! A `config.exs` with no `import_config` never loads the environment's
+//! file ([`drop_unloaded`]). Which write wins is
+//! [`crate::resolve::ecto_settings`]'s to decide. What
 //! a value is comes from [`crate::syntax::elixir`], including a helper the
 //! file defines (`Util.fetch_env!("DATABASE_NAME", test: "app_test")`); a
 //! value it cannot read is unknown and never judged, and a file it cannot
@@ -106,6 +108,31 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<ConfigWrite> {
         }
     }
     out
+}
+
+/// Mix loads `config/config.exs` only; the environment's file is read
+/// because `config.exs` imports it. A project whose `config.exs` has no
+/// `import_config` line (one that is commented out does not count) never
+/// loads its `test.exs` or `dev.exs`: their writes are dropped.
+pub fn drop_unloaded(ws: &mut crate::model::Workspace) {
+    let unloaded: Vec<String> = ws
+        .files
+        .iter()
+        .filter(|f| f.kind == crate::source::SourceKind::ElixirConfig)
+        .filter_map(|f| {
+            let (project, place) = place_of(&f.path)?;
+            let imports = f
+                .text
+                .lines()
+                .any(|l| l.trim_start().starts_with("import_config"));
+            (place == Place::Config && !imports).then(|| project.to_string())
+        })
+        .collect();
+    if unloaded.is_empty() {
+        return;
+    }
+    ws.config_writes
+        .retain(|w| w.order.0 != 1 || !unloaded.contains(&w.project));
 }
 
 fn template(id: FileId, v: elixir::Value, span: Span) -> EnvTemplate {
@@ -247,6 +274,41 @@ config :a, D.Repo,
         let d = get("test", "D.Repo", "database").expect("runtime.exs sets it");
         assert!(d.contains("DATABASE_NAME") && d.contains("Computed"), "{d}");
         assert_eq!(get("development", "D.Repo", "database"), Some(d));
+    }
+
+    /// A config.exs whose import is commented out never loads test.exs.
+    #[test]
+    fn an_environment_file_nothing_imports_is_not_loaded() {
+        let files = vec![
+            file(
+                "apps/feeds/config/config.exs",
+                "import Config\n# import_config \"#{Mix.env}.exs\"\n",
+            ),
+            file(
+                "apps/feeds/config/test.exs",
+                "import Config\nconfig :feeds, Feeds.Repo, url: System.get_env(\"DATABASE_URL\")\n",
+            ),
+            file(
+                "apps/user/config/test.exs",
+                "import Config\nconfig :user, User.Repo, url: System.get_env(\"DATABASE_URL\")\n",
+            ),
+        ];
+        let mut ws = crate::model::Workspace {
+            config_writes: files
+                .iter()
+                .enumerate()
+                .flat_map(|(i, f)| read(FileId(i), f))
+                .collect(),
+            files,
+            ..crate::model::Workspace::default()
+        };
+        drop_unloaded(&mut ws);
+        let projects: Vec<&str> = ws
+            .config_writes
+            .iter()
+            .map(|w| w.project.as_str())
+            .collect();
+        assert_eq!(projects, ["apps/user"]);
     }
 
     /// An umbrella's root runtime.exs comes after an app's test.exs.
