@@ -70,8 +70,12 @@ safe), reads a variable of its own, or when `.env.test`/`.env.test.local`
 (what dotenv-rails loads in test) sets the variable. An error again when
 the Gemfile requires dotenv-rails in test and `.env` sets the shared
 variable to a value that is not a test one: dotenv-rails loads `.env` in
-test too, so the default never applies. ERB that is not an environment
-read, and entries holding a tag that generates lines, are not judged. A
+test too, so the default never applies. A `url` read from the shared
+variable beside a literal `database` (both often inherited from an anchor)
+is a warning: Active Record ignores a `url` that renders empty (YAML's
+null), so that `database` holds while the variable is unset; a literal
+`url` decides over `database`, which is then not judged. ERB that is not
+an environment read, and entries holding a tag that generates lines, are not judged. A
 helper of the suite that empties the database (DatabaseCleaner's
 truncation, `db:reset`) is cited.
 
@@ -283,22 +287,29 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .any(|a| matches!(a, EnvAlternative::Env { name: n, .. } if n == name))
         };
-        // Ecto merges a parsed `url` over `database`; a nil url is ignored
-        // (STACKS.md, "Elixir"): a literal test url decides the database
-        // whatever `database` reads, and a literal test `database` is what a
-        // url read from an unset variable falls back to
+        // Ecto and Active Record both merge a parsed `url` over `database`,
+        // and both ignore a nil one (STACKS.md, "Elixir"; Rails'
+        // `UrlConfig`: an ERB tag that renders nothing leaves YAML's null):
+        // a literal test url decides the database whatever `database`
+        // reads, and a literal test `database` is what a url read from an
+        // unset variable falls back to. `primary.url` pairs with
+        // `primary.database`.
         let sibling = |key: &str| {
+            let prefix = test.key.rsplit_once('.').map(|(p, _)| p);
+            let key = prefix.map_or(key.to_string(), |p| format!("{p}.{key}"));
             cx.ws.environment_databases.iter().find(|d| {
-                d.framework == DatabaseFramework::Ecto
+                d.framework == test.framework
                     && d.project == test.project
+                    // an Ecto repository's keys may come from other files
+                    && (d.file == test.file || d.framework == DatabaseFramework::Ecto)
                     && d.scope == test.scope
                     && d.environment == "test"
                     && d.key == key
             })
         };
         let ecto = test.framework == DatabaseFramework::Ecto;
-        if ecto
-            && test.key == "database"
+        let leaf = test.key.rsplit('.').next().unwrap_or(&test.key);
+        if leaf == "database"
             && sibling("url").is_some_and(|u| matches!(u.value, EnvTemplate::Literal { .. }))
         {
             continue;
@@ -341,9 +352,10 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             EnvAlternative::Env { .. } => None,
         });
         let mut nil_url_falls_back = false;
-        if ecto
-            && test.key == "url"
+        if leaf == "url"
             && default.is_none()
+            && prefix.is_empty()
+            && suffix.is_empty()
             && let Some(d) = sibling("database")
             && let EnvTemplate::Literal { text, .. } = &d.value
         {
@@ -447,9 +459,12 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 format!(
                     "{} holds only while nothing sets `{key}`; a shell, `.env` or container that exports it for development makes the tests use that database",
                     match &default {
-                        // Ecto ignores a nil url
-                        Some(Some(d)) if nil_url_falls_back => format!(
+                        // a nil url is ignored
+                        Some(Some(d)) if nil_url_falls_back && ecto => format!(
                             "Ecto ignores a nil `url`, so the repository's `database: \"{d}\"`"
+                        ),
+                        Some(Some(d)) if nil_url_falls_back => format!(
+                            "Active Record ignores a `url` that renders empty, so the entry's `database: {d}`"
                         ),
                         Some(Some(d)) => format!("its default `{d}`"),
                         _ => "its default".to_string(),
@@ -463,9 +478,15 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "the `test` entry of {path} takes its `{}` from `ENV['{key}']`{own}, the variable the `development` entry reads for it too; {consequence}",
                     test.key
                 ),
-                format!(
-                    "give the test database a name of its own: read a test variable (`ENV.fetch('TEST_DATABASE_NAME') {{ 'app_test' }}`), or add a suffix (`<%= ENV['{key}'] %>_test`)"
-                ),
+                if leaf == "url" {
+                    format!(
+                        "give the test entry a url of its own (`url: <%= ENV['TEST_DATABASE_URL'] %>`), or keep `{key}` out of the entry the test one shares and let its `database:` name the test database"
+                    )
+                } else {
+                    format!(
+                        "give the test database a name of its own: read a test variable (`ENV.fetch('TEST_DATABASE_NAME') {{ 'app_test' }}`), or add a suffix (`<%= ENV['{key}'] %>_test`)"
+                    )
+                },
                 "the development entry's variable",
             )
         } else if same_write {
