@@ -5,9 +5,10 @@
 //! outside any `group … do` block, or in one (or with a `group:`/`groups:`
 //! option) that names `:test`.
 //!
-//! Lines are read one by one: `group …, do` blocks and any other `do` block
-//! (`platforms :mri do`) nest until their `end`; comments are skipped. A
-//! `gem` line inside another kind of block keeps that block's groups.
+//! Lines are read one by one: `group …, do` blocks, any other `do` block
+//! (`platforms :mri do`) and the conditionals that start a line (`if …`)
+//! nest until their `end`; comments are skipped. A `gem` line inside another
+//! kind of block keeps the groups around it.
 
 use std::ops::Range;
 
@@ -36,7 +37,13 @@ pub fn required_in_test(text: &str, name: &str) -> Option<Range<usize>> {
             blocks.push(Some(symbols(args)));
             continue;
         }
-        if t.ends_with(" do") || t.contains(" do |") {
+        // any other block: `platforms :mri do`, and the conditionals that
+        // start a line (`if ENV["X"]` … `end`; `gem "x" if y` starts no block)
+        let opens_conditional = ["if ", "unless ", "case ", "while ", "until ", "for "]
+            .iter()
+            .any(|k| t.starts_with(k))
+            || t == "begin";
+        if t.ends_with(" do") || t.contains(" do |") || opens_conditional {
             blocks.push(None);
             continue;
         }
@@ -54,6 +61,10 @@ pub fn required_in_test(text: &str, name: &str) -> Option<Range<usize>> {
             continue;
         }
         let options = &rest[1 + end + 1..];
+        // `gem "x" if …`: whether Bundler sees it at all is decided in code
+        if options.contains(" if ") || options.contains(" unless ") {
+            continue;
+        }
         // `require: false`: Bundler.require leaves it alone
         let compact: String = options.chars().filter(|c| !c.is_whitespace()).collect();
         if compact.contains("require:false") || compact.contains(":require=>false") {
@@ -132,6 +143,15 @@ mod tests {
             ),
             ("group :production do\nend\ngem 'dotenv-rails'\n", true),
             ("# gem 'dotenv-rails'\n", false),
+            (
+                "group :development do\n  if ENV['X']\n    gem 'x'\n  end\n  gem 'dotenv-rails'\nend\n",
+                false,
+            ),
+            (
+                "if ENV['BENCH']\n  gem 'y', groups: [:production]\nend\ngem 'dotenv-rails'\n",
+                true,
+            ),
+            ("gem 'dotenv-rails' if ENV['Z']\n", false),
             ("gem 'dotenv'\n", false),
             ("gem 'dotenv-rails-x'\n", false),
             ("gem 'dotenv-rails', require: false\n", false),
