@@ -107,22 +107,7 @@ fn compose(
             }
             _ => {}
         }
-        // `env_file: .env` or a list of paths / `{path: …}` entries, relative
-        // to the compose file's folder
-        let env_files: Vec<&Node> = match svc.get("env_file") {
-            Some(Node::Seq(items, _)) => items.iter().collect(),
-            Some(n) => vec![n],
-            None => Vec::new(),
-        };
-        for ef in env_files {
-            let path = ef
-                .as_str()
-                .or_else(|| ef.get("path").and_then(Node::as_str));
-            let Some(path) = path else { continue };
-            let rel = crate::stacks::join(file.dir(), path.trim_start_matches("./"));
-            let Some(dotenv) = ws.files.iter().position(|f| f.path == rel) else {
-                continue;
-            };
+        for (rel, dotenv) in env_files(ws, file.dir(), svc) {
             let how = format!(
                 "compose service `{}` ({}), which runs the tests, exports it from {rel}",
                 name.value, file.path
@@ -130,13 +115,35 @@ fn compose(
             let settings = ws
                 .dev_dotenvs
                 .iter()
-                .find(|d| d.file == FileId(dotenv))
+                .find(|d| d.file == dotenv)
                 .map(|d| &d.settings);
             for s in settings.into_iter().flatten() {
                 out.push(CallerKey::repo_wide(&s.key.value, s.key.span, &how));
             }
         }
     }
+}
+
+/// The files of the repository a compose service's `env_file:` names, in
+/// the order written (a later one wins): `env_file: .env`, or a list of
+/// paths and `{path: …}` entries, relative to the compose file's folder.
+pub fn env_files(ws: &Workspace, dir: &str, svc: &Node) -> Vec<(String, FileId)> {
+    let entries: Vec<&Node> = match svc.get("env_file") {
+        Some(Node::Seq(items, _)) => items.iter().collect(),
+        Some(n) => vec![n],
+        None => Vec::new(),
+    };
+    entries
+        .into_iter()
+        .filter_map(|ef| {
+            let path = ef
+                .as_str()
+                .or_else(|| ef.get("path").and_then(Node::as_str))?;
+            let rel = crate::stacks::join(dir, path.trim_start_matches("./"));
+            let id = ws.files.iter().position(|f| f.path == rel)?;
+            Some((rel, FileId(id)))
+        })
+        .collect()
 }
 
 fn dockerfile(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {

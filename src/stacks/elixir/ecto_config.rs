@@ -167,6 +167,15 @@ mod tests {
     use crate::model::EnvAlternative;
     use crate::source::SourceKind;
 
+    /// Every write of `files`, each read as the file of its index.
+    fn writes_of(files: &[SourceFile]) -> Vec<ConfigWrite> {
+        files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| read(FileId(i), f))
+            .collect()
+    }
+
     fn file(path: &str, text: &str) -> SourceFile {
         SourceFile::new(path.into(), SourceKind::ElixirConfig, text.into())
     }
@@ -245,12 +254,7 @@ config :a, D.Repo,
 "#,
             ),
         ];
-        let writes: Vec<ConfigWrite> = files
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| read(FileId(i), f))
-            .collect();
-        let settings = crate::resolve::ecto_settings(&writes);
+        let settings = crate::resolve::ecto_settings(&writes_of(&files));
         let get = |env: &str, scope: &str, key: &str| {
             settings
                 .iter()
@@ -294,11 +298,7 @@ config :a, D.Repo,
             ),
         ];
         let mut ws = crate::model::Workspace {
-            config_writes: files
-                .iter()
-                .enumerate()
-                .flat_map(|(i, f)| read(FileId(i), f))
-                .collect(),
+            config_writes: writes_of(&files),
             files,
             ..crate::model::Workspace::default()
         };
@@ -324,12 +324,7 @@ config :a, D.Repo,
                 "import Config\nif config_env() == :test do\n  config :user, User.Repo, url: \"ecto://localhost/user_test\"\nend\n",
             ),
         ];
-        let writes: Vec<ConfigWrite> = files
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| read(FileId(i), f))
-            .collect();
-        let settings = crate::resolve::ecto_settings(&writes);
+        let settings = crate::resolve::ecto_settings(&writes_of(&files));
         let app = settings
             .iter()
             .find(|d| d.project == "apps/user" && d.environment == "test")

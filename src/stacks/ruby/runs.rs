@@ -217,23 +217,12 @@ fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
         }
         _ => {}
     }
-    let env_files: Vec<&Node> = match svc.get("env_file") {
-        Some(Node::Seq(items, _)) => items.iter().collect(),
-        Some(n) => vec![n],
-        None => Vec::new(),
-    };
     // a later env_file wins over an earlier one
-    for ef in env_files.iter().rev() {
-        let Some(path) = ef
-            .as_str()
-            .or_else(|| ef.get("path").and_then(Node::as_str))
-        else {
-            continue;
-        };
-        let rel = crate::stacks::join(dir, path.trim_start_matches("./"));
-        if let Some(f) = ws.files.iter().position(|f| f.path == rel) {
-            out.extend(crate::stacks::dotenv_settings(ws, FileId(f)));
-        }
+    for (_, f) in crate::stacks::containers::env_files(ws, dir, svc)
+        .into_iter()
+        .rev()
+    {
+        out.extend(crate::stacks::dotenv_settings(ws, f));
     }
     // the image's own `ENV`, last: a service built from a Dockerfile of the
     // repository (`build: .`, `build: {context, dockerfile, target}`)
