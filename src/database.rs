@@ -85,6 +85,10 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k.ends_with("_DB_URL")
         || k == "DB_URI"
         || k == "DB_DSN"
+        // Go: viper's `app.env` (`DB_SOURCE`), libpq and MySQL DSNs
+        || k == "DB_SOURCE"
+        || k == "POSTGRES_DSN"
+        || k == "MYSQL_DSN"
         || k == "DATABASE_DSN"
         || k == "MONGO_URL"
         || k == "MONGO_URI"
@@ -733,5 +737,154 @@ mod tests {
         for h in ["prod.example.com", "10.0.0.5", "db.internal"] {
             assert!(!is_local_host(h, &[]), "{h}");
         }
+    }
+}
+
+/// What a JDBC (or R2DBC, MongoDB) URL of a Spring datasource points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JdbcTarget {
+    /// `jdbc:h2:mem:`, `jdbc:hsqldb:mem:`, `jdbc:derby:memory:`, SQLite's `:memory:`.
+    InMemory,
+    /// `jdbc:tc:…`: Testcontainers starts a throwaway database for it.
+    Container,
+    /// A server database or a file, with ranges inside the whole value.
+    Database(Box<DatabaseRef>),
+    /// A form not read (Oracle's `@host:port:sid`, …).
+    Unknown,
+}
+
+/// Reads a JDBC URL (`jdbc:mysql://host/db`, `jdbc:p6spy:postgresql://…`,
+/// `jdbc:sqlite:dev.db`, `jdbc:sqlserver://h;databaseName=x`), or an
+/// R2DBC/MongoDB one.
+pub fn parse_jdbc(value: &str) -> JdbcTarget {
+    let lower = value.trim().to_ascii_lowercase();
+    let lead = value.len() - value.trim_start().len();
+    let mut skip = lead;
+    for prefix in ["jdbc:", "p6spy:", "log4jdbc:", "r2dbc:", "pool:"] {
+        if lower[skip - lead..].starts_with(prefix) {
+            skip += prefix.len();
+        }
+    }
+    let rest = &lower[skip - lead..];
+    if rest.starts_with("tc:") {
+        return JdbcTarget::Container;
+    }
+    if rest.starts_with("h2:mem:")
+        || rest.starts_with("hsqldb:mem:")
+        || rest.starts_with("derby:memory:")
+        || rest.starts_with("sqlite::memory:")
+        || rest.starts_with("sqlite:file::memory:")
+        || rest.contains("mode=memory")
+    {
+        return JdbcTarget::InMemory;
+    }
+    // a file database: `sqlite:path`, `h2:file:path`, `h2:./path`, `derby:path`
+    for (scheme, file) in [
+        ("sqlite:", true),
+        ("h2:file:", true),
+        ("h2:tcp:", false),
+        ("h2:", true),
+        ("hsqldb:file:", true),
+        ("derby:", true),
+    ] {
+        if let Some(path) = rest.strip_prefix(scheme) {
+            if !file || path.contains("://") {
+                break;
+            }
+            let start = skip + scheme.len();
+            let end = value.trim_end().len();
+            let path_end = value[start..end]
+                .find([';', '?'])
+                .map_or(end, |i| start + i);
+            let mut r = DatabaseRef {
+                scheme: Some(scheme.trim_end_matches(':').to_string()),
+                sqlite_file: true,
+                ..DatabaseRef::default()
+            };
+            r.name = Part::of(value, start..path_end);
+            return JdbcTarget::Database(Box::new(r));
+        }
+    }
+    // SQL Server: `sqlserver://host:1433;databaseName=x`
+    if rest.starts_with("sqlserver://") {
+        let mut r = DatabaseRef::parse(
+            &value[..value.find(';').unwrap_or(value.len())],
+            DbKeyKind::Url,
+        );
+        r.scheme = Some("sqlserver".into());
+        let mut pos = 0;
+        for part in value.split(';') {
+            let start = pos;
+            pos += part.len() + 1;
+            if let Some((k, _)) = part.split_once('=') {
+                let k_l = k.trim().to_ascii_lowercase();
+                if k_l == "databasename" || k_l == "database" {
+                    let vs = start + k.len() + 1;
+                    r.name = Part::of(value, vs..start + part.len());
+                }
+            }
+        }
+        return JdbcTarget::Database(Box::new(r));
+    }
+    if !rest.contains("://") {
+        return JdbcTarget::Unknown;
+    }
+    // `mysql://host/db` read from the scheme on (ranges stay the value's)
+    let mut padded = " ".repeat(skip);
+    padded.push_str(&value[skip..]);
+    let r = DatabaseRef::parse(&padded, DbKeyKind::Url);
+    JdbcTarget::Database(Box::new(r))
+}
+
+#[cfg(test)]
+mod jdbc_tests {
+    use super::*;
+
+    fn name(v: &str) -> Option<String> {
+        match parse_jdbc(v) {
+            JdbcTarget::Database(r) => r.name.map(|n| {
+                assert_eq!(&v[n.range.clone()], n.text);
+                n.text
+            }),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn jdbc_forms() {
+        assert_eq!(
+            name("jdbc:mysql://localhost:3306/mall?useSSL=false").as_deref(),
+            Some("mall")
+        );
+        assert_eq!(
+            name("jdbc:p6spy:postgresql://db/shop").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(name("jdbc:sqlite:dev.db").as_deref(), Some("dev.db"));
+        assert_eq!(
+            name("jdbc:h2:file:./data/app;MODE=MySQL").as_deref(),
+            Some("./data/app")
+        );
+        assert_eq!(
+            name("jdbc:sqlserver://h:1433;databaseName=shop;encrypt=true").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(
+            name("r2dbc:postgresql://h/app_test").as_deref(),
+            Some("app_test")
+        );
+        assert_eq!(name("mongodb://h:27017/app").as_deref(), Some("app"));
+        assert_eq!(parse_jdbc("jdbc:h2:mem:testdb"), JdbcTarget::InMemory);
+        assert_eq!(parse_jdbc("jdbc:sqlite::memory:"), JdbcTarget::InMemory);
+        assert_eq!(
+            parse_jdbc("jdbc:tc:postgresql:15:///db"),
+            JdbcTarget::Container
+        );
+        assert_eq!(
+            parse_jdbc("jdbc:oracle:thin:@h:1521:x"),
+            JdbcTarget::Unknown
+        );
+        assert_eq!(parse_jdbc(""), JdbcTarget::Unknown);
+        assert_eq!(parse_jdbc("é"), JdbcTarget::Unknown);
     }
 }

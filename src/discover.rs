@@ -67,6 +67,8 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         "devenv.nix" => SourceKind::DevShell,
         "Gemfile" | "Gemfile.lock" => SourceKind::Gemfile,
         "mix.exs" => SourceKind::MixProject,
+        "pom.xml" | "build.gradle" | "build.gradle.kts" => SourceKind::JvmBuild,
+        "go.mod" => SourceKind::GoModule,
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
@@ -153,6 +155,12 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     {
         return Some(SourceKind::Dockerfile);
     }
+    if name.starts_with("application")
+        && crate::stacks::jvm::spring::place(rel_path).is_some()
+        && crate::stacks::jvm::spring::profile_of(name).is_some()
+    {
+        return Some(SourceKind::SpringConfig);
+    }
     let in_config = parent == "config" || parent.ends_with("/config");
     if name == "database.yml" && in_config {
         return Some(SourceKind::RailsDatabase);
@@ -209,6 +217,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                 || name.starts_with("phpunit.")
                 || name == "pyproject.toml"
                 || name == "package.json"
+                || name == "pom.xml"
                 || name.starts_with("playwright.config.")
                 || name.ends_with(".yml")
                 || name.ends_with(".yaml")
@@ -243,7 +252,11 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "spec_helper.rb"
                     | "test_helper.rb"
                     | "database_cleaner.rb"
+                    | "build.gradle"
+                    | "build.gradle.kts"
+                    | "go.mod"
             ) || name.starts_with("jest.config.")
+                || name.starts_with("application")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("playwright.config.")
                 || name.starts_with("ormconfig.")
@@ -370,6 +383,20 @@ mod tests {
             ("database.yml", None),
             ("config/database.yml.example", None),
             ("config/test.exs", Some(ElixirConfig)),
+            ("src/main/resources/application.yml", Some(SpringConfig)),
+            (
+                "shop/src/test/resources/application-test.properties",
+                Some(SpringConfig),
+            ),
+            (
+                "shop/src/main/resources/application-dev.yaml",
+                Some(SpringConfig),
+            ),
+            ("shop/src/main/resources/applicationContext.xml", None),
+            ("config/application.yml", None),
+            ("pom.xml", Some(JvmBuild)),
+            ("svc/go.mod", Some(GoModule)),
+            ("shop/build.gradle.kts", Some(JvmBuild)),
             ("apps/user/config/dev.exs", Some(ElixirConfig)),
             ("test/test_helper.exs", None),
             ("config/prod.exs", None),

@@ -369,6 +369,8 @@ fn lint_tree_with(
     read_test_code(tree, &mut files);
     read_app_code(tree, &mut files);
     read_node_code(tree, &mut files);
+    crate::tree::read_jvm_code(tree, &mut files);
+    crate::tree::read_go_code(tree, &mut files);
     lint_files_with(files, unreadable, policy, only, run)
 }
 

@@ -16,6 +16,10 @@
 //! unforced `<env>` > dotenv files) is therefore enough, and the write rule
 //! only matters to say *why* a layer ranks where it does.
 
+mod spring;
+
+pub use spring::spring_runs;
+
 use crate::model::Setting;
 use crate::model::run::{Layer, LayerKind, Overridden, Provenance};
 use crate::source::Span;

@@ -96,6 +96,20 @@ pub enum SourceKind {
     /// `Gemfile`, `Gemfile.lock`: which gems Bundler requires in each
     /// environment, and their versions
     Gemfile,
+    /// Spring Boot's `application[-profile].{properties,yml,yaml}` under
+    /// `src/main/resources` or `src/test/resources`
+    SpringConfig,
+    /// Spring test sources (`src/test/java/**/*.java`, `src/test/kotlin/**/*.kt`),
+    /// read per module for the classes that start a context
+    JvmTestCode,
+    /// `pom.xml`, `build.gradle`, `build.gradle.kts`: where a JVM module is
+    JvmBuild,
+    /// `go.mod`: where a Go module is
+    GoModule,
+    /// A Go module's `*_test.go` files, read for what their setup loads
+    GoTestCode,
+    /// An env file Go test code loads by name (`app.env` through viper)
+    GoLoadedEnv,
     /// `bootstrap/cache/config.php` of a Laravel app: counts by its presence
     LaravelConfigCache,
     /// `.github/workflows/*.yml|yaml`
@@ -182,6 +196,10 @@ impl SourceKind {
                 | SourceKind::NodeCode
                 | SourceKind::OrmConfig
                 | SourceKind::CallerEnvironment
+                | SourceKind::JvmTestCode
+                | SourceKind::JvmBuild
+                | SourceKind::GoModule
+                | SourceKind::GoTestCode
         )
     }
 

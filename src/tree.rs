@@ -773,3 +773,138 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
     }
 }
+
+/// Reads the test sources of every Spring module (the folder above a
+/// `src/{main,test}/resources/application*` file): `src/test/java/**/*.java`
+/// and `src/test/kotlin/**/*.kt`, which say which context each test class
+/// starts (SPEC §3a). A module whose suite is past the reading bound, or
+/// holds a file that cannot be read, gets one empty stand-in under
+/// `src/test/java` instead: its tests exist and are not known, so no run of
+/// it is judged.
+pub fn read_jvm_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let mut modules: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::SpringConfig)
+        .filter_map(|f| crate::stacks::jvm::spring::place(&f.path).map(|(m, _, _)| m))
+        .collect();
+    modules.sort();
+    modules.dedup();
+    for module in modules {
+        let d = dir_prefix(&module);
+        let mut listed = Vec::new();
+        for lang in ["java", "kotlin"] {
+            listed.extend(tree.files_under(&format!("{d}src/test/{lang}"), MAX_TEST_LISTING));
+        }
+        let sources: Vec<String> = listed
+            .iter()
+            .filter(|p| p.ends_with(".java") || p.ends_with(".kt"))
+            .cloned()
+            .collect();
+        if sources.is_empty() {
+            continue;
+        }
+        let unknown = SourceFile::new(
+            format!("{d}src/test/java"),
+            SourceKind::JvmTestCode,
+            String::new(),
+        );
+        if listed.len() >= MAX_TEST_LISTING || sources.len() > MAX_TEST_FILES_PER_PROJECT {
+            files.push(unknown);
+            continue;
+        }
+        let paths: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let contents = tree.read_many(&paths);
+        let mut read = Vec::with_capacity(sources.len());
+        let mut complete = contents.len() == sources.len();
+        for (rel, bytes) in sources.iter().zip(contents) {
+            match bytes.map(String::from_utf8) {
+                Ok(Ok(text)) if text.len() <= MAX_TEST_FILE_SIZE => {
+                    read.push(SourceFile::new(rel.clone(), SourceKind::JvmTestCode, text));
+                }
+                _ => {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        if complete {
+            files.extend(read);
+        } else {
+            files.push(unknown);
+        }
+    }
+}
+
+/// Reads the `*_test.go` files of every Go module (the folder of a
+/// `go.mod`), then the env files their setup loads by name (`app.env`
+/// through viper). Only those paths are read, and a module whose suite is
+/// past the bound is not read at all.
+pub fn read_go_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let modules: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::GoModule)
+        .map(|f| f.dir().to_string())
+        .collect();
+    let mut tests = Vec::new();
+    for module in modules {
+        let listed = tree.files_under(&module, MAX_TEST_LISTING * 5);
+        if listed.len() >= MAX_TEST_LISTING * 5 {
+            continue;
+        }
+        let sources: Vec<&str> = listed
+            .iter()
+            .map(String::as_str)
+            .filter(|p| p.ends_with("_test.go"))
+            .collect();
+        if sources.is_empty() || sources.len() > MAX_TEST_FILES_PER_PROJECT {
+            continue;
+        }
+        for (rel, bytes) in sources.iter().zip(tree.read_many(&sources)) {
+            if let Ok(Ok(text)) = bytes.map(String::from_utf8)
+                && text.len() <= MAX_TEST_FILE_SIZE
+            {
+                tests.push(SourceFile::new(
+                    rel.to_string(),
+                    SourceKind::GoTestCode,
+                    text,
+                ));
+            }
+        }
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    for t in &tests {
+        for (path, _, _) in crate::stacks::go::loads(t) {
+            let candidates: Vec<String> = std::iter::once(path.clone())
+                .chain(
+                    crate::stacks::go::FOLDER_ENV_FILES
+                        .iter()
+                        .map(|n| crate::stacks::go::join(&path, n)),
+                )
+                .collect();
+            for c in candidates {
+                let known = files.iter().any(|f| f.path == c) || wanted.contains(&c);
+                if !c.starts_with("..") && !known && tree.exists(&c) {
+                    wanted.push(c);
+                }
+            }
+        }
+    }
+    files.extend(tests);
+    let paths: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    for (rel, bytes) in paths.iter().zip(tree.read_many(&paths)) {
+        if let Ok(Ok(text)) = bytes.map(String::from_utf8)
+            && text.len() <= MAX_TEST_FILE_SIZE
+            && (rel.ends_with(".env")
+                || rel
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with(".env")))
+        {
+            files.push(SourceFile::new(
+                rel.to_string(),
+                SourceKind::GoLoadedEnv,
+                text,
+            ));
+        }
+    }
+}

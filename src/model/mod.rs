@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod jvm;
 pub mod run;
 
 use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
@@ -431,6 +432,41 @@ pub struct Workspace {
     pub node_env_keyed_configs: Vec<NodeEnvKeyedConfig>,
     /// Servers Playwright's `webServer` starts (or reuses) for the e2e suite.
     pub e2e_servers: Vec<E2eServer>,
+    /// Properties of every Spring `application*.{properties,yml}`.
+    pub spring_properties: Vec<jvm::SpringProperty>,
+    /// Spring test classes, from the test sources of each module read.
+    pub spring_tests: Vec<jvm::SpringTestClass>,
+    /// Modules whose test sources were read.
+    pub spring_modules: Vec<jvm::SpringModule>,
+    /// Each module's test runs once Spring's precedence is applied.
+    pub spring_runs: Vec<jvm::SpringRun>,
+    /// Files Go test code loads (`app.env` through viper, godotenv's files).
+    pub go_test_loads: Vec<GoTestLoad>,
+    /// The env files among them, parsed.
+    pub go_loaded_env: Vec<DevDotenv>,
+}
+
+/// A Go test file that loads a file into its configuration (a `TestMain`
+/// calling `util.LoadConfig("../..")` that reads `app.env` with viper, a
+/// `godotenv.Load("../.env")`). Both viper's `AutomaticEnv` and godotenv's
+/// `Load` let a variable the environment already holds win.
+#[derive(Clone, Debug)]
+pub struct GoTestLoad {
+    /// The package folder (`go test` runs each package there).
+    pub package: String,
+    pub file: FileId,
+    /// The call that loads it.
+    pub call: Span,
+    /// For humans: "godotenv", "viper", "`util.LoadConfig(\"../..\")`".
+    pub loader: String,
+    pub loaded: FileId,
+    /// The file opens a database connection (`sql.Open`, `pgxpool.New`…).
+    pub connects: Option<Span>,
+    /// An import that gives the tests a database of their own
+    /// (testcontainers-go, dockertest, go-txdb…), with where.
+    pub isolated: Option<(String, Span)>,
+    /// A call of the package's tests that writes or deletes rows.
+    pub writes: Option<(String, Span)>,
 }
 
 /// A Playwright `webServer` command that starts a Node package's app with
@@ -479,6 +515,9 @@ pub enum DatabaseFramework {
     Rails,
     /// Ecto repositories in Elixir's `config/{dev,test}.exs`.
     Ecto,
+    /// A makefile's test variable set from the development one
+    /// (`TEST_DATABASE_URL := $(DATABASE_URL)` under `ifdef DATABASE_URL`).
+    Make,
 }
 
 /// One database setting of one environment: a Rails `config/database.yml`

@@ -14,6 +14,63 @@ static META: RuleMeta = RuleMeta {
     supersedes: &[],
 };
 
+/// A Spring Boot test run whose datasource, set by the application's own
+/// configuration, is a placeholder the environment resolves
+/// (`url: ${rds.host}`): Spring reads `${rds.host}` from any property
+/// source, the environment's `RDS_HOST` included (relaxed binding).
+fn spring_datasource_from_environment(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (run, ds, classes) in super::spring::main_decided_runs(cx) {
+        let unresolved: Vec<&str> = ds
+            .from_environment
+            .iter()
+            .filter(|(_, d)| d.is_none())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if unresolved.is_empty() {
+            continue;
+        }
+        // a literal database name with a host from the environment is TG105's
+        let name_literal = match crate::database::parse_jdbc(&ds.value) {
+            crate::database::JdbcTarget::Database(r) => {
+                r.name.as_ref().is_some_and(|n| !n.is_reference())
+            }
+            crate::database::JdbcTarget::Unknown => false,
+            _ => true,
+        };
+        if name_literal || cx.policy.markers.has_test(&ds.value) {
+            continue;
+        }
+        let s = &ds.property.setting;
+        let path = &cx.ws.file(s.value_span.file).path;
+        let vars: Vec<String> = unresolved
+            .iter()
+            .map(|n| {
+                let env = n.replace(['.', '-'], "_").to_ascii_uppercase();
+                if env == *n {
+                    format!("`{n}`")
+                } else {
+                    format!("`{n}` (the environment's `{env}`)")
+                }
+            })
+            .collect();
+        let message = format!(
+            "{} run {} and open `{}` from {path}, which is {}: whatever that holds where the tests run, nothing in the repository gives them a database of their own",
+            super::spring::who(run, classes),
+            super::spring::profiles_phrase(cx, run),
+            s.key.value,
+            vars.join(" and "),
+        );
+        let d = META
+            .diag(Some(s.value_span), message)
+            .with_primary_label("resolved from the environment");
+        let d = super::spring::chain(d, run, ds);
+        let d = super::spring::graded(d, run).with_help(
+            "give the tests a database of their own: a `src/test/resources/application.yml` (it replaces main's) naming an in-memory or `_test` database, or Testcontainers with `@ServiceConnection`",
+        );
+        out.push(d);
+    }
+}
+
 const DOCS: &str = r#"## What it checks
 A test environment's database (or its name) is a reference that only the
 runtime resolves — `${DATABASE_URL}`, `$DB_NAME`, `%env(DATABASE_URL)%`,
@@ -45,6 +102,7 @@ impl Rule for DatabaseUnverifiable {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        spring_datasource_from_environment(cx, out);
         let markers = &cx.policy.markers;
         for env in &cx.ws.envs {
             for d in cx.db_settings(env) {

@@ -24,6 +24,7 @@ mod parse_error;
 mod runtime_env_not_test;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
+mod spring;
 mod test_database_is_dev_database;
 mod test_database_only_in_script;
 mod test_database_shares_dev_variable;

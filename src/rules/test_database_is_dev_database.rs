@@ -323,6 +323,145 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A Spring Boot test run whose datasource is the application's own: set by
+/// `src/main/resources` for the profiles the run has (a profile the main
+/// configuration activates included), with nothing on the test classpath
+/// or in the test class replacing it.
+fn spring_main_datasource(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (run, ds, classes) in super::spring::main_decided_runs(cx) {
+        let Some(db) = super::spring::target(ds) else {
+            continue;
+        };
+        // a name the environment gives is TG104's
+        let Some(name) = db.name.as_ref().filter(|n| !n.is_reference()) else {
+            continue;
+        };
+        if cx.policy.markers.has_test(&name.text) {
+            continue;
+        }
+        let s = &ds.property.setting;
+        let path = &cx.ws.file(s.value_span.file).path;
+        let what = if db.is_sqlite() {
+            format!("the database file `{}`", name.text)
+        } else {
+            match db.host_text() {
+                Some(h) if h.contains("${") => format!(
+                    "database `{}` on whichever host `{}` gives",
+                    name.text,
+                    db.host.as_ref().map_or(h.as_str(), |p| p.text.as_str())
+                ),
+                Some(h) => format!("database `{}` on `{h}`", name.text),
+                None => format!("database `{}`", name.text),
+            }
+        };
+        let defaults: Vec<String> = ds
+            .from_environment
+            .iter()
+            .filter(|(_, d)| d.is_some())
+            .map(|(n, _)| format!("`{n}`"))
+            .collect();
+        let unless = if defaults.is_empty() {
+            String::new()
+        } else {
+            format!(" (the default while {} is unset)", defaults.join(" and "))
+        };
+        let message = format!(
+            "{} run {} and open `{}` from {path}: {what}{unless}, the application's own database; nothing on the test classpath or in the test class replaces it",
+            super::spring::who(run, classes),
+            super::spring::profiles_phrase(cx, run),
+            s.key.value,
+        );
+        let d = META
+            .diag(
+                Some(super::spring::part_span(ds, name.range.clone())),
+                message,
+            )
+            .with_primary_label("the database the tests open");
+        let d = super::spring::chain(d, run, ds);
+        let d = super::spring::graded(d, run).with_help(
+            "give the tests a database of their own: a `src/test/resources/application.yml` (it replaces main's) naming an in-memory or `_test` database, `@ActiveProfiles(\"test\")` with an `application-test.yml`, or Testcontainers with `@ServiceConnection`",
+        );
+        out.push(d);
+    }
+}
+
+/// A Go test setup that loads the application's own env file (`app.env`,
+/// `.env`) and connects to the database it names: `go test` has no
+/// environment of its own, so the tests run on the development database
+/// unless the shell exports another (viper's `AutomaticEnv` and godotenv's
+/// `Load` both let the environment win).
+fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for l in &cx.ws.go_test_loads {
+        let Some(connects) = l.connects else {
+            continue;
+        };
+        if l.isolated.is_some() {
+            continue;
+        }
+        let loaded = cx.ws.file(l.loaded);
+        // a file named for tests is the test configuration, judged as such
+        if cx.policy.markers.has_test(loaded.file_name()) {
+            continue;
+        }
+        let settings = cx
+            .ws
+            .go_loaded_env
+            .iter()
+            .chain(&cx.ws.dev_dotenvs)
+            .find(|d| d.file == l.loaded)
+            .map(|d| d.settings.as_slice())
+            .unwrap_or(&[]);
+        let Some((s, db)) = settings.iter().rev().find_map(|s| {
+            let kind = db_key_kind(&s.key.value, &cx.policy.extra_db_keys)?;
+            if !db_kind_is_db(kind) || s.is_reference() {
+                return None;
+            }
+            let db = DatabaseRef::parse(&s.value, kind);
+            (!db.in_memory).then_some((s, db))
+        }) else {
+            continue;
+        };
+        let Some(name) = db.name.as_ref().filter(|n| !n.is_reference()) else {
+            continue;
+        };
+        if cx.policy.markers.has_test(&name.text) {
+            continue;
+        }
+        let test_path = &cx.ws.file(l.file).path;
+        let where_ = match db.host_text() {
+            Some(h) if !db.is_sqlite() => format!("database `{}` on `{h}`", name.text),
+            _ => format!("database `{}`", name.text),
+        };
+        let mut d = META
+            .diag(
+                Some(s.value_sub_span(name.range.clone())),
+                format!(
+                    "{test_path} loads {} ({}) and connects to its `{}`: {where_}, the database the application itself runs on; `go test` sets no database of its own, so the tests use it unless the shell exports `{}`",
+                    loaded.path, l.loader, s.key.value, s.key.value
+                ),
+            )
+            .with_primary_label("the database the tests connect to")
+            .with_label(l.call, "loads the application's env file")
+            .with_label(connects, "connects to it");
+        match &l.writes {
+            Some((what, span)) => {
+                d.message
+                    .push_str(&format!("; the package's tests write to it ({what})"));
+                d = d.with_label(*span, "writes to the database");
+            }
+            None => {
+                d.severity = Severity::Warning;
+                d.message
+                    .push_str("; no test code was seen writing to it, so this is a warning");
+            }
+        }
+        out.push(d.with_help(format!(
+            "load a test configuration in the test setup (a `test.env` naming `{}_test`), or start a throwaway database (testcontainers-go, dockertest) and point the tests at it",
+            name.text
+        )));
+    }
+}
+
 impl Rule for TestDatabaseIsDevDatabase {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -332,6 +471,8 @@ impl Rule for TestDatabaseIsDevDatabase {
         test_keys_equal_to_their_base(cx, out);
         compose_test_stacks(cx, out);
         rails_dotenv_database_url(cx, out);
+        spring_main_datasource(cx, out);
+        go_setup_loads_dev_config(cx, out);
         let devs = dev_databases(cx);
         if devs.is_empty() {
             return;

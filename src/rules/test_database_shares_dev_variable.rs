@@ -143,6 +143,7 @@ impl Rule for TestDatabaseSharesDevVariable {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        spring_test_configuration(cx, out);
         for run in &cx.ws.runs {
             if !matches!(run.framework, RunFramework::Laravel) {
                 continue;
@@ -489,6 +490,18 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 },
                 "the development entry's variable",
             )
+        } else if test.framework == DatabaseFramework::Make {
+            (
+                format!(
+                    "{path} sets `{}` to `$({key})` whenever `{key}` is defined (`ifdef {key}`), and a test target hands it to the tests as their database, while the development targets read `{key}` itself; {consequence}",
+                    test.scope
+                ),
+                format!(
+                    "give `{}` a value of its own that never falls back to `{key}` (`{} ?= postgres://localhost/app_test`), and export that for the tests",
+                    test.scope, test.scope
+                ),
+                "the development variable",
+            )
         } else if same_write {
             (
                 format!(
@@ -532,6 +545,87 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         d.severity = severity;
         out.push(d);
+    }
+}
+
+/// A Spring test configuration (a `src/test/resources` file, or a test
+/// profile's `application-test.yml`) whose datasource is the main
+/// configuration's, placeholder for placeholder (`jdbc:mariadb://${DB_URL}/app`
+/// in both): whatever the variable holds for the application, the tests
+/// open too. Judged whether or not a class activates it today: the file
+/// exists to configure tests.
+fn spring_test_configuration(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::jvm::{ClasspathRoot, datasource_key};
+    let is_test_profile = |p: &Option<String>| {
+        p.as_deref().is_some_and(|p| {
+            p.split(['-', '_', '.']).any(|w| {
+                matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "test" | "tests" | "testing"
+                )
+            })
+        })
+    };
+    for t in &cx.ws.spring_properties {
+        let test_scoped = t.root == ClasspathRoot::Test || is_test_profile(&t.file_profile);
+        if !test_scoped || !datasource_key(&t.canonical) || !t.setting.value.contains("${") {
+            continue;
+        }
+        let Some(main) = cx.ws.spring_properties.iter().find(|m| {
+            m.module == t.module
+                && m.root == ClasspathRoot::Main
+                && !is_test_profile(&m.file_profile)
+                && m.document_profiles.is_empty()
+                && m.canonical == t.canonical
+                && m.setting.value.trim() == t.setting.value.trim()
+        }) else {
+            continue;
+        };
+        let vars = crate::database::reference_names(&t.setting.value);
+        if vars.is_empty()
+            || cx
+                .policy
+                .markers
+                .has_test(&crate::database::strip_references(&t.setting.value))
+        {
+            continue;
+        }
+        let path = &cx.ws.file(t.file).path;
+        let main_path = &cx.ws.file(main.file).path;
+        let ddl = cx.ws.spring_properties.iter().find(|p| {
+            p.file == t.file
+                && (p.canonical == "spring.jpa.hibernate.ddlauto"
+                    || p.canonical == "spring.jpa.properties.hibernate.hbm2ddl.auto")
+                && matches!(p.setting.value.trim(), "create" | "create-drop")
+        });
+        let names: Vec<String> = vars.iter().map(|v| format!("`{v}`")).collect();
+        let mut d = META
+            .diag(
+                Some(t.setting.value_span),
+                format!(
+                    "{path} gives the tests `{}: {}`, the same value as {main_path}: the database comes from {} exactly as the application's does, so a shell or CI job that sets {} for the application makes the tests open that database",
+                    t.setting.key.value,
+                    t.setting.value.trim(),
+                    names.join(" and "),
+                    if names.len() > 1 { "them" } else { "it" },
+                ),
+            )
+            .with_primary_label("the test configuration's datasource")
+            .with_label(main.setting.value_span, "the application's datasource, the same");
+        match ddl {
+            Some(p) => {
+                d.message.push_str(&format!(
+                    "; `ddl-auto: {}` beside it drops and recreates the tables when a test context starts",
+                    p.setting.value.trim()
+                ));
+                d = d.with_label(p.setting.value_span, "drops the schema");
+                d.severity = Severity::Error;
+            }
+            None => d.severity = Severity::Warning,
+        }
+        out.push(d.with_help(
+            "give the test configuration a database of its own: an in-memory URL (`jdbc:h2:mem:test`), a test variable with a test default (`${TEST_DB_URL:jdbc:mariadb://localhost/app_test}`), or Testcontainers (`@ServiceConnection`)",
+        ));
     }
 }
 

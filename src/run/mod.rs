@@ -416,6 +416,8 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         | SourceKind::CopiedDotenv => return None,
         SourceKind::RailsDatabase | SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
         SourceKind::ElixirConfig | SourceKind::MixProject => Some(Elixir),
+        SourceKind::SpringConfig | SourceKind::JvmTestCode | SourceKind::JvmBuild => Some(Jvm),
+        SourceKind::GoModule | SourceKind::GoTestCode | SourceKind::GoLoadedEnv => Some(Go),
     })
 }
 

@@ -7,6 +7,8 @@ pub mod containers;
 pub mod detect;
 pub mod docs;
 pub mod elixir;
+pub mod go;
+pub mod jvm;
 pub mod node;
 pub mod php;
 pub mod python;
@@ -161,9 +163,27 @@ pub fn build(
             | SourceKind::NodeCode
             | SourceKind::OrmConfig
             // its variables are the invocation's caller layer
-            | SourceKind::CallerEnvironment => {}
+            | SourceKind::CallerEnvironment
+            // read together once every file is known
+            | SourceKind::SpringConfig
+            | SourceKind::JvmTestCode
+            | SourceKind::JvmBuild
+            | SourceKind::GoModule
+            | SourceKind::GoTestCode => {}
+            SourceKind::GoLoadedEnv => {
+                // viper and godotenv read `KEY=value`, `export KEY=value` and
+                // `KEY: value`: no line of it is a parse error
+                let (env, _) = dotenv_env(id, file);
+                ws.go_loaded_env.push(DevDotenv {
+                    file: id,
+                    dir: file.dir().to_string(),
+                    settings: env.settings,
+                });
+            }
             SourceKind::TaskRunner => {
                 ws.test_tasks.extend(task_runners::read(id, file));
+                ws.environment_databases
+                    .extend(task_runners::make_databases(id, file));
             }
             SourceKind::Codeception => {
                 ws.envs.extend(php::codeception::read(id, file));
@@ -201,6 +221,8 @@ pub fn build(
     ruby::runs::compose_pins(&mut ws);
     ruby::destruction::scan(&mut ws);
     elixir::destruction::scan(&mut ws);
+    jvm::build(&mut ws);
+    go::build(&mut ws);
     // a Node package with tests marks every folder above it (monorepo workspaces)
     let node_dirs: Vec<String> = ws
         .folders

@@ -99,3 +99,136 @@ fn make(id: FileId, file: &SourceFile) -> Vec<TestTask> {
     }
     out
 }
+
+/// A makefile that picks the tests' database the way Shyp/rickover's does:
+///
+/// ```make
+/// ifdef DATABASE_URL
+///     TEST_DATABASE_URL := $(DATABASE_URL)
+/// else
+///     TEST_DATABASE_URL := 'postgres://…/app_test'
+/// endif
+/// test:
+///     DATABASE_URL=$(TEST_DATABASE_URL) go test ./...
+/// ```
+///
+/// A variable with a test word (`TEST_DATABASE_URL`) that a test recipe
+/// hands over, set from its base variable (`DATABASE_URL`) whenever the
+/// environment defines that one: a development entry (the base variable,
+/// with its own default) and a test entry reading the same variable, for
+/// TG107 to judge like Rails' and Ecto's.
+pub fn make_databases(id: FileId, file: &SourceFile) -> Vec<crate::model::EnvironmentDatabase> {
+    use crate::model::{DatabaseFramework, EnvAlternative, EnvTemplate, EnvironmentDatabase};
+    let name = file.file_name();
+    if name.to_ascii_lowercase().starts_with("taskfile") {
+        return Vec::new();
+    }
+    let m = makefile::parse(&file.text);
+    let reference = |v: &str, var: &str| v == format!("$({var})") || v == format!("${{{var}}}");
+    let mut out = Vec::new();
+    for shared in &m.assignments {
+        let Some(base) = test_base(&shared.name) else {
+            continue;
+        };
+        if crate::database::db_key_kind(&base, &[]).is_none() || !reference(&shared.value, &base) {
+            continue;
+        }
+        // `ifdef BASE` around it: the environment's value when there is one
+        let guarded = shared
+            .conditions
+            .last()
+            .is_some_and(|c| c.directive == "ifdef" && c.argument == base && !c.else_branch);
+        let unconditional = shared.conditions.is_empty();
+        if !guarded && !unconditional {
+            continue;
+        }
+        // the base variable is the environment's only where the makefile
+        // does not set it outright
+        if m.assignments.iter().any(|a| {
+            a.name == base && a.conditions.is_empty() && !reference(&a.value, &base) && a.op != "?="
+        }) {
+            continue;
+        }
+        let in_else = |a: &makefile::Assignment| {
+            a.conditions
+                .last()
+                .is_some_and(|c| c.directive == "ifdef" && c.argument == base && c.else_branch)
+        };
+        let literal = |a: &makefile::Assignment| {
+            let v = a.value.trim_matches(['\'', '"']);
+            (!v.contains('$') && !v.is_empty()).then(|| v.to_string())
+        };
+        let test_default = m
+            .assignments
+            .iter()
+            .filter(|a| a.name == shared.name && guarded && in_else(a))
+            .find_map(literal);
+        let dev_assignment = m
+            .assignments
+            .iter()
+            .filter(|a| a.name == base && (in_else(a) || a.op == "?=" && a.conditions.is_empty()))
+            .find(|a| literal(a).is_some());
+        let dev_default = dev_assignment.and_then(literal);
+        // a test recipe hands the test variable to the tests
+        let handed = m.rules.iter().any(|r| {
+            r.recipe.iter().any(|(cmd, _)| {
+                (cmd.contains(&format!("$({})", shared.name))
+                    || cmd.contains(&format!("${{{}}}", shared.name)))
+                    && ci::commands(cmd)
+                        .into_iter()
+                        .any(|(_, c)| ci::is_test_command(c))
+            })
+        });
+        if !handed {
+            continue;
+        }
+        let span = Span::new(id, shared.value_range.start, shared.value_range.end);
+        let base_span = Span::new(id, shared.value_range.start + 2, shared.value_range.end - 1);
+        let template = |default: Option<String>, span: Span| {
+            let mut alternatives = vec![EnvAlternative::Env {
+                name: base.clone(),
+                span: base_span,
+            }];
+            alternatives.extend(default.map(EnvAlternative::Literal));
+            EnvTemplate::Erb {
+                prefix: String::new(),
+                alternatives,
+                suffix: String::new(),
+                span,
+            }
+        };
+        let entry = |environment: &str, value| EnvironmentDatabase {
+            framework: DatabaseFramework::Make,
+            project: file.dir().to_string(),
+            file: id,
+            environment: environment.to_string(),
+            scope: shared.name.clone(),
+            key: base.clone(),
+            value,
+        };
+        // the development value is written where its default is (one
+        // span for both would read as one write serving both)
+        let dev_span = dev_assignment.map_or(base_span, |a| {
+            Span::new(id, a.value_range.start, a.value_range.end)
+        });
+        out.push(entry("test", template(test_default, span)));
+        out.push(entry("development", template(dev_default, dev_span)));
+    }
+    out
+}
+
+/// `TEST_DATABASE_URL` → `DATABASE_URL`, `DATABASE_URL_TEST` → `DATABASE_URL`.
+fn test_base(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split('_').collect();
+    let kept: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|p| {
+            !matches!(
+                p.to_ascii_uppercase().as_str(),
+                "TEST" | "TESTS" | "TESTING"
+            )
+        })
+        .collect();
+    (kept.len() < parts.len() && !kept.is_empty()).then(|| kept.join("_"))
+}

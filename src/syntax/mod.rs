@@ -2,6 +2,7 @@
 //! about frameworks: which file a framework reads, and what a key means to it,
 //! live in [`crate::stacks`].
 
+pub mod clike;
 pub mod code;
 pub mod dotenv;
 pub mod elixir;
@@ -13,6 +14,7 @@ pub mod makefile;
 pub mod markdown;
 pub mod nix;
 pub mod php;
+pub mod properties;
 pub mod python;
 pub mod toml;
 pub mod yaml;

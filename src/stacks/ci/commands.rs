@@ -63,7 +63,7 @@ pub fn commands<'s>(script: &'s str) -> Vec<(Range<usize>, &'s str)> {
 /// Words that only wrap the command that follows them.
 const WRAPPERS: &[&str] = &[
     "env", "sudo", "time", "exec", "command", "nice", "nohup", "xvfb-run", "npx", "bunx", "pnpx",
-    "dotenv", "unbuffer",
+    "dotenv", "unbuffer", "xargs",
 ];
 
 /// Whether a simple command runs a test suite.

@@ -1,0 +1,41 @@
+//! Spring Boot on the JVM (STACKS.md, "JVM"): configuration files and test
+//! classes into the model; [`crate::resolve::spring_runs`] turns them into runs.
+
+pub mod spring;
+pub mod test_classes;
+
+use crate::model::Workspace;
+use crate::model::jvm::SpringModule;
+use crate::source::SourceKind;
+
+/// Reads every Spring configuration file and test class, then resolves the runs.
+pub fn build(ws: &mut Workspace) {
+    let mut props = Vec::new();
+    let mut classes = Vec::new();
+    let mut read_modules: Vec<String> = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        let id = crate::source::FileId(i);
+        match f.kind {
+            SourceKind::SpringConfig => props.extend(spring::read(id, f)),
+            SourceKind::JvmTestCode => {
+                if let Some(m) = test_classes::module_of(&f.path) {
+                    read_modules.push(m);
+                }
+                classes.extend(test_classes::read(id, f));
+            }
+            _ => {}
+        }
+    }
+    read_modules.sort();
+    read_modules.dedup();
+    ws.spring_properties = props;
+    ws.spring_tests = classes;
+    ws.spring_modules = read_modules
+        .into_iter()
+        .map(|dir| SpringModule {
+            dir,
+            tests_read: true,
+        })
+        .collect();
+    ws.spring_runs = crate::resolve::spring_runs(ws);
+}
