@@ -50,6 +50,10 @@ def kind(rel: str) -> str | None:
         return "erb"
     if name in ("test.exs", "dev.exs", "config.exs", "runtime.exs"):
         return "elixir"
+    if name.startswith("application") and name.endswith((".properties", ".yml", ".yaml")) or name.endswith(".java"):
+        return "spring"
+    if name.endswith(".go") or name == "app.env":
+        return "go_code"
     if name.endswith(".nix"):
         return "nix"
     if name in ("Gemfile", "rails_helper.rb", "spec_helper.rb", "database_cleaner.rb"):

@@ -106,6 +106,8 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "elixir",
     "nix",
     "gemfile",
+    "spring",
+    "go_code",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -464,6 +466,62 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                     b"import Config\nconfig :a, A.Repo, database: System.get_env(\"DATABASE_NAME\", \"a_test\")\n",
                 ),
                 ("mix.exs", b"defmodule App.MixProject do\nend\n"),
+            ])
+        }
+        // Spring configuration and test classes: `.properties`, YAML with
+        // profile documents, Java with annotations, comments, text blocks
+        "spring" => {
+            if let Some(t) = text {
+                for p in crate::syntax::properties::parse(t) {
+                    if p.verbatim && t.get(p.value_range.clone()) != Some(p.value.as_str()) {
+                        return Err(format!(
+                            "property `{}` is not at {:?}",
+                            p.key, p.value_range
+                        ));
+                    }
+                }
+                let toks = crate::syntax::clike::tokens(t, crate::syntax::clike::Dialect::Java);
+                for tok in &toks {
+                    if t.get(tok.range()).is_none() {
+                        return Err(format!("token {tok:?} splits a character"));
+                    }
+                }
+                let _ = crate::syntax::clike::annotations(&toks);
+            }
+            check_files(&[
+                ("src/main/resources/application.properties", data),
+                ("src/main/resources/application.yml", data),
+                (
+                    "src/main/resources/application-dev.yml",
+                    b"spring:\n  datasource:\n    url: jdbc:mysql://localhost/shop\n",
+                ),
+                ("src/test/java/shop/ShopTests.java", data),
+                ("build.gradle", b"dependencies {}\n"),
+            ])
+        }
+        // Go test setup: TestMain, loaders, connections, raw strings
+        "go_code" => {
+            if let Some(t) = text {
+                for d in [
+                    crate::syntax::clike::Dialect::Go,
+                    crate::syntax::clike::Dialect::CSharp,
+                ] {
+                    let toks = crate::syntax::clike::tokens(t, d);
+                    for tok in &toks {
+                        if t.get(tok.range()).is_none() {
+                            return Err(format!("token {tok:?} splits a character"));
+                        }
+                    }
+                    for (_, _, i) in crate::syntax::clike::calls(&toks) {
+                        let _ = crate::syntax::clike::call_strings(&toks, i);
+                    }
+                }
+            }
+            check_files(&[
+                ("go.mod", b"module example.com/x\n"),
+                ("db/main_test.go", data),
+                ("app.env", b"DB_SOURCE=postgres://localhost/app\n"),
+                ("Makefile", data),
             ])
         }
         // `testguard run`'s command line: arguments split at NUL bytes

@@ -54,9 +54,15 @@ fn spring_datasource_from_environment(cx: &Context<'_>, out: &mut Vec<Diagnostic
             })
             .collect();
         let message = format!(
-            "{} run {} and open `{}` from {path}, which is {}: whatever that holds where the tests run, nothing in the repository gives them a database of their own",
+            "{} {} {} and open{} `{}` from {path}, which is {}: whatever that holds where the tests run, nothing in the repository gives them a database of their own",
             super::spring::who(run, classes),
+            super::spring::run_verb(run, classes),
             super::spring::profiles_phrase(cx, run),
+            if super::spring::run_verb(run, classes) == "runs" {
+                "s"
+            } else {
+                ""
+            },
             s.key.value,
             vars.join(" and "),
         );
@@ -87,6 +93,15 @@ often the development database.
 # .env.test
 DATABASE_URL=${DEV_DATABASE_URL}
 ```
+
+
+**Spring Boot.** A test run whose datasource, set by `src/main/resources`,
+is a placeholder with no default that no property resolves (`url:
+${rds.host}`): Spring reads it from the environment (`RDS_HOST`, relaxed
+binding), so the tests open whatever the machine that runs them points at,
+often the production database a CI job injects for deployment. Silent with
+a default (`${DB_URL:jdbc:h2:mem:test}`), a test resource or profile of its
+own, and the isolation idioms TG105 lists.
 
 ## Fix
 Write the test database into the test configuration (`…/app_test`), or build

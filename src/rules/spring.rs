@@ -62,6 +62,15 @@ pub fn who(run: &SpringRun, classes: usize) -> String {
     }
 }
 
+/// The verb for [`who`]: one class runs, tests run.
+pub fn run_verb(run: &SpringRun, classes: usize) -> &'static str {
+    if run.class.is_some() && classes == 1 {
+        "runs"
+    } else {
+        "run"
+    }
+}
+
 /// "with profile `dev` (set by application.yml)" or "with no profile".
 pub fn profiles_phrase(cx: &Context<'_>, run: &SpringRun) -> String {
     if run.profiles.is_empty() {

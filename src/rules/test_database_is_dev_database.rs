@@ -36,6 +36,41 @@ DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
 DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
 ```
 
+
+**Spring Boot.** A test class that starts an application context
+(`@SpringBootTest`, or a slice with `@AutoConfigureTestDatabase(replace =
+NONE)`) opens the datasource its profiles select, resolved the way Spring
+does (STACKS.md, "JVM"; docs.spring.io …/features/external-config.html):
+a `src/test/resources` file replaces main's file of the same name (the test
+classpath finds it first, spring-boot#12809); `@ActiveProfiles` outranks the
+`spring.profiles.active` of `application.yml`; `application-{profile}.*`
+beats `application.*`, `.properties` beats `.yml`; `${name:default}` takes
+another property, else the default. When that datasource
+(`spring.datasource.url`, `…hikari.jdbc-url`, `…druid.url`, `spring.r2dbc.url`,
+`spring.data.mongodb.uri`, `jdbc:p6spy:` included) comes from
+`src/main/resources` and names a database with no test marker, the tests
+run on the application's own database. Silent for `@ActiveProfiles("test")`
+with a test profile's file, a test resource that replaces main's,
+`@DataJpaTest` and the other slices that swap in an embedded database,
+`@Testcontainers`, `@ServiceConnection`, `@DynamicPropertySource`, a
+`jdbc:tc:` or in-memory URL. A commented-out `@ActiveProfiles` does not
+count. A module whose test sources are not in the repository is judged by
+Spring Initializr's generated test, a bare `@SpringBootTest`. A warning; an
+error when `ddl-auto: create`/`create-drop` drops the tables at startup or
+the test class writes (`deleteAll`, `insert…`, `DELETE FROM`) outside
+`@Transactional`.
+
+**Go.** A `_test.go` file whose setup loads the application's env file —
+`util.LoadConfig("../..")` handed the folder holding `app.env` (viper's
+`SetConfigName("app")`/`SetConfigType("env")`), `godotenv.Load("../.env")`,
+`viper.SetConfigFile` — and connects to a database (`sql.Open`,
+`pgxpool.New`, `gorm.Open`…): `go test` sets no database of its own, so the
+tests open the one the file names (techschool/simplebank
+`db/sqlc/main_test.go`; STACKS.md, "Go"). Silent when the file is named for
+tests (`test.env`), and with testcontainers-go, dockertest, go-txdb,
+pgtestdb or sqlmock. A warning; an error when the package's tests write
+(`CreateAccount(…)`, `Exec("DELETE …")`).
+
 ## Fix
 Give tests their own database: `…/rallly_test`, or an in-memory database.
 
@@ -366,9 +401,15 @@ fn spring_main_datasource(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             format!(" (the default while {} is unset)", defaults.join(" and "))
         };
         let message = format!(
-            "{} run {} and open `{}` from {path}: {what}{unless}, the application's own database; nothing on the test classpath or in the test class replaces it",
+            "{} {} {} and open{} `{}` from {path}: {what}{unless}, the application's own database; nothing on the test classpath or in the test class replaces it",
             super::spring::who(run, classes),
+            super::spring::run_verb(run, classes),
             super::spring::profiles_phrase(cx, run),
+            if super::spring::run_verb(run, classes) == "runs" {
+                "s"
+            } else {
+                ""
+            },
             s.key.value,
         );
         let d = META

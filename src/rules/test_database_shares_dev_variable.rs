@@ -131,6 +131,21 @@ developer's. `RefreshDatabase` runs `migrate:fresh` on it (STACKS.md, "PHP":
 with `<env name="DB_CONNECTION" value="mysql_testing"/>` in `phpunit.xml`
 and `DB_DATABASE=shop` in `.env`.
 
+
+**Spring Boot.** A test configuration — a `src/test/resources` file or a
+test profile's `application-test.yml` — whose datasource is main's, placeholder
+for placeholder (`jdbc:mariadb://${DB_URL}/app` in both): the test
+configuration isolates nothing (STACKS.md, "JVM", traps). Judged whether or
+not a class activates it today. A warning; an error with `ddl-auto:
+create`/`create-drop` beside it.
+
+**Make.** A makefile that sets a test variable from the development one
+whenever that is defined (`ifdef DATABASE_URL` / `TEST_DATABASE_URL :=
+$(DATABASE_URL)` / `else` a `_test` default) and hands it to a test recipe
+(`DATABASE_URL=$(TEST_DATABASE_URL) go test ./...`): an exported development
+URL becomes the tests' database (Shyp/rickover). A warning: the default
+holds while nothing is exported.
+
 ## Fix
 Give the test connection a variable of its own with a test default —
 `'database' => env('DB_TEST_DATABASE', 'shop_test')` — or set
