@@ -52,6 +52,8 @@ def kind(rel: str) -> str | None:
         return "elixir"
     if name.startswith("application") and name.endswith((".properties", ".yml", ".yaml")) or name.endswith(".java"):
         return "spring"
+    if name.startswith("appsettings") and name.endswith(".json") or name.endswith((".cs", ".csproj")):
+        return "dotnet"
     if name.endswith(".go") or name == "app.env":
         return "go_code"
     if name.endswith(".nix"):

@@ -155,6 +155,12 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     {
         return Some(SourceKind::Dockerfile);
     }
+    if name.ends_with(".csproj") {
+        return Some(SourceKind::DotnetProject);
+    }
+    if name.starts_with("appsettings") && crate::stacks::dotnet::environment_of(name).is_some() {
+        return Some(SourceKind::DotnetAppSettings);
+    }
     if name.starts_with("application")
         && crate::stacks::jvm::spring::place(rel_path).is_some()
         && crate::stacks::jvm::spring::profile_of(name).is_some()
@@ -257,6 +263,8 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "go.mod"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("application")
+                || name.starts_with("appsettings")
+                || name.ends_with(".csproj")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("playwright.config.")
                 || name.starts_with("ormconfig.")
@@ -394,8 +402,18 @@ mod tests {
             ),
             ("shop/src/main/resources/applicationContext.xml", None),
             ("config/application.yml", None),
+            (
+                "src/main/resources/config/application-dev.yml",
+                Some(SpringConfig),
+            ),
             ("pom.xml", Some(JvmBuild)),
             ("svc/go.mod", Some(GoModule)),
+            (
+                "src/Web/appsettings.Development.json",
+                Some(DotnetAppSettings),
+            ),
+            ("appsettings.json", Some(DotnetAppSettings)),
+            ("tests/Web.Tests/Web.Tests.csproj", Some(DotnetProject)),
             ("shop/build.gradle.kts", Some(JvmBuild)),
             ("apps/user/config/dev.exs", Some(ElixirConfig)),
             ("test/test_helper.exs", None),

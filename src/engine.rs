@@ -371,6 +371,7 @@ fn lint_tree_with(
     read_node_code(tree, &mut files);
     crate::tree::read_jvm_code(tree, &mut files);
     crate::tree::read_go_code(tree, &mut files);
+    crate::tree::read_dotnet_code(tree, &mut files);
     lint_files_with(files, unreadable, policy, only, run)
 }
 

@@ -108,6 +108,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "gemfile",
     "spring",
     "go_code",
+    "dotnet",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -497,6 +498,35 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ),
                 ("src/test/java/shop/ShopTests.java", data),
                 ("build.gradle", b"dependencies {}\n"),
+            ])
+        }
+        // ASP.NET Core: `appsettings*.json` with comments and trailing
+        // commas, C# factories, `.csproj` references
+        "dotnet" => {
+            if let Some(t) = text {
+                let f = crate::source::SourceFile::new(
+                    "src/Web/appsettings.Development.json".into(),
+                    crate::source::SourceKind::DotnetAppSettings,
+                    t.to_string(),
+                );
+                for s in crate::stacks::dotnet::read_settings(crate::source::FileId(0), &f) {
+                    let v = &s.setting;
+                    if v.verbatim
+                        && t.get(v.value_span.start..v.value_span.end) != Some(v.value.as_str())
+                    {
+                        return Err(format!("`{}` is not at {:?}", v.value, v.value_span));
+                    }
+                }
+            }
+            check_files(&[
+                ("src/Web/appsettings.json", data),
+                ("src/Web/appsettings.Development.json", data),
+                ("src/Web/Web.csproj", b"<Project />\n"),
+                (
+                    "tests/Web.Tests/Web.Tests.csproj",
+                    b"<Project><PackageReference Include=\"Microsoft.AspNetCore.Mvc.Testing\" /><ProjectReference Include=\"..\\..\\src\\Web\\Web.csproj\" /></Project>\n",
+                ),
+                ("tests/Web.Tests/Factory.cs", data),
             ])
         }
         // Go test setup: TestMain, loaders, connections, raw strings

@@ -245,10 +245,38 @@ fn text_secret_values(bytes: &[u8]) -> Vec<regex_automata::Span> {
     for (re, lines) in text_secret_res().iter().zip(lines_with_literals(bytes)) {
         for line in lines {
             let input = regex_automata::Input::new(bytes).range(line);
-            out.extend(re.captures_iter(input).filter_map(|c| c.get_group(1)));
+            out.extend(
+                re.captures_iter(input)
+                    .filter_map(|c| c.get_group(1))
+                    .map(|span| keyword_value_end(bytes, span)),
+            );
         }
     }
     out
+}
+
+/// A masked value that runs on into the next `Key=value` pair of a
+/// connection string (`Password=s3cret;TrustServerCertificate=true`) ends
+/// at that `;`: the pair after it is an ordinary word. A `;` not followed
+/// by a key and `=` stays inside the secret.
+fn keyword_value_end(bytes: &[u8], span: regex_automata::Span) -> regex_automata::Span {
+    let v = &bytes[span.start..span.end];
+    let mut i = 0;
+    while let Some(p) = v[i..].iter().position(|&b| b == b';') {
+        let semi = i + p;
+        let key_len = v[semi + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b' ' || **b == b'_')
+            .count();
+        if key_len > 0 && v.get(semi + 1 + key_len) == Some(&b'=') {
+            return regex_automata::Span {
+                start: span.start,
+                end: span.start + semi,
+            };
+        }
+        i = semi + 1;
+    }
+    span
 }
 
 /// Literals of which every match of `text_secret_res()[i]` holds one
@@ -509,6 +537,24 @@ mod tests {
             assert!(!m.contains(secret), "{secret} in {m}");
         }
         assert!(m.contains("app_test") && m.contains("@db/"));
+    }
+
+    #[test]
+    fn a_connection_string_password_ends_at_the_next_pair() {
+        let text = "{\"Default\": \"Server=db;Database=Shop;Password=Secret123!;TrustServerCertificate=true\",\n \"Other\": \"Password=pa;ss\"}\n";
+        let mut ws = Workspace::default();
+        ws.files.push(crate::source::SourceFile::new(
+            "appsettings.json".into(),
+            crate::source::SourceKind::DotnetAppSettings,
+            text.into(),
+        ));
+        mask_workspace(&mut ws);
+        let m = ws.files[0].masked();
+        assert!(
+            !m.contains("Secret123!") && !m.contains("pa;ss") && !m.contains(";ss"),
+            "{m}"
+        );
+        assert!(m.contains(";TrustServerCertificate=true"), "{m}");
     }
 
     #[test]

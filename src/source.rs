@@ -104,6 +104,14 @@ pub enum SourceKind {
     JvmTestCode,
     /// `pom.xml`, `build.gradle`, `build.gradle.kts`: where a JVM module is
     JvmBuild,
+    /// `appsettings.json`, `appsettings.{Environment}.json`: an ASP.NET Core
+    /// app's configuration
+    DotnetAppSettings,
+    /// `*.csproj`: a .NET project and the projects it references
+    DotnetProject,
+    /// C# of a test project that references `Microsoft.AspNetCore.Mvc.Testing`,
+    /// read for its `WebApplicationFactory`
+    DotnetTestCode,
     /// `go.mod`: where a Go module is
     GoModule,
     /// A Go module's `*_test.go` files, read for what their setup loads
@@ -200,6 +208,8 @@ impl SourceKind {
                 | SourceKind::JvmBuild
                 | SourceKind::GoModule
                 | SourceKind::GoTestCode
+                | SourceKind::DotnetProject
+                | SourceKind::DotnetTestCode
         )
     }
 
@@ -213,7 +223,7 @@ impl SourceKind {
                     || file_name == "manage.py"
                     || file_name.starts_with("playwright.config.")
             }
-            SourceKind::LaravelConfigCache => false,
+            SourceKind::LaravelConfigCache | SourceKind::JvmBuild | SourceKind::GoModule => false,
             // Prisma's schema counts by its presence (Prisma ≤ 6 loads `.env`)
             SourceKind::OrmConfig => file_name != "schema.prisma",
             _ => true,

@@ -36,6 +36,8 @@ pub struct SpringProperty {
     pub document_profiles: Vec<String>,
     /// `.properties` beats `.yml` of the same name and place.
     pub properties_format: bool,
+    /// In `classpath:/config/`, which beats the classpath root.
+    pub config_dir: bool,
     /// The key in Spring's canonical form: lowercase, no `-` or `_`
     /// (relaxed binding), list indices kept (`a[0].b`).
     pub canonical: String,
@@ -118,6 +120,9 @@ pub struct SpringRun {
     pub classes: usize,
     /// Active profiles in order, each with the span that activated it.
     pub profiles: Vec<(String, Span)>,
+    /// The profiles come from the test class (`@ActiveProfiles`), not
+    /// from the configuration's `spring.profiles.active`.
+    pub profiles_from_class: bool,
     pub datasource: Option<SpringDatasource>,
     /// `spring.jpa.hibernate.ddl-auto` (or `hibernate.hbm2ddl.auto`) once resolved.
     pub ddl_auto: Option<Setting>,

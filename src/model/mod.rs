@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod dotnet;
 pub mod jvm;
 pub mod run;
 
@@ -444,6 +445,10 @@ pub struct Workspace {
     pub go_test_loads: Vec<GoTestLoad>,
     /// The env files among them, parsed.
     pub go_loaded_env: Vec<DevDotenv>,
+    /// Every setting of every `appsettings*.json`.
+    pub app_settings: Vec<dotnet::AppSetting>,
+    /// ASP.NET Core test runs: each `WebApplicationFactory` with its app.
+    pub dotnet_runs: Vec<dotnet::DotnetRun>,
 }
 
 /// A Go test file that loads a file into its configuration (a `TestMain`

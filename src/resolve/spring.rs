@@ -181,9 +181,14 @@ fn document_applies(p: &SpringProperty, active: &[String]) -> Option<bool> {
     Some(true)
 }
 
+/// A property's place in Spring's order: its profile's position among the
+/// active ones (0 for none), `classpath:/config/`, `.properties`, its order
+/// in the file. Higher wins.
+type Rank = (usize, bool, bool, usize);
+
 /// Where a property ranks for `active` profiles (higher wins); `None` when it
 /// does not apply, `Some(None)` when whether it applies is not known.
-fn rank(p: &SpringProperty, active: &[String]) -> Option<Option<(usize, bool, usize)>> {
+fn rank(p: &SpringProperty, active: &[String]) -> Option<Option<Rank>> {
     let file_rank = match &p.file_profile {
         None => 0,
         Some(f) => 1 + active.iter().position(|a| a == f)?,
@@ -191,7 +196,12 @@ fn rank(p: &SpringProperty, active: &[String]) -> Option<Option<(usize, bool, us
     match document_applies(p, active) {
         Some(false) => None,
         None => Some(None),
-        Some(true) => Some(Some((file_rank, p.properties_format, p.order))),
+        Some(true) => Some(Some((
+            file_rank,
+            p.config_dir,
+            p.properties_format,
+            p.order,
+        ))),
     }
 }
 
@@ -202,7 +212,7 @@ fn decide<'a>(
     key: &str,
     active: &[String],
 ) -> Result<Option<(&'a SpringProperty, Vec<&'a SpringProperty>)>, ()> {
-    let mut ranked: Vec<((usize, bool, usize), &SpringProperty)> = Vec::new();
+    let mut ranked: Vec<(Rank, &SpringProperty)> = Vec::new();
     for p in props.iter().filter(|p| p.canonical == key) {
         match rank(p, active) {
             None => {}
@@ -229,6 +239,7 @@ fn build(
     rolls_back: bool,
     writes: Option<(String, Span)>,
 ) -> SpringRun {
+    let profiles_from_class = class_profiles.is_some();
     let profiles: Vec<(String, Span)> = match class_profiles {
         Some((names, span)) => names.into_iter().map(|n| (n, span)).collect(),
         None => {
@@ -270,6 +281,7 @@ fn build(
         class,
         classes: 1,
         profiles,
+        profiles_from_class,
         datasource,
         ddl_auto,
         isolation,

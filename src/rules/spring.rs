@@ -91,7 +91,11 @@ pub fn chain(mut d: Diagnostic, run: &SpringRun, ds: &SpringDatasource) -> Diagn
     if let Some((_, span)) = run.profiles.first() {
         d = d.with_label(
             *span,
-            "activates the profile for every test class without `@ActiveProfiles`",
+            if run.profiles_from_class {
+                "activates the profile for this test class"
+            } else {
+                "activates the profile for every test class without `@ActiveProfiles`"
+            },
         );
     }
     if let Some((_, span)) = &run.class {

@@ -71,6 +71,22 @@ tests (`test.env`), and with testcontainers-go, dockertest, go-txdb,
 pgtestdb or sqlmock. A warning; an error when the package's tests write
 (`CreateAccount(…)`, `Exec("DELETE …")`).
 
+
+**ASP.NET Core.** A test project whose `WebApplicationFactory` starts the
+app it references (the one project with an `appsettings.json`) runs it as
+`Development` unless the factory calls `UseEnvironment` (dotnet/aspnetcore
+`WebApplicationFactory.cs`), so `appsettings.Development.json` over
+`appsettings.json` decides its `ConnectionStrings` (comments and trailing
+commas allowed, as .NET's JSON provider allows them). A connection string
+naming a database with no test marker (`Database=`/`Initial Catalog=`, a
+SQLite `Data Source=` file) is the app's own. Silent when the factory
+replaces the database (`UseInMemoryDatabase`, SQLite `:memory:`,
+Testcontainers' `MsSqlBuilder`/`PostgreSqlBuilder`, `UseSetting` of the
+connection string), when `UseEnvironment("Testing")` selects a test file,
+and when the test project holds an `appsettings*.json` of its own (code
+loads it: what it changes is decided there). A warning; an error when the
+tests call `EnsureDeleted()`.
+
 ## Fix
 Give tests their own database: `…/rallly_test`, or an in-memory database.
 
@@ -503,6 +519,122 @@ fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The database an ADO.NET connection string names: `Database=`/`Initial
+/// Catalog=` on its server, or a SQLite `Data Source=` file. `None` for an
+/// in-memory one or one not read.
+fn connection_database(value: &str) -> Option<(crate::database::Part, bool)> {
+    let lower = value.to_ascii_lowercase();
+    let has_name = ["database=", "initial catalog=", "dbname="]
+        .iter()
+        .any(|k| lower.contains(k));
+    if !has_name {
+        // SQLite: `Data Source=app.db`, `DataSource=app.db;Cache=Shared`
+        for key in ["data source=", "datasource=", "filename="] {
+            if let Some(i) = lower.find(key) {
+                let start = i + key.len();
+                let end = value[start..].find(';').map_or(value.len(), |e| start + e);
+                let file = value[start..end].trim();
+                if file.is_empty() || crate::database::is_in_memory(file) {
+                    return None;
+                }
+                let looks_like_file = [".db", ".sqlite", ".sqlite3", ".db3"]
+                    .iter()
+                    .any(|x| file.to_ascii_lowercase().ends_with(x));
+                if !looks_like_file {
+                    return None;
+                }
+                let lead = value[start..end].len() - value[start..end].trim_start().len();
+                return Some((
+                    crate::database::Part {
+                        text: file.to_string(),
+                        range: start + lead..start + lead + file.len(),
+                    },
+                    true,
+                ));
+            }
+        }
+        return None;
+    }
+    let db = DatabaseRef::parse(value, DbKeyKind::Url);
+    if db.in_memory {
+        return None;
+    }
+    db.name.map(|n| (n, false))
+}
+
+/// An ASP.NET Core test project whose `WebApplicationFactory` starts the
+/// app with a connection string of the app's own configuration: the
+/// factory runs the app as `Development` unless it calls `UseEnvironment`,
+/// so `appsettings.Development.json` over `appsettings.json` decides
+/// (dotnet/aspnetcore `WebApplicationFactory.cs`; STACKS.md, ".NET").
+fn dotnet_factory_on_app_database(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // several test classes sharing one app's connection string: one finding
+    let mut seen: Vec<crate::source::Span> = Vec::new();
+    for run in &cx.ws.dotnet_runs {
+        if run.factory.isolation.is_some() {
+            continue;
+        }
+        for cs in &run.connection_strings {
+            let s = &cs.setting;
+            if s.is_reference() {
+                continue;
+            }
+            let Some((name, file_db)) = connection_database(&s.value) else {
+                continue;
+            };
+            if name.is_reference() || cx.policy.markers.has_test(&name.text) {
+                continue;
+            }
+            if seen.contains(&s.value_span) {
+                continue;
+            }
+            seen.push(s.value_span);
+            let path = &cx.ws.file(cs.file).path;
+            let test_file = &cx.ws.file(run.factory.file).path;
+            let how = match &run.factory.environment {
+                Some((e, _)) => format!("as `{e}` (its `UseEnvironment`)"),
+                None => "as `Development`, WebApplicationFactory's default (no `UseEnvironment`)"
+                    .to_string(),
+            };
+            let what = if file_db {
+                format!("the SQLite file `{}`", name.text)
+            } else {
+                format!("database `{}`", name.text)
+            };
+            let mut d = META
+                .diag(
+                    Some(s.value_sub_span(name.range.clone())),
+                    format!(
+                        "the WebApplicationFactory in {test_file} starts the app in {} {how}, and its `{}` from {path} names {what}, the app's own database; nothing in the factory replaces the DbContext or the connection string",
+                        if run.app.is_empty() { "the root folder" } else { run.app.as_str() },
+                        s.key.value,
+                    ),
+                )
+                .with_primary_label("the database the tests open")
+                .with_label(run.factory.span, "starts the app with its own configuration");
+            if let Some((_, span)) = &run.factory.environment {
+                d = d.with_label(*span, "chooses the environment");
+            }
+            match run.factory.ensure_deleted {
+                Some(span) => {
+                    d.message
+                        .push_str("; `EnsureDeleted()` in the tests drops it");
+                    d = d.with_label(span, "drops the database");
+                }
+                None => {
+                    d.severity = Severity::Warning;
+                    d.message
+                        .push_str("; no test code was seen deleting it, so this is a warning");
+                }
+            }
+            out.push(d.with_help(format!(
+                "give the tests a database of their own: `builder.UseEnvironment(\"Testing\")` with an `appsettings.Testing.json` in {} naming a test database, or replace the DbContext in `ConfigureTestServices` (`RemoveAll<DbContextOptions<…>>()`, then SQLite `:memory:` or Testcontainers)",
+                if run.app.is_empty() { "the app's folder" } else { run.app.as_str() }
+            )));
+        }
+    }
+}
+
 impl Rule for TestDatabaseIsDevDatabase {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -514,6 +646,7 @@ impl Rule for TestDatabaseIsDevDatabase {
         rails_dotenv_database_url(cx, out);
         spring_main_datasource(cx, out);
         go_setup_loads_dev_config(cx, out);
+        dotnet_factory_on_app_database(cx, out);
         let devs = dev_databases(cx);
         if devs.is_empty() {
             return;

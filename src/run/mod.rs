@@ -418,6 +418,9 @@ fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
         SourceKind::ElixirConfig | SourceKind::MixProject => Some(Elixir),
         SourceKind::SpringConfig | SourceKind::JvmTestCode | SourceKind::JvmBuild => Some(Jvm),
         SourceKind::GoModule | SourceKind::GoTestCode | SourceKind::GoLoadedEnv => Some(Go),
+        SourceKind::DotnetAppSettings | SourceKind::DotnetProject | SourceKind::DotnetTestCode => {
+            Some(Dotnet)
+        }
     })
 }
 

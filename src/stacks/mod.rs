@@ -6,6 +6,7 @@ pub mod ci;
 pub mod containers;
 pub mod detect;
 pub mod docs;
+pub mod dotnet;
 pub mod elixir;
 pub mod go;
 pub mod jvm;
@@ -169,7 +170,10 @@ pub fn build(
             | SourceKind::JvmTestCode
             | SourceKind::JvmBuild
             | SourceKind::GoModule
-            | SourceKind::GoTestCode => {}
+            | SourceKind::GoTestCode
+            | SourceKind::DotnetAppSettings
+            | SourceKind::DotnetProject
+            | SourceKind::DotnetTestCode => {}
             SourceKind::GoLoadedEnv => {
                 // viper and godotenv read `KEY=value`, `export KEY=value` and
                 // `KEY: value`: no line of it is a parse error
@@ -223,6 +227,7 @@ pub fn build(
     elixir::destruction::scan(&mut ws);
     jvm::build(&mut ws);
     go::build(&mut ws);
+    dotnet::build(&mut ws);
     // a Node package with tests marks every folder above it (monorepo workspaces)
     let node_dirs: Vec<String> = ws
         .folders

@@ -12,6 +12,14 @@ use crate::syntax::yaml::{self, Node};
 /// (`shop`, Test, `application.yml`).
 pub fn place(rel_path: &str) -> Option<(String, ClasspathRoot, &str)> {
     let (dir, name) = rel_path.rsplit_once('/')?;
+    // `classpath:/config/` is a location of its own (JHipster keeps its
+    // files there): the resource name keeps the folder
+    let (dir, name) = match dir.strip_suffix("/config") {
+        Some(d) if d.ends_with("src/main/resources") || d.ends_with("src/test/resources") => {
+            (d, &rel_path[d.len() + 1..])
+        }
+        _ => (dir, name),
+    };
     let (module, root) = if let Some(m) = dir.strip_suffix("src/main/resources") {
         (m, ClasspathRoot::Main)
     } else if let Some(m) = dir.strip_suffix("src/test/resources") {
@@ -49,7 +57,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<SpringProperty> {
     let Some((module, root, name)) = place(&file.path) else {
         return Vec::new();
     };
-    let Some(file_profile) = profile_of(name) else {
+    let Some(file_profile) = profile_of(name.strip_prefix("config/").unwrap_or(name)) else {
         return Vec::new();
     };
     let properties_format = name.ends_with(".properties");
@@ -112,6 +120,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<SpringProperty> {
                 file_profile: file_profile.clone(),
                 document_profiles,
                 properties_format,
+                config_dir: name.starts_with("config/"),
                 canonical: canonical(&key),
                 order,
                 setting,
@@ -219,6 +228,10 @@ mod tests {
             Some((String::new(), ClasspathRoot::Main, "application-dev.yml"))
         );
         assert_eq!(place("xsrc/main/resources/application.yml"), None);
+        assert_eq!(
+            place("src/test/resources/config/application.yml"),
+            Some((String::new(), ClasspathRoot::Test, "config/application.yml"))
+        );
         assert_eq!(profile_of("application-dev.yml"), Some(Some("dev".into())));
         assert_eq!(profile_of("application.properties"), Some(None));
         assert_eq!(profile_of("applicationContext.yml"), None);

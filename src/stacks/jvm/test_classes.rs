@@ -126,6 +126,24 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<SpringTestClass> {
                     })
                     .map(|(k, _, s)| (format!("`{k}` set by the test class"), *s))
             })
+            // Spring Boot's Docker Compose support, turned on for tests:
+            // the compose service's connection details replace
+            // `spring.datasource.*` (docs.spring.io …/features/dev-services.html)
+            .or_else(|| {
+                inline
+                    .iter()
+                    .find(|(k, v, _)| {
+                        super::spring::canonical(k) == "spring.docker.compose.skip.intests"
+                            && v.eq_ignore_ascii_case("false")
+                    })
+                    .map(|(_, _, s)| {
+                        (
+                            "Spring Boot's Docker Compose support (`spring.docker.compose.skip.in-tests=false`)"
+                                .to_string(),
+                            *s,
+                        )
+                    })
+            })
             .or_else(|| file_wide.clone());
         let inline_profiles = inline
             .iter()
