@@ -85,6 +85,11 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k.ends_with("_DB_URL")
         || k == "DB_URI"
         || k == "DB_DSN"
+        // Spring Boot's relaxed binding of `spring.datasource.url` & co.
+        || k == "SPRING_DATASOURCE_URL"
+        || k == "SPRING_DATASOURCE_JDBC_URL"
+        || k == "SPRING_R2DBC_URL"
+        || k == "SPRING_DATA_MONGODB_URI"
         // Go: viper's `app.env` (`DB_SOURCE`), libpq and MySQL DSNs
         || k == "DB_SOURCE"
         || k == "POSTGRES_DSN"

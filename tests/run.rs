@@ -1058,3 +1058,121 @@ fn an_exported_development_database_url_refuses_rails_test_and_rspec_alike() {
     );
     assert_eq!(own_url.status(), 0, "{}", own_url.all_output());
 }
+
+fn spring_app() -> tempfile::TempDir {
+    let repo = repo_with(&[
+        (
+            "build.gradle",
+            b"dependencies { testImplementation 'org.springframework.boot:spring-boot-starter-test' }\n",
+        ),
+        (
+            "src/main/resources/application.yml",
+            b"spring:\n  datasource:\n    url: ${DB_URL:jdbc:h2:mem:shop}\n",
+        ),
+        (
+            "src/test/java/shop/OrderTests.java",
+            b"package shop;\n\n@org.springframework.boot.test.context.SpringBootTest\nclass OrderTests {\n    @org.junit.jupiter.api.Test\n    void empties() { orders.deleteAll(); }\n}\n",
+        ),
+    ]);
+    executable(repo.path(), "fakebin/gradle", FAKE_RUNNER);
+    repo
+}
+
+#[test]
+fn gradle_test_is_refused_when_the_shell_hands_spring_the_development_datasource() {
+    // the files give the tests an in-memory H2; `SPRING_DATASOURCE_URL`
+    // beats every file (relaxed binding), and the test class empties the
+    // tables without a rollback
+    let repo = spring_app();
+    let path = fake_path(repo.path());
+    let refused = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            (
+                "SPRING_DATASOURCE_URL",
+                "jdbc:postgresql://localhost:5432/shop",
+            ),
+        ],
+        &["--", "gradle", "test"],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(refused.ran().is_none(), "the runner started");
+    let text = refused.all_output();
+    assert!(
+        text.contains("TG105") && text.contains("database `shop`") && text.contains("deleteAll"),
+        "{text}"
+    );
+    for env in [
+        vec![("PATH", path.as_str())],
+        vec![
+            ("PATH", path.as_str()),
+            (
+                "SPRING_DATASOURCE_URL",
+                "jdbc:postgresql://localhost:5432/shop_test",
+            ),
+        ],
+    ] {
+        let run = guarded(repo.path(), &env, &["--", "gradle", "test"]);
+        assert_eq!(run.status(), 0, "{env:?}: {}", run.all_output());
+        assert!(run.ran().is_some(), "{env:?}: the runner did not start");
+    }
+    // the placeholder's variable, exported, is what the URL becomes
+    let by_placeholder = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            ("DB_URL", "jdbc:mysql://localhost:3306/shop"),
+        ],
+        &["--", "gradle", "test"],
+    );
+    assert_eq!(
+        by_placeholder.status(),
+        125,
+        "{}",
+        by_placeholder.all_output()
+    );
+}
+
+#[test]
+fn go_test_is_refused_on_the_app_env_database_and_runs_when_the_shell_exports_a_test_one() {
+    let repo = repo_with(&[
+        ("go.mod", b"module example.com/bank\n"),
+        (
+            "app.env",
+            b"DB_SOURCE=postgresql://root:secret@localhost:5432/bank?sslmode=disable\n",
+        ),
+        (
+            "db/main_test.go",
+            b"package db\n\nfunc TestMain(m *testing.M) {\n\tconfig, _ := util.LoadConfig(\"..\")\n\tpool, _ := pgxpool.New(context.Background(), config.DBSource)\n\ttestStore = NewStore(pool)\n\tos.Exit(m.Run())\n}\n",
+        ),
+        (
+            "db/account_test.go",
+            b"package db\n\nfunc TestDelete(t *testing.T) { testStore.DeleteAccount(ctx, 1) }\n",
+        ),
+    ]);
+    executable(repo.path(), "fakebin/go", FAKE_RUNNER);
+    let path = fake_path(repo.path());
+    let refused = guarded(
+        repo.path(),
+        &[("PATH", &path)],
+        &["--", "go", "test", "./..."],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(
+        refused.all_output().contains("app.env"),
+        "{}",
+        refused.all_output()
+    );
+    // viper's AutomaticEnv lets the exported variable win over app.env
+    let run = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            ("DB_SOURCE", "postgresql://root@localhost:5432/bank_test"),
+        ],
+        &["--", "go", "test", "./..."],
+    );
+    assert_eq!(run.status(), 0, "{}", run.all_output());
+    assert!(run.ran().is_some());
+}

@@ -12,11 +12,11 @@
 //! - `${name:default}` resolves from the other properties, else from the
 //!   environment (an unknown caller in `lint`), else takes the default.
 
-use crate::model::Workspace;
 use crate::model::jvm::{
     ClasspathRoot, SpringDatasource, SpringProperty, SpringRun, SpringTestClass,
 };
 use crate::model::run::{Overridden, Provenance};
+use crate::model::{Setting, Workspace};
 use crate::source::Span;
 
 /// The datasource keys a run's database is read from, in the order one is
@@ -46,6 +46,8 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
         .collect();
     modules.sort_unstable();
     modules.dedup();
+    // `testguard run`: the environment the tests start from is known
+    let caller: Option<&[Setting]> = ws.invocation.as_ref().map(|i| i.caller.as_slice());
     let mut out = Vec::new();
     for module in modules {
         let props = visible(ws, module);
@@ -80,6 +82,7 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
                     })
                 });
                 let run = build(
+                    caller,
                     module,
                     &props,
                     profiles,
@@ -94,7 +97,7 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
             // no test sources to read: Spring Initializr's generated test, a
             // bare `@SpringBootTest` with `contextLoads()`, is what a Spring
             // Boot module has
-            runs.push(build(module, &props, None, None, None, false, None));
+            runs.push(build(caller, module, &props, None, None, None, false, None));
         }
         out.extend(runs);
     }
@@ -230,7 +233,9 @@ fn decide<'a>(
     )))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build(
+    caller: Option<&[Setting]>,
     module: &str,
     props: &[&SpringProperty],
     class_profiles: Option<(Vec<String>, Span)>,
@@ -242,6 +247,18 @@ fn build(
     let profiles_from_class = class_profiles.is_some();
     let profiles: Vec<(String, Span)> = match class_profiles {
         Some((names, span)) => names.into_iter().map(|n| (n, span)).collect(),
+        // an exported `SPRING_PROFILES_ACTIVE` beats the files' own
+        None if caller_value(caller, "SPRING_PROFILES_ACTIVE").is_some() => {
+            let s = caller_value(caller, "SPRING_PROFILES_ACTIVE").map_or_else(Vec::new, |s| {
+                s.value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (p.to_string(), s.value_span))
+                    .collect()
+            });
+            s
+        }
         None => {
             let mut v = Vec::new();
             for key in ["spring.profiles.active", "spring.profiles.include"] {
@@ -264,15 +281,33 @@ fn build(
             Err(()) => break,
             Ok(None) => continue,
             Ok(Some((p, beat))) => {
-                datasource = Some(datasource_of(p, &beat, props, &active));
+                datasource = Some(datasource_of(caller, p, &beat, props, &active));
                 break;
             }
+        }
+    }
+    // an exported `SPRING_DATASOURCE_URL` beats every file (relaxed binding)
+    if let Some(s) = caller_value(caller, "SPRING_DATASOURCE_URL") {
+        let template = props.first().map(|p| (*p).clone());
+        if let Some(mut property) = template {
+            property.setting = s.clone();
+            property.resource = "your environment".to_string();
+            property.root = ClasspathRoot::Main;
+            property.file_profile = None;
+            property.document_profiles = Vec::new();
+            let beat: Vec<&SpringProperty> = datasource
+                .as_ref()
+                .map(|d: &SpringDatasource| vec![&d.property])
+                .unwrap_or_default();
+            let beat: Vec<SpringProperty> = beat.into_iter().cloned().collect();
+            let refs: Vec<&SpringProperty> = beat.iter().collect();
+            datasource = Some(datasource_of(caller, &property, &refs, props, &active));
         }
     }
     let ddl_auto = DDL_KEYS.iter().find_map(|k| {
         decide(props, k, &active).ok().flatten().map(|(p, _)| {
             let mut s = p.setting.clone();
-            s.value = substitute(&s.value, props, &active, 0).0;
+            s.value = substitute(caller, &s.value, props, &active, 0).0;
             s
         })
     });
@@ -291,12 +326,13 @@ fn build(
 }
 
 fn datasource_of(
+    caller: Option<&[Setting]>,
     p: &SpringProperty,
     beat: &[&SpringProperty],
     props: &[&SpringProperty],
     active: &[String],
 ) -> SpringDatasource {
-    let (value, from_environment) = substitute(&p.setting.value, props, active, 0);
+    let (value, from_environment) = substitute(caller, &p.setting.value, props, active, 0);
     let mut property = p.clone();
     property.setting.provenance = Some(Box::new(Provenance {
         layer: layer_name(p),
@@ -344,6 +380,7 @@ fn layer_name(p: &SpringProperty) -> String {
 /// environment with their defaults. A nested or unterminated placeholder
 /// is kept as written.
 pub fn substitute(
+    caller: Option<&[Setting]>,
     value: &str,
     props: &[&SpringProperty],
     active: &[String],
@@ -379,9 +416,15 @@ pub fn substitute(
             .flatten();
         match from_config {
             Some((p, _)) => {
-                let (v, more) = substitute(&p.setting.value, props, active, depth + 1);
+                let (v, more) = substitute(caller, &p.setting.value, props, active, depth + 1);
                 out.push_str(&v);
                 env.extend(more);
+            }
+            // `testguard run`: the exported variable (`rds.host` is `RDS_HOST`)
+            None if caller_value(caller, &env_name(name)).is_some() => {
+                if let Some(s) = caller_value(caller, &env_name(name)) {
+                    out.push_str(&s.value);
+                }
             }
             None => {
                 match &default {
@@ -399,4 +442,24 @@ pub fn substitute(
     }
     out.push_str(rest);
     (out, env)
+}
+
+/// The variable Spring's relaxed binding reads a property name from:
+/// `rds.host` → `RDS_HOST`, `spring.datasource.url` → `SPRING_DATASOURCE_URL`.
+fn env_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '-')
+        .map(|c| {
+            if c == '.' {
+                '_'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect()
+}
+
+/// What the caller exports for `key`, when the caller is known.
+fn caller_value<'a>(caller: Option<&'a [Setting]>, key: &str) -> Option<&'a Setting> {
+    caller?.iter().rev().find(|s| s.key.value == key)
 }
