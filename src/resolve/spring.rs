@@ -249,15 +249,14 @@ fn build(
         Some((names, span)) => names.into_iter().map(|n| (n, span)).collect(),
         // an exported `SPRING_PROFILES_ACTIVE` beats the files' own
         None if caller_value(caller, "SPRING_PROFILES_ACTIVE").is_some() => {
-            let s = caller_value(caller, "SPRING_PROFILES_ACTIVE").map_or_else(Vec::new, |s| {
+            caller_value(caller, "SPRING_PROFILES_ACTIVE").map_or_else(Vec::new, |s| {
                 s.value
                     .split(',')
                     .map(str::trim)
                     .filter(|p| !p.is_empty())
                     .map(|p| (p.to_string(), s.value_span))
                     .collect()
-            });
-            s
+            })
         }
         None => {
             let mut v = Vec::new();
