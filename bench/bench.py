@@ -189,6 +189,13 @@ KINDS = [
                "spec/support/database_cleaner.rb", "docker-compose.yml"]),
     ("elixir", ["mix.exs", "config/config.exs", "config/dev.exs", "config/test.exs",
                 "config/runtime.exs", "devenv.nix", ".envrc"]),
+    ("spring", ["build.gradle", "src/main/resources/application.yml",
+                "src/main/resources/application-dev.yml", "src/test/resources/application.yml",
+                "src/test/java/app/AppTests.java"]),
+    ("dotnet", ["src/Web/Web.csproj", "src/Web/appsettings.json",
+                "src/Web/appsettings.Development.json", "src/Web/appsettings.Testing.json",
+                "tests/Web.Tests/Web.Tests.csproj", "tests/Web.Tests/WebFactory.cs"]),
+    ("go", ["go.mod", "app.env", "test.env", "Makefile", "db/main_test.go"]),
     ("plain", []),
 ]
 
@@ -230,6 +237,22 @@ def config_text(fname: str, name: str, bad: bool) -> str:
         "config/runtime.exs": RUNTIME_EXS,
         "devenv.nix": '{ pkgs, ... }:\n{\n  env.DATABASE_URL = "ecto://localhost/app_dev";\n  services.postgres.enable = true;\n}\n',
         ".envrc": "use devenv\n",
+        "build.gradle": "dependencies { testImplementation 'org.springframework.boot:spring-boot-starter-test' }\n",
+        "src/main/resources/application.yml": "spring:\n  profiles:\n    active: dev\n",
+        "src/main/resources/application-dev.yml": f"spring:\n  datasource:\n    url: jdbc:postgresql://localhost:5432/{name}\n",
+        "src/test/resources/application.yml": "spring:\n  datasource:\n    url: jdbc:h2:mem:test\n",
+        "src/test/java/app/AppTests.java": "package app;\n\n@org.springframework.boot.test.context.SpringBootTest\nclass AppTests {\n    @org.junit.jupiter.api.Test\n    void contextLoads() {}\n}\n",
+        "src/Web/Web.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web" />\n',
+        "src/Web/appsettings.json": '{\n  // production reads its own\n  "ConnectionStrings": { "Default": "" },\n}\n',
+        "src/Web/appsettings.Development.json": f'{{ "ConnectionStrings": {{ "Default": "Server=localhost;Database={name};" }} }}\n',
+        "src/Web/appsettings.Testing.json": f'{{ "ConnectionStrings": {{ "Default": "Server=localhost;Database={name}_test;" }} }}\n',
+        "tests/Web.Tests/Web.Tests.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup><PackageReference Include="Microsoft.AspNetCore.Mvc.Testing" Version="8.0.0" /></ItemGroup>\n  <ItemGroup><ProjectReference Include="..\\..\\src\\Web\\Web.csproj" /></ItemGroup>\n</Project>\n',
+        "tests/Web.Tests/WebFactory.cs": "public class WebFactory : WebApplicationFactory<Program>\n{\n    protected override void ConfigureWebHost(IWebHostBuilder b) => b.UseEnvironment(\"Testing\");\n}\n",
+        "go.mod": f"module example.com/{name}\n",
+        "app.env": f"DB_SOURCE=postgresql://root@localhost:5432/{name}?sslmode=disable\n",
+        "test.env": f"DB_SOURCE=postgresql://root@localhost:5432/{name}_test?sslmode=disable\n",
+        "Makefile": "test:\n\tgo test ./...\n",
+        "db/main_test.go": "package db\n\nfunc TestMain(m *testing.M) {\n\t_ = godotenv.Load(\"../test.env\")\n\tpool, _ := pgxpool.New(context.Background(), os.Getenv(\"DB_SOURCE\"))\n\ttestStore = NewStore(pool)\n\tos.Exit(m.Run())\n}\n",
     }[fname]
 
 

@@ -107,6 +107,9 @@ pub struct SpringDatasource {
     pub from_environment: Vec<(String, Option<String>)>,
     /// The property came from a test resource or a test profile's file.
     pub test_scoped: bool,
+    /// Placeholders another property resolved: the name, and where that
+    /// property's value is written (`DB_URL` from an imported `.env`).
+    pub resolved_from: Vec<(String, Span)>,
 }
 
 /// One Spring Boot test run: a test class (or Initializr's assumed one), its

@@ -50,7 +50,12 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
     let caller: Option<&[Setting]> = ws.invocation.as_ref().map(|i| i.caller.as_slice());
     let mut out = Vec::new();
     for module in modules {
-        let props = visible(ws, module);
+        let mut props = visible(ws, module);
+        // `spring.config.import: optional:file:.env[.properties]` reads the
+        // working directory's `.env` as properties: the module's folder
+        // under Gradle's `test` task and Maven's surefire
+        let imported = dotenv_import(ws, module, &props);
+        props.extend(imported.iter());
         let tests_read = ws
             .spring_modules
             .iter()
@@ -102,6 +107,51 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
         out.extend(runs);
     }
     out
+}
+
+/// The properties of the `.env` a module's `spring.config.import` names
+/// (`optional:file:.env[.properties]`), when the module's folder has one.
+fn dotenv_import(ws: &Workspace, module: &str, props: &[&SpringProperty]) -> Vec<SpringProperty> {
+    let Some(import) = props
+        .iter()
+        .find(|p| p.canonical == "spring.config.import" && p.document_profiles.is_empty())
+    else {
+        return Vec::new();
+    };
+    let names_env = import.setting.value.split(',').any(|i| {
+        let i = i.trim();
+        let path = i.strip_prefix("optional:").unwrap_or(i);
+        let path = path.strip_suffix("[.properties]").unwrap_or(path);
+        matches!(path, "file:.env" | "file:./.env")
+    });
+    if !names_env {
+        return Vec::new();
+    }
+    let Some(dotenv) = ws
+        .dev_dotenvs
+        .iter()
+        .find(|d| d.dir == module && ws.file(d.file).file_name() == ".env")
+    else {
+        return Vec::new();
+    };
+    dotenv
+        .settings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SpringProperty {
+            module: module.to_string(),
+            file: dotenv.file,
+            root: ClasspathRoot::Main,
+            resource: ".env (spring.config.import)".to_string(),
+            file_profile: None,
+            document_profiles: Vec::new(),
+            properties_format: true,
+            config_dir: false,
+            canonical: crate::model::jvm::canonical(&s.key.value),
+            order: 1_000_000 + i,
+            setting: s.clone(),
+        })
+        .collect()
 }
 
 /// A class and the classes it extends within the module, nearest first.
@@ -332,6 +382,14 @@ fn datasource_of(
     active: &[String],
 ) -> SpringDatasource {
     let (value, from_environment) = substitute(caller, &p.setting.value, props, active, 0);
+    let resolved_from = crate::database::reference_names(&p.setting.value)
+        .into_iter()
+        .filter_map(|name| {
+            let key = crate::model::jvm::canonical(name.split(':').next().unwrap_or(&name));
+            let (q, _) = decide(props, &key, active).ok().flatten()?;
+            Some((q.setting.key.value.clone(), q.setting.value_span))
+        })
+        .collect();
     let mut property = p.clone();
     property.setting.provenance = Some(Box::new(Provenance {
         layer: layer_name(p),
@@ -363,6 +421,7 @@ fn datasource_of(
         value,
         from_environment,
         test_scoped,
+        resolved_from,
     }
 }
 

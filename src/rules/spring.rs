@@ -108,6 +108,9 @@ pub fn chain(mut d: Diagnostic, run: &SpringRun, ds: &SpringDatasource) -> Diagn
             " (this module has no test sources to read: Spring Initializr's generated `@SpringBootTest` `contextLoads()` test is assumed)",
         );
     }
+    for (name, span) in &ds.resolved_from {
+        d = d.with_label(*span, format!("`${{{name}}}` takes its value from here"));
+    }
     if let Some(p) = &ds.property.setting.provenance {
         for o in &p.overrode {
             d = d.with_label(o.span, format!("loses to it ({})", o.layer));

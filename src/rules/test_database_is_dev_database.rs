@@ -58,7 +58,9 @@ count. A module whose test sources are not in the repository is judged by
 Spring Initializr's generated test, a bare `@SpringBootTest`. A warning; an
 error when `ddl-auto: create`/`create-drop` drops the tables at startup or
 the test class writes (`deleteAll`, `insert…`, `DELETE FROM`) outside
-`@Transactional`.
+`@Transactional`. A `spring.config.import: optional:file:.env[.properties]`
+reads the module folder's `.env` (the working directory of Gradle's `test`
+task and of surefire) as properties, so `${DB_URL}` takes its value there.
 
 **Go.** A `_test.go` file whose setup loads the application's env file —
 `util.LoadConfig("../..")` handed the folder holding `app.env` (viper's
