@@ -158,6 +158,10 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     if name.ends_with(".csproj") {
         return Some(SourceKind::DotnetProject);
     }
+    // listed here, read per Go module (`tree::read_go_code`)
+    if name.ends_with("_test.go") {
+        return Some(SourceKind::GoTestCode);
+    }
     if name.starts_with("appsettings") && crate::stacks::dotnet::environment_of(name).is_some() {
         return Some(SourceKind::DotnetAppSettings);
     }
@@ -265,6 +269,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                 || name.starts_with("application")
                 || name.starts_with("appsettings")
                 || name.ends_with(".csproj")
+                || name.ends_with("_test.go")
                 || name.starts_with("vitest.config.")
                 || name.starts_with("playwright.config.")
                 || name.starts_with("ormconfig.")
@@ -408,6 +413,8 @@ mod tests {
             ),
             ("pom.xml", Some(JvmBuild)),
             ("svc/go.mod", Some(GoModule)),
+            ("svc/db/main_test.go", Some(GoTestCode)),
+            ("svc/db/main.go", None),
             (
                 "src/Web/appsettings.Development.json",
                 Some(DotnetAppSettings),

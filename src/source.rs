@@ -224,6 +224,8 @@ impl SourceKind {
                     || file_name.starts_with("playwright.config.")
             }
             SourceKind::LaravelConfigCache | SourceKind::JvmBuild | SourceKind::GoModule => false,
+            // listed by discovery, read per module (`tree::read_go_code`)
+            SourceKind::GoTestCode => false,
             // Prisma's schema counts by its presence (Prisma ≤ 6 loads `.env`)
             SourceKind::OrmConfig => file_name != "schema.prisma",
             _ => true,

@@ -845,16 +845,24 @@ pub fn read_go_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         .filter(|f| f.kind == SourceKind::GoModule)
         .map(|f| f.dir().to_string())
         .collect();
+    // discovery listed the test files (unread): each module's, past none
+    // of the bound, are read; the listing entries go either way
+    let listed: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::GoTestCode && f.text.is_empty())
+        .map(|f| f.path.clone())
+        .collect();
+    files.retain(|f| !(f.kind == SourceKind::GoTestCode && f.text.is_empty()));
     let mut tests = Vec::new();
     for module in modules {
-        let listed = tree.files_under(&module, MAX_TEST_LISTING * 5);
-        if listed.len() >= MAX_TEST_LISTING * 5 {
-            continue;
-        }
+        // the module's own test files (a nested module's are its own)
         let sources: Vec<&str> = listed
             .iter()
             .map(String::as_str)
-            .filter(|p| p.ends_with("_test.go"))
+            .filter(|p| {
+                let dir = p.rsplit_once('/').map_or("", |(d, _)| d);
+                crate::model::is_within(dir, &module)
+            })
             .collect();
         if sources.is_empty() || sources.len() > MAX_TEST_FILES_PER_PROJECT {
             continue;
@@ -871,6 +879,8 @@ pub fn read_go_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
             }
         }
     }
+    tests.sort_by(|a, b| a.path.cmp(&b.path));
+    tests.dedup_by(|a, b| a.path == b.path);
     let mut wanted: Vec<String> = Vec::new();
     for t in &tests {
         for (path, _, _) in crate::stacks::go::loads(t) {
