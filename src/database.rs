@@ -85,6 +85,15 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k.ends_with("_DB_URL")
         || k == "DB_URI"
         || k == "DB_DSN"
+        // ASP.NET Core: `ConnectionStrings__Main` and the Azure App Service
+        // prefixes are `ConnectionStrings:Main` (dotnet/runtime
+        // `EnvironmentVariablesConfigurationProvider.cs`)
+        || k.starts_with("CONNECTIONSTRINGS__")
+        || k.starts_with("SQLCONNSTR_")
+        || k.starts_with("SQLAZURECONNSTR_")
+        || k.starts_with("POSTGRESQLCONNSTR_")
+        || k.starts_with("MYSQLCONNSTR_")
+        || k.starts_with("CUSTOMCONNSTR_")
         // Spring Boot's relaxed binding of `spring.datasource.url` & co.
         || k == "SPRING_DATASOURCE_URL"
         || k == "SPRING_DATASOURCE_JDBC_URL"

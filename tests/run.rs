@@ -1176,3 +1176,62 @@ fn go_test_is_refused_on_the_app_env_database_and_runs_when_the_shell_exports_a_
     assert_eq!(run.status(), 0, "{}", run.all_output());
     assert!(run.ran().is_some());
 }
+
+#[test]
+fn dotnet_test_is_refused_when_the_shell_exports_the_development_connection_string() {
+    // the factory starts the app as Development, whose settings name a test
+    // database; `ConnectionStrings__Default` beats both settings files
+    let repo = repo_with(&[
+        (
+            "src/Shop.Web/Shop.Web.csproj",
+            b"<Project Sdk=\"Microsoft.NET.Sdk.Web\" />\n",
+        ),
+        (
+            "src/Shop.Web/appsettings.json",
+            b"{\n  \"ConnectionStrings\": { \"Default\": \"Server=localhost;Database=Shop_Test\" },\n}\n",
+        ),
+        (
+            "tests/Shop.Tests/Shop.Tests.csproj",
+            b"<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Microsoft.AspNetCore.Mvc.Testing\" Version=\"8.0.0\" /><ProjectReference Include=\"..\\..\\src\\Shop.Web\\Shop.Web.csproj\" /></ItemGroup></Project>\n",
+        ),
+        (
+            "tests/Shop.Tests/ShopFactory.cs",
+            b"public class ShopFactory : WebApplicationFactory<Program>\n{\n    public void Reset() { Services.GetRequiredService<ShopDb>().Database.EnsureDeleted(); }\n}\n",
+        ),
+    ]);
+    executable(repo.path(), "fakebin/dotnet", FAKE_RUNNER);
+    let path = fake_path(repo.path());
+    let clean = guarded(repo.path(), &[("PATH", &path)], &["--", "dotnet", "test"]);
+    assert_eq!(clean.status(), 0, "{}", clean.all_output());
+    assert!(clean.ran().is_some());
+    let refused = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            (
+                "ConnectionStrings__Default",
+                "Server=localhost;Database=Shop;User Id=sa;Password=Hunter22!",
+            ),
+        ],
+        &["--", "dotnet", "test"],
+    );
+    assert_eq!(refused.status(), 125, "{}", refused.all_output());
+    assert!(refused.ran().is_none(), "the runner started");
+    let text = refused.all_output();
+    assert!(
+        text.contains("TG105") && text.contains("EnsureDeleted") && !text.contains("Hunter22"),
+        "{text}"
+    );
+    let test_db = guarded(
+        repo.path(),
+        &[
+            ("PATH", &path),
+            (
+                "ConnectionStrings__Default",
+                "Server=localhost;Database=Shop_Test2",
+            ),
+        ],
+        &["--", "dotnet", "test"],
+    );
+    assert_eq!(test_db.status(), 0, "{}", test_db.all_output());
+}

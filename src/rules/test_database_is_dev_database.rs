@@ -604,7 +604,16 @@ fn dotnet_factory_on_app_database(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             seen.push(s.value_span);
-            let path = &cx.ws.file(cs.file).path;
+            let exported = cx
+                .ws
+                .invocation
+                .as_ref()
+                .is_some_and(|i| i.caller_file == Some(cs.file));
+            let path = if exported {
+                "your environment (it is exported)".to_string()
+            } else {
+                cx.ws.file(cs.file).path.clone()
+            };
             let test_file = &cx.ws.file(run.factory.file).path;
             let how = match &run.factory.environment {
                 Some((e, _)) => format!("as `{e}` (its `UseEnvironment`)"),
@@ -620,9 +629,10 @@ fn dotnet_factory_on_app_database(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .diag(
                     Some(s.value_sub_span(name.range.clone())),
                     format!(
-                        "the WebApplicationFactory in {test_file} starts the app in {} {how}, and its `{}` from {path} names {what}, the app's own database; nothing in the factory replaces the DbContext or the connection string",
+                        "the WebApplicationFactory in {test_file} starts the app in {} {how}, and its `{}` from {path} names {what}, {}; nothing in the factory replaces the DbContext or the connection string",
                         if run.app.is_empty() { "the root folder" } else { run.app.as_str() },
                         s.key.value,
+                        if exported { "a database with no test marker" } else { "the app's own database" },
                     ),
                 )
                 .with_primary_label("the database the tests open")

@@ -320,7 +320,27 @@ pub fn build(ws: &mut Workspace) {
             .environment
             .as_ref()
             .map_or("Development".to_string(), |(e, _)| e.clone());
-        let connection_strings = effective_connection_strings(&settings, app, &environment);
+        let mut connection_strings = effective_connection_strings(&settings, app, &environment);
+        // `testguard run`: an exported `ConnectionStrings__Main` (or
+        // `SQLCONNSTR_Main`…) beats both files
+        if let Some(inv) = ws.invocation.as_ref() {
+            for c in &inv.caller {
+                let Some(name) = connection_string_name(&c.key.value) else {
+                    continue;
+                };
+                let key = format!("ConnectionStrings:{name}");
+                connection_strings.retain(|s| !s.setting.key.value.eq_ignore_ascii_case(&key));
+                connection_strings.push(AppSetting {
+                    project: app.to_string(),
+                    file: c.value_span.file,
+                    environment: None,
+                    setting: Setting {
+                        key: Spanned::new(key, c.key.span),
+                        ..c.clone()
+                    },
+                });
+            }
+        }
         runs.push(DotnetRun {
             factory,
             app: app.to_string(),
@@ -334,6 +354,25 @@ pub fn build(ws: &mut Workspace) {
 
 fn factories_of(id: FileId, f: &SourceFile, dir: &str) -> Vec<WebFactory> {
     factories(id, f, dir)
+}
+
+/// The connection string an environment variable sets: `ConnectionStrings__Main`
+/// and the App Service prefixes (`SQLCONNSTR_Main`) → `Main`.
+pub fn connection_string_name(var: &str) -> Option<&str> {
+    let upper = var.to_ascii_uppercase();
+    for prefix in [
+        "CONNECTIONSTRINGS__",
+        "SQLCONNSTR_",
+        "SQLAZURECONNSTR_",
+        "POSTGRESQLCONNSTR_",
+        "MYSQLCONNSTR_",
+        "CUSTOMCONNSTR_",
+    ] {
+        if upper.starts_with(prefix) && var.len() > prefix.len() {
+            return var.get(prefix.len()..);
+        }
+    }
+    None
 }
 
 /// `ConnectionStrings:*` as the app sees them in `environment`:
