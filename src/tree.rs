@@ -780,7 +780,8 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 /// starts (SPEC §3a). A module whose suite is past the reading bound, or
 /// holds a file that cannot be read, gets one empty stand-in under
 /// `src/test/java` instead: its tests exist and are not known, so no run of
-/// it is judged.
+/// it is judged. So does a module with main sources and no test sources:
+/// it has no test run.
 pub fn read_jvm_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let mut modules: Vec<String> = files
         .iter()
@@ -800,14 +801,26 @@ pub fn read_jvm_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
             .filter(|p| p.ends_with(".java") || p.ends_with(".kt"))
             .cloned()
             .collect();
-        if sources.is_empty() {
-            continue;
-        }
         let unknown = SourceFile::new(
             format!("{d}src/test/java"),
             SourceKind::JvmTestCode,
             String::new(),
         );
+        if sources.is_empty() {
+            // the module's own code is here and no test is: it has no test
+            // run (the same stand-in says so). A listing with neither (a
+            // copy of the configuration alone) leaves the module's tests to
+            // Spring Initializr's generated one
+            let has_code = ["java", "kotlin"].iter().any(|lang| {
+                !tree
+                    .files_under(&format!("{d}src/main/{lang}"), 1)
+                    .is_empty()
+            });
+            if has_code {
+                files.push(unknown);
+            }
+            continue;
+        }
         if listed.len() >= MAX_TEST_LISTING || sources.len() > MAX_TEST_FILES_PER_PROJECT {
             files.push(unknown);
             continue;

@@ -9,6 +9,13 @@ use crate::syntax::clike::{self, Annotation, Dialect, Token};
 
 /// The module of a test source path: the folder holding `src/test/java`.
 pub fn module_of(rel_path: &str) -> Option<String> {
+    // (`…/src/test/java` itself is the stand-in `tree::read_jvm_code` leaves)
+    let with_slash = format!("{rel_path}/");
+    let rel_path = if rel_path.ends_with("src/test/java") {
+        with_slash.as_str()
+    } else {
+        rel_path
+    };
     for marker in ["src/test/java/", "src/test/kotlin/"] {
         if let Some(i) = rel_path.find(marker)
             && (i == 0 || rel_path.as_bytes()[i - 1] == b'/')
@@ -330,6 +337,8 @@ mod tests {
             "// @ActiveProfiles(\"test\")\n@SpringBootTest\nclass ATest { @Test void t() { repo.deleteAll(); } }\n",
         );
         assert_eq!(c[0].module, "shop");
+        assert_eq!(module_of("shop/src/test/java").as_deref(), Some("shop"));
+        assert_eq!(module_of("src/test/java").as_deref(), Some(""));
         assert!(c[0].profiles.is_none());
         assert_eq!(c[0].context.as_ref().unwrap().0, "SpringBootTest");
         assert_eq!(c[0].writes.as_ref().unwrap().0, "`deleteAll(…)`");
