@@ -222,6 +222,34 @@ fn isolation(toks: &[Token], id: FileId) -> Option<(String, Span)> {
             _ => {}
         }
     }
+    // connection strings the factory adds in code, an Aspire host that
+    // starts databases of its own for the test
+    let aspire = toks.iter().any(|t| {
+        matches!(
+            t.ident(),
+            Some("DistributedApplication" | "DistributedApplicationTestingBuilder")
+        )
+    });
+    let connection_literal = toks.iter().any(
+        |t| matches!(t, Token::Str(s, _) if s.to_ascii_lowercase().starts_with("connectionstrings")),
+    );
+    for (name, range, _) in clike::calls(toks) {
+        match name {
+            "AddInMemoryCollection" if connection_literal => {
+                return Some((
+                    "connection strings the factory sets in code (`AddInMemoryCollection`)".into(),
+                    span(range),
+                ));
+            }
+            "AddPostgres" | "AddSqlServer" | "AddMySql" | "AddMongoDB" if aspire => {
+                return Some((
+                    format!("a database the Aspire test host starts (`{name}`)"),
+                    span(range),
+                ));
+            }
+            _ => {}
+        }
+    }
     toks.iter().find_map(|t| match t {
         Token::Ident(n, r)
             if matches!(
@@ -246,6 +274,7 @@ fn isolation(toks: &[Token], id: FileId) -> Option<(String, Span)> {
 /// Reads the settings, the test projects' factories, and builds the runs.
 pub fn build(ws: &mut Workspace) {
     let mut settings = Vec::new();
+    // (folder, referenced folders, is a web app: `Sdk="Microsoft.NET.Sdk.Web"`)
     let mut projects: Vec<(String, Vec<String>, bool)> = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         match f.kind {
@@ -253,7 +282,7 @@ pub fn build(ws: &mut Workspace) {
             SourceKind::DotnetProject => projects.push((
                 f.dir().to_string(),
                 project_references(f),
-                f.text.contains("Microsoft.AspNetCore.Mvc.Testing"),
+                f.text.contains("Microsoft.NET.Sdk.Web"),
             )),
             _ => {}
         }
@@ -305,17 +334,22 @@ pub fn build(ws: &mut Workspace) {
         else {
             continue;
         };
-        let apps: Vec<&String> = refs
+        // the app `WebApplicationFactory<Program>` starts: the one web
+        // project referenced (several, as an Aspire test host references
+        // them: which `Program` it is is not read, and nothing is judged)
+        let web: Vec<&String> = refs
             .iter()
-            .filter(|r| {
-                settings
-                    .iter()
-                    .any(|s| s.project == **r && s.environment.is_none())
-            })
+            .filter(|r| projects.iter().any(|(d, _, is_web)| d == *r && *is_web))
             .collect();
-        let [app] = apps.as_slice() else {
+        let [app] = web.as_slice() else {
             continue;
         };
+        if !settings
+            .iter()
+            .any(|s| s.project == **app && s.environment.is_none())
+        {
+            continue;
+        }
         let environment = factory
             .environment
             .as_ref()
