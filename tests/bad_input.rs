@@ -587,3 +587,56 @@ fn broken_application_code_is_never_tg001_and_decides_nothing() {
     assert_eq!(codes(&report), Vec::<(String, String)>::new());
     assert_eq!(code, 0);
 }
+
+#[test]
+fn broken_spring_dotnet_and_go_sources_are_never_tg001_and_decide_nothing() {
+    // what Spring, .NET or Go would refuse is their failure at start-up, not
+    // a configuration testguard reads wrongly: no TG001, no finding built on
+    // a half-read file, no panic
+    let dir = dir_with(&[
+        ("build.gradle", b"dependencies {\n"),
+        (
+            "src/main/resources/application.yml",
+            b"spring:\n  datasource:\n    url: [jdbc:mysql://localhost/shop\n  profiles: {active: dev\n",
+        ),
+        (
+            "src/main/resources/application-dev.properties",
+            b"spring.datasource.url=jdbc:mysql://localhost/shop\\\n",
+        ),
+        (
+            "src/test/java/shop/Broken.java",
+            b"@SpringBootTest(properties = {\"spring.profiles.active=dev\"\nclass Broken extends { /* unterminated\n",
+        ),
+        ("web/Web.csproj", b"<Project Sdk=\"Microsoft.NET.Sdk.Web\"><ProjectReference Include=\"\n"),
+        (
+            "web/appsettings.json",
+            b"{ // dev\n  \"ConnectionStrings\": { \"Default\": \"Server=.;Database=Shop\" ,, }\n",
+        ),
+        (
+            "web.tests/Web.Tests.csproj",
+            b"<Project><PackageReference Include=\"Microsoft.AspNetCore.Mvc.Testing\" /><ProjectReference Include=\"..\\web\\Web.csproj\" />",
+        ),
+        ("web.tests/F.cs", b"class F : WebApplicationFactory<Program> { @\"unterminated"),
+        ("go.mod", b"module x\n"),
+        ("app.env", b"DB_SOURCE=postgresql://root@localhost/bank\nKEY: value\nexport X=\"unterminated\n"),
+        ("db/main_test.go", b"func TestMain(m *testing.M) { util.LoadConfig(`..` \n pgxpool.New(\"\xff"),
+    ]);
+    let (code, report) = lint_json(dir.path(), &[]);
+    assert!(
+        !codes(&report).iter().any(|(c, _)| c == "TG001"),
+        "{report:#}"
+    );
+    // the one finding the intact parts support: the test class's own
+    // `spring.profiles.active=dev` selects application-dev.properties (the
+    // broken application.yml activates nothing); the Go test file is not
+    // UTF-8 and is not read, the broken appsettings.json gives nothing
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        codes(&report),
+        [(
+            "TG105".to_string(),
+            "src/main/resources/application-dev.properties".to_string()
+        )],
+        "{report:#}"
+    );
+}
