@@ -551,6 +551,11 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("go.mod", b"module example.com/x\n"),
                 ("db/main_test.go", data),
                 ("app.env", b"DB_SOURCE=postgres://localhost/app\n"),
+                ("config/local.yml", data),
+                (
+                    "db/config_test.go",
+                    b"package db\n\nfunc setup() {\n\tviper.AddConfigPath(\"../config\")\n\tviper.SetConfigName(\"local\")\n\tviper.SetConfigType(\"yml\")\n\tsql.Open(\"postgres\", \"\")\n}\n",
+                ),
                 ("Makefile", data),
             ])
         }

@@ -849,8 +849,8 @@ pub fn read_jvm_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 }
 
 /// Reads the `*_test.go` files of every Go module (the folder of a
-/// `go.mod`), then the env files their setup loads by name (`app.env`
-/// through viper). Only those paths are read, and a module whose suite is
+/// `go.mod`), then the env and YAML files their setup loads by name
+/// (`app.env`, `config/local.yml` through viper). Only those paths are read, and a module whose suite is
 /// past the bound is not read at all.
 pub fn read_go_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let modules: Vec<String> = files
@@ -918,6 +918,8 @@ pub fn read_go_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         if let Ok(Ok(text)) = bytes.map(String::from_utf8)
             && text.len() <= MAX_TEST_FILE_SIZE
             && (rel.ends_with(".env")
+                || rel.ends_with(".yml")
+                || rel.ends_with(".yaml")
                 || rel
                     .rsplit('/')
                     .next()

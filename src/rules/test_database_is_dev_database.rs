@@ -65,7 +65,9 @@ task and of surefire) as properties, so `${DB_URL}` takes its value there.
 **Go.** A `_test.go` file whose setup loads the application's env file —
 `util.LoadConfig("../..")` handed the folder holding `app.env` (viper's
 `SetConfigName("app")`/`SetConfigType("env")`), `godotenv.Load("../.env")`,
-`viper.SetConfigFile` — and connects to a database (`sql.Open`,
+`viper.SetConfigFile`, or a YAML file viper finds through `AddConfigPath` and
+`SetConfigName` (`config/local.yml`, its `database.url` read like
+`DATABASE_URL`) — and connects to a database (`sql.Open`,
 `pgxpool.New`, `gorm.Open`…): `go test` sets no database of its own, so the
 tests open the one the file names (techschool/simplebank
 `db/sqlc/main_test.go`; STACKS.md, "Go"). Silent when the file is named for
@@ -471,7 +473,8 @@ fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .map(|d| d.settings.as_slice())
             .unwrap_or(&[]);
         let Some((s, db)) = settings.iter().rev().find_map(|s| {
-            let kind = db_key_kind(&s.key.value, &cx.policy.extra_db_keys)?;
+            // a YAML file's `database.url` is read like `DATABASE_URL`
+            let kind = db_key_kind(&s.key.value.replace('.', "_"), &cx.policy.extra_db_keys)?;
             if !db_kind_is_db(kind) || s.is_reference() {
                 return None;
             }
@@ -508,8 +511,15 @@ fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .diag(
                 Some(s.value_sub_span(name.range.clone())),
                 format!(
-                    "{test_path} loads {} ({}) and connects to its `{}`: {where_}, the database the application itself runs on; `go test` sets no database of its own, so the tests use it unless the shell exports `{}`",
-                    loaded.path, l.loader, s.key.value, s.key.value
+                    "{test_path} loads {} ({}) and connects to its `{}`: {where_}, the database the application itself runs on; `go test` sets no database of its own, so the tests use it{}",
+                    loaded.path,
+                    l.loader,
+                    s.key.value,
+                    if s.key.value.contains('.') {
+                        String::new()
+                    } else {
+                        format!(" unless the shell exports `{}`", s.key.value)
+                    }
                 ),
             )
             .with_primary_label("the database the tests connect to")

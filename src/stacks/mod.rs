@@ -176,12 +176,18 @@ pub fn build(
             | SourceKind::DotnetTestCode => {}
             SourceKind::GoLoadedEnv => {
                 // viper and godotenv read `KEY=value`, `export KEY=value` and
-                // `KEY: value`: no line of it is a parse error
-                let (env, _) = dotenv_env(id, file);
+                // `KEY: value`: no line of it is a parse error. A YAML file
+                // (viper's `config/local.yml`) gives its scalars as dotted
+                // keys (`database.url`)
+                let settings = if file.path.ends_with(".yml") || file.path.ends_with(".yaml") {
+                    go::yaml_settings(id, file)
+                } else {
+                    dotenv_env(id, file).0.settings
+                };
                 ws.go_loaded_env.push(DevDotenv {
                     file: id,
                     dir: file.dir().to_string(),
-                    settings: env.settings,
+                    settings,
                 });
             }
             SourceKind::TaskRunner => {

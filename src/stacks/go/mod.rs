@@ -121,6 +121,46 @@ pub fn join(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
+/// The scalars of a YAML configuration file as settings keyed by their
+/// dotted path (`database.url`); a file that does not parse gives none.
+pub fn yaml_settings(id: FileId, file: &SourceFile) -> Vec<crate::model::Setting> {
+    use crate::syntax::yaml::{self, Node};
+    fn walk(n: &Node, prefix: &str, out: &mut Vec<crate::model::Setting>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        for (k, v) in n.entries() {
+            let key = if prefix.is_empty() {
+                k.value.clone()
+            } else {
+                format!("{prefix}.{}", k.value)
+            };
+            match v {
+                Node::Scalar(s) => out.push(crate::model::Setting {
+                    key: crate::source::Spanned::new(key, k.span),
+                    value: s.value.clone(),
+                    value_span: s.span,
+                    verbatim: s.verbatim,
+                    overridable: true,
+                    via: crate::model::Via::FrameworkConfig,
+                    unset: false,
+                    provenance: None,
+                }),
+                Node::Map(..) => walk(v, &key, out, depth + 1),
+                _ => {}
+            }
+        }
+    }
+    let Ok(docs) = yaml::parse(id, &file.text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for d in &docs {
+        walk(d, "", &mut out, 0);
+    }
+    out
+}
+
 /// Fills `ws.go_test_loads`.
 pub fn build(ws: &mut Workspace) {
     let mut loads_out = Vec::new();
