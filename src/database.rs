@@ -902,3 +902,20 @@ mod jdbc_tests {
         assert_eq!(parse_jdbc("é"), JdbcTarget::Unknown);
     }
 }
+
+/// `DATABASE_URL_TEST`, `TEST_DATABASE_URL`, `MONGO_URI_TESTS` → the key
+/// without its test word (`None` when it has none).
+pub fn base_key(key: &str) -> Option<String> {
+    let parts: Vec<&str> = key.split('_').collect();
+    let kept: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|p| {
+            !matches!(
+                p.to_ascii_uppercase().as_str(),
+                "TEST" | "TESTS" | "TESTING"
+            )
+        })
+        .collect();
+    (kept.len() < parts.len() && !kept.is_empty()).then(|| kept.join("_"))
+}

@@ -1,7 +1,7 @@
 //! TG105 test-database-is-dev-database.
 
 use super::{Context, Rule, RuleMeta, db_kind_is_db};
-use crate::database::{DatabaseRef, DbKeyKind, db_key_kind};
+use crate::database::{DatabaseRef, DbKeyKind, base_key, db_key_kind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{RunFramework, Setting, Via, is_within};
 
@@ -179,23 +179,6 @@ fn compose_test_stacks(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-}
-
-/// `DATABASE_URL_TEST`, `TEST_DATABASE_URL`, `MONGO_URI_TESTS` → the key
-/// without its test word (`None` when it has none).
-fn base_key(key: &str) -> Option<String> {
-    let parts: Vec<&str> = key.split('_').collect();
-    let kept: Vec<&str> = parts
-        .iter()
-        .copied()
-        .filter(|p| {
-            !matches!(
-                p.to_ascii_uppercase().as_str(),
-                "TEST" | "TESTS" | "TESTING"
-            )
-        })
-        .collect();
-    (kept.len() < parts.len() && !kept.is_empty()).then(|| kept.join("_"))
 }
 
 /// A dev file that keeps the test database beside the development one

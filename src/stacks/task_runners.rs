@@ -127,7 +127,7 @@ pub fn make_databases(id: FileId, file: &SourceFile) -> Vec<crate::model::Enviro
     let reference = |v: &str, var: &str| v == format!("$({var})") || v == format!("${{{var}}}");
     let mut out = Vec::new();
     for shared in &m.assignments {
-        let Some(base) = test_base(&shared.name) else {
+        let Some(base) = crate::database::base_key(&shared.name) else {
             continue;
         };
         if crate::database::db_key_kind(&base, &[]).is_none() || !reference(&shared.value, &base) {
@@ -215,20 +215,4 @@ pub fn make_databases(id: FileId, file: &SourceFile) -> Vec<crate::model::Enviro
         out.push(entry("development", template(dev_default, dev_span)));
     }
     out
-}
-
-/// `TEST_DATABASE_URL` → `DATABASE_URL`, `DATABASE_URL_TEST` → `DATABASE_URL`.
-fn test_base(name: &str) -> Option<String> {
-    let parts: Vec<&str> = name.split('_').collect();
-    let kept: Vec<&str> = parts
-        .iter()
-        .copied()
-        .filter(|p| {
-            !matches!(
-                p.to_ascii_uppercase().as_str(),
-                "TEST" | "TESTS" | "TESTING"
-            )
-        })
-        .collect();
-    (kept.len() < parts.len() && !kept.is_empty()).then(|| kept.join("_"))
 }

@@ -128,7 +128,7 @@ pub fn tokens(text: &str, dialect: Dialect) -> Vec<Token> {
                         }
                         break;
                     }
-                    let ch_len = utf8_len(b[j]);
+                    let ch_len = super::utf8_len(b[j]);
                     value.push_str(text.get(j..j + ch_len).unwrap_or(""));
                     j += ch_len;
                 }
@@ -153,15 +153,6 @@ pub fn tokens(text: &str, dialect: Dialect) -> Vec<Token> {
         }
     }
     out
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
 }
 
 fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -190,7 +181,7 @@ fn quoted(text: &str, start: usize, quote: u8) -> (String, usize) {
                 b'\\' | b'"' | b'\'' => value.push(e as char),
                 _ => {
                     value.push('\\');
-                    let l = utf8_len(e);
+                    let l = super::utf8_len(e);
                     value.push_str(text.get(j + 1..j + 1 + l).unwrap_or(""));
                     j += 1 + l;
                     continue;
@@ -199,7 +190,7 @@ fn quoted(text: &str, start: usize, quote: u8) -> (String, usize) {
             j += 2;
             continue;
         }
-        let l = utf8_len(b[j]);
+        let l = super::utf8_len(b[j]);
         value.push_str(text.get(j..j + l).unwrap_or(""));
         j += l;
     }

@@ -55,3 +55,13 @@ pub fn shell_word(v: &str) -> Option<String> {
     };
     (!inner.contains(['$', '`', '"', '\\', ' ', '\t', '#', ';', '\''])).then(|| inner.to_string())
 }
+
+/// The length in bytes of the UTF-8 character whose first byte is `first`.
+pub fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}

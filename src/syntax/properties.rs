@@ -121,7 +121,7 @@ fn read_part(text: &str, start: usize, key: bool) -> (String, Range<usize>, usiz
                     out.push_str("\\u");
                 }
                 _ => {
-                    let l = char_len(e);
+                    let l = super::utf8_len(e);
                     out.push_str(text.get(i + 1..i + 1 + l).unwrap_or(""));
                     i += 1 + l;
                     end = i;
@@ -132,22 +132,13 @@ fn read_part(text: &str, start: usize, key: bool) -> (String, Range<usize>, usiz
             end = i;
             continue;
         }
-        let l = char_len(c);
+        let l = super::utf8_len(c);
         out.push_str(text.get(i..i + l).unwrap_or(""));
         i += l;
         end = i;
     }
     let i = i.min(b.len());
     (out, start..end.min(b.len()), i)
-}
-
-fn char_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
 }
 
 #[cfg(test)]
