@@ -300,7 +300,7 @@ pub fn build(ws: &mut Workspace) {
         else {
             continue;
         };
-        factories.extend(factories_of(FileId(i), f, dir));
+        factories.extend(self::factories(FileId(i), f, dir));
     }
     // destruction anywhere in the test project counts for its factories
     let deleted: Vec<(String, Span)> = factories
@@ -384,10 +384,6 @@ pub fn build(ws: &mut Workspace) {
     }
     ws.app_settings = settings;
     ws.dotnet_runs = runs;
-}
-
-fn factories_of(id: FileId, f: &SourceFile, dir: &str) -> Vec<WebFactory> {
-    factories(id, f, dir)
 }
 
 /// The connection string an environment variable sets: `ConnectionStrings__Main`

@@ -63,7 +63,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<SpringTestClass> {
     let toks = clike::tokens(&file.text, Dialect::Java);
     let anns = clike::annotations(&toks);
     let span = |r: std::ops::Range<usize>| Span::new(id, r.start, r.end);
-    let file_wide = file_idioms(&toks, &anns, id);
+    let file_wide = file_wide_idiom(&toks, &anns, id);
     let writes = writes(&toks, id);
     let mut out = Vec::new();
     // each `class X` with the annotations written since the previous class
@@ -245,10 +245,6 @@ fn file_wide_idiom(toks: &[Token], anns: &[Annotation], id: FileId) -> Option<(S
         }
         _ => None,
     })
-}
-
-fn file_idioms(toks: &[Token], anns: &[Annotation], id: FileId) -> Option<(String, Span)> {
-    file_wide_idiom(toks, anns, id)
 }
 
 /// The first call of the file that writes or deletes data, outside a
