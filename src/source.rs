@@ -223,7 +223,7 @@ impl SourceKind {
                     || file_name == "manage.py"
                     || file_name.starts_with("playwright.config.")
             }
-            SourceKind::LaravelConfigCache | SourceKind::JvmBuild | SourceKind::GoModule => false,
+            SourceKind::LaravelConfigCache | SourceKind::GoModule => false,
             // listed by discovery, read per module (`tree::read_go_code`)
             SourceKind::GoTestCode => false,
             // Prisma's schema counts by its presence (Prisma ≤ 6 loads `.env`)

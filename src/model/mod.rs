@@ -439,6 +439,10 @@ pub struct Workspace {
     pub spring_tests: Vec<jvm::SpringTestClass>,
     /// Modules whose test sources were read.
     pub spring_modules: Vec<jvm::SpringModule>,
+    /// Profiles a build file hands the test JVM (`systemProperty
+    /// "spring.profiles.active", "test"`): the build file's folder, the
+    /// profiles, where.
+    pub spring_build_profiles: Vec<(String, Vec<String>, Span)>,
     /// Each module's test runs once Spring's precedence is applied.
     pub spring_runs: Vec<jvm::SpringRun>,
     /// Files Go test code loads (`app.env` through viper, godotenv's files).

@@ -65,6 +65,13 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
             .iter()
             .filter(|c| c.module == module)
             .collect();
+        // a build file's test task (the module's, else the nearest above it)
+        let build_profiles = ws
+            .spring_build_profiles
+            .iter()
+            .filter(|(dir, _, _)| crate::model::is_within(module, dir))
+            .max_by_key(|(dir, _, _)| dir.len())
+            .map(|(_, names, span)| (names.clone(), *span));
         let mut runs: Vec<SpringRun> = Vec::new();
         if tests_read {
             for c in classes.iter().filter(|c| !c.is_abstract) {
@@ -76,7 +83,8 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
                 let profiles = chain
                     .iter()
                     .find_map(|c| c.profiles.clone())
-                    .or_else(|| chain.iter().find_map(|c| c.inline_profiles.clone()));
+                    .or_else(|| chain.iter().find_map(|c| c.inline_profiles.clone()))
+                    .or_else(|| build_profiles.clone());
                 let embedded = chain.iter().find_map(|c| c.embedded.clone());
                 let isolation = chain.iter().find_map(|c| c.isolation.clone()).or_else(|| {
                     embedded.map(|(n, s)| {
@@ -102,7 +110,16 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
             // no test sources to read: Spring Initializr's generated test, a
             // bare `@SpringBootTest` with `contextLoads()`, is what a Spring
             // Boot module has
-            runs.push(build(caller, module, &props, None, None, None, false, None));
+            runs.push(build(
+                caller,
+                module,
+                &props,
+                build_profiles.clone(),
+                None,
+                None,
+                false,
+                None,
+            ));
         }
         out.extend(runs);
     }

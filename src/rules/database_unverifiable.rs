@@ -69,7 +69,7 @@ fn spring_datasource_from_environment(cx: &Context<'_>, out: &mut Vec<Diagnostic
         let d = META
             .diag(Some(s.value_span), message)
             .with_primary_label("resolved from the environment");
-        let d = super::spring::chain(d, run, ds);
+        let d = super::spring::chain(cx, d, run, ds);
         let d = super::spring::graded(d, run).with_help(
             "give the tests a database of their own: a `src/test/resources/application.yml` (it replaces main's) naming an in-memory or `_test` database, or Testcontainers with `@ServiceConnection`",
         );

@@ -87,11 +87,19 @@ pub fn profiles_phrase(cx: &Context<'_>, run: &SpringRun) -> String {
 
 /// The labels of the chain: who activated the profiles, the class (or the
 /// note that it is assumed), what the deciding setting beat.
-pub fn chain(mut d: Diagnostic, run: &SpringRun, ds: &SpringDatasource) -> Diagnostic {
+pub fn chain(
+    cx: &Context<'_>,
+    mut d: Diagnostic,
+    run: &SpringRun,
+    ds: &SpringDatasource,
+) -> Diagnostic {
     if let Some((_, span)) = run.profiles.first() {
+        let by_build = cx.ws.file(span.file).kind == crate::source::SourceKind::JvmBuild;
         d = d.with_label(
             *span,
-            if run.profiles_from_class {
+            if by_build {
+                "the build's test task activates the profile"
+            } else if run.profiles_from_class {
                 "activates the profile for this test class"
             } else {
                 "activates the profile for every test class without `@ActiveProfiles`"

@@ -421,7 +421,7 @@ fn spring_main_datasource(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 message,
             )
             .with_primary_label("the database the tests open");
-        let d = super::spring::chain(d, run, ds);
+        let d = super::spring::chain(cx, d, run, ds);
         let d = super::spring::graded(d, run).with_help(
             "give the tests a database of their own: a `src/test/resources/application.yml` (it replaces main's) naming an in-memory or `_test` database, `@ActiveProfiles(\"test\")` with an `application-test.yml`, or Testcontainers with `@ServiceConnection`",
         );

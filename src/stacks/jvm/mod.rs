@@ -1,6 +1,7 @@
 //! Spring Boot on the JVM (STACKS.md, "JVM"): configuration files and test
 //! classes into the model; [`crate::resolve::spring_runs`] turns them into runs.
 
+pub mod build_file;
 pub mod spring;
 pub mod test_classes;
 
@@ -12,11 +13,17 @@ use crate::source::SourceKind;
 pub fn build(ws: &mut Workspace) {
     let mut props = Vec::new();
     let mut classes = Vec::new();
+    let mut build_profiles = Vec::new();
     let mut read_modules: Vec<String> = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         let id = crate::source::FileId(i);
         match f.kind {
             SourceKind::SpringConfig => props.extend(spring::read(id, f)),
+            SourceKind::JvmBuild => {
+                if let Some((names, span)) = build_file::test_profiles(id, f) {
+                    build_profiles.push((f.dir().to_string(), names, span));
+                }
+            }
             SourceKind::JvmTestCode => {
                 if let Some(m) = test_classes::module_of(&f.path) {
                     read_modules.push(m);
@@ -29,6 +36,7 @@ pub fn build(ws: &mut Workspace) {
     read_modules.sort();
     read_modules.dedup();
     ws.spring_properties = props;
+    ws.spring_build_profiles = build_profiles;
     ws.spring_tests = classes;
     ws.spring_modules = read_modules
         .into_iter()
