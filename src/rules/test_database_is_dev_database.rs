@@ -42,8 +42,11 @@ DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
 NONE)`) opens the datasource its profiles select, resolved the way Spring
 does (STACKS.md, "JVM"; docs.spring.io …/features/external-config.html):
 a `src/test/resources` file replaces main's file of the same name (the test
-classpath finds it first, spring-boot#12809); `@ActiveProfiles` outranks the
-`spring.profiles.active` of `application.yml`; `application-{profile}.*`
+classpath finds it first, spring-boot#12809); `@ActiveProfiles`, else the
+profiles the build hands the test JVM (Gradle's `systemProperty
+"spring.profiles.active"` in the test task, Surefire's
+`systemPropertyVariables`), outranks the `spring.profiles.active` of
+`application.yml`; `application-{profile}.*`
 beats `application.*`, `.properties` beats `.yml`; `${name:default}` takes
 another property, else the default. When that datasource
 (`spring.datasource.url`, `…hikari.jdbc-url`, `…druid.url`, `spring.r2dbc.url`,
