@@ -54,15 +54,8 @@ fn spring_datasource_from_environment(cx: &Context<'_>, out: &mut Vec<Diagnostic
             })
             .collect();
         let message = format!(
-            "{} {} {} and open{} `{}` from {path}, which is {}: whatever that holds where the tests run, nothing in the repository gives them a database of their own",
-            super::spring::who(run, classes),
-            super::spring::run_verb(run, classes),
-            super::spring::profiles_phrase(cx, run),
-            if super::spring::run_verb(run, classes) == "runs" {
-                "s"
-            } else {
-                ""
-            },
+            "{} `{}` from {path}, which is {}: whatever that holds where the tests run, nothing in the repository gives them a database of their own",
+            super::spring::subject(cx, run, classes),
             s.key.value,
             vars.join(" and "),
         );

@@ -62,13 +62,18 @@ pub fn who(run: &SpringRun, classes: usize) -> String {
     }
 }
 
-/// The verb for [`who`]: one class runs, tests run.
-pub fn run_verb(run: &SpringRun, classes: usize) -> &'static str {
-    if run.class.is_some() && classes == 1 {
-        "runs"
-    } else {
-        "run"
-    }
+/// The subject of a Spring finding's message: who runs, with which
+/// profiles, and the verb that opens the datasource ("`OrderTests` of the
+/// root module runs with profile `dev` (set in …) and opens").
+pub fn subject(cx: &Context<'_>, run: &SpringRun, classes: usize) -> String {
+    let one = run.class.is_some() && classes == 1;
+    format!(
+        "{} {} {} and {}",
+        who(run, classes),
+        if one { "runs" } else { "run" },
+        profiles_phrase(cx, run),
+        if one { "opens" } else { "open" },
+    )
 }
 
 /// "with profile `dev` (set by application.yml)" or "with no profile".

@@ -407,15 +407,8 @@ fn spring_main_datasource(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             format!(" (the default while {} is unset)", defaults.join(" and "))
         };
         let message = format!(
-            "{} {} {} and open{} `{}` from {path}: {what}{unless}, the application's own database; nothing on the test classpath or in the test class replaces it",
-            super::spring::who(run, classes),
-            super::spring::run_verb(run, classes),
-            super::spring::profiles_phrase(cx, run),
-            if super::spring::run_verb(run, classes) == "runs" {
-                "s"
-            } else {
-                ""
-            },
+            "{} `{}` from {path}: {what}{unless}, the application's own database; nothing on the test classpath or in the test class replaces it",
+            super::spring::subject(cx, run, classes),
             s.key.value,
         );
         let d = META
