@@ -18,7 +18,7 @@ if [ -n "${INPUT_CONFIG:-}" ]; then
   args+=(--config "$INPUT_CONFIG")
 fi
 if [ -n "${INPUT_SARIF:-}" ]; then
-  args+=(--output-file "$INPUT_SARIF" --output-format sarif)
+  args+=(--output-file "$INPUT_SARIF" --output-file-format sarif)
 fi
 testguard "${args[@]}" "${paths[@]}"
 status=$?

@@ -63,31 +63,47 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// Directories to scan, or files to report on (context still comes from their repository).
+    /// Directories or files to report on (default `.`). Inside a git repository the
+    /// whole repository is read for context, its configuration applies, and paths are
+    /// written as the repository names them.
     pub paths: Vec<PathBuf>,
     /// Check what the next commit contains: files and content from the git index.
     #[arg(long, conflicts_with = "paths")]
     pub staged: bool,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// The format of the report on stdout (default: human).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// The same as `--format` (ruff's name). The format of `--output-file` is
+    /// `--output-file-format`.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    pub output_format: Option<Format>,
     /// Exit with 1 on warnings too.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "exit_zero")]
     pub strict: bool,
+    /// Exit with 0 even when there are errors (the report is unchanged).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Print only the diagnostics, no summary line.
     #[arg(long, short)]
     pub quiet: bool,
     /// Read this configuration instead of `testguard.toml` / `[tool.testguard]` at the root.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Only these rules (codes, names or code prefixes such as `TG1`; comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Never these rules (codes, names or code prefixes; comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
     /// Report findings that `testguard: ignore[…]` comments suppress.
     #[arg(long)]
     pub no_ignore_comments: bool,
     /// Also write a report to this file (e.g. SARIF for code scanning) in the same run.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
-    /// The format of `--output-file` (default: `--format`).
+    /// The format of `--output-file` (default: the stdout format).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "output_file")]
-    pub output_format: Option<Format>,
+    pub output_file_format: Option<Format>,
     /// With `--staged`: always lint, never replay the last result (which is
     /// replayed only while the binary, the options, the configuration and
     /// every staged file it read are unchanged).
@@ -96,11 +112,40 @@ pub struct LintArgs {
     /// Apply the safe, mechanical fixes (uncomment the Laravel skeleton's database
     /// overrides, add force="true" to a guarding PHPUnit <env>, set APP_ENV to the test
     /// environment), then report what remains.
-    #[arg(long, conflicts_with = "staged")]
+    #[arg(long, conflicts_with_all = ["staged", "diff"])]
     pub fix: bool,
-    /// Print the fixes as a unified diff instead of applying them (exit 1 when there are any).
-    #[arg(long, conflicts_with = "staged")]
+    /// Print the fixes as a unified diff instead of applying them (exit 1 when there are
+    /// any); nothing else is printed.
+    #[arg(long, conflicts_with_all = ["staged", "format", "output_format", "output_file", "statistics"])]
     pub diff: bool,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Colour: auto (a terminal, unless `NO_COLOR`; `FORCE_COLOR` forces it), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// List the files testguard reads here, and why each, then stop.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "statistics", "output_file"])]
+    pub show_files: bool,
+}
+
+impl LintArgs {
+    /// The format of the report on stdout.
+    pub fn stdout_format(&self) -> Format {
+        self.format.or(self.output_format).unwrap_or(Format::Human)
+    }
+
+    /// The format of `--output-file`.
+    pub fn file_format(&self) -> Format {
+        self.output_file_format.unwrap_or(self.stdout_format())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args, Debug)]
@@ -130,6 +175,8 @@ pub struct RunArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
+    /// One line per finding: `path:line:col: error[TG101]: message`
+    Concise,
     Json,
     /// SARIF 2.1.0 (GitHub code scanning)
     Sarif,
@@ -213,9 +260,14 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
                 write_stdout(&crate::rules::page(r.meta()))?;
                 Ok(0)
             }
-            None => Err(RunError(format!(
-                "no rule `{rule}`; `testguard rules` lists them (e.g. TG101 or database-not-test)"
-            ))),
+            None => Err(RunError(match crate::rules::suggest(&rule) {
+                Some(s) => {
+                    format!("no rule `{rule}`; did you mean `{s}`? (`testguard rules` lists them)")
+                }
+                None => format!(
+                    "no rule `{rule}`; `testguard rules` lists them (e.g. TG101 or database-not-test)"
+                ),
+            })),
         },
     }
 }
@@ -285,6 +337,17 @@ pub(crate) fn repository_root(start: &Path) -> Option<PathBuf> {
 }
 
 fn run_lint(args: LintArgs) -> Result<u8, RunError> {
+    if args.statistics
+        && matches!(
+            args.stdout_format(),
+            Format::Sarif | Format::Github | Format::Gitlab
+        )
+    {
+        return Err(RunError(format!(
+            "`--statistics` prints a table (human, concise) or JSON, not {}",
+            format_name(args.stdout_format())
+        )));
+    }
     if args.staged {
         let cwd = current_dir()?;
         let repo = crate::git::discover(&cwd)?;
@@ -292,7 +355,15 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
         let policy = load_policy(&args, &root)?;
         let git_dir = repo.git_dir().to_path_buf();
         let staged = crate::git::index::StagedTree::of(repo)?;
+        if args.show_files {
+            let outcome = crate::engine::lint_staged_tree(&staged, &policy);
+            return show_files(&args, &[outcome]);
+        }
         return lint_staged_cached(&args, &policy, &staged, &root, &git_dir);
+    }
+    if args.show_files {
+        let (outcomes, _) = lint_outcomes(&args)?;
+        return show_files(&args, &outcomes);
     }
     if args.diff {
         let (outcomes, _) = lint_outcomes(&args)?;
@@ -301,7 +372,7 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
             diff.push_str(&fix_outcome(o, false)?.1);
         }
         write_stdout(&diff)?;
-        return Ok(u8::from(!diff.is_empty()));
+        return Ok(u8::from(!diff.is_empty() && !args.exit_zero));
     }
     if args.fix {
         // fixes can unlock others (an overlapping edit waits a pass): until
@@ -327,24 +398,115 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
     }
     let (outcomes, several) = lint_outcomes(&args)?;
     if several {
-        // one document for every format: paths relative to the current folder
-        let cwd = current_dir()?;
-        let parts = outcomes
-            .into_iter()
-            .map(|o| {
-                let prefix = o
-                    .root
-                    .as_deref()
-                    .map(|r| display_prefix(&cwd, r))
-                    .unwrap_or_default();
-                (prefix, o)
-            })
-            .collect();
-        let mut merged = Outcome::merge(parts);
-        merged.root = Some(cwd);
-        return emit(&args, &[merged]);
+        return emit(&args, &[merge_outcomes(outcomes)?]);
     }
     emit(&args, &outcomes)
+}
+
+/// One outcome from the outcomes of several roots (repositories, or folders
+/// outside any), so that every format prints one document: paths relative to
+/// the current folder.
+fn merge_outcomes(outcomes: Vec<Outcome>) -> Result<Outcome, RunError> {
+    let cwd = current_dir()?;
+    let parts = outcomes
+        .into_iter()
+        .map(|o| {
+            let prefix = o
+                .root
+                .as_deref()
+                .map(|r| display_prefix(&cwd, r))
+                .unwrap_or_default();
+            (prefix, o)
+        })
+        .collect();
+    let mut merged = Outcome::merge(parts);
+    merged.root = Some(cwd);
+    Ok(merged)
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Human => "human",
+        Format::Concise => "concise",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
+        Format::Gitlab => "gitlab",
+    }
+}
+
+/// Whether to colour stdout: `--color`, then `NO_COLOR`, `FORCE_COLOR`, and
+/// whether stdout is a terminal.
+pub fn colour(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+            if set("NO_COLOR") {
+                false
+            } else if set("FORCE_COLOR") {
+                std::env::var("FORCE_COLOR").map_or(true, |v| !matches!(v.as_str(), "0" | "false"))
+            } else {
+                is_terminal
+            }
+        }
+    }
+}
+
+/// `--show-files`: each file read, and why testguard reads it. With paths
+/// named, the files in their scope first; the rest were read for context.
+fn show_files(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
+    let mut rows: Vec<(String, &'static str, bool)> = Vec::new();
+    let several = outcomes.len() > 1;
+    let cwd = current_dir()?;
+    for o in outcomes {
+        let prefix = match (&o.root, several) {
+            (Some(r), true) => display_prefix(&cwd, r),
+            _ => String::new(),
+        };
+        for f in &o.workspace.files {
+            if f.kind == crate::source::SourceKind::CallerEnvironment {
+                continue;
+            }
+            let in_scope = o.scope.as_ref().is_none_or(|s| s.contains(&f.path));
+            let path = if prefix.is_empty() {
+                f.path.clone()
+            } else {
+                format!("{prefix}/{}", f.path)
+            };
+            rows.push((path, f.kind.describe(), in_scope));
+        }
+    }
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let text = if args.stdout_format() == Format::Json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(path, why, in_scope)| {
+                serde_json::json!({"path": path, "why": why, "context_only": !in_scope})
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+        let mut s = String::new();
+        for (path, why, in_scope) in &rows {
+            let context = if *in_scope { "" } else { " (context)" };
+            s.push_str(&format!("{path:<width$}  {why}{context}\n"));
+        }
+        if !args.quiet {
+            s.push_str(&format!(
+                "testguard: {} file{} read\n",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            ));
+        }
+        s
+    };
+    write_stdout(&text)?;
+    Ok(0)
 }
 
 /// `lint --staged`, replaying the last result when nothing it depends on
@@ -358,7 +520,7 @@ fn lint_staged_cached(
     git_dir: &Path,
 ) -> Result<u8, RunError> {
     use crate::git::staged_cache::{Inputs, Replay, StagedCache, binary_identity};
-    let colour = report::human::use_colour(std::io::stdout().is_terminal());
+    let colour = colour(args.color, std::io::stdout().is_terminal());
     let inputs = if args.no_cache || args.output_file.is_some() {
         None
     } else {
@@ -373,8 +535,15 @@ fn lint_staged_cached(
             Inputs {
                 binary,
                 options: format!(
-                    "{:?} strict={} quiet={} colour={colour} no_ignore_comments={}",
-                    args.format, args.strict, args.quiet, args.no_ignore_comments
+                    "{:?} strict={} exit_zero={} quiet={} statistics={} colour={colour} no_ignore_comments={} select={:?} ignore={:?}",
+                    args.stdout_format(),
+                    args.strict,
+                    args.exit_zero,
+                    args.quiet,
+                    args.statistics,
+                    args.no_ignore_comments,
+                    args.select,
+                    args.ignore
                 ),
                 workdir: root.display().to_string(),
                 config,
@@ -394,7 +563,7 @@ fn lint_staged_cached(
     staged.record_consultations();
     let outcome = crate::engine::lint_staged_tree(staged, policy);
     let replay = Replay {
-        stdout: render(args.format, &outcome, colour, args.quiet),
+        stdout: stdout_report(args, &outcome, colour),
         exit_code: exit_code(args, &outcome),
     };
     write_stdout(&replay.stdout)?;
@@ -404,22 +573,29 @@ fn lint_staged_cached(
     Ok(replay.exit_code)
 }
 
-/// 1 for an error (or, under `--strict`, a warning), else 0.
+/// 1 for an error (or, under `--strict`, a warning), else 0; always 0 under
+/// `--exit-zero`.
 fn exit_code(args: &LintArgs, o: &Outcome) -> u8 {
     let errors = o.count(crate::diagnostic::Severity::Error);
     let warnings = o.count(crate::diagnostic::Severity::Warning);
-    u8::from(errors > 0 || (args.strict && warnings > 0))
+    u8::from(!args.exit_zero && (errors > 0 || (args.strict && warnings > 0)))
 }
 
 fn load_policy(args: &LintArgs, root: &Path) -> Result<Policy, RunError> {
     let (mut policy, _) = crate::config::load(root, args.config.as_deref())?;
     policy.show_suppressed = args.no_ignore_comments;
+    if !args.select.is_empty() {
+        policy.select = Some(crate::rules::selection(&args.select, "--select")?);
+    }
+    policy
+        .ignore
+        .extend(crate::rules::selection(&args.ignore, "--ignore")?);
     Ok(policy)
 }
 
 /// Applies (or, for `--diff`, only shows) the fixes an outcome's findings
-/// carry: the number of findings fixed and the unified diff. A file that
-/// changed on disk since it was read is left alone.
+/// carry: the number of findings fixed and the unified diff, its secrets
+/// masked. A file that changed on disk since it was read is left alone.
 fn fix_outcome(o: &Outcome, write: bool) -> Result<(usize, String), RunError> {
     let Some(root) = &o.root else {
         return Ok((0, String::new()));
@@ -459,59 +635,81 @@ fn fix_outcome(o: &Outcome, write: bool) -> Result<(usize, String), RunError> {
             std::fs::write(&path, &after)
                 .map_err(|e| RunError(format!("cannot write {}: {e}", path.display())))?;
         } else {
-            diff.push_str(&crate::fix::unified_diff(&f.path, &f.text, &after));
+            diff.push_str(&crate::fix::masked_diff(f, &edits));
         }
     }
     Ok((fixed, diff))
 }
 
-/// The outcome of every path argument, and whether there are several.
-fn lint_outcomes(args: &LintArgs) -> Result<(Vec<Outcome>, bool), RunError> {
-    let load = |root: &Path| load_policy(args, root);
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for p in &paths {
-        if p.is_dir() {
-            dirs.push(p.clone());
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
+/// What to lint for each path argument: inside a git repository, the
+/// repository itself (its configuration, its context, paths as it names
+/// them) reported on the paths; outside one, a folder is its own root and a
+/// file is reported on from the current folder. Paths of one repository make
+/// one lint.
+fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::Scope>)>, RunError> {
+    let cwd = current_dir()?;
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let mut out: Vec<(PathBuf, Option<crate::Scope>)> = Vec::new();
+    for p in paths {
+        let abs = cwd.join(p);
+        let is_dir = abs.is_dir();
+        if !is_dir && !abs.is_file() {
             return Err(RunError(format!(
                 "{}: no such file or directory",
                 p.display()
             )));
         }
+        let abs = canon(&abs);
+        let start = if is_dir {
+            abs.clone()
+        } else {
+            abs.parent().map_or_else(|| cwd.clone(), Path::to_path_buf)
+        };
+        let root = match repository_root(&start) {
+            Some(r) => canon(&r),
+            None if is_dir => abs.clone(),
+            None => {
+                let here = canon(&cwd);
+                if abs.starts_with(&here) { here } else { start }
+            }
+        };
+        let rel = crate::discover::relative(&root, &abs).unwrap_or_default();
+        let entry = match out.iter_mut().find(|(r, _)| *r == root) {
+            Some(e) => e,
+            None => {
+                out.push((root, Some(crate::Scope::default())));
+                out.last_mut().ok_or_else(|| RunError("no target".into()))?
+            }
+        };
+        if let Some(scope) = &mut entry.1 {
+            if is_dir {
+                scope.dirs.push(rel);
+            } else {
+                scope.files.push(rel);
+            }
+        }
     }
+    for (_, scope) in &mut out {
+        if scope.as_ref().is_some_and(crate::Scope::is_everything) {
+            *scope = None;
+        }
+    }
+    Ok(out)
+}
+
+/// The outcome of every target, and whether there are several.
+fn lint_outcomes(args: &LintArgs) -> Result<(Vec<Outcome>, bool), RunError> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let mut outcomes: Vec<Outcome> = Vec::new();
-    for d in &dirs {
-        outcomes.push(lint(d, &load(d)?, None)?);
+    for (root, scope) in targets(&paths)? {
+        let policy = load_policy(args, &root)?;
+        outcomes.push(lint(&root, &policy, scope.as_ref())?);
     }
-    let several = outcomes.len() + usize::from(!files.is_empty()) > 1;
-    if !files.is_empty() {
-        // report only on these files; context comes from their repository
-        let cwd = std::env::current_dir()
-            .map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
-        let abs: Vec<PathBuf> = files.iter().map(|f| cwd.join(f)).collect();
-        let first_dir = abs[0]
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| cwd.clone());
-        let root = repository_root(&first_dir).unwrap_or(cwd.clone());
-        let only: Vec<String> = abs
-            .iter()
-            .filter_map(|f| {
-                let canon = f.canonicalize().ok()?;
-                let root = root.canonicalize().ok()?;
-                crate::discover::relative(&root, &canon)
-            })
-            .collect();
-        outcomes.push(lint(&root, &load(&root)?, Some(&only))?);
-    }
+    let several = outcomes.len() > 1;
     Ok((outcomes, several))
 }
 
@@ -532,18 +730,13 @@ fn display_prefix(cwd: &Path, root: &Path) -> String {
 
 /// Renders outcomes in the chosen format; returns the exit code.
 fn emit(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
-    let colour = report::human::use_colour(std::io::stdout().is_terminal());
+    let colour = colour(args.color, std::io::stdout().is_terminal());
     let mut code = 0u8;
     let mut file_report = String::new();
     for o in outcomes {
-        write_stdout(&render(args.format, o, colour, args.quiet))?;
+        write_stdout(&stdout_report(args, o, colour))?;
         if args.output_file.is_some() {
-            file_report.push_str(&render(
-                args.output_format.unwrap_or(args.format),
-                o,
-                false,
-                args.quiet,
-            ));
+            file_report.push_str(&render(args.file_format(), o, false, args.quiet));
         }
         code = code.max(exit_code(args, o));
     }
@@ -554,9 +747,19 @@ fn emit(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
     Ok(code)
 }
 
+/// What goes to stdout: the report, or with `--statistics` the count of each
+/// rule's findings.
+fn stdout_report(args: &LintArgs, o: &Outcome, colour: bool) -> String {
+    if args.statistics {
+        return report::statistics(o, args.stdout_format() == Format::Json);
+    }
+    render(args.stdout_format(), o, colour, args.quiet)
+}
+
 fn render(format: Format, o: &Outcome, colour: bool, quiet: bool) -> String {
     match format {
         Format::Human => report::human::render(o, colour, quiet),
+        Format::Concise => report::human::render_concise(o, colour, quiet),
         Format::Json => report::json::render(o),
         Format::Sarif => {
             let root = o.root.clone().unwrap_or_else(|| PathBuf::from("."));

@@ -346,6 +346,9 @@ fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
         })
         .collect();
     let outcome = crate::Outcome {
+        files_read: 1,
+        test_environments: 0,
+        scope: None,
         workspace: crate::model::Workspace {
             files: vec![file],
             ..Default::default()

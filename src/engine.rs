@@ -22,13 +22,58 @@ use crate::tree::{
 /// flood a terminal or a CI log. Errors are kept first.
 pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
 
+/// What a lint reports on: the files and folders named on the command line
+/// (paths relative to the scan root). A finding is reported when a file in
+/// scope takes part in it: at its primary location or in the chain of files
+/// that decided it (its labels). Context still comes from the whole root.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Files named (`src/.env.test`).
+    pub files: Vec<String>,
+    /// Folders named (`app`): every file below them.
+    pub dirs: Vec<String>,
+}
+
+impl Scope {
+    /// Whether a file (a path relative to the scan root) is in scope.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.iter().any(|f| f == path)
+            || self.dirs.iter().any(|d| {
+                d.is_empty()
+                    || path
+                        .strip_prefix(d.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+
+    /// The whole scan root.
+    pub fn is_everything(&self) -> bool {
+        self.dirs.iter().any(String::is_empty)
+    }
+
+    /// For humans: `app, src/.env.test`.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<&str> = self.dirs.iter().map(String::as_str).collect();
+        parts.extend(self.files.iter().map(String::as_str));
+        parts.join(", ")
+    }
+}
+
 /// The result of one lint run.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     pub workspace: Workspace,
     pub diagnostics: Vec<Diagnostic>,
-    /// Recognised configuration files read (context-only files not counted).
+    /// Files read (in the scope, when one is given), the caller's environment
+    /// of `testguard run` not counted.
     pub files_scanned: usize,
+    /// Every file read, context included.
+    pub files_read: usize,
+    /// Test environments checked: test dotenv files, runner configs, CI test
+    /// steps and each ecosystem's resolved test runs.
+    pub test_environments: usize,
+    /// The paths named on the command line, when not the whole root.
+    pub scope: Option<Scope>,
     /// Findings silenced by `testguard: ignore[…]` comments.
     pub suppressed: usize,
     /// Those findings, with the suppression's reason (SARIF reports them as suppressed).
@@ -55,6 +100,9 @@ impl Outcome {
             workspace: Workspace::default(),
             diagnostics: Vec::new(),
             files_scanned: 0,
+            files_read: 0,
+            test_environments: 0,
+            scope: None,
             suppressed: 0,
             suppressed_findings: Vec::new(),
             root: None,
@@ -89,15 +137,17 @@ impl Outcome {
                 merged.suppressed_findings.push((d, reason));
             }
             merged.files_scanned += part.files_scanned;
+            merged.files_read += part.files_read;
+            merged.test_environments += part.test_environments;
             merged.suppressed += part.suppressed;
         }
         merged
     }
 }
 
-/// Lints the repository at `root`. With `only`, diagnostics are kept for those
-/// files (paths relative to `root`), while context comes from the whole tree.
-pub fn lint(root: &Path, policy: &Policy, only: Option<&[String]>) -> Result<Outcome, RunError> {
+/// Lints the repository at `root`. With `only`, diagnostics are kept for the
+/// findings its files take part in, while context comes from the whole tree.
+pub fn lint(root: &Path, policy: &Policy, only: Option<&Scope>) -> Result<Outcome, RunError> {
     if !root.is_dir() {
         return Err(RunError(format!("{} is not a directory", root.display())));
     }
@@ -284,6 +334,7 @@ fn caller_file(vars: &[(String, String)], id: FileId) -> (SourceFile, Vec<crate:
             via: crate::model::Via::Caller,
             unset: false,
             provenance: None,
+            raw_offsets: None,
         });
         text.push('\n');
     }
@@ -300,7 +351,7 @@ pub fn lint_tree(
     tree: &dyn Tree,
     candidates: Vec<discover::Candidate>,
     policy: &Policy,
-    only: Option<&[String]>,
+    only: Option<&Scope>,
 ) -> Outcome {
     lint_tree_with(tree, candidates, policy, only, None)
 }
@@ -309,7 +360,7 @@ fn lint_tree_with(
     tree: &dyn Tree,
     mut candidates: Vec<discover::Candidate>,
     policy: &Policy,
-    only: Option<&[String]>,
+    only: Option<&Scope>,
     run: Option<(Invocation, &[(String, String)])>,
 ) -> Outcome {
     candidates.retain(|c| !policy.excluded(&c.rel_path));
@@ -404,7 +455,7 @@ pub fn lint_files(
     files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
     policy: &Policy,
-    only: Option<&[String]>,
+    only: Option<&Scope>,
 ) -> Outcome {
     lint_files_with(files, unreadable, policy, only, None)
 }
@@ -413,25 +464,14 @@ fn lint_files_with(
     mut files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
     policy: &Policy,
-    only: Option<&[String]>,
+    only: Option<&Scope>,
     run: Option<(Invocation, &[(String, String)])>,
 ) -> Outcome {
-    // configuration, and the code and READMEs findings can point into
-    let files_scanned = files
-        .iter()
-        .filter(|f| {
-            f.kind.is_config()
-                || matches!(
-                    f.kind,
-                    crate::source::SourceKind::AppCode
-                        | crate::source::SourceKind::Readme
-                        | crate::source::SourceKind::NodeCode
-                        | crate::source::SourceKind::OrmConfig
-                        | crate::source::SourceKind::Codeception
-                        | crate::source::SourceKind::TaskRunner
-                )
-        })
-        .count();
+    let files_read = files.len();
+    let files_scanned = match only {
+        Some(scope) => files.iter().filter(|f| scope.contains(&f.path)).count(),
+        None => files_read,
+    };
     let invocation = run.map(|(mut inv, vars)| {
         let id = FileId(files.len());
         let (file, settings) = caller_file(vars, id);
@@ -492,9 +532,9 @@ fn lint_files_with(
         diagnostics.extend(unused);
     }
     if let Some(only) = only {
+        let in_scope = |span: crate::source::Span| only.contains(&workspace.file(span.file).path);
         diagnostics.retain(|d| {
-            d.primary
-                .is_some_and(|p| only.iter().any(|o| *o == workspace.file(p.file).path))
+            d.primary.is_some_and(in_scope) || d.labels.iter().any(|l| in_scope(l.span))
         });
     }
     let key = |d: &Diagnostic| {
@@ -541,10 +581,14 @@ fn lint_files_with(
     for ((d, _), clean) in suppressed_findings.iter_mut().zip(hidden) {
         *d = clean;
     }
+    let test_environments = workspace.test_environment_count();
     Outcome {
         workspace,
         diagnostics,
         files_scanned,
+        files_read,
+        test_environments,
+        scope: only.cloned(),
         suppressed,
         suppressed_findings,
         root: None,

@@ -86,10 +86,29 @@ pub fn set_xml_attribute(text: &str, inside: Span, attr: &str, value: &str) -> O
 /// `text` with `edits` applied; overlapping edits after the first are
 /// dropped (one fix per region per pass, as ruff does).
 pub fn apply(text: &str, edits: &[&Edit]) -> String {
+    apply_moving(text, edits, &[]).0
+}
+
+/// [`apply`], and where the byte ranges `keep` of `text` (sorted, not
+/// overlapping) stand in the result: moved with the text around them, or,
+/// inside an edit whose replacement quotes them (an uncommented element),
+/// found in that replacement; a range an edit deletes is gone.
+pub fn apply_moving(
+    text: &str,
+    edits: &[&Edit],
+    keep: &[Range<usize>],
+) -> (String, Vec<Range<usize>>) {
     let mut sorted: Vec<&Edit> = edits.to_vec();
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len());
+    let mut moved = Vec::with_capacity(keep.len());
     let mut pos = 0;
+    // ranges of `keep` wholly inside text[from..to], copied to `out` at `at`
+    let carry = |from: usize, to: usize, at: usize, moved: &mut Vec<Range<usize>>| {
+        for r in keep.iter().filter(|r| from <= r.start && r.end <= to) {
+            moved.push(at + r.start - from..at + r.end - from);
+        }
+    };
     for e in sorted {
         if e.span.start < pos || e.span.end > text.len() {
             continue;
@@ -100,12 +119,51 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
         ) else {
             continue;
         };
+        carry(pos, e.span.start, out.len(), &mut moved);
         out.push_str(kept);
+        let at = out.len();
         out.push_str(&e.replacement);
+        for r in keep
+            .iter()
+            .filter(|r| r.start < e.span.end && e.span.start < r.end)
+        {
+            let Some(quoted) = text.get(r.clone()) else {
+                continue;
+            };
+            let mut from = 0;
+            while let Some(i) = e.replacement[from..].find(quoted) {
+                moved.push(at + from + i..at + from + i + quoted.len());
+                from += i + quoted.len().max(1);
+            }
+        }
         pos = e.span.end;
     }
+    carry(pos, text.len(), out.len(), &mut moved);
     out.push_str(text.get(pos..).unwrap_or(""));
-    out
+    moved.sort_by_key(|r| (r.start, r.end));
+    moved.dedup();
+    (out, moved)
+}
+
+/// The unified diff `--diff` prints for one file's fixes, with every secret
+/// of the file masked on both sides the way every output masks it: the same
+/// four stars, whatever the secret's length.
+pub fn masked_diff(f: &crate::source::SourceFile, edits: &[&Edit]) -> String {
+    let hidden = crate::mask::hidden_runs(f);
+    let (after, moved) = apply_moving(&f.text, edits, &hidden);
+    let before = crate::mask::Redacted::new(&f.text, &hidden);
+    let after = crate::mask::Redacted::new(&after, &moved);
+    let diff = unified_diff(&f.path, &before.text, &after.text);
+    // a file's control bytes (an escape sequence) never reach the terminal
+    diff.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The fixes of `diagnostics`, grouped by file index.

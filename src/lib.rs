@@ -38,7 +38,9 @@ pub mod suppress;
 pub mod syntax;
 pub mod tree;
 
-pub use engine::{MAX_DIAGNOSTICS_PER_FILE, Outcome, lint, lint_files, lint_staged, lint_tree};
+pub use engine::{
+    MAX_DIAGNOSTICS_PER_FILE, Outcome, Scope, lint, lint_files, lint_staged, lint_tree,
+};
 pub use tree::{MAX_FILE_SIZE, ReadFailure, Tree, WorkTree, check_size, read_files};
 
 /// testguard could not do its job (exit code 2).

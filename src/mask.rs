@@ -340,6 +340,98 @@ fn lines_with_literals(text: &[u8]) -> [Vec<Range<usize>>; 3] {
     lines
 }
 
+/// What every output shows for a secret: the same four stars whatever the
+/// secret's length, so that not even its length leaves testguard.
+pub const MASK: &str = "****";
+
+/// The byte ranges of a file's text that masking hides: each maximal run of
+/// bytes the masked copy turned into `*`.
+pub fn hidden_runs(f: &crate::source::SourceFile) -> Vec<Range<usize>> {
+    let (t, m) = (f.text.as_bytes(), f.masked().as_bytes());
+    let hidden = |i: usize| m.get(i) == Some(&b'*') && t[i] != b'*';
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if !hidden(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && hidden(i) {
+            i += 1;
+        }
+        runs.push(start..i);
+    }
+    runs
+}
+
+/// A text as it is shown: each hidden range replaced by [`MASK`], with the
+/// map from offsets in the original text to offsets in the shown one (spans
+/// move with it; a span's end inside a secret lands after its mask).
+#[derive(Clone, Debug)]
+pub struct Redacted {
+    pub text: String,
+    /// Each hidden range of the original, and where its mask starts.
+    cuts: Vec<(Range<usize>, usize)>,
+}
+
+impl Redacted {
+    /// `ranges`: sorted, non-overlapping, on character boundaries (as
+    /// [`hidden_runs`] gives them).
+    pub fn new(text: &str, ranges: &[Range<usize>]) -> Redacted {
+        let mut out = String::with_capacity(text.len());
+        let mut cuts = Vec::with_capacity(ranges.len());
+        let mut pos = 0;
+        for r in ranges {
+            if r.start < pos || r.end > text.len() || r.start >= r.end {
+                continue;
+            }
+            let (Some(before), true) = (text.get(pos..r.start), text.is_char_boundary(r.end))
+            else {
+                continue;
+            };
+            out.push_str(before);
+            cuts.push((r.clone(), out.len()));
+            out.push_str(MASK);
+            pos = r.end;
+        }
+        out.push_str(text.get(pos..).unwrap_or(""));
+        Redacted { text: out, cuts }
+    }
+
+    /// A file's text as it is shown.
+    pub fn of(f: &crate::source::SourceFile) -> Redacted {
+        Redacted::new(&f.text, &hidden_runs(f))
+    }
+
+    /// Where an offset of the original text lands in the shown text; `end`
+    /// says whether it ends a span (inside a secret: after its mask).
+    pub fn offset(&self, at: usize, end: bool) -> usize {
+        let mut shift: isize = 0;
+        for (r, masked_at) in &self.cuts {
+            if at <= r.start {
+                break;
+            }
+            if at < r.end {
+                return if end {
+                    masked_at + MASK.len()
+                } else {
+                    *masked_at
+                };
+            }
+            shift += MASK.len() as isize - r.len() as isize;
+        }
+        (at as isize + shift).max(0) as usize
+    }
+
+    /// A span's byte range in the shown text.
+    pub fn range(&self, start: usize, end: usize) -> Range<usize> {
+        let s = self.offset(start, false);
+        let e = self.offset(end, true).max(s);
+        if start == end { s..s } else { s..e }
+    }
+}
+
 /// Every text that masking hid (each maximal run of masked bytes) and that
 /// stands unmasked in no file: text a password shares with a database name
 /// (`test` beside `latest`) reveals nothing when printed.

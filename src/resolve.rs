@@ -273,6 +273,7 @@ mod tests {
             via: Via::Dotenv,
             unset: false,
             provenance: None,
+            raw_offsets: None,
         }
     }
 

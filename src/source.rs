@@ -177,6 +177,61 @@ pub enum SourceKind {
 pub const CALLER_ENVIRONMENT_PATH: &str = "(your environment)";
 
 impl SourceKind {
+    /// Why testguard reads a file of this kind, for `--show-files`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceKind::PytestToml | SourceKind::PytestIni => "pytest configuration",
+            SourceKind::PyprojectToml => "pyproject.toml: pytest, tox, dependencies",
+            SourceKind::ToxIni | SourceKind::ToxToml => "tox configuration (and its [pytest])",
+            SourceKind::SetupCfg => "setup.cfg: [tool:pytest]",
+            SourceKind::DotenvTest => "dotenv file a test run loads",
+            SourceKind::DotenvDev => "development dotenv file (what tests must not reach)",
+            SourceKind::Phpunit => "PHPUnit configuration",
+            SourceKind::ComposerJson => "composer.json: PHP framework and test scripts",
+            SourceKind::PackageJson => "package.json: test scripts and dependencies",
+            SourceKind::FrameworkMarker => {
+                "framework marker or test-runner configuration (manage.py, artisan, jest/vitest/playwright config, requirements)"
+            }
+            SourceKind::DoctrineConfig => "Doctrine configuration (the test database)",
+            SourceKind::RailsDatabase => "Rails config/database.yml",
+            SourceKind::ElixirConfig => "Elixir configuration (Ecto repositories)",
+            SourceKind::RubyTestHelper => "rspec/minitest helper (RAILS_ENV, DatabaseCleaner)",
+            SourceKind::MixProject => "mix.exs: the test alias",
+            SourceKind::Gemfile => "Gemfile / Gemfile.lock: gems loaded in test",
+            SourceKind::SpringConfig => "Spring Boot application configuration",
+            SourceKind::JvmTestCode => "JVM test source (context annotations, isolation)",
+            SourceKind::JvmBuild => "Maven/Gradle build: test profiles and properties",
+            SourceKind::DotnetAppSettings => "ASP.NET Core appsettings",
+            SourceKind::DotnetProject => ".NET project: its references",
+            SourceKind::DotnetTestCode => ".NET test code (WebApplicationFactory)",
+            SourceKind::GoModule => "go.mod: a Go module",
+            SourceKind::GoTestCode => "Go test file (what its setup loads)",
+            SourceKind::GoLoadedEnv => "configuration file Go test code loads",
+            SourceKind::LaravelConfigCache => "Laravel's cached configuration (present)",
+            SourceKind::GithubWorkflow => "GitHub Actions workflow",
+            SourceKind::GitlabCi => "GitLab CI configuration",
+            SourceKind::GitlabCiInclude => "file a .gitlab-ci.yml includes",
+            SourceKind::ComposeFile => "compose file: the environment of services that run tests",
+            SourceKind::Dockerfile => "Dockerfile: ENV of images that run tests",
+            SourceKind::Envrc => "direnv .envrc: what a developer's shell exports",
+            SourceKind::DevShell => "devenv.nix: what a developer's shell exports",
+            SourceKind::Gitignore => ".gitignore: whether a test env file is kept out",
+            SourceKind::TestCode => "test code (what it does to the database)",
+            SourceKind::AppCode => {
+                "application or test-setup code a run's configuration points at (settings, conftest.py, config/database.php)"
+            }
+            SourceKind::CopiedDotenv => "dotenv file a CI script copies over .env",
+            SourceKind::Codeception => "Codeception configuration",
+            SourceKind::TaskRunner => "Makefile / Taskfile: test targets",
+            SourceKind::Readme => "README: documented test setup commands",
+            SourceKind::NodeCode => {
+                "JS/TS a Node test run loads (runner config, setup files, config modules, helpers)"
+            }
+            SourceKind::OrmConfig => "ORM connection file (TypeORM, Prisma)",
+            SourceKind::CallerEnvironment => "your environment",
+        }
+    }
+
     /// Whether a file of this kind is reported on (parse errors, findings); the
     /// others are read only for context.
     pub fn is_config(self) -> bool {

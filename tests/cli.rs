@@ -22,7 +22,7 @@ fn json_output_matches_the_spec_field_for_field() {
     assert_eq!(report["version"], 1);
     assert_eq!(
         report["summary"],
-        serde_json::json!({"files_scanned": 2, "errors": 1, "warnings": 0})
+        serde_json::json!({"files_scanned": 3, "errors": 1, "warnings": 0})
     );
     let d = &report["diagnostics"][0];
     let keys: Vec<&str> = d
@@ -118,7 +118,10 @@ fn quiet_prints_only_diagnostics() {
     let out = run(clean.path(), &["lint", "--quiet"]);
     assert_eq!(stdout(&out), "");
     let noisy = run(clean.path(), &["lint"]);
-    assert!(stdout(&noisy).contains("testguard: no problems in 2 configuration files"));
+    assert_eq!(
+        stdout(&noisy),
+        "testguard: no problems (4 files read, 2 test environments)\n"
+    );
 }
 
 #[test]
@@ -132,8 +135,98 @@ fn file_arguments_report_only_those_files_with_repository_context() {
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(summary_lines(&report), ["TG105 error apps/web/.env.test:1"]);
-    let other = run(repo.path(), &["lint", "apps/web/.env.example"]);
+    // the dev file takes part in the finding (its label): committing a change
+    // to it reports the finding, where it is
+    let dev = run(
+        repo.path(),
+        &["lint", "--format", "json", "apps/web/.env.example"],
+    );
+    assert_eq!(dev.status.code(), Some(1), "{}", stdout(&dev));
+    let report: serde_json::Value = serde_json::from_slice(&dev.stdout).expect("json");
+    assert_eq!(summary_lines(&report), ["TG105 error apps/web/.env.test:1"]);
+    // a file that takes part in no finding reports nothing
+    let other = run(repo.path(), &["lint", "apps/web/package.json"]);
     assert_eq!(other.status.code(), Some(0), "{}", stdout(&other));
+    assert_eq!(
+        stdout(&other),
+        "testguard: no problems in apps/web/package.json (1 file of 3 read)\n"
+    );
+    // a file testguard does not read: nothing was checked, and it says so
+    std::fs::write(repo.path().join("Kernel.php"), "<?php\n").expect("write");
+    let code = run(repo.path(), &["lint", "Kernel.php"]);
+    assert_eq!(code.status.code(), Some(0));
+    assert!(
+        stdout(&code)
+            .starts_with("testguard: nothing checked: testguard reads no file in Kernel.php"),
+        "{}",
+        stdout(&code)
+    );
+}
+
+#[test]
+fn a_folder_of_a_repository_is_linted_with_the_repository_s_configuration_and_names() {
+    // the root configuration turns TG101 off; `lint app` and `cd app && lint`
+    // read it too, and every format names the file as the repository does
+    let repo = repo_with(&[
+        ("testguard.toml", b"[severity]\nTG101 = \"off\"\n"),
+        (
+            "app/.env.test",
+            b"DATABASE_URL=postgres://localhost/myapp\n",
+        ),
+        (
+            "app/.env.testing",
+            b"DATABASE_URL=postgres://localhost/shop_dev\n",
+        ),
+        (
+            "other/.env.test",
+            b"DATABASE_URL=postgres://localhost/other_prod\n",
+        ),
+    ]);
+    for (dir, args) in [
+        (repo.path().to_path_buf(), vec!["lint", "app"]),
+        (repo.path().join("app"), vec!["lint"]),
+        (repo.path().join("app"), vec!["lint", "."]),
+    ] {
+        let mut with_format = args.clone();
+        with_format.extend(["--format", "json"]);
+        let out = run(&dir, &with_format);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            summary_lines(&report),
+            ["TG102 error app/.env.testing:1"],
+            "{args:?} in {}",
+            dir.display()
+        );
+        let mut github = args.clone();
+        github.extend(["--format", "github"]);
+        let out = stdout(&run(&dir, &github));
+        assert!(
+            out.starts_with("::error file=app/.env.testing,line=1,"),
+            "{out}"
+        );
+        let mut gitlab = args.clone();
+        gitlab.extend(["--format", "gitlab"]);
+        let report: serde_json::Value =
+            serde_json::from_slice(&run(&dir, &gitlab).stdout).expect("json");
+        assert_eq!(report[0]["location"]["path"], "app/.env.testing");
+        let mut sarif = args.clone();
+        sarif.extend(["--format", "sarif"]);
+        let report: serde_json::Value =
+            serde_json::from_slice(&run(&dir, &sarif).stdout).expect("json");
+        let run0 = &report["runs"][0];
+        assert_eq!(
+            run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "app/.env.testing"
+        );
+        let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .expect("base");
+        let root = repo.path().canonicalize().expect("canon");
+        assert_eq!(
+            base.trim_end_matches('/'),
+            format!("file://{}", root.display())
+        );
+    }
 }
 
 #[test]

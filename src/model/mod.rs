@@ -99,6 +99,12 @@ pub struct Setting {
     /// In a resolved test run: the layer that decided this value and what it
     /// beat (`None` for a setting judged on its own).
     pub provenance: Option<Box<Provenance>>,
+    /// For a value that is not verbatim but decodes from its raw text byte
+    /// by byte (XML entities, backslash escapes): where each byte of `value`
+    /// starts in the raw text (relative to `value_span.start`), and one more
+    /// entry for its end. A secret or a database name inside it is then
+    /// pointed at exactly, not the whole value.
+    pub raw_offsets: Option<std::sync::Arc<[usize]>>,
 }
 
 impl Setting {
@@ -106,10 +112,16 @@ impl Setting {
     /// verbatim, otherwise the whole value.
     pub fn value_sub_span(&self, range: std::ops::Range<usize>) -> Span {
         if self.verbatim && range.end <= self.value_span.len() {
-            self.value_span.sub(range.start, range.end)
-        } else {
-            self.value_span
+            return self.value_span.sub(range.start, range.end);
         }
+        if let Some(map) = &self.raw_offsets
+            && let (Some(&start), Some(&end)) = (map.get(range.start), map.get(range.end))
+            && start <= end
+            && end <= self.value_span.len()
+        {
+            return self.value_span.sub(start, end);
+        }
+        self.value_span
     }
 
     /// The value is a runtime reference (`${X}`, `$X`, `%env(X)%`, `${{ … }}`).
@@ -856,6 +868,35 @@ impl CallerKey {
 }
 
 impl Workspace {
+    /// How many test environments the rules checked: every [`TestEnv`] (test
+    /// dotenv files, runner configs, CI test steps, resolved PHP runs) and
+    /// each ecosystem's own runs.
+    pub fn test_environment_count(&self) -> usize {
+        // a Rails app's or an Ecto project's test entry (one per app and
+        // scope, however many keys it sets)
+        let mut entries: Vec<(DatabaseFramework, &str, &str)> = self
+            .environment_databases
+            .iter()
+            .filter(|e| e.environment == "test")
+            .map(|e| (e.framework, e.project.as_str(), e.scope.as_str()))
+            .collect();
+        entries.sort_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)));
+        entries.dedup();
+        self.envs.len()
+            + self.node_runs.len()
+            + self.rails_runs.len()
+            + self.spring_runs.len()
+            + self.dotnet_runs.len()
+            + self.go_test_loads.len()
+            + entries.len()
+            + self.test_tasks.len()
+            + self.compose_test_stacks.len()
+            + self.codeception_laravel.len()
+            + self.flask_config_modules.len()
+            + self.python_dotenv_settings.len()
+            + self.e2e_servers.len()
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
     }

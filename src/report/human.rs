@@ -7,6 +7,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 use crate::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::mask::Redacted;
 use crate::source::{FileId, Span};
 
 /// Whether to colour: a terminal, and `NO_COLOR` unset or empty (miette itself
@@ -72,12 +73,18 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
-fn source_of(outcome: &Outcome, file: FileId) -> Option<NamedSource<String>> {
+/// A file as snippets show it: every secret replaced by the same four stars
+/// (whatever its length), with the map that moves spans onto that text.
+fn source_of(outcome: &Outcome, file: FileId) -> Option<(NamedSource<String>, Redacted)> {
     let f = outcome.workspace.file(file);
     if f.text.is_empty() {
         return None;
     }
-    Some(NamedSource::new(f.path.clone(), printable(f.masked())))
+    let view = Redacted::of(f);
+    Some((
+        NamedSource::new(f.path.clone(), printable(&view.text)),
+        view,
+    ))
 }
 
 /// Control characters from a file (an escape sequence in a value, a NUL, a
@@ -104,14 +111,17 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-fn labeled(span: Span, label: Option<String>) -> LabeledSpan {
-    LabeledSpan::new_with_span(label, SourceSpan::from(span.start..span.end))
+fn labeled(view: &Redacted, span: Span, label: Option<String>) -> LabeledSpan {
+    LabeledSpan::new_with_span(label, SourceSpan::from(view.range(span.start, span.end)))
 }
 
 fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
     let mut labels = Vec::new();
     let mut related = Vec::new();
-    let source = d.primary.and_then(|p| source_of(outcome, p.file));
+    let (source, view) = match d.primary.and_then(|p| source_of(outcome, p.file)) {
+        Some((s, v)) => (Some(s), Some(v)),
+        None => (None, None),
+    };
     // A label inside the primary span (the database name inside a URL) is the
     // more exact place: it becomes the underlined primary, because miette draws
     // nested underlines on one line as one and misplaces the inner arrow.
@@ -122,7 +132,7 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
     };
     let promoted = d.labels.iter().find(inner);
     if let Some(p) = d.primary
-        && source.is_some()
+        && let Some(view) = &view
     {
         let (span, text) = match promoted {
             Some(l) => (l.span, Some(printable(&l.message))),
@@ -130,26 +140,30 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
         };
         labels.push(LabeledSpan::new_primary_with_span(
             text,
-            SourceSpan::from(span.start..span.end),
+            SourceSpan::from(view.range(span.start, span.end)),
         ));
     }
     for l in &d.labels {
-        let same_file = d.primary.is_some_and(|p| p.file == l.span.file) && source.is_some();
         if promoted.is_some_and(|p| std::ptr::eq(p, l)) {
             continue;
         }
-        if same_file {
-            labels.push(labeled(l.span, Some(printable(&l.message))));
-        } else if let Some(src) = source_of(outcome, l.span.file) {
-            related.push(Rendered {
-                message: printable(&l.message),
-                code: String::new(),
-                severity: miette::Severity::Advice,
-                help: None,
-                source: Some(src),
-                labels: vec![labeled(l.span, None)],
-                related: Vec::new(),
-            });
+        match &view {
+            Some(view) if d.primary.is_some_and(|p| p.file == l.span.file) => {
+                labels.push(labeled(view, l.span, Some(printable(&l.message))));
+            }
+            _ => {
+                if let Some((src, other)) = source_of(outcome, l.span.file) {
+                    related.push(Rendered {
+                        message: printable(&l.message),
+                        code: String::new(),
+                        severity: miette::Severity::Advice,
+                        help: None,
+                        source: Some(src),
+                        labels: vec![labeled(&other, l.span, None)],
+                        related: Vec::new(),
+                    });
+                }
+            }
         }
     }
     let severity = match d.severity {
@@ -204,23 +218,76 @@ pub fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
         out.push('\n');
     }
     if !quiet {
-        let files = outcome.files_scanned;
-        let files = format!(
-            "{files} configuration file{}",
-            if files == 1 { "" } else { "s" }
-        );
-        let suppressed = match outcome.suppressed {
-            0 => String::new(),
-            n => format!(" ({n} suppressed)"),
-        };
-        if outcome.diagnostics.is_empty() {
-            out.push_str(&format!("testguard: no problems in {files}{suppressed}\n"));
-        } else {
-            let counts = super::counts(outcome);
-            out.push_str(&format!("testguard: {counts}{suppressed} in {files}\n"));
-        }
+        out.push_str(&summary(outcome));
     }
     out
+}
+
+/// One line per finding, as rustc's short format writes them:
+/// `path:line:col: error[TG101]: message (database-not-test)`.
+pub fn render_concise(outcome: &Outcome, colour: bool, quiet: bool) -> String {
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let severity = match (d.severity, colour) {
+            (Severity::Error, true) => "\x1b[1;31merror\x1b[0m".to_string(),
+            (Severity::Warning, true) => "\x1b[1;33mwarning\x1b[0m".to_string(),
+            (s, false) => s.as_str().to_string(),
+        };
+        if let Some(p) = d.primary {
+            let at = super::locate(outcome, p);
+            out.push_str(&format!("{}:{}:{}: ", at.path, at.line, at.column));
+        }
+        out.push_str(&format!(
+            "{severity}[{}]: {} ({})\n",
+            d.code,
+            printable(&d.message).replace('\n', " "),
+            d.rule
+        ));
+    }
+    if !quiet {
+        out.push_str(&summary(outcome));
+    }
+    out
+}
+
+/// The last line of a human report: what was found, and what was checked.
+pub fn summary(outcome: &Outcome) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let suppressed = match outcome.suppressed {
+        0 => String::new(),
+        n => format!(" ({n} suppressed)"),
+    };
+    let found = if outcome.diagnostics.is_empty() {
+        "no problems".to_string()
+    } else {
+        super::counts(outcome)
+    };
+    let list = "`testguard lint --show-files` lists what it reads";
+    match &outcome.scope {
+        Some(scope) if outcome.files_scanned == 0 && outcome.diagnostics.is_empty() => format!(
+            "testguard: nothing checked: testguard reads no file in {} ({list})\n",
+            scope.describe()
+        ),
+        Some(scope) => format!(
+            "testguard: {found}{suppressed} in {} ({} of {} read)\n",
+            scope.describe(),
+            plural(outcome.files_scanned, "file"),
+            outcome.files_read
+        ),
+        None if outcome.files_read == 0 => {
+            format!("testguard: nothing checked: no test configuration found ({list})\n")
+        }
+        None => {
+            let envs = match outcome.test_environments {
+                0 => "no test environment found".to_string(),
+                n => plural(n, "test environment"),
+            };
+            format!(
+                "testguard: {found}{suppressed} ({} read, {envs})\n",
+                plural(outcome.files_read, "file")
+            )
+        }
+    }
 }
 
 #[cfg(test)]

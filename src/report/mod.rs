@@ -92,3 +92,41 @@ fn fnv(parts: &[&str], seed: u64) -> u64 {
     }
     h
 }
+
+/// `--statistics`: how many findings each rule has, most first (a table, or
+/// JSON: `[{"code", "name", "count", "fixable"}]`).
+pub fn statistics(outcome: &Outcome, json: bool) -> String {
+    let mut rows: Vec<(&str, &str, usize, usize)> = Vec::new();
+    for d in &outcome.diagnostics {
+        match rows.iter_mut().find(|r| r.0 == d.code) {
+            Some(r) => {
+                r.2 += 1;
+                r.3 += usize::from(d.fix.is_some());
+            }
+            None => rows.push((d.code, d.rule, 1, usize::from(d.fix.is_some()))),
+        }
+    }
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    if json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, name, count, fixable)| {
+                serde_json::json!({"code": code, "name": name, "count": count, "fixable": fixable})
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+        s.push('\n');
+        return s;
+    }
+    let width = rows
+        .iter()
+        .map(|r| r.2.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut s = String::new();
+    for (code, name, count, fixable) in &rows {
+        let fix = if *fixable > 0 { "  [fixable]" } else { "" };
+        s.push_str(&format!("{count:>width$}  {code}  {name}{fix}\n"));
+    }
+    s
+}

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Laravel/Symfony PHPUnit config does not set APP_ENV=testing (Symfony: test)",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

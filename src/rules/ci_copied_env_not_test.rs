@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a CI test job runs in a folder where another job copied a non-test dotenv over `.env`, and the tests take their database from it",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a CI job runs `php artisan config:cache` or `optimize` before its tests, so PHPUnit's env is ignored",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test environment's database name, host or secret name says prod/staging/dev/local/main",
     docs: DOCS,
     supersedes: &["TG101", "TG104"],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test environment's database has no test marker and is not in-memory",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test environment's database host is not local",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test environment's database comes from a variable whose value cannot be checked",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 /// A Spring Boot test run whose datasource, set by the application's own

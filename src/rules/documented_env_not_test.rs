@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a README's setup gives the test run a non-test database: it exports one the suite reads, or copies the development dotenv over the test one",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

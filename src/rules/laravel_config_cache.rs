@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Laravel app has bootstrap/cache/config.php, so PHPUnit's env and .env.testing are ignored",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

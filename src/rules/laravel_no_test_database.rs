@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Laravel PHPUnit config leaves the database to .env (or to the app's own sqlite file)",
     docs: DOCS,
     supersedes: &["TG101"],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test environment holds a live credential (Stripe sk_live_, AWS AKIA… with a secret, …)",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Node project whose dev dotenv files define a database has no test dotenv file; a Python settings object loads the dev `.env` database and nothing in the test run overrides it",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -47,6 +47,9 @@ pub struct RuleMeta {
     /// Codes whose finding on the same span this rule's finding replaces (the
     /// more specific finding wins; one problem, one diagnostic).
     pub supersedes: &'static [&'static str],
+    /// Former names, still accepted wherever a name is (`ignore[…]`,
+    /// `--select`, `[severity]`, `explain`).
+    pub aliases: &'static [&'static str],
 }
 
 /// A rule's documentation page: what `testguard explain` prints and what
@@ -130,12 +133,19 @@ pub struct Policy {
     pub per_path_ignores: Vec<(globset::GlobSet, Vec<&'static str>)>,
     /// `--no-ignore-comments`: report what inline suppressions would silence.
     pub show_suppressed: bool,
+    /// `--select`: only these rules report (every rule when `None`).
+    pub select: Option<Vec<&'static str>>,
+    /// `--ignore`: these rules never report.
+    pub ignore: Vec<&'static str>,
 }
 
 impl Policy {
     /// The severity a rule's finding gets: the configured one, the rule's own
     /// (`None` when the rule is off).
     pub fn severity_of(&self, code: &str, own: Severity) -> Option<Severity> {
+        if self.ignore.contains(&code) || self.select.as_ref().is_some_and(|s| !s.contains(&code)) {
+            return None;
+        }
         match self.severity.iter().rev().find(|(c, _)| *c == code) {
             Some((_, s)) => *s,
             None => Some(own),
@@ -235,8 +245,53 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| {
         let m = r.meta();
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+        m.code.eq_ignore_ascii_case(code_or_name)
+            || m.name.eq_ignore_ascii_case(code_or_name)
+            || m.aliases
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(code_or_name))
     })
+}
+
+/// The rules a `--select`/`--ignore` list names: codes (`TG101`), names
+/// (`database-not-test`) or code prefixes (`TG1`: every TG1xx rule), any
+/// case. A word that names none is an error (exit 2) with the closest name.
+pub fn selection(words: &[String], flag: &str) -> Result<Vec<&'static str>, crate::RunError> {
+    let mut out = Vec::new();
+    for word in words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+        let upper = word.to_ascii_uppercase();
+        let hits: Vec<&'static str> = registry()
+            .iter()
+            .map(|r| r.meta())
+            .filter(|m| {
+                m.name.eq_ignore_ascii_case(word)
+                    || m.aliases.iter().any(|a| a.eq_ignore_ascii_case(word))
+                    || (upper.starts_with("TG") && m.code.starts_with(&upper))
+            })
+            .map(|m| m.code)
+            .collect();
+        if hits.is_empty() {
+            let suggestion = suggest(word)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(crate::RunError(format!(
+                "{flag}: no rule `{word}`{suggestion}; `testguard rules` lists them"
+            )));
+        }
+        out.extend(hits);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// The rule code or name closest to a mistyped one.
+pub fn suggest(word: &str) -> Option<&'static str> {
+    let words: Vec<&'static str> = registry()
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name])
+        .collect();
+    crate::config::closest(word, words)
 }
 
 /// Runs every rule and applies `supersedes`.
@@ -245,8 +300,10 @@ pub fn check_all(cx: &Context<'_>) -> Vec<Diagnostic> {
     for rule in registry() {
         rule.check(cx, &mut out);
     }
+    // a rule the policy turns off replaces nothing
     let superseded: Vec<(&'static str, crate::source::Span)> = out
         .iter()
+        .filter(|d| cx.policy.severity_of(d.code, d.severity).is_some())
         .filter_map(|d| {
             let meta = find(d.code)?.meta();
             Some(

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Node project's test dotenv file sets NODE_ENV to something other than test",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a guarding setting (APP_ENV, DB_*, DATABASE_URL) can be silently overridden by the caller's environment",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

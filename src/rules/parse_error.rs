@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a recognised config file is malformed",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

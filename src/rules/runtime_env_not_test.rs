@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test run sets the framework's environment (RAILS_ENV, MIX_ENV, APP_ENV, ASPNETCORE_ENVIRONMENT, …) to a non-test one",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "DJANGO_SETTINGS_MODULE names no test module (warning) or a real-environment one (error), or is missing",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

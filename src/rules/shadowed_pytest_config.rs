@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a pytest configuration pytest never reads: a higher-precedence file in the same folder wins",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test environment uses the same database as the dev dotenv files",
     docs: DOCS,
     supersedes: &["TG101", "TG102"],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

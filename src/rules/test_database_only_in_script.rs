@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Node suite gets its test database only from the command line that starts it (a package.json script's prefix, a CI step's env); the runner started any other way takes the development `.env`",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test run selects its own connection, but that connection's database reads the same variable as development and nothing in the run sets it",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a test run loads a test env file the repository keeps out (gitignored) or lacks, and the loader falls back to the development file",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a CI job that runs tests is bound to a production environment or sets APP_ENV/NODE_ENV/… to production",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

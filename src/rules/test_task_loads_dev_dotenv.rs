@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a Taskfile or Makefile target that runs the tests loads the development dotenv (`.env`) into their environment",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a recognised file cannot be read (permission, not UTF-8, over the size limit)",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

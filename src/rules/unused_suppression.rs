@@ -14,6 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     summary: "an inline `testguard: ignore[...]` comment suppresses nothing",
     docs: DOCS,
     supersedes: &[],
+    aliases: &[],
 };
 
 const DOCS: &str = r#"## What it checks

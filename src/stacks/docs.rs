@@ -34,6 +34,7 @@ pub fn read(ws: &mut Workspace) {
                         via: Via::Dotenv,
                         unset: false,
                         provenance: None,
+                        raw_offsets: None,
                     });
                 }
             } else if let Some((from, to)) = dotenv_copy(text) {

@@ -549,6 +549,7 @@ pub(crate) fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvI
             via: Via::Dotenv,
             unset: false,
             provenance: None,
+            raw_offsets: None,
         })
         .collect();
     let colon_lines = parsed.entries.iter().filter(|e| e.colon).map(|e| DotenvIssue {

@@ -65,3 +65,74 @@ pub fn utf8_len(first: u8) -> usize {
         _ => 1,
     }
 }
+
+/// Where each byte of `decoded` — the XML attribute value `raw` with its
+/// entities expanded and its whitespace normalised — starts in `raw`, plus
+/// one entry for the end; `None` when `raw` does not decode to `decoded`.
+/// An entity's bytes all start at its `&`.
+pub fn xml_decoded_offsets(raw: &str, decoded: &str) -> Option<std::sync::Arc<[usize]>> {
+    let mut out = String::with_capacity(raw.len());
+    let mut offsets = Vec::with_capacity(decoded.len() + 1);
+    let mut i = 0;
+    while i < raw.len() {
+        let rest = &raw[i..];
+        if rest.starts_with('&')
+            && let Some(semi) = rest.find(';')
+        {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .map(|h| u32::from_str_radix(h, 16))
+                    .or_else(|| name.strip_prefix('#').map(|d| d.parse::<u32>()))
+                    .and_then(Result::ok)
+                    .and_then(char::from_u32),
+            };
+            if let Some(c) = c {
+                out.push(c);
+                offsets.extend(std::iter::repeat_n(i, c.len_utf8()));
+                i += semi + 1;
+                continue;
+            }
+        }
+        let c = rest.chars().next()?;
+        let c = if matches!(c, '\t' | '\n' | '\r') {
+            ' '
+        } else {
+            c
+        };
+        out.push(c);
+        offsets.extend(i..i + c.len_utf8());
+        i += rest.chars().next()?.len_utf8();
+    }
+    offsets.push(raw.len());
+    (out == decoded && offsets.len() == decoded.len() + 1).then(|| offsets.into())
+}
+
+#[cfg(test)]
+mod xml_offset_tests {
+    use super::xml_decoded_offsets;
+
+    #[test]
+    fn entities_map_back_to_their_ampersand() {
+        let raw = "mysql://u:p@h/app?charset=utf8mb4&amp;serverVersion=10";
+        let decoded = "mysql://u:p@h/app?charset=utf8mb4&serverVersion=10";
+        let map = xml_decoded_offsets(raw, decoded).expect("decodes");
+        assert_eq!(map.len(), decoded.len() + 1);
+        // `app` sits before the entity: same offsets
+        let app = decoded.find("app").expect("app");
+        assert_eq!(&raw[map[app]..map[app + 3]], "app");
+        // `serverVersion` sits after it: shifted by the entity's 4 extra bytes
+        let sv = decoded.find("serverVersion").expect("sv");
+        assert_eq!(&raw[map[sv]..map[sv + 13]], "serverVersion");
+        assert_eq!(map[decoded.len()], raw.len());
+        assert!(xml_decoded_offsets("a&amp;b", "a&b!").is_none());
+        assert!(xml_decoded_offsets("&#x41;&#66;", "AB").is_some());
+    }
+}

@@ -293,6 +293,7 @@ pub fn variable(
         via: crate::model::Via::CiVariable,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     })
 }
 
@@ -497,6 +498,7 @@ mod tests {
             via: Via::CiVariable,
             unset: false,
             provenance: None,
+            raw_offsets: None,
         };
         let mut s = vec![
             mk("POSTGRES_DB", "app_test"),

@@ -91,6 +91,7 @@ fn flatten(
                         via: Via::FrameworkConfig,
                         unset: false,
                         provenance: None,
+                        raw_offsets: None,
                     });
                 } else {
                     flatten(&p.value, key, id, text, out, depth + 1);

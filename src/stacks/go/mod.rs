@@ -145,6 +145,7 @@ pub fn yaml_settings(id: FileId, file: &SourceFile) -> Vec<crate::model::Setting
                     via: crate::model::Via::FrameworkConfig,
                     unset: false,
                     provenance: None,
+                    raw_offsets: None,
                 }),
                 Node::Map(..) => walk(v, &key, out, depth + 1),
                 _ => {}

@@ -139,6 +139,7 @@ fn setting(key: &str, key_span: Span, value: &str, value_span: Span, verbatim: b
         via: Via::FrameworkConfig,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     }
 }
 

@@ -125,6 +125,7 @@ fn merge(ws: &Workspace, files: &[String], script: &str, span: Span) -> Option<C
                     via: Via::FrameworkConfig,
                     unset: false,
                     provenance: None,
+                    raw_offsets: None,
                 });
             }
         }

@@ -258,6 +258,7 @@ fn assign_setting(a: &scripts::Assign) -> Setting {
         via: Via::Dotenv,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     }
 }
 
@@ -474,6 +475,7 @@ fn resolve_entry(
                         via: Via::FrameworkConfig,
                         unset: false,
                         provenance: None,
+                        raw_offsets: None,
                     })
                 })
                 .collect();

@@ -103,6 +103,7 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
             via: Via::FrameworkConfig,
             unset: false,
             provenance: None,
+            raw_offsets: None,
         };
         out.push(TestEnv::local(
             format!(

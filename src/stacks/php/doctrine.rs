@@ -191,6 +191,7 @@ pub fn merge(project: String, layouts: &[Layout]) -> DoctrineTest {
             via: Via::FrameworkConfig,
             unset: false,
             provenance: None,
+            raw_offsets: None,
         }),
         url_vars,
         dbname_suffix: suffix.map(|s| Spanned::new(s.value, s.span)),

@@ -27,6 +27,8 @@ struct Attr {
     value: String,
     range: std::ops::Range<usize>,
     verbatim: bool,
+    /// Where the decoded value's bytes sit in the raw one, when not verbatim.
+    raw_offsets: Option<std::sync::Arc<[usize]>>,
 }
 
 fn attrs(text: &str, e: &BytesStart<'_>, issues: &mut Vec<(usize, String)>) -> Vec<(String, Attr)> {
@@ -47,12 +49,18 @@ fn attrs(text: &str, e: &BytesStart<'_>, issues: &mut Vec<(usize, String)>) -> V
                     // an unknown entity stays as written: it is never expanded
                     Err(_) => (raw.to_string(), true),
                 };
+                let raw_offsets = if verbatim {
+                    None
+                } else {
+                    crate::syntax::xml_decoded_offsets(raw, &value)
+                };
                 out.push((
                     key,
                     Attr {
                         value,
                         range,
                         verbatim,
+                        raw_offsets,
                     },
                 ));
             }
@@ -215,13 +223,19 @@ fn next_boundary(text: &str, pos: usize) -> usize {
 fn entry(id: FileId, is_env: bool, attrs: &[(String, Attr)], tag: Span) -> Option<Setting> {
     let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, a)| a);
     let name = get("name")?;
-    let (value, vrange, verbatim) = match get("value") {
-        Some(v) => (v.value.clone(), v.range.clone(), v.verbatim),
+    let (value, vrange, verbatim, raw_offsets) = match get("value") {
+        Some(v) => (
+            v.value.clone(),
+            v.range.clone(),
+            v.verbatim,
+            v.raw_offsets.clone(),
+        ),
         // no value attribute: PHPUnit sets an empty string
         None => (
             String::new(),
             tag.end.saturating_sub(2)..tag.end.saturating_sub(2),
             false,
+            None,
         ),
     };
     let force = get("force").is_some_and(|f| matches!(f.value.trim(), "true" | "1"));
@@ -242,6 +256,7 @@ fn entry(id: FileId, is_env: bool, attrs: &[(String, Attr)], tag: Span) -> Optio
         via,
         unset: false,
         provenance: None,
+        raw_offsets,
     })
 }
 

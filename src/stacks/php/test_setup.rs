@@ -161,6 +161,7 @@ fn setting(
         via: Via::FrameworkConfig,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     }
 }
 

@@ -447,6 +447,7 @@ fn leaf_setting(ws: &Workspace, leaves: &[Leaf], path: &str) -> Option<Setting> 
         via: Via::FrameworkConfig,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     })
 }
 
@@ -501,6 +502,7 @@ fn url_default_host(ws: &Workspace, leaves: &[Leaf]) -> Option<Setting> {
         via: Via::FrameworkConfig,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     })
 }
 

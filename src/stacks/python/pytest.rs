@@ -223,6 +223,7 @@ fn setting(
         via,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     }
 }
 

@@ -100,6 +100,7 @@ fn setenv_line(id: FileId, line: &str, start: usize) -> Option<Setting> {
         via: Via::ToxSetenv,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     })
 }
 
@@ -134,6 +135,7 @@ fn command_settings(id: FileId, line: &str, start: usize) -> Vec<Setting> {
                     via: Via::ToxCommandOption,
                     unset: false,
                     provenance: None,
+                    raw_offsets: None,
                 });
             }
         }
@@ -174,6 +176,7 @@ fn parse_toml(id: FileId, file: &SourceFile, prefix: &[&str]) -> Vec<TestEnv> {
                     via: Via::ToxSetenv,
                     unset: false,
                     provenance: None,
+                    raw_offsets: None,
                 });
             }
         }

@@ -194,6 +194,7 @@ fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
         via: Via::Dotenv,
         unset: false,
         provenance: None,
+        raw_offsets: None,
     };
     match svc.get("environment") {
         Some(Node::Map(entries, _)) => {
@@ -300,6 +301,7 @@ fn image_env(file: FileId, text: &str, target: Option<&str>) -> Vec<Setting> {
                 via: Via::Dotenv,
                 unset: false,
                 provenance: None,
+                raw_offsets: None,
             });
         };
         if args.contains('=') {
