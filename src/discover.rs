@@ -136,6 +136,8 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
     let config_prefix = [
         "jest.config.",
         "vitest.config.",
+        // Vitest's configuration when the package has no vitest.config.*
+        "vite.config.",
         ".mocharc",
         "playwright.config.",
     ];
@@ -271,6 +273,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                 || name.ends_with(".csproj")
                 || name.ends_with("_test.go")
                 || name.starts_with("vitest.config.")
+                || name.starts_with("vite.config.")
                 || name.starts_with("playwright.config.")
                 || name.starts_with("ormconfig.")
                 || name == "schema.prisma"

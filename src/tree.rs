@@ -683,13 +683,31 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         })
         .map(SourceFile::dir)
         .collect();
+    // Vitest reads `vite.config.*` when the package has no `vitest.config.*`
+    let vitest_dirs: Vec<&str> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::PackageJson && f.text.contains("vitest"))
+        .map(SourceFile::dir)
+        .filter(|d| {
+            !files.iter().any(|f| {
+                f.dir() == *d
+                    && f.kind == SourceKind::FrameworkMarker
+                    && f.file_name().starts_with("vitest.config.")
+            })
+        })
+        .collect();
+    let is_vite_for_vitest = |f: &SourceFile| {
+        f.file_name().starts_with("vite.config.") && vitest_dirs.contains(&f.dir())
+    };
     let configs: Vec<usize> = files
         .iter()
         .enumerate()
         .filter(|(_, f)| {
             let name = f.file_name();
             f.kind == SourceKind::FrameworkMarker
-                && (name.starts_with("jest.config.") || name.starts_with("vitest.config."))
+                && (name.starts_with("jest.config.")
+                    || name.starts_with("vitest.config.")
+                    || is_vite_for_vitest(f))
                 && f.text.is_empty()
                 && !settled_by_scripts.contains(&f.dir())
         })
@@ -709,7 +727,9 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     for f in files.iter() {
         let name = f.file_name();
         let is_runner_config = f.kind == SourceKind::FrameworkMarker
-            && (name.starts_with("jest.config.") || name.starts_with("vitest.config."));
+            && (name.starts_with("jest.config.")
+                || name.starts_with("vitest.config.")
+                || name.starts_with("vite.config."));
         // which setup files a config names, found literally: read, not parsed
         if is_runner_config && f.text.contains("etup") && !settled(f.dir()) {
             wanted.extend(node::setup_files_in_text(f.dir(), &f.text));

@@ -1235,3 +1235,50 @@ fn dotnet_test_is_refused_when_the_shell_exports_the_development_connection_stri
     );
     assert_eq!(test_db.status(), 0, "{}", test_db.all_output());
 }
+
+/// A production database in a file the run loads itself (`dotenv -e .env`,
+/// `dotenv/config` in a jest setup file) is the run's database, as an
+/// exported one is: refused, with the file named and the password masked.
+#[test]
+fn a_production_database_in_a_file_the_run_loads_refuses_the_run() {
+    let scripts = [
+        (
+            r#"{"name": "api", "scripts": {"test": "dotenv -e .env -- jest"},
+ "dependencies": {"pg": "^8"}, "devDependencies": {"jest": "^29", "dotenv-cli": "^7"}}"#,
+            None,
+            &["--", "npm", "test"][..],
+        ),
+        (
+            r#"{"name": "api", "scripts": {"test": "jest"},
+ "dependencies": {"pg": "^8", "dotenv": "^16"}, "devDependencies": {"jest": "^29"}}"#,
+            Some("module.exports = { setupFiles: ['dotenv/config'] };\n"),
+            &["--", "node_modules/.bin/jest"][..],
+        ),
+    ];
+    for (package, jest_config, command) in scripts {
+        let repo = repo_with(&[
+            ("package.json", package.as_bytes()),
+            (
+                ".env",
+                b"DATABASE_URL=postgres://u:Pz-9931-secret@prod-db.example.com/myapp_production\n",
+            ),
+        ]);
+        if let Some(c) = jest_config {
+            write(repo.path(), "jest.config.js", c);
+        }
+        executable(repo.path(), "node_modules/.bin/jest", FAKE_RUNNER);
+        executable(repo.path(), "node_modules/.bin/dotenv", FAKE_RUNNER);
+        let g = guarded(repo.path(), &[], command);
+        assert_eq!(g.status(), 125, "{package}: {}", g.stderr());
+        assert!(g.ran().is_none());
+        let all = g.all_output();
+        assert!(all.contains("TG102 database-forbidden-marker"), "{all}");
+        assert!(all.contains(".env"), "{all}");
+        assert!(!all.contains("Pz-9931-secret"), "{all}");
+        // lint says the same, as an error
+        let out = run(repo.path(), &["lint", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(summary_lines(&report), ["TG102 error .env:1"]);
+    }
+}

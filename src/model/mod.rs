@@ -22,6 +22,13 @@ pub enum Via {
     /// A `.env` assignment that a test dotenv inherits: Symfony layers
     /// `.env.test` over `.env`, so a key `.env.test` leaves out comes from `.env`.
     DotenvLayered,
+    /// A development dotenv file (`.env`) that the test run itself loads
+    /// and that decides its value: Laravel's fall-back to `.env`, `dotenv -e
+    /// .env`, `dotenv/config` in a setup file, Prisma's own loader. That the
+    /// tests use the development configuration is the fall-back's own
+    /// finding (TG206, TG302); what the value says about itself (a
+    /// production name or host, a remote server) is judged like any other.
+    DevDotenvLoaded,
     /// PHPUnit `<env>`; `force` says whether it overwrites the real environment.
     PhpunitEnv { force: bool },
     /// PHPUnit `<server>`: always written into `$_SERVER`.
@@ -56,7 +63,10 @@ impl Via {
             Via::PytestDsOption | Via::ToxCommandOption => 5,
             Via::PytestEnv { skip_if_set: false } | Via::ToxSetenv => 4,
             Via::Caller => 3,
-            Via::PytestEnv { skip_if_set: true } | Via::Dotenv | Via::DotenvLayered => 2,
+            Via::PytestEnv { skip_if_set: true }
+            | Via::Dotenv
+            | Via::DotenvLayered
+            | Via::DevDotenvLoaded => 2,
             _ => 1,
         }
     }
@@ -65,6 +75,7 @@ impl Via {
         match self {
             Via::Dotenv => "dotenv assignment",
             Via::DotenvLayered => ".env assignment the test dotenv inherits",
+            Via::DevDotenvLoaded => "development dotenv file the test run loads",
             Via::PhpunitEnv { .. } => "PHPUnit <env>",
             Via::PhpunitServer => "PHPUnit <server>",
             Via::PytestIniKey => "pytest ini key",
@@ -325,6 +336,12 @@ pub struct PytestConfig {
     pub settings: Vec<Setting>,
     /// The file pytest reads instead, when this one is shadowed.
     pub shadowed_by: Option<FileId>,
+    /// pytest-dotenv's `env_files` entries (each file as written, and where),
+    /// when the key is set.
+    pub dotenv_files: Option<Vec<(String, Span)>>,
+    /// pytest-dotenv's `env_override_existing_values`: its files beat what
+    /// the environment already holds.
+    pub dotenv_override: bool,
 }
 
 /// What one folder tells about the project that lives there.
@@ -882,8 +899,17 @@ impl Workspace {
             .collect();
         entries.sort_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)));
         entries.dedup();
-        self.envs.len()
-            + self.node_runs.len()
+        // a Node run's values are held in a test environment of its own,
+        // counted with the run
+        let envs = self
+            .envs
+            .iter()
+            .filter(|e| {
+                !(e.source == EnvSource::TestRun
+                    && self.file(e.file).kind == crate::source::SourceKind::PackageJson)
+            })
+            .count();
+        envs + self.node_runs.len()
             + self.rails_runs.len()
             + self.spring_runs.len()
             + self.dotnet_runs.len()

@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "a test environment's database name, host or secret name says prod/staging/dev/local/main",
     docs: DOCS,
-    supersedes: &["TG101", "TG104"],
+    supersedes: &["TG101", "TG103", "TG104", "TG302"],
     aliases: &[],
 };
 
@@ -89,7 +89,9 @@ impl Rule for DatabaseForbiddenMarker {
                     } else {
                         crate::database::strip_references(&name.text)
                     };
-                    if let Some(m) = markers.forbidden_in(&judged) {
+                    if let Some(m) = markers.forbidden_in(&judged)
+                        && !developer_marker_of_dev_file(d.setting, &m)
+                    {
                         out.push(super::with_test_command(
                             META.diag(
                                 Some(s.value_span),
@@ -110,6 +112,7 @@ impl Rule for DatabaseForbiddenMarker {
                     && !host.is_reference()
                     && !host.text.to_ascii_lowercase().starts_with("(local")
                     && let Some(m) = markers.forbidden_in(&host.text)
+                    && !developer_marker_of_dev_file(d.setting, &m)
                 {
                     out.push(super::with_test_command(
                         META.diag(
@@ -127,4 +130,13 @@ impl Rule for DatabaseForbiddenMarker {
             }
         }
     }
+}
+
+/// A development file the run loads itself (`.env` through `dotenv -e`,
+/// pytest-dotenv, Laravel's fall-back) naming its database `app_dev` or
+/// `app_local` says it is the developer's database: that the tests reach it
+/// is TG302's (or TG206's) finding. A production, staging or live marker
+/// there is this rule's: the run reaches a real environment's database.
+fn developer_marker_of_dev_file(s: &crate::model::Setting, marker: &str) -> bool {
+    s.via == crate::model::Via::DevDotenvLoaded && matches!(marker, "dev" | "development" | "local")
 }

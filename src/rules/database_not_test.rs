@@ -90,7 +90,13 @@ impl Rule for DatabaseNotTest {
                     .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
                     .is_some();
             for d in cx.db_settings(env) {
-                if !db_kind_is_db(d.kind) || d.db.in_memory || d.setting.value.trim().is_empty() {
+                // the run's own fall-back to the development file is the
+                // fall-back's finding (TG206, TG302)
+                if !db_kind_is_db(d.kind)
+                    || d.db.in_memory
+                    || d.setting.value.trim().is_empty()
+                    || d.setting.via == crate::model::Via::DevDotenvLoaded
+                {
                     continue;
                 }
                 if cx

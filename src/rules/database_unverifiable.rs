@@ -115,7 +115,12 @@ impl Rule for DatabaseUnverifiable {
         let markers = &cx.policy.markers;
         for env in &cx.ws.envs {
             for d in cx.db_settings(env) {
-                if !db_kind_is_db(d.kind) || d.db.in_memory {
+                // a development file's own references are the developer's
+                // setup, not a value the test configuration chose
+                if !db_kind_is_db(d.kind)
+                    || d.db.in_memory
+                    || d.setting.via == crate::model::Via::DevDotenvLoaded
+                {
                     continue;
                 }
                 let s = d.setting;

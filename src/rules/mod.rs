@@ -13,11 +13,11 @@ mod database_forbidden_marker;
 mod database_not_test;
 mod database_remote_host;
 mod database_unverifiable;
+mod dev_database_reaches_tests;
 mod documented_env_not_test;
 mod laravel_config_cache;
 pub(crate) mod laravel_no_test_database;
 mod live_credential;
-mod missing_test_env_file;
 mod node_env_not_test;
 mod overridable_setting;
 mod parse_error;
@@ -235,7 +235,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &test_task_loads_dev_dotenv::TestTaskLoadsDevDotenv,
         &test_database_only_in_script::TestDatabaseOnlyInScript,
         &settings_module_not_test::SettingsModuleNotTest,
-        &missing_test_env_file::MissingTestEnvFile,
+        &dev_database_reaches_tests::DevDatabaseReachesTests,
         &shadowed_pytest_config::ShadowedPytestConfig,
         &live_credential::LiveCredential,
     ]
@@ -314,9 +314,23 @@ pub fn check_all(cx: &Context<'_>) -> Vec<Diagnostic> {
         })
         .flatten()
         .collect();
+    // the same span, or the same line of the same file: a finding about a
+    // setting's key and one about its value are about one setting
+    let same_line = |a: crate::source::Span, b: crate::source::Span| {
+        a == b || {
+            a.file == b.file && {
+                let text = &cx.ws.file(a.file).text;
+                let line = |at: usize| text.get(..at).map(|t| t.matches('\n').count());
+                line(a.start).is_some() && line(a.start) == line(b.start)
+            }
+        }
+    };
     out.retain(|d| {
-        !d.primary
-            .is_some_and(|p| superseded.iter().any(|(c, s)| *c == d.code && *s == p))
+        !d.primary.is_some_and(|p| {
+            superseded
+                .iter()
+                .any(|(c, s)| *c == d.code && same_line(*s, p))
+        })
     });
     out
 }
@@ -328,6 +342,14 @@ pub fn with_test_command(d: Diagnostic, env: &TestEnv) -> Diagnostic {
     match env.ci().and_then(|c| c.test_command.as_ref()) {
         Some(cmd) if d.primary != Some(cmd.span) => {
             d.with_label(cmd.span, "the test run this reaches")
+        }
+        // a resolved run's value decided in another file than the one that
+        // starts the run: the chain starts at the run
+        _ if env.source == crate::model::EnvSource::TestRun
+            && d.primary.is_some_and(|p| p.file != env.file)
+            && !d.labels.iter().any(|l| l.span.file == env.file) =>
+        {
+            d.with_label(env.anchor, "the test run that gets this value")
         }
         _ => d,
     }
@@ -446,6 +468,24 @@ pub fn is_guarding_key(key: &str, policy: &Policy) -> bool {
         || k.starts_with("DB_")
         || k.starts_with("DATABASE")
         || db_key_kind(key, &policy.extra_db_keys).is_some()
+}
+
+/// Whether a database's name or host carries the marker of a shared, real
+/// environment (`prod`, `staging`, `live`, a configured one), not only the
+/// developer's own (`dev`, `local`): TG102 reports such a database wherever
+/// a run reaches it.
+pub fn names_real_environment(cx: &Context<'_>, db: &DatabaseRef) -> bool {
+    let real = |text: &str| {
+        cx.policy
+            .markers
+            .forbidden_in(text)
+            .is_some_and(|m| !matches!(m.as_str(), "dev" | "development" | "local"))
+    };
+    db.name.as_ref().is_some_and(|n| real(&n.text))
+        || db
+            .host
+            .as_ref()
+            .is_some_and(|h| !h.is_reference() && real(&h.text))
 }
 
 /// Whether a database setting names a database (a URL or a name), as opposed

@@ -677,7 +677,12 @@ impl Rule for TestDatabaseIsDevDatabase {
                     .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
                     .is_some();
             for d in cx.db_settings(env) {
-                if !db_kind_is_db(d.kind) || d.db.in_memory {
+                // a value the run loads from the development file itself is
+                // that file's, not a test database equal to it (TG206, TG302)
+                if !db_kind_is_db(d.kind)
+                    || d.db.in_memory
+                    || d.setting.via == crate::model::Via::DevDotenvLoaded
+                {
                     continue;
                 }
                 // DoctrineBundle suffixes `dbname` only, never a sqlite path

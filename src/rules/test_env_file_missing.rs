@@ -155,9 +155,18 @@ impl Rule for TestEnvFileMissing {
 }
 
 /// A Node run whose test env file is missing while the run loads `.env`.
+/// Several scripts of a package that load the same missing file make one
+/// finding (one problem, one fix), with a label on each script.
 fn node(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::database::db_key_kind;
     use crate::model::run::LayerKind;
+    let mut groups: Vec<
+        Vec<(
+            &crate::model::run::NodeRun,
+            &crate::model::run::MissingNodeEnvFile,
+            &str,
+        )>,
+    > = Vec::new();
     for run in &cx.ws.node_runs {
         let Some((loader, _)) = &run.dev_loader else {
             continue;
@@ -178,49 +187,69 @@ fn node(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for missing in run.missing.iter().filter(|m| m.skipped) {
-            let state = if missing.ignored_by.is_some() {
-                "`.gitignore` keeps out of the repository"
-            } else {
-                "the repository does not contain"
-            };
-            let mut d = META
-                .diag(
-                    Some(missing.span),
-                    format!(
-                        "{} loads {}, which {state}: {}, and {loader}: wherever it was not created by hand, the tests use the development database",
-                        run.name, missing.path, missing.behaviour
-                    ),
-                )
-                .with_primary_label(format!("{} is not in the repository", missing.path))
-                .with_help(format!(
-                    "commit {} with a test database (and no secrets), or set the database in the script itself (`DATABASE_URL=…_test {}`)",
-                    missing.path,
-                    run.runner.to_ascii_lowercase()
-                ));
-            // a committed template says the file is meant to be made by hand
-            let template = [".example", ".sample", ".dist", ".template"]
-                .iter()
-                .map(|t| format!("{}{t}", missing.path))
-                .find_map(|t| {
-                    cx.ws
-                        .files
-                        .iter()
-                        .position(|f| f.path == t)
-                        .map(crate::source::FileId)
-                });
-            if let Some(t) = template {
-                d = d.with_label(
-                    crate::source::Span::new(t, 0, 0),
-                    format!(
-                        "the template {} is copied by hand — nothing makes a fresh clone do it",
-                        cx.ws.file(t).path
-                    ),
-                );
+            match groups
+                .iter_mut()
+                .find(|g| g[0].1.path == missing.path && g[0].0.dir == run.dir)
+            {
+                Some(g) => g.push((run, missing, loader)),
+                None => groups.push(vec![(run, missing, loader)]),
             }
-            if let Some(ignored) = missing.ignored_by {
-                d = d.with_label(ignored, format!("keeps {} out", missing.path));
-            }
-            out.push(d);
         }
+    }
+    for group in groups {
+        let (run, missing, loader) = group[0];
+        let state = if missing.ignored_by.is_some() {
+            "`.gitignore` keeps out of the repository"
+        } else {
+            "the repository does not contain"
+        };
+        let others = match group.len() {
+            1 => String::new(),
+            2 => " (and so does 1 more test script)".to_string(),
+            n => format!(" (and so do {} more test scripts)", n - 1),
+        };
+        let mut d = META
+            .diag(
+                Some(missing.span),
+                format!(
+                    "{} loads {}{others}, which {state}: {}, and {loader}: wherever it was not created by hand, the tests use the development database",
+                    run.name, missing.path, missing.behaviour
+                ),
+            )
+            .with_primary_label(format!("{} is not in the repository", missing.path))
+            .with_help(format!(
+                "commit {} with a test database (and no secrets), or set the database in the script itself (`DATABASE_URL=…_test {}`)",
+                missing.path,
+                run.runner.to_ascii_lowercase()
+            ));
+        for (other, m, _) in &group[1..] {
+            if m.span != missing.span {
+                d = d.with_label(m.span, format!("{} loads it too", other.name));
+            }
+        }
+        // a committed template says the file is meant to be made by hand
+        let template = [".example", ".sample", ".dist", ".template"]
+            .iter()
+            .map(|t| format!("{}{t}", missing.path))
+            .find_map(|t| {
+                cx.ws
+                    .files
+                    .iter()
+                    .position(|f| f.path == t)
+                    .map(crate::source::FileId)
+            });
+        if let Some(t) = template {
+            d = d.with_label(
+                crate::source::Span::new(t, 0, 0),
+                format!(
+                    "the template {} is copied by hand — nothing makes a fresh clone do it",
+                    cx.ws.file(t).path
+                ),
+            );
+        }
+        if let Some(ignored) = missing.ignored_by {
+            d = d.with_label(ignored, format!("keeps {} out", missing.path));
+        }
+        out.push(d);
     }
 }

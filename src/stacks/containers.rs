@@ -146,21 +146,86 @@ pub fn env_files(ws: &Workspace, dir: &str, svc: &Node) -> Vec<(String, FileId)>
         .collect()
 }
 
+/// Words that mark a Dockerfile stage (or the file itself) as building the
+/// production image, which no test run starts from.
+const PRODUCTION_WORDS: &[&str] = &[
+    "prod",
+    "production",
+    "release",
+    "live",
+    "staging",
+    "deploy",
+    "dist",
+];
+
+/// Whether a value of a framework's environment variable is production.
+fn production_value(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    let selects = matches!(
+        key.as_str(),
+        "NODE_ENV"
+            | "APP_ENV"
+            | "RAILS_ENV"
+            | "RACK_ENV"
+            | "MIX_ENV"
+            | "ASPNETCORE_ENVIRONMENT"
+            | "DOTNET_ENVIRONMENT"
+            | "DJANGO_ENV"
+            | "FLASK_ENV"
+            | "SPRING_PROFILES_ACTIVE"
+    );
+    let v = value.trim_matches(['"', '\'']).to_ascii_lowercase();
+    selects && matches!(v.as_str(), "prod" | "production" | "staging")
+}
+
+fn names_production(name: &str) -> bool {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| PRODUCTION_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// A Dockerfile's `ENV` keys, stage by stage (`FROM … AS name`). A stage
+/// that builds the production image (named `production`, `release`, …, or
+/// setting `NODE_ENV=production` and the like), or a Dockerfile named for
+/// production (`Dockerfile.prod`), says nothing about the environment tests
+/// run in: none of its keys count.
 fn dockerfile(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
+    if names_production(file.file_name().trim_start_matches("Dockerfile")) {
+        return;
+    }
     let how = format!("{} sets it with ENV", file.path);
+    // each stage: whether it builds for production, and its keys
+    let mut stages: Vec<(bool, Vec<CallerKey>)> = vec![(false, Vec::new())];
     for (start, line) in lines_with_offsets(&file.text) {
         let rest = line.trim_start();
+        let upper = rest.get(..5).map(str::to_ascii_uppercase);
+        if upper.as_deref() == Some("FROM ") {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let name = words
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case("as"))
+                .and_then(|i| words.get(i + 1))
+                .copied()
+                .unwrap_or("");
+            stages.push((names_production(name), Vec::new()));
+            continue;
+        }
         let Some(args) = rest
             .strip_prefix("ENV ")
             .or_else(|| rest.strip_prefix("env "))
         else {
             continue;
         };
+        let Some(stage) = stages.last_mut() else {
+            continue;
+        };
         let args_at = start + (line.len() - args.len());
-        let mut key_at = |k: &str, offset: usize| {
+        let mut key_at = |k: &str, v: &str, offset: usize| {
+            if production_value(k, v) {
+                stage.0 = true;
+            }
             if is_var_name(k) {
                 let at = args_at + offset;
-                out.push(CallerKey::repo_wide(
+                stage.1.push(CallerKey::repo_wide(
                     k,
                     Span::new(id, at, at + k.len()),
                     &how,
@@ -171,16 +236,22 @@ fn dockerfile(id: FileId, file: &SourceFile, out: &mut Vec<CallerKey>) {
         if args.contains('=') {
             let mut offset = 0;
             for word in args.split(' ') {
-                if let Some((k, _)) = word.split_once('=') {
-                    key_at(k, offset);
+                if let Some((k, v)) = word.split_once('=') {
+                    key_at(k, v, offset);
                 }
                 offset += word.len() + 1;
             }
         } else {
             let lead = args.len() - args.trim_start().len();
-            if let Some(k) = args.split_whitespace().next() {
-                key_at(k, lead);
+            let mut words = args.split_whitespace();
+            if let Some(k) = words.next() {
+                key_at(k, words.next().unwrap_or(""), lead);
             }
+        }
+    }
+    for (production, keys) in stages {
+        if !production {
+            out.extend(keys);
         }
     }
 }
@@ -268,6 +339,27 @@ fn is_var_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_stages_are_no_evidence() {
+        let text = "FROM node:20 AS deps\nENV DB_HOST=db\n\
+                    FROM node:20 AS production\nENV DATABASE_URL=postgres://db/app\n\
+                    FROM node:20 AS runner\nENV NODE_ENV=production\nENV REDIS_URL=redis://r\n\
+                    FROM node:20 AS dev\nENV DB_DATABASE=app_dev\n";
+        let f = SourceFile::new("Dockerfile".into(), SourceKind::Dockerfile, text.into());
+        let mut out = Vec::new();
+        dockerfile(FileId(0), &f, &mut out);
+        let keys: Vec<&str> = out.iter().map(|k| k.key.as_str()).collect();
+        assert_eq!(keys, ["DB_HOST", "DB_DATABASE"]);
+        let named = SourceFile::new(
+            "docker/Dockerfile.prod".into(),
+            SourceKind::Dockerfile,
+            "FROM php\nENV DB_DATABASE=app\n".into(),
+        );
+        let mut out = Vec::new();
+        dockerfile(FileId(0), &named, &mut out);
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn dockerfile_env_in_both_forms() {

@@ -56,6 +56,9 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 c.python_root = true;
             }
             "manage.py" => {}
+            // a front end's build config: Vitest reads it only where the
+            // package runs Vitest, which package.json says
+            n if n.starts_with("vite.config.") => {}
             "artisan" => {
                 let c = folders.entry(dir).or_default();
                 c.frameworks.laravel = true;

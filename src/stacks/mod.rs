@@ -305,6 +305,7 @@ pub fn build(
     python::conftest::scan(&mut ws, &parsed_python);
     python::invocation::test_code_reads(&mut ws);
     python::app_config::read(&mut ws, &parsed_python);
+    python::pytest_dotenv::read(&mut ws);
     docs::read(&mut ws);
     keep_invoked_family(&mut ws);
     crate::mask::mask_workspace(&mut ws);

@@ -97,9 +97,50 @@ pub fn build(ws: &mut Workspace) {
         super::destruction::scan_scripts(ws, pkg, &entries);
         for entry in entries {
             let run = resolve_entry(ws, &paths, &parsed, pkg, &entry);
+            if let Some(env) = loaded_dev_values(ws, &run, pkg) {
+                ws.envs.push(env);
+            }
             ws.node_runs.push(run);
         }
     }
+}
+
+/// What a run gets from a development dotenv file it loads itself (`dotenv
+/// -e .env`, `dotenv/config` in a setup file, Prisma's loader): that file's
+/// database settings are the run's values, judged as such (a production
+/// name or host there is this run's); that the run uses the development
+/// configuration at all is TG302's finding. Nothing when the run picks its
+/// database in code or a setup file it names was not read.
+fn loaded_dev_values(
+    ws: &Workspace,
+    run: &NodeRun,
+    pkg: &Package,
+) -> Option<crate::model::TestEnv> {
+    if run.isolated.is_some() || run.unread_setup {
+        return None;
+    }
+    let settings: Vec<Setting> = crate::resolve::effective(&run.layers)
+        .into_iter()
+        .filter(|s| {
+            ws.file(s.value_span.file).kind == SourceKind::DotenvDev
+                && crate::database::db_key_kind(&s.key.value, &[]).is_some()
+        })
+        .map(|s| Setting {
+            via: Via::DevDotenvLoaded,
+            ..s
+        })
+        .collect();
+    (!settings.is_empty()).then(|| crate::model::TestEnv {
+        name: run.name.clone(),
+        source: crate::model::EnvSource::TestRun,
+        runner: crate::model::Runner::Local,
+        file: pkg.file,
+        dir: pkg.dir.clone(),
+        frameworks: ws.frameworks_of(&pkg.dir),
+        anchor: run.script_span,
+        settings,
+        commented_out: Vec::new(),
+    })
 }
 
 /// `testguard run`: the one run being started. A script (`npm test`) is
@@ -161,6 +202,9 @@ fn build_invoked(
             run.missing.retain(|m| m.span.file != pkg.file);
             run.name = format!("`{}` ({})", inv.program, ws.file(pkg.file).path);
         }
+        if let Some(env) = loaded_dev_values(ws, &run, pkg) {
+            ws.envs.push(env);
+        }
         // what the caller exports and nothing above it overrides is the
         // run's: judged like any test environment's value (a database, and
         // NODE_ENV, which Jest and Vitest set only when it is unset)
@@ -203,7 +247,9 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
         .filter(|(_, f)| {
             let n = f.file_name();
             let runner_config = f.kind == SourceKind::FrameworkMarker
-                && (n.starts_with("jest.config.") || n.starts_with("vitest.config."))
+                && (n.starts_with("jest.config.")
+                    || n.starts_with("vitest.config.")
+                    || n.starts_with("vite.config."))
                 && !super::files::setup_files_are_literal(&f.text)
                 // what a run reads from a config: setup files, `test.env`,
                 // a preset, `next/jest`, dotenv or `loadEnv` calls
@@ -216,6 +262,7 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
             let node_code = f.kind == SourceKind::NodeCode
                 && (super::files::is_config_module(&f.path)
                     || f.text.contains("dotenv")
+                    || f.text.contains("process.env")
                     || ISOLATING_IMPORTS.iter().any(|i| f.text.contains(i)));
             (node_code || runner_config)
                 && (super::files::is_script(&f.path) || f.path.ends_with(".json"))
@@ -590,6 +637,15 @@ fn resolve_entry(
         {
             isolated.get_or_insert(i.0.clone());
         }
+        // `process.env.DATABASE_URL = …` in a setup file or the runner
+        // config: the run picks its database in code
+        if let Some((key, _)) = m
+            .env_writes
+            .iter()
+            .find(|(k, _)| crate::database::db_key_kind(k, &[]).is_some())
+        {
+            isolated.get_or_insert(format!("{} sets {key} in code", ws.file(*id).path));
+        }
         for (path, overrides, at) in setup_dotenv_loads(m, *id) {
             let Some(full) = normalize(&join(dir, &path)) else {
                 continue;
@@ -761,14 +817,18 @@ fn normalize(path: &str) -> Option<String> {
 
 /// The runner config file of a package for a runner, parsed or not.
 fn runner_config_file(paths: &Paths, pkg: &Package, runner: RunnerKind) -> Option<FileId> {
-    let prefix = match runner {
-        RunnerKind::Jest => "jest.config.",
-        RunnerKind::Vitest => "vitest.config.",
+    let prefixes: &[&str] = match runner {
+        RunnerKind::Jest => &["jest.config."],
+        // Vitest reads `vite.config.*` when there is no `vitest.config.*`
+        // (vitest.dev/config: "vitest will read your root vite.config.ts")
+        RunnerKind::Vitest => &["vitest.config.", "vite.config."],
         _ => return None,
     };
-    ["js", "ts", "mjs", "cjs", "mts", "cts"]
-        .iter()
-        .find_map(|ext| paths.get(&join(&pkg.dir, &format!("{prefix}{ext}"))))
+    prefixes.iter().find_map(|prefix| {
+        ["js", "ts", "mjs", "cjs", "mts", "cts"]
+            .iter()
+            .find_map(|ext| paths.get(&join(&pkg.dir, &format!("{prefix}{ext}"))))
+    })
 }
 
 /// The runner config of a package for a runner: `jest.config.*`,

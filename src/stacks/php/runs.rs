@@ -133,14 +133,31 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
                 Some(LayerKind::Dotenv) => {
                     let name = layer.and_then(|l| l.file).map(|f| ws.file(f).file_name());
                     match framework {
-                        // Laravel's and Lumen's fall-back to `.env` is TG206's finding
-                        RunFramework::Laravel | RunFramework::Lumen => name != Some(".env"),
+                        // Laravel's and Lumen's fall-back to `.env` is TG206's
+                        // finding; its database is still the run's (marked below)
+                        RunFramework::Laravel | RunFramework::Lumen => {
+                            name != Some(".env")
+                                || crate::database::db_key_kind(&s.key.value, &[]).is_some()
+                        }
                         _ => true,
                     }
                 }
             }
         };
         let mut settings: Vec<Setting> = effective.into_iter().filter(keep).collect();
+        if matches!(framework, RunFramework::Laravel | RunFramework::Lumen) {
+            for s in &mut settings {
+                if ws.file(s.value_span.file).file_name() == ".env"
+                    && s.provenance.as_ref().is_some_and(|p| {
+                        layers
+                            .iter()
+                            .any(|l| l.name == p.layer && l.kind == LayerKind::Dotenv)
+                    })
+                {
+                    s.via = Via::DevDotenvLoaded;
+                }
+            }
+        }
         if symfony {
             // only what doctrine reads is the database; `DATABASE_NAME=app`
             // beside `DATABASE_URL=…/${DATABASE_NAME}_test` is a helper

@@ -54,14 +54,16 @@ pub fn parse(id: FileId, file: &SourceFile) -> Parsed {
             match section {
                 Some(s) => {
                     let settings = ini_settings(id, &file.text, s);
-                    out.configs.push(config(
+                    let mut c = config(
                         id,
                         file,
                         rank,
                         span(id, &s.header),
                         format!("[{section_name}]"),
                         settings,
-                    ));
+                    );
+                    ini_dotenv_options(id, s, &mut c);
+                    out.configs.push(c);
                 }
                 None if always_matches => {
                     out.configs.push(config(
@@ -97,8 +99,11 @@ pub fn parse(id: FileId, file: &SourceFile) -> Parsed {
                 if let Some(t) = root.get("pytest_env") {
                     settings.extend(pytest_env_table(id, &file.text, t.get_ref()));
                 }
-                out.configs
-                    .push(config(id, file, rank, section, "[pytest]".into(), settings));
+                let mut c = config(id, file, rank, section, "[pytest]".into(), settings);
+                if let Some(t) = root.get("pytest") {
+                    toml_dotenv_options(id, &file.text, t.get_ref(), &mut c);
+                }
+                out.configs.push(c);
             } else {
                 let native = tomlsrc::get_path(root, &["tool", "pytest"]);
                 let ini_opts = tomlsrc::get_path(root, &["tool", "pytest", "ini_options"]);
@@ -120,14 +125,9 @@ pub fn parse(id: FileId, file: &SourceFile) -> Parsed {
                 };
                 if let Some((label, t)) = chosen {
                     let settings = toml_settings(id, &file.text, t.get_ref());
-                    out.configs.push(config(
-                        id,
-                        file,
-                        4,
-                        span(id, &t.span()),
-                        label.into(),
-                        settings,
-                    ));
+                    let mut c = config(id, file, 4, span(id, &t.span()), label.into(), settings);
+                    toml_dotenv_options(id, &file.text, t.get_ref(), &mut c);
+                    out.configs.push(c);
                 }
                 if let Some(t) = tomlsrc::get_path(root, &["tool", "pytest_env"]) {
                     let settings = pytest_env_table(id, &file.text, t.get_ref());
@@ -167,7 +167,82 @@ fn config(
         section_name,
         settings,
         shadowed_by: None,
+        dotenv_files: None,
+        dotenv_override: false,
     }
+}
+
+/// pytest-dotenv's two ini options: `env_files` (a line list) and
+/// `env_override_existing_values` (a bool), in an INI section.
+fn ini_dotenv_options(id: FileId, s: &IniSection, c: &mut PytestConfig) {
+    for e in &s.entries {
+        match e.key.as_str() {
+            "env_files" => {
+                // a line list: each line, stripped, is one file
+                let files = e
+                    .lines
+                    .iter()
+                    .filter(|l| !l.text.trim().is_empty())
+                    .map(|l| {
+                        let t = l.text.trim();
+                        let at = l.range.start + (l.text.len() - l.text.trim_start().len());
+                        (t.to_string(), Span::new(id, at, at + t.len()))
+                    })
+                    .collect();
+                c.dotenv_files = Some(files);
+            }
+            "env_override_existing_values" => {
+                c.dotenv_override = ini_bool(&e.value());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The same options in a TOML table (`[tool.pytest.ini_options]`, `[pytest]`).
+fn toml_dotenv_options(id: FileId, text: &str, t: &DeValue<'_>, c: &mut PytestConfig) {
+    let Some(t) = t.as_table() else { return };
+    for (k, v) in t.iter() {
+        match k.get_ref().as_ref() {
+            "env_files" => {
+                let mut files = Vec::new();
+                for (s, inner, verbatim) in strings_of(text, v) {
+                    for (o, line) in ini::lines_with_offsets(&s) {
+                        let t = line.trim();
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let o = o + (line.len() - line.trim_start().len());
+                        let span = if verbatim {
+                            Span::new(id, inner.start + o, inner.start + o + t.len())
+                        } else {
+                            Span::new(id, inner.start, inner.end)
+                        };
+                        files.push((t.to_string(), span));
+                    }
+                }
+                c.dotenv_files = Some(files);
+            }
+            "env_override_existing_values" => {
+                c.dotenv_override = match v.get_ref() {
+                    DeValue::Boolean(b) => *b,
+                    DeValue::String(s) => ini_bool(s),
+                    DeValue::Integer(i) => i.as_str() != "0",
+                    _ => false,
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
+/// pytest's reading of an ini bool (`_pytest.config.Config._getini`'s
+/// `_strtobool`: y, yes, t, true, on, 1).
+fn ini_bool(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes" | "t" | "true" | "on" | "1"
+    )
 }
 
 /// Picks, per folder, the file pytest reads; the rest are shadowed. The one

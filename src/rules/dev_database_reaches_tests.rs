@@ -1,0 +1,613 @@
+//! TG302 dev-database-reaches-tests (formerly `missing-test-env-file`).
+
+use super::{Context, Rule, RuleMeta, db_kind_is_db};
+use crate::database::db_key_kind;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::is_within;
+
+pub struct DevDatabaseReachesTests;
+
+static META: RuleMeta = RuleMeta {
+    code: "TG302",
+    name: "dev-database-reaches-tests",
+    default_severity: Severity::Warning,
+    summary: "a test run gets its database from the development configuration (`.env` and its templates, a settings class reading `.env`, an e2e server started without a test environment) and nothing in the run overrides it",
+    docs: DOCS,
+    supersedes: &[],
+    aliases: &["missing-test-env-file"],
+};
+
+const DOCS: &str = r#"## What it checks
+A Node project (a `package.json` with jest, vitest, mocha or Playwright, or a
+`jest.config.*`) whose development dotenv files (`.env`, `.env.example`,
+`.env.sample`, …) define a database, but with no test dotenv file
+(`.env.test`, `.env.testing`, …) anywhere in the project. A project with no
+database anywhere gets nothing.
+
+## Why it is dangerous
+Test setups load dotenv files too (`dotenv/config` in a setup file, Next.js,
+Bun, Playwright configs): with no test file, the tests read the development
+database URL, and their cleanup runs against it.
+
+## Example
+`.env.example` with `DATABASE_URL=postgres://…/app` and no `.env.test`.
+
+Only the files a test run can load count: `.env` and the templates it is
+made from (`.env.example`, `.env.sample`, `example.env`). `.env.local` and
+`.env.development` belong to the dev server: `next/jest` and Vitest skip
+them in test (STACKS.md, "Node").
+
+Resolved per test run (`package.json` test scripts): silent when the run sets
+the database itself — an inline `DATABASE_URL=…` or `cross-env`, an env file
+it loads (`dotenv -e`, `env-cmd`), Vitest's `test.env`, a setup file
+loading a test env file — when it names a test env file the repository lacks
+(TG106's), when a `NODE_ENV=test` config module decides the database
+(TG107's), and when the database lives only in the script (TG212's).
+
+### A test dotenv the run never loads
+A package with a test dotenv (`.env.test` naming a database) whose test run
+loads the development `.env` and never that file: jest's `setupFiles:
+['dotenv/config']` (which reads `.env`, not `.env.test`), a setup file's
+plain `dotenv.config()`, a runner config's `config({ path: '../.env' })`,
+Prisma ≤ 6. The tests get `.env`'s database while the file that looks like
+their configuration is dead. Silent when something in the run does load the
+test file (`dotenv -e .env.test`, `next/jest`, a setup's `config({ path:
+'.env.test' })`). A package with a committed test dotenv has its runner
+configs read but not its setup files: a setup file's own `dotenv.config()`
+there goes unseen (a miss, never a false finding).
+
+### E2e servers
+Playwright's `webServer.command`, and the server a test script starts with
+`start-server-and-test SERVER URL 'cypress run'`, when it is the app's own
+start command with no test environment (no `NODE_ENV=test`, test env file,
+`--mode test`, or database key in the entry's `env`): Playwright loads no env
+file and Cypress tests whatever serves `baseUrl`, so the app reads the
+developer's `.env` and the e2e tests write to its database; with
+`reuseExistingServer` they may even use the running dev server
+(playwright.dev/docs/test-webserver). A mock API (`dev:mock`) serves none.
+
+### Framework loaders
+`next/jest` and Blitz's jest preset load `.env.test.local`, `.env.test`,
+`.env`; Nx loads `.env.test`, `.env.local`, `.env` for a `test` target;
+Vite's `loadEnv` in Vitest's `test.env` reads `.env.test.local`, `.env.test`,
+`.env.local`, `.env`; `dotenv -c test` the same cascade. Remix has no test
+loader of its own (`remix dev` loads `.env` for the dev server only): its
+tests get `.env` only through a setup file, Prisma ≤ 6 or an e2e server.
+Redwood's api test setup points `DATABASE_URL` at `TEST_DATABASE_URL` or
+`.redwood/test.db`: isolation.
+
+### Rails: dotenv-rails and a `.env` template
+A Rails app whose Gemfile requires `dotenv-rails` in test, whose `.env` is
+not in the repository but made from a template (`.env.example`,
+`.env.sample`) that sets `DATABASE_URL` to a database with no test marker,
+with no `.env.test`/`.env.test.local` setting `DATABASE_URL`. dotenv-rails
+loads `.env.test.local`, `.env.test`, then `.env` in test, none overwriting
+(bkeepers/dotenv, `lib/dotenv/rails.rb`), and Active Record merges
+`DATABASE_URL` over the `test` entry of `config/database.yml`, where it
+wins (guides.rubyonrails.org/configuring.html): the developer's copy runs
+the tests on the development database (STACKS.md, "Ruby: Rails", traps).
+Silent when the `test` entry has a `url` of its own, when dotenv-rails is
+only in the `development` group, and for a multi-database entry. A
+committed `.env` is TG105's.
+
+### TypeORM 0.2: `ormconfig.json`
+TypeORM ≤ 0.2 reads `ormconfig.json` (a README copies it from
+`ormconfig.json.example`) in every environment unless `TYPEORM_*` variables
+are set. A package whose test runs set none of them tests on the database it
+names; `synchronize: true` or `dropSchema: true` there rewrites it.
+
+Silent when the project (or a workspace below it) depends on a package that
+gives the tests a database of their own — `mongodb-memory-server`,
+`@shelf/jest-mongodb`, `testcontainers` (`@testcontainers/*`), `pg-mem`
+(STACKS.md, "Node", safe idioms): the run is isolated in code.
+
+### Python: a settings object that loads the development `.env`
+A pydantic-settings class (`BaseSettings` with `env_file=".env"` in
+`model_config` or `class Config:`) or a Starlette `Config(".env")` that reads
+a database variable (`database_url`, `POSTGRES_DB`…), in a project whose
+development dotenv (`.env`, or the `.env.example` it is made from) names a
+database that is not a test one — and nothing in the test run sets the
+variable first: no pytest-env entry, no test dotenv file in the project, no
+`os.environ[...] =` / `monkeypatch.setenv` in a `conftest.py`, no
+`dependency_overrides` or testcontainers there. Both libraries let the
+environment win over the file (STACKS.md, "Python"), so those are what
+isolate a run. A warning; an error when a `conftest.py` provably wipes the
+database (`drop_all`, `drop_database`, `TRUNCATE`).
+
+## Fix
+Add a `.env.test` with a test database (`DATABASE_URL=…/app_test`) and load it
+in the test setup; or derive the test database in code and suppress with a
+reason.
+"#;
+
+impl Rule for DevDatabaseReachesTests {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let covered_by_tg212 =
+            super::test_database_only_in_script::covered_dirs(cx.ws, &cx.policy.extra_db_keys);
+        for (dir, c) in &cx.ws.folders {
+            // a Node package with tests here or in a workspace below; the dotenv
+            // of a Laravel, Symfony or Django app belongs to that app, not to its JS tests
+            let node = c.frameworks.node || (c.node_root && c.node_tests_below);
+            let other = c.frameworks.laravel || c.frameworks.symfony || c.frameworks.django;
+            if !node || other {
+                continue;
+            }
+            let has_test_file = cx
+                .ws
+                .test_dotenv_dirs
+                .iter()
+                .any(|(d, _)| is_within(d, dir));
+            if has_test_file {
+                continue;
+            }
+            // the run resolves its database: from its script, its runner's
+            // config or setup, or TG212 says it lives only in the script
+            if node_run_sets_database(cx, dir) || covered_by_tg212.contains(&dir.as_str()) {
+                continue;
+            }
+            // isolated in code: the suite starts its own database
+            if cx
+                .ws
+                .folders
+                .iter()
+                .any(|(d, f)| is_within(d, dir) && f.isolating_dependency.is_some())
+            {
+                continue;
+            }
+            let db = cx
+                .ws
+                .dev_dotenvs
+                .iter()
+                .filter(|d| d.dir == *dir && loaded_by_node_tests(&cx.ws.file(d.file).path))
+                .find_map(|d| {
+                    d.settings.iter().find(|s| {
+                        db_key_kind(&s.key.value, &cx.policy.extra_db_keys)
+                            .is_some_and(db_kind_is_db)
+                            && !s.value.trim().is_empty()
+                            && !cx.policy.markers.has_test(&s.key.value)
+                    })
+                });
+            let Some(s) = db else {
+                typeorm_config(cx, dir, out);
+                continue;
+            };
+            let path = &cx.ws.file(s.key.span.file).path;
+            let project = if dir.is_empty() {
+                "the repository root".to_string()
+            } else {
+                format!("`{dir}`")
+            };
+            out.push(
+                META.diag(
+                    Some(s.key.span),
+                    format!(
+                        "the Node project in {project} configures a database in {path} but has no test dotenv file: {}",
+                        match cx.ws.node_runs.iter().filter(|r| r.dir == *dir).find_map(|r| r.dev_loader.as_ref()) {
+                            Some((loader, _)) => format!("{loader}, so unless the test setup picks another database in code, its tests use this development one"),
+                            None => "unless the test setup picks another database in code, its tests use this development one".to_string(),
+                        }
+                    ),
+                )
+                .with_primary_label("development database")
+                .with_help(format!("add a .env.test beside {path} with `{}` pointing at a test database, and load it in the test setup", s.key.value)),
+            );
+        }
+        loaded_elsewhere(cx, out);
+        test_dotenv_never_loaded(cx, out);
+        e2e_servers(cx, out);
+        python_settings(cx, out);
+        rails_templates(cx, out);
+    }
+}
+
+/// A package whose test dotenv no loader of its test run reads, while one
+/// loads the development `.env` (`setupFiles: ['dotenv/config']`, a setup
+/// file's plain `dotenv.config()`, Prisma ≤ 6): the test file is dead and
+/// the tests get `.env`'s database (STACKS.md, "Node": jest
+/// `setupFiles: ['dotenv/config']` loads `.env`, not `.env.test`).
+fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::source::SourceKind;
+    let mut seen: Vec<crate::source::FileId> = Vec::new();
+    for run in &cx.ws.node_runs {
+        let Some((loader, _)) = &run.dev_loader else {
+            continue;
+        };
+        // a setup file that was not read may load the test file itself
+        if run.isolated.is_some() || run.unread_setup {
+            continue;
+        }
+        // the run reads a test dotenv (next/jest, `dotenv -e .env.test`, a
+        // setup's `config({ path: '.env.test' })`): not this trap
+        let reads_test_file = run.layers.iter().any(|l| {
+            l.file
+                .is_some_and(|f| cx.ws.file(f).kind == SourceKind::DotenvTest)
+        });
+        if reads_test_file {
+            continue;
+        }
+        for env in cx.ws.envs.iter().filter(|e| {
+            e.source == crate::model::EnvSource::Dotenv
+                && e.dir == run.dir
+                && cx.ws.file(e.file).kind == SourceKind::DotenvTest
+        }) {
+            if seen.contains(&env.file) {
+                continue;
+            }
+            let Some(s) = env.settings.iter().find(|s| {
+                db_key_kind(&s.key.value, &cx.policy.extra_db_keys).is_some_and(db_kind_is_db)
+                    && !s.value.trim().is_empty()
+            }) else {
+                continue;
+            };
+            // the run sets that database itself (inline, `test.env`): the
+            // test file's value would not matter either
+            let set_by_run = crate::resolve::decide(&run.layers, &s.key.value)
+                .is_some_and(|d| cx.ws.file(d.value_span.file).kind != SourceKind::DotenvDev);
+            if set_by_run {
+                continue;
+            }
+            seen.push(env.file);
+            let test_file = &cx.ws.file(env.file).path;
+            out.push(
+                META.diag(
+                    Some(s.key.span),
+                    format!(
+                        "{} never loads {test_file}: {loader}, so the tests get the development `.env`'s `{}`, not this one",
+                        run.name, s.key.value
+                    ),
+                )
+                .with_primary_label("never loaded")
+                .with_label(run.runner_span, "the test run")
+                .with_help(format!(
+                    "load {test_file} in the test setup (`dotenv.config({{ path: '{}' }})` before anything loads `.env`), or run the tests with `dotenv -e {} -- …`",
+                    test_file.rsplit('/').next().unwrap_or(test_file),
+                    test_file.rsplit('/').next().unwrap_or(test_file)
+                )),
+            );
+        }
+    }
+}
+
+/// A Playwright `webServer` that starts the app with the developer's
+/// `.env`: the e2e suite's data goes to the development database.
+fn e2e_servers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for s in &cx.ws.e2e_servers {
+        let db = cx
+            .ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == s.served_dir && loaded_by_node_tests(&cx.ws.file(d.file).path))
+            .find_map(|d| {
+                d.settings.iter().find(|x| {
+                    db_key_kind(&x.key.value, &cx.policy.extra_db_keys).is_some_and(db_kind_is_db)
+                        && !x.value.trim().is_empty()
+                        && !cx.policy.markers.has_test(&x.value)
+                })
+            });
+        let Some(dev) = db else { continue };
+        let file = &cx.ws.file(dev.key.span.file).path;
+        let config = &cx.ws.file(s.config).path;
+        let mut d = META
+            .diag(
+                Some(s.command),
+                format!(
+                    "{config} starts the e2e suite's server with a command that gives it no test environment: the app reads the developer's .env, whose database ({file}) the e2e tests then write to"
+                ),
+            )
+            .with_primary_label("the app's own start command")
+            .with_label(dev.value_span, "the database the server gets")
+            .with_help(format!(
+                "start the server with a test environment (`dotenv -e .env.test -- npm run start`, or `env: {{ {}: '…_test' }}` in the webServer entry)",
+                dev.key.value
+            ));
+        if let Some(r) = s.reuse {
+            d = d.with_label(
+                r,
+                "or reuses whatever already runs on the port: the dev server",
+            );
+        }
+        out.push(d);
+    }
+}
+
+/// A Node run whose runner config or setup file loads a development `.env`
+/// outside its own package (`config({ path: '../.env' })`): the folder check
+/// above does not see it, and the database that `.env` (or the template it
+/// is made from) names is what the tests get.
+fn loaded_elsewhere(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for run in &cx.ws.node_runs {
+        let (Some(path), Some((loader, _))) = (&run.dev_dotenv, &run.dev_loader) else {
+            continue;
+        };
+        let dev_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if dev_dir == run.dir || seen.contains(&run.dir.as_str()) {
+            continue;
+        }
+        if node_run_sets_database(cx, &run.dir) {
+            continue;
+        }
+        let template = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            p == path
+                || name
+                    .split(['.', '-', '_'])
+                    .any(|w| matches!(w, "example" | "sample" | "template" | "dist"))
+        };
+        let db = cx
+            .ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == dev_dir && template(&cx.ws.file(d.file).path))
+            .find_map(|d| {
+                d.settings.iter().find(|s| {
+                    db_key_kind(&s.key.value, &cx.policy.extra_db_keys).is_some_and(db_kind_is_db)
+                        && !s.value.trim().is_empty()
+                        && !cx.policy.markers.has_test(&s.value)
+                })
+            });
+        let Some(s) = db else { continue };
+        seen.push(&run.dir);
+        let file = &cx.ws.file(s.key.span.file).path;
+        out.push(
+            META.diag(
+                Some(s.key.span),
+                format!(
+                    "{} runs {} with {path} loaded ({loader}), and nothing in the run sets the database: the tests use the development one {file} configures",
+                    run.name, run.runner
+                ),
+            )
+            .with_primary_label("development database")
+            .with_label(run.runner_span, "the test run")
+            .with_help(format!(
+                "load a test env file instead (`.env.test` with `{}` pointing at a test database), or set it in the runner config (Vitest's `test.env`)",
+                s.key.value
+            )),
+        );
+    }
+}
+
+/// Whether a Node test run can load this development dotenv: `.env` and
+/// the templates it is made from. `.env.local` and `.env.development*` are
+/// the dev server's (Next.js and `next/jest`, Vite and Vitest skip them in
+/// test, or load only `VITE_*` keys; dotenv loads `.env`).
+fn loaded_by_node_tests(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    !name
+        .split(['.', '-', '_'])
+        .any(|w| matches!(w, "local" | "development" | "dev" | "production" | "prod"))
+}
+
+/// TypeORM ≤ 0.2 reads `ormconfig.json` in every environment unless
+/// `TYPEORM_*` variables are set (STACKS.md, "Node"): a package whose only
+/// connection file names a development database, and whose test run sets
+/// none of them, tests on that database.
+fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
+    let version = cx
+        .ws
+        .files
+        .iter()
+        .find(|f| f.kind == crate::source::SourceKind::PackageJson && f.dir() == dir)
+        .and_then(|f| serde_json::from_str::<serde_json::Value>(&f.text).ok())
+        .and_then(|v| {
+            ["dependencies", "devDependencies"]
+                .iter()
+                .find_map(|s| v.get(s)?.get("typeorm")?.as_str().map(str::to_string))
+        });
+    let Some(version) = version else { return };
+    let v = version.trim_start_matches(['^', '~', '=', 'v', ' ']);
+    if !(v.starts_with("0.2") || v.starts_with("0.1")) {
+        return;
+    }
+    let sets_typeorm = cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
+        r.layers.iter().any(|l| {
+            l.settings
+                .iter()
+                .any(|s| s.key.value.starts_with("TYPEORM_"))
+        })
+    });
+    if sets_typeorm {
+        return;
+    }
+    for c in cx.ws.orm_configs.iter().filter(|c| c.project == dir) {
+        let crate::model::ConfigValue::Literal { text, span } = &c.database else {
+            continue;
+        };
+        let db = crate::database::DatabaseRef::parse(text, crate::database::DbKeyKind::Name);
+        let test_db = db.in_memory
+            || db
+                .name
+                .as_ref()
+                .is_some_and(|n| cx.policy.markers.has_test(&n.text));
+        if test_db || text.trim().is_empty() {
+            continue;
+        }
+        let path = &cx.ws.file(c.file).path;
+        let mut d = META
+            .diag(
+                Some(*span),
+                format!(
+                    "TypeORM {v} reads {} in every environment and no test run sets `TYPEORM_*`: the tests connect to `{text}`, the development database",
+                    path.trim_end_matches(".example").trim_end_matches(".dist")
+                ),
+            )
+            .with_primary_label("development database")
+            .with_help("give the tests their own connection: `TYPEORM_DATABASE=…_test` in a committed .env.test the test setup loads, or a test ormconfig chosen by `NODE_ENV`");
+        if let Some((what, at)) = &c.rewrites_schema {
+            d = d.with_label(*at, what.to_string());
+        }
+        out.push(d);
+    }
+}
+
+/// A Node run of the package in `dir` sets a database variable through a
+/// layer of its own (an inline assignment, an env file it loads that is
+/// not the development one, Vitest's `test.env`), or picks it in code.
+fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
+    use crate::model::run::LayerKind;
+    // a `NODE_ENV=test` config module decides the database: TG107 judges it
+    if cx.ws.node_test_configs.iter().any(|c| c.project == dir) {
+        return true;
+    }
+    cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
+        // a run that names a test env file: whether it is missing is TG106's
+        r.isolated.is_some()
+            || !r.missing.is_empty()
+            || r.layers.iter().any(|l| {
+                l.kind != LayerKind::Caller
+                    && l.file
+                        .is_none_or(|f| cx.ws.file(f).kind != crate::source::SourceKind::DotenvDev)
+                    && l.settings.iter().any(|s| {
+                        db_key_kind(&s.key.value, &cx.policy.extra_db_keys)
+                            .is_some_and(db_kind_is_db)
+                    })
+            })
+    })
+}
+
+/// A Python settings object that loads the development dotenv's database,
+/// with nothing in the test run setting the variable first.
+/// A Rails app with dotenv-rails whose `.env` is made from a template that
+/// sets `DATABASE_URL`: the developer's copy is loaded in test too, and its
+/// `DATABASE_URL` merges over the `test` entry of `config/database.yml`.
+fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for run in &cx.ws.rails_runs {
+        if run.entry_has_url || crate::resolve::decide(&run.layers, "DATABASE_URL").is_some() {
+            continue;
+        }
+        let found = run.templates.iter().find_map(|t| {
+            let s = crate::stacks::dotenv_settings(cx.ws, *t)
+                .into_iter()
+                .rev()
+                .find(|s| s.key.value == "DATABASE_URL")?;
+            if s.is_reference() {
+                return None;
+            }
+            let db = crate::database::DatabaseRef::parse(&s.value, crate::database::DbKeyKind::Url);
+            let name = db.name.as_ref().filter(|n| !n.is_reference())?;
+            (!db.in_memory && !cx.policy.markers.has_test(&name.text))
+                .then(|| (s.clone(), name.text.clone(), name.range.clone()))
+        });
+        let Some((s, name, range)) = found else {
+            continue;
+        };
+        let template = &cx.ws.file(s.value_span.file).path;
+        let yml = &cx.ws.file(run.database_yml).path;
+        let gem = run.dotenv_gem_name;
+        let env_path = crate::stacks::join(&run.dir, ".env");
+        let base = ["_development", "_dev"]
+            .iter()
+            .find_map(|sfx| name.strip_suffix(sfx))
+            .unwrap_or(&name);
+        let d = META
+            .diag(
+                Some(s.value_sub_span(range)),
+                format!(
+                    "{env_path} is made from {template}, whose `DATABASE_URL` names the development database `{name}`; {gem} loads {env_path} in test, no .env.test sets `DATABASE_URL` first, and Active Record merges it over the `test` entry of {yml}, so the tests would run on `{name}`"
+                ),
+            )
+            .with_primary_label("the development database")
+            .with_label(run.dotenv_gem, "loads .env in test too")
+            .with_help(format!(
+                "add a .env.test beside it with `DATABASE_URL` naming a test database (`…/{base}_test`): {gem} loads it before .env and never overwrites a variable"
+            ));
+        out.push(d);
+    }
+}
+
+fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for ps in &cx.ws.python_dotenv_settings {
+        let file_name = ps.env_file.rsplit('/').next().unwrap_or(&ps.env_file);
+        if file_name != ".env" {
+            continue;
+        }
+        let project = ps.project.as_str();
+        // Django tests on `test_<NAME>`, created beside the configured one
+        if cx.ws.frameworks_of(project).django {
+            continue;
+        }
+        let has_test_file = cx
+            .ws
+            .test_dotenv_dirs
+            .iter()
+            .any(|(d, _)| is_within(d, project));
+        let isolated = cx
+            .ws
+            .folders
+            .iter()
+            .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some());
+        if has_test_file || isolated {
+            continue;
+        }
+        // `.env` itself, else the template it is made from
+        let dev = cx
+            .ws
+            .dev_dotenvs
+            .iter()
+            .filter(|d| d.dir == project)
+            .filter(|d| {
+                let name = cx.ws.file(d.file).file_name();
+                name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+            })
+            .flat_map(|d| d.settings.iter())
+            .find(|s| {
+                ps.keys.iter().any(|k| s.key.value.eq_ignore_ascii_case(k))
+                    && !s.value.trim().is_empty()
+                    && !s.is_reference()
+            });
+        let Some(dev) = dev else { continue };
+        let Some(kind) = db_key_kind(&dev.key.value, &cx.policy.extra_db_keys) else {
+            continue;
+        };
+        let db = crate::database::DatabaseRef::parse(&dev.value, kind);
+        let Some(name) = db.name.as_ref() else {
+            continue;
+        };
+        if name.is_reference() || db.in_memory || cx.policy.markers.has_test(&name.text) {
+            continue;
+        }
+        // a production or staging database there is TG102's finding
+        if super::names_real_environment(cx, &db) {
+            continue;
+        }
+        let key = &dev.key.value;
+        let overridden = cx
+            .ws
+            .pytest_configs
+            .iter()
+            .filter(|c| is_within(&c.dir, project) || is_within(project, &c.dir))
+            .any(|c| {
+                c.settings
+                    .iter()
+                    .any(|s| s.key.value.eq_ignore_ascii_case(key))
+            })
+            || cx
+                .ws
+                .test_code_env_writes
+                .iter()
+                .any(|w| is_within(&w.project, project) && w.key.eq_ignore_ascii_case(key));
+        if overridden {
+            continue;
+        }
+        let dev_path = &cx.ws.file(dev.key.span.file).path;
+        let code_path = &cx.ws.file(ps.env_file_span.file).path;
+        let d = META
+            .diag(
+                Some(ps.env_file_span),
+                format!(
+                    "{} ({code_path}) loads {key} from `.env`, and nothing in the test run sets it first (no pytest-env entry, test dotenv or conftest write): pytest runs on the development database `{}` ({dev_path})",
+                    ps.what, name.text
+                ),
+            )
+            .with_primary_label("the development dotenv")
+            .with_label(dev.value_span, "the development database")
+            .with_help(format!(
+                "set {key} for the tests before the settings are imported: a pytest-env entry (`env = {key}=…_test`), `os.environ[\"{key}\"] = …` at the top of conftest.py, or a .env.test the settings load under pytest"
+            ));
+        out.push(super::error_if_wiped(d, cx, project));
+    }
+}
