@@ -474,27 +474,21 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     }
     // Laravel's database configuration, and Lumen's bootstrap (which names
     // the dotenv file it loads), beside each `artisan`
-    // `config/database.php` decides a run's database only when the run
-    // selects a connection without naming the database too (the stack checks
-    // exactly; this spares reading it everywhere else)
-    let selects_connection = |dir: &str| {
-        files.iter().any(|f| {
-            matches!(f.kind, SourceKind::Phpunit | SourceKind::DotenvTest)
-                && crate::model::is_within(f.dir(), dir)
-                && f.text.contains("DB_CONNECTION")
-                && !f.text.contains("DB_DATABASE")
-                && !f.text.contains("DB_URL")
-                && !f.text.contains("DATABASE_URL")
-        })
-    };
+    // `config/database.php` decides which connection a run selects, and
+    // which variables the app's database configuration reads at all
+    // (`DB_URL` since Laravel 11, `DATABASE_URL` before): the file itself,
+    // else the lock file that names the framework's version
     let laravel: Vec<String> = files
         .iter()
         .filter(|f| f.file_name() == "artisan")
         .flat_map(|f| {
             let d = dir_prefix(f.dir());
+            let config = format!("{d}config/database.php");
             let mut v = vec![format!("{d}bootstrap/app.php")];
-            if selects_connection(f.dir()) {
-                v.push(format!("{d}config/database.php"));
+            if tree.exists(&config) {
+                v.push(config);
+            } else {
+                v.push(format!("{d}composer.lock"));
             }
             v
         })
@@ -550,7 +544,8 @@ pub fn read_app_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
                 continue;
             }
             if let Ok(Ok(text)) = tree.read(&path).map(String::from_utf8)
-                && text.len() <= MAX_TEST_FILE_SIZE
+                && (text.len() <= MAX_TEST_FILE_SIZE
+                    || path.ends_with("composer.lock") && text.len() as u64 <= MAX_FILE_SIZE)
             {
                 files.push(SourceFile::new(path, kind, text));
             }

@@ -1282,3 +1282,112 @@ fn a_production_database_in_a_file_the_run_loads_refuses_the_run() {
         assert_eq!(summary_lines(&report), ["TG102 error .env:1"]);
     }
 }
+
+/// Laravel reads the variables its `config/database.php` names: `DB_URL`
+/// since Laravel 11, `DATABASE_URL` before. An exported variable the app
+/// never reads decides nothing; without that file, the version the lock
+/// file names says which one it reads.
+#[test]
+fn a_laravel_run_is_judged_by_the_variables_its_database_configuration_reads() {
+    const PROD: &str = "mysql://app:Lr-4471-pw@prod-db.example.com/app";
+    let config_database = "<?php\n\nreturn [\n    'default' => env('DB_CONNECTION', 'sqlite'),\n    'connections' => [\n        'sqlite' => [\n            'driver' => 'sqlite',\n            'url' => env('DB_URL'),\n            'database' => env('DB_DATABASE', database_path('database.sqlite')),\n        ],\n        'mysql' => [\n            'driver' => 'mysql',\n            'url' => env('DB_URL'),\n            'host' => env('DB_HOST', '127.0.0.1'),\n            'database' => env('DB_DATABASE', 'laravel'),\n        ],\n    ],\n];\n";
+    let repo = laravel(TEST_DB_ENV);
+    write(repo.path(), "config/database.php", config_database);
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", PROD)],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 0, "DATABASE_URL is not read: {}", g.stderr());
+    let g = guarded(
+        repo.path(),
+        &[("DB_URL", PROD)],
+        &["--", "vendor/bin/phpunit"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.stderr().contains("DB_URL"), "{}", g.stderr());
+    assert!(!g.all_output().contains("Lr-4471-pw"));
+
+    // no config/database.php: the framework's own, for the locked version
+    for (version, read, unread) in [
+        ("v10.48.4", "DATABASE_URL", "DB_URL"),
+        ("v11.9.0", "DB_URL", "DATABASE_URL"),
+    ] {
+        let repo = laravel(TEST_DB_ENV);
+        write(
+            repo.path(),
+            "composer.lock",
+            &format!(
+                "{{\"packages\": [{{\"name\": \"laravel/framework\", \"version\": \"{version}\"}}]}}"
+            ),
+        );
+        let g = guarded(repo.path(), &[(read, PROD)], &["--", "vendor/bin/phpunit"]);
+        assert_eq!(g.status(), 125, "{version} reads {read}: {}", g.stderr());
+        let g = guarded(
+            repo.path(),
+            &[(unread, PROD)],
+            &["--", "vendor/bin/phpunit"],
+        );
+        assert_eq!(
+            g.status(),
+            0,
+            "{version} does not read {unread}: {}",
+            g.stderr()
+        );
+    }
+}
+
+/// `--explain` shows the database the verdict rests on: a Django settings
+/// module that reads `DATABASE_URL` (dj-database-url) gets the exported one,
+/// which `--explain` names, and a production server there refuses the run.
+/// A run whose database no file decides says "unknown", never that there
+/// is no setting while refusing for one.
+#[test]
+fn explain_shows_the_database_the_verdict_rests_on() {
+    let repo = repo_with(&[
+        ("requirements.txt", b"django\npytest-django\ndj-database-url\n"),
+        ("pytest.ini", b"[pytest]\nDJANGO_SETTINGS_MODULE = shop.test_settings\n"),
+        ("shop/__init__.py", b""),
+        (
+            "shop/test_settings.py",
+            b"import dj_database_url\nDATABASES = {\"default\": dj_database_url.config(default=\"postgres://localhost/shop\")}\n",
+        ),
+    ]);
+    executable(repo.path(), "bin/pytest", FAKE_RUNNER);
+    let url = "postgres://shop:Dj-8812-pw@db.prod.internal/shop";
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", url)],
+        &["--explain", "--", "bin/pytest"],
+    );
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.ran().is_none());
+    let err = g.stderr();
+    assert!(
+        err.contains("DATABASES.default.HOST = db.prod.internal    from your environment"),
+        "{err}"
+    );
+    assert!(err.contains("TG102"), "{err}");
+    assert!(!err.contains("Dj-8812-pw"), "{err}");
+    // without the export the default decides: a local server, and it runs
+    let g = guarded(repo.path(), &[], &["--explain", "--", "bin/pytest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(
+        g.stderr().contains("DATABASES.default.HOST = localhost"),
+        "{}",
+        g.stderr()
+    );
+    // a runner testguard reads no configuration for: unknown, and why
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", "postgres://localhost/shop_test")],
+        &["--explain", "--runner", "rspec", "--", "bin/pytest"],
+    );
+    let err = g.stderr();
+    assert!(err.contains("is unknown"), "{err}");
+    assert!(!err.contains("modelled"), "{err}");
+    assert!(
+        !err.contains("(no database, environment or settings-module setting)"),
+        "{err}"
+    );
+}

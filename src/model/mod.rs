@@ -377,6 +377,13 @@ pub struct FolderContext {
     pub doctrine_url_vars: Option<Vec<String>>,
     /// `@adonisjs/core`: `node ace test` layers `.env.test` over `.env`.
     pub adonis: bool,
+    /// A Laravel app: the environment variables its database configuration
+    /// reads (`config/database.php`'s `env()` calls for the default
+    /// connection and each connection's `url`, `host`, `database`, `driver`;
+    /// else the framework's own file for the version the lock file names:
+    /// `DB_URL` from Laravel 11, `DATABASE_URL` before). `None` when not
+    /// known (code a literal reading cannot follow, no version).
+    pub laravel_database_keys: Option<Vec<String>>,
     /// A dependency that gives the tests a database of their own in code
     /// (`mongodb-memory-server`, `testcontainers`, `pg-mem`): the run is
     /// isolated in code (SPEC §3a).

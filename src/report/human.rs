@@ -125,9 +125,10 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
     // A label inside the primary span (the database name inside a URL) is the
     // more exact place: it becomes the underlined primary, because miette draws
     // nested underlines on one line as one and misplaces the inner arrow.
+    // (or the very same bytes: its message then names the primary span)
     let inner = |l: &&crate::diagnostic::Label| {
         d.primary.is_some_and(|p| {
-            p.file == l.span.file && p.start <= l.span.start && l.span.end <= p.end && l.span != p
+            p.file == l.span.file && p.start <= l.span.start && l.span.end <= p.end
         })
     };
     let promoted = d.labels.iter().find(inner);

@@ -431,9 +431,13 @@ pub fn graded_by_wipe(mut d: Diagnostic, cx: &Context<'_>, dir: &str) -> Diagnos
         Wipe::Proven(w) => with_wipe_proof(d, cx, w),
         Wipe::NotSeen(n) => {
             d.severity = Severity::Warning;
+            let read = if n == 1 {
+                "the one test file read neither refreshes, migrates nor truncates it".to_string()
+            } else {
+                format!("none of the {n} test files read refreshes, migrates or truncates it")
+            };
             d.message.push_str(&format!(
-                "; none of the {n} test file{} read refreshes, migrates or truncates it, so the tests write to it without wiping it",
-                if n == 1 { "" } else { "s" }
+                "; {read}, so the tests write to it without wiping it"
             ));
             d
         }

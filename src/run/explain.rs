@@ -61,9 +61,21 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
             "testguard: the command line names the settings module `{m}`: it beats every other source\n"
         ));
     }
+    // what the run starts from: the exported variables testguard reads
+    if !inv.caller.is_empty() {
+        out.push_str("testguard: your environment exports\n");
+        for s in &inv.caller {
+            out.push_str(&format!(
+                "  {} = {}\n",
+                s.key.value,
+                mask::display_value(s, &policy.extra_db_keys)
+            ));
+        }
+    }
     if sections.is_empty() {
         out.push_str(&format!(
-            "testguard: no {} test run is modelled for {} here; the checks that apply are those on the files in this folder and your environment\n",
+            "testguard: the database of this {} run is unknown: testguard reads no {} configuration of {} above this folder, so it checks only your environment's variables and the files here (`testguard lint --show-files` lists what it reads)\n",
+            inv.runner,
             inv.family.describe(),
             inv.runner
         ));
@@ -72,7 +84,9 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
     for (name, settings) in sections {
         out.push_str(&format!("testguard: test environment of {name}\n"));
         if settings.is_empty() {
-            out.push_str("  (no database, environment or settings-module setting)\n");
+            out.push_str(
+                "  database: unknown — no file this run loads sets a database, an environment or a settings module; the application's own configuration decides (any finding below says what testguard found there)\n",
+            );
             continue;
         }
         for (i, s) in settings.iter().enumerate() {

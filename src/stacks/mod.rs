@@ -294,6 +294,7 @@ pub fn build(
     }
     php::database_config::lumen_dotenv(&mut ws);
     php::test_setup::scan(&mut ws);
+    php::database_config::database_keys(&mut ws);
     php::runs::build(&mut ws, &doctrine);
     php::database_config::read(&mut ws);
     node::adonis::build(&mut ws);

@@ -4,6 +4,7 @@
 
 pub mod clike;
 pub mod code;
+pub mod comments;
 pub mod dotenv;
 pub mod elixir;
 pub mod erb;

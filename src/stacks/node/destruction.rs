@@ -55,10 +55,12 @@ pub fn scan(ws: &mut Workspace) {
             continue;
         };
         counts.push(project.to_string());
+        // a commented-out call is no evidence
+        let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Js);
         for (pattern, what) in DESTRUCTIVE {
             // the idiom as a message names it: `deleteMany`, not `deleteMany(`
             let idiom = pattern.trim_end_matches('(');
-            if let Some(at) = f.text.rfind(pattern) {
+            if let Some(at) = code.rfind(pattern) {
                 found.push(Destruction {
                     project: project.to_string(),
                     idiom,

@@ -80,6 +80,122 @@ pub fn read(ws: &mut Workspace) {
     ws.laravel_databases = out;
 }
 
+/// The variables each Laravel app's database configuration reads
+/// (`FolderContext::laravel_database_keys`): its `config/database.php`'s
+/// `env()` reads for the default connection and each connection's `url`,
+/// `host`, `database` and `driver`; without that file, the framework's own
+/// for the major version `composer.lock` (else `composer.json`) names —
+/// Laravel 11 renamed `DATABASE_URL` to `DB_URL`
+/// (laravel/framework 11.x `config/database.php`). Before the runs are built.
+pub fn database_keys(ws: &mut Workspace) {
+    let apps: Vec<String> = ws
+        .folders
+        .iter()
+        .filter(|(_, c)| c.frameworks.laravel && !c.lumen)
+        .map(|(d, _)| d.clone())
+        .collect();
+    for app in apps {
+        let path = |name: &str| crate::stacks::join(&app, name);
+        let config = ws
+            .files
+            .iter()
+            .find(|f| f.kind == SourceKind::AppCode && f.path == path("config/database.php"));
+        let keys = match config {
+            Some(f) => keys_read(&f.text),
+            None => framework_version(ws, &app).map(|major| {
+                let url = if major >= 11 {
+                    "DB_URL"
+                } else {
+                    "DATABASE_URL"
+                };
+                ["DB_CONNECTION", url, "DB_HOST", "DB_DATABASE"]
+                    .map(String::from)
+                    .to_vec()
+            }),
+        };
+        ws.folders.entry(app).or_default().laravel_database_keys = keys;
+    }
+}
+
+/// The `env()` keys a `config/database.php` reads for what picks the
+/// database; `None` when any of those values is code a literal reading
+/// cannot follow.
+fn keys_read(text: &str) -> Option<Vec<String>> {
+    let script = php::parse(text);
+    if script.has_error {
+        return None;
+    }
+    let config = script.returns?;
+    let mut keys = Vec::new();
+    // a literal, an `env()` read (its key recorded), or code: `false`
+    let read = |v: Option<&Value>, keys: &mut Vec<String>| -> bool {
+        match v {
+            None
+            | Some(Value::Str { .. })
+            | Some(Value::Null)
+            | Some(Value::Bool(_))
+            | Some(Value::Number(_)) => true,
+            Some(Value::EnvRead { key, .. }) => {
+                keys.push(key.clone());
+                true
+            }
+            Some(_) => false,
+        }
+    };
+    if !read(config.get("default"), &mut keys) {
+        return None;
+    }
+    let Some(Value::Map(connections)) = config.get("connections") else {
+        return None;
+    };
+    for c in connections {
+        for field in ["url", "host", "database", "driver"] {
+            let v = c.value.get(field);
+            // `database_path('database.sqlite')`: a path, no variable
+            if field == "database" && matches!(v, Some(Value::Call { .. })) {
+                continue;
+            }
+            if !read(v, &mut keys) {
+                return None;
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    Some(keys)
+}
+
+/// The major version of `laravel/framework` an app runs: `composer.lock`'s
+/// package version, else the lowest major `composer.json` allows.
+fn framework_version(ws: &Workspace, app: &str) -> Option<u32> {
+    let find = |name: &str| {
+        let path = crate::stacks::join(app, name);
+        ws.files.iter().find(|f| f.path == path)
+    };
+    let major = |v: &str| -> Option<u32> {
+        let v = v.trim().trim_start_matches(['^', '~', '=', '>', 'v', ' ']);
+        v.split(['.', ' ', '|', ',', '*']).next()?.parse().ok()
+    };
+    if let Some(lock) = find("composer.lock")
+        && let Ok(json) = serde_json::from_str::<serde_json::Value>(&lock.text)
+        && let Some(version) = json
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .and_then(|p| {
+                p.iter()
+                    .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("laravel/framework"))
+            })
+            .and_then(|p| p.get("version"))
+            .and_then(|v| v.as_str())
+    {
+        return major(version);
+    }
+    let composer = find("composer.json")?;
+    let json = serde_json::from_str::<serde_json::Value>(&composer.text).ok()?;
+    let constraint = json.get("require")?.get("laravel/framework")?.as_str()?;
+    major(constraint)
+}
+
 /// Lumen's `bootstrap/app.php`: `new LoadEnvironmentVariables(dirname(__DIR__))`
 /// loads `.env`; a literal second argument names another file; anything else
 /// is decided in code (lumen-framework `Bootstrap/LoadEnvironmentVariables.php`).

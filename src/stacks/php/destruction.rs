@@ -9,8 +9,8 @@
 //!   `doctrine:schema:drop`, `doctrine:database:drop`;
 //! - any: `migrate:fresh`, `TRUNCATE`.
 //!
-//! A mention inside a comment still counts: the scan is literal and cheap,
-//! and a commented-out trait in a suite that uses it elsewhere changes nothing.
+//! Comments are blanked out first: `// use …\RefreshDatabase;` (the Laravel
+//! skeleton's `ExampleTest.php`) is no evidence.
 
 use crate::model::{Destruction, Workspace};
 use crate::source::{FileId, SourceKind, Span};
@@ -60,11 +60,12 @@ pub fn scan(ws: &mut Workspace) {
         // trait's use in a class rather than its import; every idiom is
         // looked for in one pass over the file
         let mut last: [Option<usize>; IDIOMS.len()] = [None; IDIOMS.len()];
-        for m in idioms().find_overlapping_iter(&f.text) {
+        let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Php);
+        for m in idioms().find_overlapping_iter(code.as_ref()) {
             let (at, end) = (m.start(), m.end());
             // a whole word: `RefreshDatabase` is not `LazilyRefreshDatabase`'s tail
-            let before = f.text[..at].chars().next_back();
-            let after = f.text[end..].chars().next();
+            let before = code[..at].chars().next_back();
+            let after = code[end..].chars().next();
             if !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
                 && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
             {

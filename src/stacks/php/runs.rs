@@ -54,6 +54,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             continue;
         };
         let framework = framework_of(ctx, ws.file(runner_env.file).file_name());
+        let ctx_keys = ctx.laravel_database_keys.clone();
         if framework == RunFramework::PlainPhpunit {
             continue;
         }
@@ -145,6 +146,16 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             }
         };
         let mut settings: Vec<Setting> = effective.into_iter().filter(keep).collect();
+        // a database variable the app's configuration never reads decides
+        // nothing (Laravel 11+ reads `DB_URL`, not `DATABASE_URL`)
+        if matches!(framework, RunFramework::Laravel)
+            && let Some(read) = &ctx_keys
+        {
+            settings.retain(|s| {
+                crate::database::db_key_kind(&s.key.value, &[]).is_none()
+                    || read.iter().any(|k| k == &s.key.value)
+            });
+        }
         if matches!(framework, RunFramework::Laravel | RunFramework::Lumen) {
             for s in &mut settings {
                 if ws.file(s.value_span.file).file_name() == ".env"
@@ -335,7 +346,8 @@ fn symfony_bootstrap_skips_dotenv(ws: &Workspace, env: &TestEnv, app_dir: &str) 
         .iter()
         .find(|f| f.path == path && f.kind == SourceKind::TestCode)
         .is_some_and(|f| {
-            !f.text.contains("Dotenv") && !f.text.contains("bootEnv") && !f.text.contains("loadEnv")
+            let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Php);
+            !code.contains("Dotenv") && !code.contains("bootEnv") && !code.contains("loadEnv")
         })
 }
 

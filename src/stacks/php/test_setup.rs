@@ -126,9 +126,10 @@ pub fn scan(ws: &mut Workspace) {
                 config_sets.push((k, Span::new(id, range.start, range.end)));
             }
         }
+        let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Php);
         let clears_cache = bootstrap
-            && (f.text.contains("config:clear")
-                || (f.text.contains("unlink") && f.text.contains("cache/config.php")));
+            && (code.contains("config:clear")
+                || (code.contains("unlink") && code.contains("cache/config.php")));
         if env_writes.is_empty() && config_sets.is_empty() && !clears_cache {
             continue;
         }

@@ -46,6 +46,9 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             continue;
         }
         if f.file_name() == "conftest.py" {
+            // code only: a commented-out override isolates nothing
+            let code =
+                crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Python);
             // the app's database swapped in code: FastAPI's dependency
             // override, or a container the suite starts
             let isolating = [
@@ -55,10 +58,10 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 "testcontainers",
             ]
             .into_iter()
-            .find(|w| f.text.contains(w));
+            .find(|w| code.contains(w));
             // a database of its own the suite creates under a unique name
-            let unique_db = f.text.contains("uuid")
-                && (f.text.contains("create_database") || f.text.contains("CREATE DATABASE"));
+            let unique_db = code.contains("uuid")
+                && (code.contains("create_database") || code.contains("CREATE DATABASE"));
             let isolating = isolating.or(unique_db.then_some("a uuid-named database it creates"));
             if let Some(w) = isolating {
                 isolated.push((project.clone(), w));

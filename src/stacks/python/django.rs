@@ -468,6 +468,43 @@ fn url_default_host(ws: &Workspace, leaves: &[Leaf]) -> Option<Setting> {
         return None;
     };
     let last = callee.rsplit('.').next().unwrap_or(callee);
+    // the variable the call reads (`dj_database_url.config(env=…)`,
+    // `env.db("X")`; `DATABASE_URL` by default), none for `parse`
+    let variable = match last {
+        "config" if callee.contains("dj_database_url") => Some(
+            leaf.value
+                .kwarg("env")
+                .and_then(Value::as_str)
+                .unwrap_or("DATABASE_URL"),
+        ),
+        "db" | "db_url" => Some(
+            args.first()
+                .and_then(Value::as_str)
+                .or_else(|| leaf.value.kwarg("var").and_then(Value::as_str))
+                .unwrap_or("DATABASE_URL"),
+        ),
+        _ => None,
+    };
+    // `testguard run`: an exported variable is the URL, whatever the default
+    if let Some(caller) = variable.and_then(|v| ws.caller_setting(v)) {
+        let db =
+            crate::database::DatabaseRef::parse(&caller.value, crate::database::DbKeyKind::Url);
+        if db.is_sqlite() || db.in_memory {
+            return None;
+        }
+        let host = db.host?;
+        return Some(Setting {
+            key: Spanned::new("DATABASES.default.HOST".to_string(), caller.key.span),
+            value: host.text.clone(),
+            value_span: caller.value_sub_span(host.range.clone()),
+            verbatim: true,
+            overridable: false,
+            via: Via::Caller,
+            unset: false,
+            provenance: None,
+            raw_offsets: None,
+        });
+    }
     let url = match last {
         "config" if callee.contains("dj_database_url") => leaf.value.kwarg("default"),
         "parse" if callee.contains("dj_database_url") => args.first(),
