@@ -470,12 +470,21 @@ fn show_files(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
                 continue;
             }
             let in_scope = o.scope.as_ref().is_none_or(|s| s.contains(&f.path));
-            let path = if prefix.is_empty() {
+            let mut path = if prefix.is_empty() {
                 f.path.clone()
             } else {
                 format!("{prefix}/{}", f.path)
             };
-            rows.push((path, f.kind.describe(), in_scope));
+            let mut why = f.kind.describe();
+            // a module's test sources that were not read stand as their folder
+            if f.kind == crate::source::SourceKind::JvmTestCode
+                && f.text.is_empty()
+                && f.path.ends_with("src/test/java")
+            {
+                path.push('/');
+                why = "JVM test sources, not read (none, past the bound, or unreadable): the module's runs are not judged";
+            }
+            rows.push((path, why, in_scope));
         }
     }
     rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
@@ -681,9 +690,14 @@ fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::Scope>)>, Ru
                 out.last_mut().ok_or_else(|| RunError("no target".into()))?
             }
         };
+        // the configuration itself applies to every finding
+        let is_config = !is_dir
+            && crate::config::source(&entry.0, None)
+                .and_then(|c| c.canonicalize().ok())
+                .is_some_and(|c| c == abs);
         if let Some(scope) = &mut entry.1 {
-            if is_dir {
-                scope.dirs.push(rel);
+            if is_dir || is_config {
+                scope.dirs.push(if is_config { String::new() } else { rel });
             } else {
                 scope.files.push(rel);
             }

@@ -61,7 +61,7 @@ pub enum DbKeyKind {
     Host,
 }
 
-/// Classifies a settings key as a database setting (SPEC §4), case-insensitively.
+/// Classifies a settings key as a database setting, case-insensitively.
 pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
     let k = key.to_ascii_uppercase();
     // a Django settings module's `DATABASES['default']['HOST']`, `…['TEST']['NAME']`
@@ -237,7 +237,7 @@ pub fn tokens(s: &str) -> Vec<String> {
     out
 }
 
-/// The test and forbidden marker vocabularies (SPEC §4), extendable by config.
+/// The test and forbidden marker vocabularies, extendable by config.
 #[derive(Clone, Debug)]
 pub struct Markers {
     pub test: Vec<String>,
@@ -591,7 +591,7 @@ fn find_outside_refs(s: &str, chars: &[char]) -> Option<usize> {
     None
 }
 
-/// Whether a host is local to the machine running the tests (SPEC §4): loopback,
+/// Whether a host is local to the machine running the tests: loopback,
 /// a unix socket, or a single-label name such as a docker-compose service.
 pub fn is_local_host(host: &str, extra_local: &[String]) -> bool {
     let h = host.trim().trim_matches(['[', ']']).to_ascii_lowercase();

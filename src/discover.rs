@@ -48,6 +48,35 @@ const DOTENV_DEV_WORDS: &[&str] = &[
     "complete",
 ];
 
+/// The `files:` pattern of the pre-commit / prek hook
+/// (`.pre-commit-hooks.yaml`): every file testguard may read, by name —
+/// the configuration [`classify`] recognises, testguard's own
+/// configuration, and the code and data a run's configuration can point
+/// at (settings modules, setup files, test helpers, `config/database.php`,
+/// test classes, included CI files), which are read by where they are
+/// named, not by name. A commit touching none of them cannot change a
+/// finding. Python's `re` and Rust's `regex` read it alike; a test holds
+/// the hook file to it and every file the fixtures read to the pattern.
+pub const HOOK_FILES_PATTERN: &str = concat!(
+    r"(^|/)(",
+    // Python
+    r"\.?pytest\.(ini|toml)|pyproject\.toml|tox\.(ini|toml)|setup\.(cfg|py)|Pipfile|requirements([^/]*|/[^/]*)\.txt",
+    // PHP, Node, Ruby, Elixir, JVM, .NET, Go manifests
+    r"|composer\.(json|lock)|package\.json|artisan|Gemfile(\.lock)?|mix\.exs|pom\.xml|build\.gradle(\.kts)?|go\.mod|[^/]*\.csproj",
+    // dotenv files, direnv, devenv
+    r"|\.env([.-][^/]*)?|[^/]*\.env|\.envrc|devenv\.nix",
+    // runner and framework configuration
+    r"|phpunit(\.[^/]*)?\.xml(\.dist)?|codeception(\.dist)?\.yml|(jest|vitest|vite|playwright)\.config\.[^/]*|\.mocharc[^/]*",
+    r"|ormconfig\.[^/]*|schema\.prisma|\.sequelizerc|knexfile\.[^/]*|appsettings[^/]*\.json|launchSettings\.json",
+    r"|application[^/]*\.(properties|ya?ml)|config/[^/]*\.json",
+    // CI, containers, task runners, READMEs, `.gitignore`, testguard's own
+    r"|\.gitlab-ci\.yml|(docker-)?compose[^/]*\.ya?ml|Dockerfile[^/]*|[^/]*\.[Dd]ockerfile",
+    r"|[Tt]askfile\.ya?ml|[Mm]akefile|GNUmakefile|README\.md|\.gitignore|testguard\.toml",
+    // YAML (workflows, database.yml, doctrine, suites, includes) and the code a run points at
+    r"|[^/]*\.(ya?ml|py|php|rb|exs?|[cm]?[jt]s|[jt]sx|java|kt|cs|go)",
+    r")$",
+);
+
 /// Decides from a path (relative, `/`-separated) what kind of file it is.
 pub fn classify(rel_path: &str) -> Option<SourceKind> {
     let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
@@ -480,6 +509,158 @@ mod tests {
             "Cargo.toml",
         ] {
             assert!(!may_be_candidate(name), "{name}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod hook_pattern_tests {
+    use super::HOOK_FILES_PATTERN;
+    use crate::source::SourceKind;
+
+    /// A path of each kind testguard reads; the match is exhaustive, so a new
+    /// kind does not compile until it has one (and is added to `ALL`).
+    fn example(kind: SourceKind) -> &'static str {
+        match kind {
+            SourceKind::PytestToml => "pytest.toml",
+            SourceKind::PytestIni => "svc/.pytest.ini",
+            SourceKind::PyprojectToml => "pyproject.toml",
+            SourceKind::ToxIni => "tox.ini",
+            SourceKind::ToxToml => "tox.toml",
+            SourceKind::SetupCfg => "setup.cfg",
+            SourceKind::DotenvTest => "api/.env.testing.local",
+            SourceKind::DotenvDev => "example.env",
+            SourceKind::Phpunit => "phpunit.dist.xml",
+            SourceKind::ComposerJson => "composer.lock",
+            SourceKind::PackageJson => "web/package.json",
+            SourceKind::FrameworkMarker => "requirements/base.txt",
+            SourceKind::DoctrineConfig => "config/packages/test/doctrine.php",
+            SourceKind::RailsDatabase => "config/database.yml",
+            SourceKind::ElixirConfig => "config/runtime.exs",
+            SourceKind::RubyTestHelper => "spec/support/database_cleaner.rb",
+            SourceKind::MixProject => "mix.exs",
+            SourceKind::Gemfile => "Gemfile.lock",
+            SourceKind::SpringConfig => "src/test/resources/application-test.yml",
+            SourceKind::JvmTestCode => "src/test/kotlin/AppTest.kt",
+            SourceKind::JvmBuild => "build.gradle.kts",
+            SourceKind::DotnetAppSettings => "Api/appsettings.Development.json",
+            SourceKind::DotnetProject => "Api.Tests/Api.Tests.csproj",
+            SourceKind::DotnetTestCode => "Api.Tests/Factory.cs",
+            SourceKind::GoModule => "go.mod",
+            SourceKind::GoTestCode => "store/store_test.go",
+            SourceKind::GoLoadedEnv => "app.env",
+            SourceKind::LaravelConfigCache => "bootstrap/cache/config.php",
+            SourceKind::GithubWorkflow => ".github/workflows/ci.yaml",
+            SourceKind::GitlabCi => ".gitlab-ci.yml",
+            SourceKind::GitlabCiInclude => "ci/test.gitlab-ci.yml",
+            SourceKind::ComposeFile => "compose.override.yaml",
+            SourceKind::Dockerfile => "docker/app.Dockerfile",
+            SourceKind::Envrc => ".envrc",
+            SourceKind::DevShell => "devenv.nix",
+            SourceKind::Gitignore => ".gitignore",
+            SourceKind::TestCode => "tests/Feature/UserTest.php",
+            SourceKind::AppCode => "config/database.php",
+            SourceKind::CopiedDotenv => "deploy/.env.deploy",
+            SourceKind::Codeception => "tests/acceptance.suite.dist.yml",
+            SourceKind::TaskRunner => "GNUmakefile",
+            SourceKind::Readme => "README.md",
+            SourceKind::NodeCode => "test/setup.mts",
+            SourceKind::OrmConfig => "prisma/schema.prisma",
+            // not a file: the caller's environment under `testguard run`
+            SourceKind::CallerEnvironment => ".env",
+        }
+    }
+
+    const ALL: &[SourceKind] = &[
+        SourceKind::PytestToml,
+        SourceKind::PytestIni,
+        SourceKind::PyprojectToml,
+        SourceKind::ToxIni,
+        SourceKind::ToxToml,
+        SourceKind::SetupCfg,
+        SourceKind::DotenvTest,
+        SourceKind::DotenvDev,
+        SourceKind::Phpunit,
+        SourceKind::ComposerJson,
+        SourceKind::PackageJson,
+        SourceKind::FrameworkMarker,
+        SourceKind::DoctrineConfig,
+        SourceKind::RailsDatabase,
+        SourceKind::ElixirConfig,
+        SourceKind::RubyTestHelper,
+        SourceKind::MixProject,
+        SourceKind::Gemfile,
+        SourceKind::SpringConfig,
+        SourceKind::JvmTestCode,
+        SourceKind::JvmBuild,
+        SourceKind::DotnetAppSettings,
+        SourceKind::DotnetProject,
+        SourceKind::DotnetTestCode,
+        SourceKind::GoModule,
+        SourceKind::GoTestCode,
+        SourceKind::GoLoadedEnv,
+        SourceKind::LaravelConfigCache,
+        SourceKind::GithubWorkflow,
+        SourceKind::GitlabCi,
+        SourceKind::GitlabCiInclude,
+        SourceKind::ComposeFile,
+        SourceKind::Dockerfile,
+        SourceKind::Envrc,
+        SourceKind::DevShell,
+        SourceKind::Gitignore,
+        SourceKind::TestCode,
+        SourceKind::AppCode,
+        SourceKind::CopiedDotenv,
+        SourceKind::Codeception,
+        SourceKind::TaskRunner,
+        SourceKind::Readme,
+        SourceKind::NodeCode,
+        SourceKind::OrmConfig,
+        SourceKind::CallerEnvironment,
+    ];
+
+    #[test]
+    fn every_kind_fires_the_hook() {
+        let re = regex::Regex::new(HOOK_FILES_PATTERN).expect("compiles");
+        for kind in ALL {
+            let path = example(*kind);
+            assert!(re.is_match(path), "{kind:?}: {path}");
+        }
+    }
+
+    #[test]
+    fn every_name_discovery_recognises_fires_the_hook() {
+        let re = regex::Regex::new(HOOK_FILES_PATTERN).expect("compiles");
+        for path in [
+            "pytest.ini",
+            ".env",
+            ".env-test",
+            ".env.dusk.local",
+            "sample.env",
+            "phpunit.xml.dist",
+            "phpunit.ci.xml",
+            "codeception.yml",
+            "jest.config.cjs",
+            "vitest.config.mts",
+            "vite.config.ts",
+            ".mocharc.json",
+            "ormconfig.json.example",
+            "docker-compose.test.yml",
+            "Dockerfile.ci",
+            "Taskfile.yml",
+            "makefile",
+            "manage.py",
+            "artisan",
+            "config/packages/doctrine.yaml",
+            "test/test_helper.rb",
+            "appsettings.json",
+            "src/main/resources/application.properties",
+        ] {
+            assert!(
+                super::classify(path).is_some(),
+                "{path} is no longer discovered: update this list"
+            );
+            assert!(re.is_match(path), "{path}");
         }
     }
 }

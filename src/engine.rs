@@ -221,7 +221,7 @@ pub fn lint_staged_tree(staged: &crate::git::index::StagedTree, policy: &Policy)
     outcome
 }
 
-/// `testguard run` (SPEC §1a): lints the repository at `root` as the run
+/// `testguard run`: lints the repository at `root` as the run
 /// `invocation` describes will find it — the files on disk, the gitignored
 /// ones that exist here included (`.env.testing`, a local `phpunit.xml`),
 /// and `caller`, the real environment the command starts from.

@@ -84,6 +84,7 @@ pub fn lint_one_and_check(path: &str, bytes: &[u8]) -> Result<Outcome, String> {
 
 /// The fuzz targets in `fuzz/`, by name; [`fuzz_case`] runs one input of one.
 pub const FUZZ_TARGETS: &[&str] = &[
+    "comments",
     "ini",
     "dotenv",
     "toml",
@@ -145,6 +146,34 @@ fn pick<'a>(data: &'a [u8], names: &[&'static str]) -> (&'static str, &'a [u8]) 
     }
 }
 
+/// What blanking comments must keep: the length, every line break where it
+/// was, every byte outside a blanked run, and nothing left to blank.
+fn check_comments(text: &str) -> Result<(), String> {
+    use crate::syntax::comments::{Style, blank};
+    for style in [Style::Php, Style::Js, Style::Python] {
+        let out = blank(text, style);
+        if out.len() != text.len() {
+            return Err(format!(
+                "{style:?}: length {} became {}",
+                text.len(),
+                out.len()
+            ));
+        }
+        for (i, (a, b)) in text.bytes().zip(out.bytes()).enumerate() {
+            if a != b && b != b' ' {
+                return Err(format!("{style:?}: byte {i} became {b:#x}, not a space"));
+            }
+            if (a == b'\n') != (b == b'\n') {
+                return Err(format!("{style:?}: a line break moved at {i}"));
+            }
+        }
+        if blank(&out, style) != out {
+            return Err(format!("{style:?}: blanking twice changes the text"));
+        }
+    }
+    Ok(())
+}
+
 /// Lints `files` (path, bytes) in memory and checks every invariant.
 fn check_files(files: &[(&str, &[u8])]) -> Result<(), String> {
     let mut tree = MemoryTree::default();
@@ -160,12 +189,35 @@ fn check_files(files: &[(&str, &[u8])]) -> Result<(), String> {
 pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(data).ok();
     match target {
+        // comments blanked byte for byte, then the PHP and JS suites scanned
+        "comments" => {
+            if let Some(t) = text {
+                check_comments(t)?;
+            }
+            check_files(&[
+                ("tests/Feature/UserTest.php", data),
+                ("phpunit.xml", br#"<phpunit><php><env name="APP_ENV" value="testing"/></php></phpunit>"#),
+                ("artisan", b"#!/usr/bin/env php\n"),
+                ("composer.json", LARAVEL_COMPOSER),
+                ("package.json", br#"{"scripts": {"test": "jest"}, "dependencies": {"pg": "^8"}, "devDependencies": {"jest": "^29"}}"#),
+                ("test/helpers.ts", data),
+                (".env", b"DATABASE_URL=postgres://u:p@localhost/app\n"),
+            ])
+        }
+        // pytest's configuration, with pytest-dotenv loading a `.env` beside it
         "ini" => {
             let (name, body) = pick(data, &["pytest.ini", "tox.ini", "setup.cfg"]);
             if let Ok(t) = std::str::from_utf8(body) {
                 let _ = crate::syntax::ini::parse(t);
             }
-            check_files(&[(name, body)])
+            check_files(&[
+                (name, body),
+                ("requirements.txt", b"pytest\npytest-dotenv\n"),
+                (
+                    ".env",
+                    b"DATABASE_URL=postgres://u:p@db.prod.example.com/app\n",
+                ),
+            ])
         }
         "dotenv" => {
             if let Some(t) = text {

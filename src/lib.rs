@@ -1,6 +1,6 @@
 //! testguard keeps test suites away from real data.
 //!
-//! The data flows one way (ARCHITECTURE.md, "The next shape"):
+//! The data flows one way:
 //!
 //! ```text
 //! discover ─▶ tree ─▶ syntax/* ─▶ stacks/<ecosystem>/* ─▶ model (TestRun, layers)

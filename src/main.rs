@@ -21,7 +21,7 @@ fn main() -> ExitCode {
 }
 
 /// A panic is a bug in testguard, never the user's fault: say so in two lines
-/// and exit 2 (SPEC: testguard could not run), from any thread. The panic's
+/// and exit 2 (testguard could not run), from any thread. The panic's
 /// message is not printed: it can quote file text, and file text can hold a
 /// secret. `RUST_BACKTRACE=1` shows the full report for debugging.
 fn install_panic_hook() {

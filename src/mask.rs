@@ -1,4 +1,4 @@
-//! Secrets never leave testguard (SPEC §6). Each file gets a masked copy of its
+//! Secrets never leave testguard. Each file gets a masked copy of its
 //! text, byte for byte the same length, in which every secret byte is `*`; the
 //! snippets of every output are cut from that copy, so spans stay valid and no
 //! password, token or key is ever printed. Messages name databases through
@@ -367,7 +367,7 @@ pub fn hidden_runs(f: &crate::source::SourceFile) -> Vec<Range<usize>> {
 
 /// A text as it is shown: each hidden range replaced by [`MASK`], with the
 /// map from offsets in the original text to offsets in the shown one (spans
-/// move with it; a span's end inside a secret lands after its mask).
+/// move with it; a span's end inside a secret falls after its mask).
 #[derive(Clone, Debug)]
 pub struct Redacted {
     pub text: String,
@@ -404,7 +404,7 @@ impl Redacted {
         Redacted::new(&f.text, &hidden_runs(f))
     }
 
-    /// Where an offset of the original text lands in the shown text; `end`
+    /// Where an offset of the original text falls in the shown text; `end`
     /// says whether it ends a span (inside a secret: after its mask).
     pub fn offset(&self, at: usize, end: bool) -> usize {
         let mut shift: isize = 0;

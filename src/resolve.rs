@@ -1,4 +1,4 @@
-//! Precedence, in one place (ARCHITECTURE.md, "The next shape").
+//! Precedence, in one place.
 //!
 //! A stack module lists a test run's layers the way its framework's loader
 //! applies them, highest precedence first, each with its write rule

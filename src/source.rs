@@ -2,7 +2,7 @@
 //!
 //! Every position testguard reports is a byte span into one file's text. Line
 //! and column are derived once per file from a line index (columns count
-//! characters, as SPEC §1 asks), so they can never disagree with the span.
+//! characters, not bytes), so they can never disagree with the span.
 
 use std::fmt;
 

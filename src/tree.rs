@@ -314,7 +314,7 @@ pub const MAX_TEST_FILE_SIZE: usize = 256 * 1024;
 
 /// Reads the PHP test code of every PHP project (`tests/**/*.php` beside its
 /// `composer.json` or `artisan`), so the model can tell whether the suite
-/// wipes the database it reaches (SPEC §3a, destructive evidence). No listing
+/// wipes the database it reaches (destructive evidence). No listing
 /// by name finds these; their place decides.
 pub fn read_test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let mut projects: Vec<String> = files
@@ -368,7 +368,7 @@ pub fn read_test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     }
 }
 
-/// Reads the application code a run's configuration points at (SPEC §3a):
+/// Reads the application code a run's configuration points at:
 /// the Django settings modules that `manage.py`, pytest, tox, CI or dotenv
 /// files name, with the modules they star-import; Laravel's
 /// `config/database.php`; and the `README.md` of the root and of each
@@ -597,7 +597,7 @@ fn star_imports(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads the JavaScript/TypeScript a Node test run loads (SPEC §3a): the
+/// Reads the JavaScript/TypeScript a Node test run loads: the
 /// setup files its runner config names, and — for a package with a
 /// database client — its `NODE_ENV=test` config modules and the helpers
 /// of its suite (destructive evidence). Only these paths are read, and a
@@ -792,7 +792,7 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 /// Reads the test sources of every Spring module (the folder above a
 /// `src/{main,test}/resources/application*` file): `src/test/java/**/*.java`
 /// and `src/test/kotlin/**/*.kt`, which say which context each test class
-/// starts (SPEC §3a). A module whose suite is past the reading bound, or
+/// starts. A module whose suite is past the reading bound, or
 /// holds a file that cannot be read, gets one empty stand-in under
 /// `src/test/java` instead: its tests exist and are not known, so no run of
 /// it is judged. So does a module with main sources and no test sources:

@@ -647,3 +647,153 @@ fn a_workflow_counts_at_a_repository_root_only() {
     );
     assert_eq!(inside.status.code(), Some(1));
 }
+
+/// What ruff users type: `--output-format`, `--select`/`--ignore`,
+/// `--exit-zero`, `--statistics`, `--color`/`FORCE_COLOR`, a concise format,
+/// `--show-files`, "did you mean", and contradictory flags refused (exit 2).
+#[test]
+fn ruff_style_flags() {
+    let repo = repo_with(&[
+        (
+            ".env.test",
+            b"DATABASE_URL=postgres://localhost/shop\nDB_HOST=db.staging.example.com\n",
+        ),
+        (
+            ".env.testing",
+            b"DATABASE_URL=postgres://localhost/shop_prod\n",
+        ),
+    ]);
+    let dir = repo.path();
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["lint", "--format", "json"];
+        a.extend_from_slice(args);
+        let out = run(dir, &a);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut v: Vec<String> = report["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("?").to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert_eq!(codes(&[]), ["TG101", "TG102"]);
+    // `--output-format` is the stdout format, no `--output-file` needed
+    let out = run(dir, &["lint", "--output-format", "json"]);
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
+    // select and ignore: codes, names, prefixes
+    assert_eq!(codes(&["--select", "TG101"]), ["TG101"]);
+    assert_eq!(codes(&["--select", "database-forbidden-marker"]), ["TG102"]);
+    // with TG102 ignored, the remote host it covered is reported again
+    assert_eq!(
+        codes(&["--select", "TG1", "--ignore", "TG102"]),
+        ["TG101", "TG103"]
+    );
+    assert_eq!(codes(&["--ignore", "TG10"]), Vec::<String>::new());
+    let bad = run(dir, &["lint", "--select", "databse-not-test"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("did you mean `database-not-test`"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    // --exit-zero
+    assert_eq!(run(dir, &["lint"]).status.code(), Some(1));
+    assert_eq!(run(dir, &["lint", "--exit-zero"]).status.code(), Some(0));
+    // --statistics
+    let stats = stdout(&run(dir, &["lint", "--statistics"]));
+    assert!(
+        stats.contains("TG102  database-forbidden-marker"),
+        "{stats}"
+    );
+    let stats: serde_json::Value =
+        serde_json::from_slice(&run(dir, &["lint", "--statistics", "--format", "json"]).stdout)
+            .expect("json");
+    assert!(
+        stats
+            .as_array()
+            .is_some_and(|a| a.iter().any(|r| r["code"] == "TG101"))
+    );
+    // colour
+    let plain = stdout(&run(dir, &["lint", "--color", "never"]));
+    assert!(!plain.contains('\u{1b}'));
+    assert!(stdout(&run(dir, &["lint", "--color", "always"])).contains('\u{1b}'));
+    let forced = Command::new(bin())
+        .args(["lint"])
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("FORCE_COLOR", "1")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'));
+    // concise: one line per finding, rustc's short form
+    let concise = stdout(&run(dir, &["lint", "--format", "concise", "--quiet"]));
+    assert!(
+        concise
+            .lines()
+            .all(|l| l.starts_with(".env.test:") || l.starts_with(".env.testing:")),
+        "{concise}"
+    );
+    assert!(
+        concise.contains(".env.test:1:14: error[TG101]: "),
+        "{concise}"
+    );
+    // --show-files: what was read, and why
+    let files = stdout(&run(dir, &["lint", "--show-files"]));
+    assert!(
+        files.contains(".env.test") && files.contains("dotenv file a test run loads"),
+        "{files}"
+    );
+    // did you mean, for explain
+    let out = run(dir, &["explain", "databse-not-test"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `database-not-test`"));
+    assert_eq!(
+        run(dir, &["explain", "missing-test-env-file"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // contradictions are refused, never silently ignored
+    for args in [
+        &["lint", "--diff", "--format", "json"][..],
+        &["lint", "--fix", "--diff"][..],
+        &["lint", "--format", "json", "--output-format", "sarif"][..],
+        &["lint", "--strict", "--exit-zero"][..],
+        &["lint", "--statistics", "--format", "sarif"][..],
+        &["lint", "--show-files", "--fix"][..],
+    ] {
+        let out = run(dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+    }
+}
+
+/// The summary says what was checked; nothing read is "nothing checked",
+/// never "no problems in 0 configuration files".
+#[test]
+fn the_summary_says_what_was_checked() {
+    let empty = repo_with(&[("src/Kernel.php", b"<?php\n"), ("README.md", b"# app\n")]);
+    let out = run(empty.path(), &["lint"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).starts_with("testguard: nothing checked: no test configuration found"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(empty.path(), &["lint", "src/Kernel.php"]);
+    assert!(
+        stdout(&out)
+            .starts_with("testguard: nothing checked: testguard reads no file in src/Kernel.php"),
+        "{}",
+        stdout(&out)
+    );
+    let repo = repo_from_fixture("laravel-good-silent");
+    let text = stdout(&run(repo.path(), &["lint"]));
+    assert!(
+        text.contains("files read") && text.contains("test environment"),
+        "{text}"
+    );
+    assert!(!text.contains("configuration file"), "{text}");
+}

@@ -246,7 +246,7 @@ impl StagedTree {
             .filter(|e| is_staged_file(e))
     }
 
-    /// Index entries whose name makes them candidates (SPEC §2): only these
+    /// Index entries whose name makes them candidates: only these
     /// are turned into strings.
     pub fn candidates(&self) -> Vec<Candidate> {
         let Some(index) = &self.index else {

@@ -1,4 +1,4 @@
-//! ASP.NET Core test runs (STACKS.md, ".NET"): the settings of each
+//! ASP.NET Core test runs: the settings of each
 //! project's `appsettings*.json`, the `WebApplicationFactory` each test
 //! project starts its app with, and the run that gives.
 

@@ -1,4 +1,4 @@
-//! Spring Boot test runs (STACKS.md, "JVM"): the properties each
+//! Spring Boot test runs: the properties each
 //! `application*.{properties,yml}` holds, the test classes that start an
 //! application context, and the run each class gets once
 //! [`crate::resolve::spring_runs`] has applied Spring's precedence.
@@ -134,7 +134,7 @@ pub struct SpringRun {
     pub writes: Option<(String, Span)>,
 }
 
-/// A datasource key's canonical form, if it is one (STACKS.md, "JVM", names).
+/// A datasource key's canonical form, if it is one.
 pub fn datasource_key(canonical: &str) -> bool {
     matches!(
         canonical,

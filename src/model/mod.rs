@@ -1,4 +1,4 @@
-//! The common model every source is parsed into and every rule looks at (SPEC §3).
+//! The common model every source is parsed into and every rule looks at.
 
 use std::collections::BTreeMap;
 
@@ -291,7 +291,7 @@ impl TestEnv {
     }
 
     /// Whether a database this environment reaches on `host` is ephemeral: a CI
-    /// runner's own or service-container database (SPEC §4). Its *name* cannot
+    /// runner's own or service-container database. Its *name* cannot
     /// lose data; a remote host still can.
     pub fn ephemeral_db(&self, host: Option<&str>, extra_local: &[String]) -> bool {
         match &self.runner {
@@ -386,7 +386,7 @@ pub struct FolderContext {
     pub laravel_database_keys: Option<Vec<String>>,
     /// A dependency that gives the tests a database of their own in code
     /// (`mongodb-memory-server`, `testcontainers`, `pg-mem`): the run is
-    /// isolated in code (SPEC §3a).
+    /// isolated in code.
     pub isolating_dependency: Option<String>,
 }
 
@@ -408,7 +408,7 @@ pub struct Workspace {
     pub pytest_configs: Vec<PytestConfig>,
     /// Folders holding a test dotenv file (for TG206, TG302).
     pub test_dotenv_dirs: Vec<(String, FileId)>,
-    /// Test runs resolved from their layers (SPEC §3a); each names the
+    /// Test runs resolved from their layers; each names the
     /// [`TestEnv`] in `envs` that holds its effective settings.
     pub runs: Vec<TestRun>,
     /// `testguard run`: the run being started, and the environment it starts
@@ -417,7 +417,8 @@ pub struct Workspace {
     /// Variables that files show in a test run's caller environment (compose,
     /// Dockerfile `ENV`, `.envrc`, CI test jobs): the evidence TG203 needs.
     pub caller_keys: Vec<CallerKey>,
-    /// What the test code of each project does to its database (SPEC §3a).
+    /// What the test code of each project does to its database (destructive
+    /// evidence).
     pub destruction: Vec<Destruction>,
     /// How many test files of each project (folder above `tests/`) were read.
     pub test_code: BTreeMap<String, usize>,

@@ -1,4 +1,4 @@
-//! Test runs (SPEC §3a): one way the suite is started, and the ordered chain
+//! Test runs: one way the suite is started, and the ordered chain
 //! of layers its environment is built from. A stack module builds the layers
 //! the way its framework's loader does; [`crate::resolve`] applies precedence;
 //! rules judge the effective values and cite the layer that decided each one.
@@ -137,7 +137,7 @@ impl RunnerFamily {
     }
 }
 
-/// The test run `testguard run` is asked to start (SPEC §1a): the command as
+/// The test run `testguard run` is asked to start: the command as
 /// recognised, and the real environment it starts from.
 #[derive(Clone, Debug)]
 pub struct Invocation {

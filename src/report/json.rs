@@ -1,4 +1,4 @@
-//! `--format json`: stable and versioned (SPEC §1).
+//! `--format json`: stable and versioned.
 
 use serde::Serialize;
 

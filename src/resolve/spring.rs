@@ -1,4 +1,4 @@
-//! Spring Boot's precedence (STACKS.md, "JVM"; docs.spring.io
+//! Spring Boot's precedence (docs.spring.io
 //! …/features/external-config.html), for the runs of each module's test
 //! classes:
 //!

@@ -33,8 +33,9 @@ job's checkout, so a `.env` one job writes there is gone for the next.
 ## Why it is dangerous
 The copied file is the one the pipeline deploys with: the tests'
 `RefreshDatabase` and factories run on the database the deploy job then
-migrates for the live application (Laravel reads `.env` when no
-`.env.testing` exists: SEMANTICS.md, "Laravel"; STACKS.md, "CI additions").
+migrates for the live application (Laravel reads `.env` when no `.env.testing`
+exists: laravel/framework
+`LoadEnvironmentVariables::checkForSpecificEnvironmentFile`).
 
 ## Example
 ```yaml

@@ -24,6 +24,16 @@ a whole token: `prod`, `production`, `live`, `staging`, `dev`, `development`,
 
 For a sqlite file only the file name counts (`/home/dev/app_test.db` is fine).
 
+A development dotenv file that the test run loads itself is the run's value
+too: `dotenv -e .env -- jest`, `setupFiles: ['dotenv/config']` (which reads
+`.env`), a setup file's `dotenv.config()`, Laravel's fall-back to `.env`
+when there is no `.env.testing`, pytest-dotenv (`env_files`, `.env` by
+default). A `prod`, `production`, `live`, `staging` or configured marker
+there is this rule's finding, and `testguard run` refuses the run; a `dev`
+or `local` name there is the developer's own database, reported by TG302
+(or TG206 for Laravel). One finding per setting: a finding of this rule
+replaces TG101, TG103, TG104 and TG302 on the same line.
+
 ## Why it is dangerous
 This is not a database that merely lacks proof of being a test database: it
 says it is a real one. `DATABASE_URL=${{ secrets.PROD_DATABASE_URL }}` in a test
@@ -34,14 +44,19 @@ point the test suite's cleanup at data someone uses.
 ```xml
 <env name="DB_DATABASE" value="shop_production"/>
 ```
-fires on `production`.
+fires on `production`; so does
+```json
+{ "scripts": { "test": "dotenv -e .env -- jest" } }
+```
+with `DATABASE_URL=postgres://app:…@prod-db.example.com/app` in `.env`.
 
 ## Fix
 Use a dedicated test database, on a local or disposable server.
 
 ## Configure or suppress
-Extra forbidden markers in `testguard.toml` once configuration lands; an
-inline `testguard: ignore[TG102] reason` for a deliberate exception.
+Extra forbidden markers in `testguard.toml` (`extra-forbidden-markers =
+["uat"]`); an inline `testguard: ignore[TG102] reason` comment for a
+deliberate exception.
 "#;
 
 impl Rule for DatabaseForbiddenMarker {

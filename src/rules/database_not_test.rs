@@ -72,8 +72,8 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   whose dbal names a `driver` and `path` (Sylius's bundles) never reads it.
 
 ## Configure or suppress
-`# testguard: ignore[TG101] reason` on the line (or the line above), once
-suppressions land; extra test markers in `testguard.toml`.
+`# testguard: ignore[TG101] reason` on the line (or the line above); extra
+test markers in `testguard.toml` (`extra-test-markers = ["qa"]`).
 "#;
 
 impl Rule for DatabaseNotTest {
@@ -123,7 +123,8 @@ impl Rule for DatabaseNotTest {
                     // Django creates the test database under TEST.NAME itself and,
                     // when one by that name exists, drops it (pytest-django always,
                     // `manage.py test` after asking, or silently under --noinput):
-                    // STACKS.md, "Python"
+                    // django `db/backends/base/creation.py`, pytest-django
+                    // `django_db_setup`
                     let real = env
                         .get(&format!("{alias}.NAME"))
                         .filter(|n| n.value == name.text);

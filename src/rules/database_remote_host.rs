@@ -45,7 +45,8 @@ suppress with a reason.
 
 ## Configure or suppress
 Extra local host names (say, a docker-compose service with a dotted name) in
-`testguard.toml` once configuration lands.
+`testguard.toml`: `extra-local-hosts = ["mysql.docker.internal"]`; an inline
+`testguard: ignore[TG103] reason` comment for a deliberate exception.
 "#;
 
 impl Rule for DatabaseRemoteHost {

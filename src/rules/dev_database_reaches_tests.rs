@@ -17,7 +17,11 @@ static META: RuleMeta = RuleMeta {
     aliases: &["missing-test-env-file"],
 };
 
-const DOCS: &str = r#"## What it checks
+const DOCS: &str = r#"Formerly named `missing-test-env-file` (it also fires where a test env file
+exists and the run never loads it); the old name is still accepted in
+`testguard.toml`, `--select` and `ignore[…]` comments.
+
+## What it checks
 A Node project (a `package.json` with jest, vitest, mocha or Playwright, or a
 `jest.config.*`) whose development dotenv files (`.env`, `.env.example`,
 `.env.sample`, …) define a database, but with no test dotenv file
@@ -34,8 +38,10 @@ database URL, and their cleanup runs against it.
 
 Only the files a test run can load count: `.env` and the templates it is
 made from (`.env.example`, `.env.sample`, `example.env`). `.env.local` and
-`.env.development` belong to the dev server: `next/jest` and Vitest skip
-them in test (STACKS.md, "Node").
+`.env.development` belong to the dev server: `next/jest` skips them in test
+(next.js `build/jest/jest.ts`), and Vitest puts only `VITE_*` keys of its
+env files into `import.meta.env`, none into `process.env`
+(vite.dev/guide/env-and-mode).
 
 Resolved per test run (`package.json` test scripts): silent when the run sets
 the database itself — an inline `DATABASE_URL=…` or `cross-env`, an env file
@@ -85,7 +91,7 @@ loads `.env.test.local`, `.env.test`, then `.env` in test, none overwriting
 (bkeepers/dotenv, `lib/dotenv/rails.rb`), and Active Record merges
 `DATABASE_URL` over the `test` entry of `config/database.yml`, where it
 wins (guides.rubyonrails.org/configuring.html): the developer's copy runs
-the tests on the development database (STACKS.md, "Ruby: Rails", traps).
+the tests on the development database.
 Silent when the `test` entry has a `url` of its own, when dotenv-rails is
 only in the `development` group, and for a multi-database entry. A
 committed `.env` is TG105's.
@@ -98,8 +104,8 @@ names; `synchronize: true` or `dropSchema: true` there rewrites it.
 
 Silent when the project (or a workspace below it) depends on a package that
 gives the tests a database of their own — `mongodb-memory-server`,
-`@shelf/jest-mongodb`, `testcontainers` (`@testcontainers/*`), `pg-mem`
-(STACKS.md, "Node", safe idioms): the run is isolated in code.
+`@shelf/jest-mongodb`, `testcontainers` (`@testcontainers/*`), `pg-mem`: the
+run is isolated in code.
 
 ### Python: a settings object that loads the development `.env`
 A pydantic-settings class (`BaseSettings` with `env_file=".env"` in
@@ -110,9 +116,19 @@ database that is not a test one — and nothing in the test run sets the
 variable first: no pytest-env entry, no test dotenv file in the project, no
 `os.environ[...] =` / `monkeypatch.setenv` in a `conftest.py`, no
 `dependency_overrides` or testcontainers there. Both libraries let the
-environment win over the file (STACKS.md, "Python"), so those are what
-isolate a run. A warning; an error when a `conftest.py` provably wipes the
-database (`drop_all`, `drop_database`, `TRUNCATE`).
+environment win over the file (docs.pydantic.dev settings;
+starlette.io/config), so those are what isolate a run. A warning; an error
+when a `conftest.py` provably wipes the database (`drop_all`, `drop_database`,
+`TRUNCATE`).
+
+pytest-dotenv loads `.env` (or the `env_files` its ini options list,
+found from the working folder upwards) into `os.environ` before any test
+module is imported, without overriding what is exported unless
+`env_override_existing_values = 1` (pytest-dotenv `plugin.py`): a project
+that declares it (requirements, `pyproject.toml`) or sets `env_files` gets
+the same finding, at the entry or the dependency that loads `.env`. Not in
+a Django project: Django runs its tests on `test_<NAME>`. A production,
+staging or live database in that `.env` is TG102's finding instead.
 
 ## Fix
 Add a `.env.test` with a test database (`DATABASE_URL=…/app_test`) and load it
@@ -207,8 +223,8 @@ impl Rule for DevDatabaseReachesTests {
 /// A package whose test dotenv no loader of its test run reads, while one
 /// loads the development `.env` (`setupFiles: ['dotenv/config']`, a setup
 /// file's plain `dotenv.config()`, Prisma ≤ 6): the test file is dead and
-/// the tests get `.env`'s database (STACKS.md, "Node": jest
-/// `setupFiles: ['dotenv/config']` loads `.env`, not `.env.test`).
+/// the tests get `.env`'s database (`dotenv/config` reads `.env`, not
+/// `.env.test`: motdotla/dotenv README).
 fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::source::SourceKind;
     let mut seen: Vec<crate::source::FileId> = Vec::new();
@@ -383,9 +399,9 @@ fn loaded_by_node_tests(path: &str) -> bool {
 }
 
 /// TypeORM ≤ 0.2 reads `ormconfig.json` in every environment unless
-/// `TYPEORM_*` variables are set (STACKS.md, "Node"): a package whose only
-/// connection file names a development database, and whose test run sets
-/// none of them, tests on that database.
+/// `TYPEORM_*` variables are set (typeorm CHANGELOG 0.3.0): a package whose
+/// only connection file names a development database, and whose test run
+/// sets none of them, tests on that database.
 fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
     let version = cx
         .ws

@@ -41,10 +41,10 @@ not say literally is not judged.
 The README is what a new developer does first. A shell that exports the
 development `DATABASE_URL` stays open: the next `pytest` runs the fixtures
 that drop and recreate "the test database" on the development one
-(STACKS.md, "Python": `drop_all()`/`drop_database()` on the app engine).
-Laravel reads `.env.testing` when `APP_ENV=testing`; copying `.env` over it
-turns `RefreshDatabase` loose on the development database (SEMANTICS.md,
-"Laravel").
+(`drop_all()`/`drop_database()` on the app engine). Laravel reads
+`.env.testing` when `APP_ENV=testing` (laravel/framework
+`LoadEnvironmentVariables::checkForSpecificEnvironmentFile`); copying `.env`
+over it turns `RefreshDatabase` loose on the development database.
 
 ## Example
 ````markdown

@@ -68,9 +68,11 @@ so a Lumen PHPUnit config without its own database override falls back to
 `.env` whatever `.env.testing` says. That is a warning, not an error: Lumen
 ships no `RefreshDatabase` default and often runs without Eloquent. Dusk
 configs (`phpunit.dusk.xml`) are judged by what `artisan dusk` swaps in, below
-(STACKS.md, "PHP"). The sqlite default is severe when the app itself runs on sqlite (the
-default since Laravel 11); when its dev dotenv selects another driver, the
-default file holds no development data and the finding is a warning.
+(laravel/dusk `DuskCommand.php` `setupDuskEnvironment()`;
+laravel.com/docs/dusk). The sqlite default is severe when the app itself runs
+on sqlite (the default since Laravel 11); when its dev dotenv selects another
+driver, the default file holds no development data and the finding is a
+warning.
 
 Laravel Dusk (`phpunit.dusk.xml`): `php artisan dusk` swaps `.env.dusk.{env}`
 or `.env.dusk` in as `.env` for the app the browser drives; with neither in

@@ -356,7 +356,7 @@ pub fn with_test_command(d: Diagnostic, env: &TestEnv) -> Diagnostic {
 }
 
 /// A finding on a resolved run's value names the layer that decided it and
-/// shows what it beat (SPEC §3a: "labels show the chain"), whenever more
+/// shows what it beat (the labels show the chain), whenever more
 /// than one file was involved.
 pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
     let Some(primary) = d.primary else { return d };
@@ -392,7 +392,7 @@ pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
 }
 
 /// Grades a finding about a non-test database a PHP suite reaches by what its
-/// test code does to it (SPEC §3a, destructive evidence), and says which in
+/// test code does to it (destructive evidence), and says which in
 /// the message: an idiom that wipes it (RefreshDatabase, TRUNCATE…) keeps the
 /// rule's error and points at it; test code read with no such idiom makes it a
 /// warning (reached, not wiped); no test code read keeps the error, since a

@@ -28,10 +28,11 @@ script's assignment beats Jest's and Vitest's own default (they set
 `NODE_ENV` only when it is unset).
 
 And a test script whose runner leaves `NODE_ENV` unset — Mocha, tape,
-`node --test` (STACKS.md, "Node") — with nothing in the run setting it, in
-a package whose database config is keyed by environment (a knexfile or
-Sequelize config with `development:` and `test:` blocks): knex, sequelize-cli
-and the `config[process.env.NODE_ENV || 'development']` idiom then pick the
+`node --test` — with nothing in the run setting it, in a package whose
+database config is keyed by environment (a knexfile or Sequelize config with
+`development:` and `test:` blocks): knex, sequelize-cli (knexjs.org,
+sequelize.org migrations) and the
+`config[process.env.NODE_ENV || 'development']` idiom then pick the
 `development` block. A warning; an error when the suite provably wipes its
 database.
 

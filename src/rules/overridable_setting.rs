@@ -23,11 +23,15 @@ the caller's environment wins over it:
 - PHPUnit `<env>` without `force="true"`;
 - pytest-env entries with the `D:` flag (or `skip_if_set = true`).
 
-It fires only with evidence that the caller's environment carries the key
-for this run (SPEC §4 noise policy): a compose service's `environment:` or
-`env_file:`, a Dockerfile `ENV`, a direnv `.envrc` export, or the variables of
-a CI job that runs the tests. On possibility alone it stays silent: that is
-what `testguard run` checks, with the real environment in hand.
+It fires only with evidence that the caller's environment carries the key for
+this run: a compose service's `environment:` or `env_file:`, a Dockerfile
+`ENV`, a direnv `.envrc` export, or the variables of a CI job that runs the
+tests. A Dockerfile stage that builds the production image (named
+`production`, `release`, `prod`…, or setting `NODE_ENV=production`,
+`APP_ENV=production` and the like) and a Dockerfile named for production
+(`Dockerfile.prod`) are no evidence: no test run starts from them. On
+possibility alone it stays silent: that is what `testguard run`
+checks, with the real environment in hand.
 
 Under `testguard run` the caller is known: the rule fires (a warning) exactly
 when your environment exports the key, and the value that then wins is
@@ -87,7 +91,7 @@ impl Rule for OverridableSetting {
                         None => continue,
                     }
                 } else {
-                    // noise policy (SPEC §4): only with evidence that the caller's
+                    // noise policy: only with evidence that the caller's
                     // environment carries this key for this run
                     match cx.ws.caller_key(&env.dir, &s.key.value) {
                         Some(e) => (e.how.clone(), e.span),

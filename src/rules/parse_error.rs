@@ -42,11 +42,11 @@ pytest's ini files are read by `iniconfig` (continuation lines are indented;
 `#`/`;` start comment lines). PHPUnit's XML is parsed before any `<env>` is
 applied: a truncated file means none of them is.
 
-A dotenv file is judged by the loaders that read it (STACKS.md): phpdotenv
-(Laravel, Lumen) and Symfony Dotenv refuse any line they cannot parse, and
-`KEY: value` too; dotenv for Node and python-dotenv skip such lines and load
-the rest, so in those projects a stray line is no parse error; godotenv and
-compose env files accept `KEY: value` and `export KEY=value`.
+A dotenv file is judged by the loaders that read it: phpdotenv (Laravel,
+Lumen) and Symfony Dotenv refuse any line they cannot parse, and `KEY: value`
+too; dotenv for Node and python-dotenv skip such lines and load the rest, so
+in those projects a stray line is no parse error; godotenv (joho/godotenv
+`parser.go`) and compose env files accept `KEY: value` and `export KEY=value`.
 
 ## Configure or suppress
 Fix the file rather than suppress this rule.

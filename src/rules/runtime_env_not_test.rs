@@ -41,13 +41,13 @@ production value there refuses the run. `rails test` sets `RAILS_ENV=test`
 itself and is not refused for it.
 
 A compose service whose `command` runs rspec (`bundle exec rspec`,
-`parallel_rspec`) keeps the `RAILS_ENV` (else `RACK_ENV`) the service pins
-in `environment:`, an `env_file:` or the `ENV` of the Dockerfile it is
-built from (the `target` stage, else the last) the same way: a development
-value there
-is reported at the pin, with the command cited (STACKS.md, "Ruby: Rails",
-traps: "`||=` with `RAILS_ENV: development` in compose"). Silent for `bin/rails
-test` and for a helper that assigns `test` outright.
+`parallel_rspec`) keeps the `RAILS_ENV` (else `RACK_ENV`) the service pins in
+`environment:`, an `env_file:` or the `ENV` of the Dockerfile it is built from
+(the `target` stage, else the last) the same way: a development value there is
+reported at the pin, with the command cited (rspec-rails' generated
+`rails_helper.rb` only does `ENV['RAILS_ENV'] ||= 'test'`: rspec-rails
+`…/install/templates/spec/rails_helper.rb:3`). Silent for `bin/rails test` and
+for a helper that assigns `test` outright.
 
 Under `testguard run`, a development `APP_ENV` exported in your environment
 that beats phpunit.xml's is a warning: the PHP run's database is resolved

@@ -94,8 +94,8 @@ impl Rule for SettingsModuleNotTest {
                 let d = match markers.forbidden_in(v) {
                     // a developer's own settings: Django still runs the tests on
                     // `test_<NAME>`, so the dev data survives unless the suite
-                    // wipes what it reaches (STACKS.md, "Python": the issue's
-                    // grading) or TEST.NAME names the real database (TG101)
+                    // wipes what it reaches (then an error) or TEST.NAME names
+                    // the real database (TG101)
                     Some(m) if is_developer_marker(&m) => {
                         let d = META
                             .diag_with(

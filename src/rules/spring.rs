@@ -1,7 +1,7 @@
 //! What the rules that judge Spring Boot runs share: which runs reach a
 //! datasource of the application's own configuration, how a message tells
-//! the chain that decided it, and how the finding is graded (SPEC §3a: an
-//! error only where the suite provably wipes or writes the database).
+//! the chain that decided it, and how the finding is graded (an error only
+//! where the suite provably wipes or writes the database).
 
 use super::Context;
 use crate::database::{JdbcTarget, parse_jdbc};

@@ -41,7 +41,7 @@ DATABASE_URL=postgres://postgres:****@localhost:5450/rallly
 **Spring Boot.** A test class that starts an application context
 (`@SpringBootTest`, or a slice with `@AutoConfigureTestDatabase(replace =
 NONE)`) opens the datasource its profiles select, resolved the way Spring
-does (STACKS.md, "JVM"; docs.spring.io …/features/external-config.html):
+does (docs.spring.io …/features/external-config.html):
 a `src/test/resources` file replaces main's file of the same name (the test
 classpath finds it first, spring-boot#12809); `@ActiveProfiles`, else the
 profiles the build hands the test JVM (Gradle's `systemProperty
@@ -71,13 +71,12 @@ task and of surefire) as properties, so `${DB_URL}` takes its value there.
 `SetConfigName("app")`/`SetConfigType("env")`), `godotenv.Load("../.env")`,
 `viper.SetConfigFile`, or a YAML file viper finds through `AddConfigPath` and
 `SetConfigName` (`config/local.yml`, its `database.url` read like
-`DATABASE_URL`) — and connects to a database (`sql.Open`,
-`pgxpool.New`, `gorm.Open`…): `go test` sets no database of its own, so the
-tests open the one the file names (techschool/simplebank
-`db/sqlc/main_test.go`; STACKS.md, "Go"). Silent when the file is named for
-tests (`test.env`), and with testcontainers-go, dockertest, go-txdb,
-pgtestdb or sqlmock. A warning; an error when the package's tests write
-(`CreateAccount(…)`, `Exec("DELETE …")`).
+`DATABASE_URL`) — and connects to a database (`sql.Open`, `pgxpool.New`,
+`gorm.Open`…): `go test` sets no database of its own, so the tests open the
+one the file names (techschool/simplebank `db/sqlc/main_test.go`). Silent when
+the file is named for tests (`test.env`), and with testcontainers-go,
+dockertest, go-txdb, pgtestdb or sqlmock. A warning; an error when the
+package's tests write (`CreateAccount(…)`, `Exec("DELETE …")`).
 
 
 **ASP.NET Core.** A test project whose `WebApplicationFactory` starts the
@@ -134,8 +133,8 @@ taken as the development database.
 "#;
 
 /// A compose test overlay started in the development project whose test
-/// service keeps the development stack's database (STACKS.md, "Node":
-/// a compose test service on its own port, no volume, is the safe form).
+/// service keeps the development stack's database (a compose test service
+/// on its own port, with no volume, is the safe form).
 fn compose_test_stacks(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for stack in &cx.ws.compose_test_stacks {
         let Some(s) = stack.shared.first() else {
@@ -571,7 +570,7 @@ fn connection_database(value: &str) -> Option<(crate::database::Part, bool)> {
 /// app with a connection string of the app's own configuration: the
 /// factory runs the app as `Development` unless it calls `UseEnvironment`,
 /// so `appsettings.Development.json` over `appsettings.json` decides
-/// (dotnet/aspnetcore `WebApplicationFactory.cs`; STACKS.md, ".NET").
+/// (dotnet/aspnetcore `WebApplicationFactory.cs`).
 fn dotnet_factory_on_app_database(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // several test classes sharing one app's connection string: one finding
     let mut seen: Vec<crate::source::Span> = Vec::new();

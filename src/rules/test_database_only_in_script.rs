@@ -39,9 +39,9 @@ database in code (`mongodb-memory-server`, testcontainers, a mocked client).
 The runner is started in more ways than the script: `npx jest`, an editor's
 test button (VS Code's Jest extension, WebStorm), `npm test` on a machine
 whose CI variables are not set. Each of those gets the variable from `.env`:
-the development database, which the suite's cleanup (`deleteMany`,
-`TRUNCATE`, deleting the sqlite file) then empties (STACKS.md, "Node":
-loaders that do not override keep what is set; nothing else is).
+the development database, which the suite's cleanup (`deleteMany`, `TRUNCATE`,
+deleting the sqlite file) then empties: loaders that do not override keep what
+is set, and nothing else is.
 
 ## Example
 ```json
@@ -52,9 +52,11 @@ with Strapi loading `.env` (`DATABASE_FILENAME=.tmp/data.db`) and no
 
 ## Framework facts
 Jest and Vitest read no env file of their own; `dotenv`, `@nestjs/config`,
-Strapi and Prisma ≤ 6 load `.env` without overriding what is set (STACKS.md,
-"Node"), so the script's value wins when the script runs — and `.env`'s when
-it does not. `testguard run -- npx jest` sees the real environment.
+Strapi and Prisma ≤ 6 load `.env` without overriding what is set
+(motdotla/dotenv README; docs.strapi.io configurations/environment; prisma.io
+docs orm/v6 environment-variables), so the script's value wins when the script
+runs — and `.env`'s when it does not. `testguard run -- npx jest` sees the
+real environment.
 
 ## Fix
 Set the test database where every start of the runner reads it: a setup

@@ -33,9 +33,9 @@ does not say literally (`database_path(...)`, a variable) is not judged.
 **Flask.** A config class meant for tests (`TestingConfig`, `TestConfig`)
 whose `SQLALCHEMY_DATABASE_URI` is the development one: inherited from its
 base unchanged, read from the same environment variable
-(`os.environ.get("DATABASE_URL")`) as the other classes, or the same literal
-(STACKS.md, "Python": traps). When the project's `conftest.py` hands the
-app factory a config (`create_app("testing")` through the module's
+(`os.environ.get("DATABASE_URL")`) as the other classes, or the same literal.
+When the project's `conftest.py` hands the app factory a config
+(`create_app("testing")` through the module's
 `config = {"testing": TestingConfig}`, or `create_app(TestingConfig)`), that
 class is the one judged, whatever its name; a factory called only with its
 default says nothing we can follow. A warning; an error when a `conftest.py`
@@ -49,10 +49,10 @@ mapping over it — whose database reads the variable the development dotenv
 sets (`db: process.env.MONGODB_URL || 'mongodb://localhost/app_test'`), when
 no test run sets that variable itself. The `_test` default holds only while
 nothing sets the variable, and an app that loads `.env` (a `dotenv`
-dependency, a setup file, Prisma ≤ 6, Strapi) sets it (STACKS.md, "Node":
-traps, "an unconditional `dotenv.config()` in app code … `process.env.X ||
-'…_test'` loses"; node-config `lib/util.js`: custom environment variables
-come last). A warning; an error when something loads `.env` into the run and
+dependency, a setup file, Prisma ≤ 6, Strapi) sets it (dotenv keeps the
+first value set, so `process.env.X || '…_test'` loses: motdotla/dotenv
+README; node-config `lib/util.js`: custom environment variables come
+last). A warning; an error when something loads `.env` into the run and
 the suite provably wipes the database (`deleteMany`, `dropDatabase`,
 `TRUNCATE`, `migrate:rollback --all` in a `pretest` script). A `*_TEST` key
 equal to its base in a dev file is TG105's.
@@ -65,10 +65,11 @@ text around it: `database: <%= ENV['POSTGRES_DATABASE'] %>` in both. An
 error when nothing else can decide (`ENV['X']`, `ENV.fetch('X')`); a
 warning when a default (`ENV.fetch('X') { 'app_test' }`, `|| 'app_test'`)
 or a test variable read first (`ENV['TEST_DB'] || ENV['DB'] || …`) holds
-only while the shared variable is unset (SPEC §4). Silent when the test
-name has its own suffix (`"<%= ENV['DB'] %>_test"`: STACKS.md, "Ruby",
-safe), reads a variable of its own, or when `.env.test`/`.env.test.local`
-(what dotenv-rails loads in test) sets the variable. An error again when
+only while the shared variable is unset. Silent when the test name has its
+own suffix (`"<%= ENV['DB'] %>_test"`, as in nickjj/docker-rails-example
+`config/database.yml:18`), reads a variable of its own, or when
+`.env.test`/`.env.test.local` (what dotenv-rails loads in test) sets the
+variable. An error again when
 the Gemfile requires dotenv-rails in test and `.env` sets the shared
 variable to a value that is not a test one: dotenv-rails loads `.env` in
 test too, so the default never applies. A `url` read from the shared
@@ -85,9 +86,10 @@ read from the variable development reads for the same repository
 (`url: System.get_env("DATABASE_URL")` in both; `{:system, "X", default}`,
 `System.get_env("X", default)`, `System.fetch_env!("X")`, `|| "default"`).
 `mix test` sets `MIX_ENV=test` but keeps every other exported variable, and
-Mix loads no dotenv file, so the development shell's value wins (STACKS.md,
-"Elixir": traps). The effective value is the last write Mix makes for the
-environment: `config/config.exs` up to its `import_config`, `config/test.exs`
+Mix loads no dotenv file, so the development shell's value wins (elixir
+`mix/lib/mix/tasks/test.ex`). The effective value is the last write Mix
+makes for the environment: `config/config.exs` up to its `import_config`,
+`config/test.exs`
 (or `dev.exs`), the rest of `config.exs`, then `config/runtime.exs`, which
 runs in every environment (a `test.exs` that a present `config.exs` never
 imports is not loaded, and not judged); a `runtime.exs` call under `if config_env() ==
@@ -119,8 +121,9 @@ it (the default, or nothing, applies).
 
 ## Why it is dangerous
 The connection's name says "testing"; the database it opens is the
-developer's. `RefreshDatabase` runs `migrate:fresh` on it (STACKS.md, "PHP":
-`env('DB_DATABASE', literal)`; SEMANTICS.md, "Laravel").
+developer's. `RefreshDatabase` runs `migrate:fresh` on it (laravel/framework
+`config/database.php`: `env('DB_DATABASE', literal)`;
+`Foundation/Testing/RefreshDatabase.php`).
 
 ## Example
 ```php
@@ -133,12 +136,11 @@ with `<env name="DB_CONNECTION" value="mysql_testing"/>` in `phpunit.xml`
 and `DB_DATABASE=shop` in `.env`.
 
 
-**Spring Boot.** A test configuration — a `src/test/resources` file or a
-test profile's `application-test.yml` — whose datasource is main's, placeholder
-for placeholder (`jdbc:mariadb://${DB_URL}/app` in both): the test
-configuration isolates nothing (STACKS.md, "JVM", traps). Judged whether or
-not a class activates it today. A warning; an error with `ddl-auto:
-create`/`create-drop` beside it.
+**Spring Boot.** A test configuration — a `src/test/resources` file or a test
+profile's `application-test.yml` — whose datasource is main's, placeholder for
+placeholder (`jdbc:mariadb://${DB_URL}/app` in both): the test configuration
+isolates nothing. Judged whether or not a class activates it today. A warning;
+an error with `ddl-auto: create`/`create-drop` beside it.
 
 **Make.** A makefile that sets a test variable from the development one
 whenever that is defined (`ifdef DATABASE_URL` / `TEST_DATABASE_URL :=
@@ -305,8 +307,9 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .any(|a| matches!(a, EnvAlternative::Env { name: n, .. } if n == name))
         };
         // Ecto and Active Record both merge a parsed `url` over `database`,
-        // and both ignore a nil one (STACKS.md, "Elixir"; Rails'
-        // `UrlConfig`: an ERB tag that renders nothing leaves YAML's null):
+        // and both ignore a nil one (elixir-ecto/ecto
+        // `lib/ecto/repo/supervisor.ex`; Rails' `UrlConfig`: an ERB tag
+        // that renders nothing leaves YAML's null):
         // a literal test url decides the database whatever `database`
         // reads, and a literal test `database` is what a url read from an
         // unset variable falls back to. `primary.url` pairs with

@@ -35,7 +35,9 @@ something in the same run loads the development `.env` anyway — Prisma ≤ 6
 the run picks its database in code (`mongodb-memory-server`,
 testcontainers, a mocked client), and for loaders that fail on a missing
 file (`env-cmd -f` without `--fallback`, `node --env-file=`): the run then
-stops before it starts.
+stops before it starts. Several scripts of a package that load the same
+missing file (`test`, `test:watch`, `test:cov`) make one finding, at the
+first, with a label on each of the others: one problem, one fix.
 
 ## Why it is dangerous
 The test database then lives only in a file each developer is expected to
@@ -73,11 +75,13 @@ where the run cannot lose it: `DATABASE_URL=… jest` in the script, Vitest's
 
 ## Framework facts
 Laravel reads `.env.{APP_ENV}` when it exists, else `.env`; dotenv never
-overrides a variable PHPUnit already set (SEMANTICS.md, "Laravel"). When the
-file is simply absent and not gitignored, the finding is TG206's. `testguard
-run` sees whether the file exists on the machine that runs the tests.
-dotenv-cli skips missing files (`cli.js:47-56`); Prisma ≤ 6 loads `.env`
-without overriding; Prisma 7 loads nothing (STACKS.md, "Node").
+overrides a variable PHPUnit already set (laravel/framework
+`LoadEnvironmentVariables`, and the immutable repository of
+`Support/Env.php`). When the file is simply absent and not gitignored, the
+finding is TG206's. `testguard run` sees whether the file exists on the
+machine that runs the tests. dotenv-cli skips missing files (`cli.js:47-56`);
+Prisma ≤ 6 loads `.env` without overriding; Prisma 7 loads nothing (prisma.io
+docs orm/v6 environment-variables, upgrade guide v7).
 "#;
 
 /// Database keys a PHPUnit config may set to choose the test database.

@@ -50,7 +50,9 @@ Run tests in a job with no deployment environment (or a `test` one), and keep
 production secrets to deploy jobs.
 
 ## Configure or suppress
-Extra forbidden markers in `testguard.toml` once configuration lands.
+Extra forbidden markers in `testguard.toml` (`extra-forbidden-markers =
+["uat"]`); an inline `# testguard: ignore[TG204] reason` for a deliberate
+exception.
 "#;
 
 /// Environment variables whose production value in a CI test step this rule

@@ -35,9 +35,10 @@ nothing is reported. When it is the developer's own (git-ignored, not in the
 repository), the tests get whatever database it names: a warning.
 
 ## Why it is dangerous
-`.env` is where a developer points the app at the development database. A
-test target that loads it runs the suite on that database (STACKS.md,
-"Scripts and containers": Taskfile `dotenv:`, make `include .env` + `export`).
+`.env` is where a developer points the app at the development database. A test
+target that loads it runs the suite on that database (Taskfile `dotenv:`:
+taskfile.dev/docs/guide/environment; make `include .env` + `export`: GNU make
+manual, "Variables from the Environment").
 
 ## Example
 ```yaml

@@ -33,8 +33,8 @@ Save the file as UTF-8, fix its permissions, or — for a huge generated file
 that only shares a config file's name — exclude it.
 
 ## Configure or suppress
-Files that are not configuration can be excluded by path once configuration
-files land (`exclude` in `testguard.toml`).
+Files that are not configuration can be excluded by path (`exclude` in
+`testguard.toml`), or the rule ignored for them (`[per-path-ignores]`).
 "#;
 
 impl Rule for UnreadableFile {

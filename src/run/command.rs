@@ -1,4 +1,4 @@
-//! Which test runner a command starts (SPEC §1a): the program name through
+//! Which test runner a command starts: the program name through
 //! the wrappers people put in front of it (`npx`, `pnpm exec`, `bunx`, `uv
 //! run`, `poetry run`, `bundle exec`, `php`, `python -m`, `env VAR=x`), and
 //! for package-manager scripts the script's name (its command line is

@@ -1,4 +1,4 @@
-//! `testguard run -- COMMAND [ARG...]` (SPEC §1a): resolve the test run the
+//! `testguard run -- COMMAND [ARG...]`: resolve the test run the
 //! command starts, with the real process environment and the files as they
 //! are on disk, through the same pipeline as `lint`; refuse it (exit 125,
 //! nothing started) when an error-severity finding applies to it; otherwise

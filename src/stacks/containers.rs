@@ -1,5 +1,5 @@
 //! What the caller's environment of a test run carries, from the files that
-//! set it (STACKS.md, "Scripts and containers"; SPEC §4 noise policy):
+//! set it (the evidence the noise policy asks for):
 //!
 //! - a compose service's `environment:` (map or list) and the dotenv files
 //!   of its `env_file:`, which compose hands to the container as variables

@@ -1,4 +1,4 @@
-//! Framework detection from the files around the configuration (SPEC §2):
+//! Framework detection from the files around the configuration:
 //! `manage.py` or `django` in requirements/pyproject (Django); `artisan` or
 //! `laravel/framework` (Laravel); `symfony/framework-bundle` (Symfony);
 //! `jest`/`vitest`/`mocha` in package.json or a `jest.config.*` (Node).
@@ -10,7 +10,7 @@ use crate::model::FolderContext;
 use crate::source::{FileId, SourceFile, SourceKind};
 
 /// Packages that give a Node suite a throwaway database of its own
-/// (STACKS.md "Node", safe idioms): an in-memory server or a container per
+/// (the safe idioms): an in-memory server or a container per
 /// run; Redwood's api test setup, which points `DATABASE_URL` at
 /// `TEST_DATABASE_URL` or `.redwood/test.db` before the tests (a
 /// `TEST_DATABASE_URL` equal to `DATABASE_URL` is TG105's).

@@ -1,4 +1,4 @@
-//! A README's setup instructions (SPEC §3a, caller evidence): the shell
+//! A README's setup instructions (caller evidence): the shell
 //! lines a developer is told to run before the tests. `export KEY=value`
 //! puts a variable into every command of that shell, the test run
 //! included; `cp .env .env.testing` replaces the file a run reads. Only

@@ -379,7 +379,8 @@ fn keep_invoked_family(ws: &mut Workspace) {
     }
 }
 
-/// Symfony loads `.env`, then `.env.test` over it (SEMANTICS.md): a database
+/// Symfony loads `.env`, then `.env.test` over it
+/// (symfony.com/doc/current/configuration.html): a database
 /// setting the test file leaves out is the one `.env` gives — the development
 /// database, unless Doctrine's `dbname_suffix` changes it (the rules judge that).
 /// Only database keys are inherited: `APP_ENV` comes from phpunit's `<server>`

@@ -1,4 +1,4 @@
-//! Task runners that start the tests (STACKS.md, "Scripts and containers"):
+//! Task runners that start the tests:
 //!
 //! - Taskfile: `dotenv:` (global or per task) loads files into each
 //!   command's environment; the process environment wins over them

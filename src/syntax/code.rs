@@ -1,4 +1,4 @@
-//! What a shallow, literal reading of source code yields (SPEC §3a): values
+//! What a shallow, literal reading of source code yields: values
 //! as written, never evaluated. A language module ([`super::python`],
 //! [`super::php`]) turns its syntax tree into these; whatever it cannot read
 //! literally is [`Value::Unknown`], and a rule never judges a name it did not

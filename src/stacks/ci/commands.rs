@@ -1,5 +1,5 @@
 //! What CI scripts run: splitting shell scripts into commands and recognising
-//! the ones that run a test suite (SPEC §4, "Test steps in CI").
+//! the ones that run a test suite.
 
 use std::ops::Range;
 

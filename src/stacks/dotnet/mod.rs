@@ -1,4 +1,4 @@
-//! ASP.NET Core (STACKS.md, ".NET"): `appsettings*.json` (comments and
+//! ASP.NET Core: `appsettings*.json` (comments and
 //! trailing commas allowed, as `JsonConfigurationFileParser` allows them),
 //! the projects a test project references, and the `WebApplicationFactory`
 //! its code starts the app with.

@@ -1,4 +1,4 @@
-//! Destructive evidence in a Mix project (STACKS.md, "Elixir"): a `test`
+//! Destructive evidence in a Mix project: a `test`
 //! alias in `mix.exs` that drops the database before the suite
 //! (`test: ["ecto.drop", "ecto.create", "ecto.migrate", "test"]`, or
 //! `ecto.reset`), directly or through another alias it names. The

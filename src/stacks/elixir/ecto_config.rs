@@ -1,6 +1,6 @@
 //! Ecto repositories in an Elixir app's `config/`: the `url` and `database`
 //! each `config :app, MyApp.Repo, …` call writes, in the order Mix
-//! evaluates them for an environment (STACKS.md, "Elixir"):
+//! evaluates them for an environment (hexdocs.pm/elixir/Config.html):
 //!
 //! 1. `config/config.exs` up to its `import_config`;
 //! 2. the environment's file, `config/test.exs` or `config/dev.exs`;

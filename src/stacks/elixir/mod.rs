@@ -1,4 +1,4 @@
-//! Elixir with Ecto (STACKS.md, "Elixir: Phoenix / Ecto"): what a test run's
+//! Elixir with Ecto (Phoenix): what a test run's
 //! repository connects to.
 
 pub mod destruction;

@@ -1,4 +1,4 @@
-//! Go (STACKS.md, "Go"): there is no convention, so a test run gets what its
+//! Go: there is no convention, so a test run gets what its
 //! setup code loads. The `_test.go` files of each module are read for the
 //! files a `TestMain` or helper loads (godotenv, viper, a config loader
 //! handed the folder that holds `app.env`), whether it connects to a

@@ -2,7 +2,7 @@
 //! profiles: Gradle's `test { systemProperty "spring.profiles.active", "test" }`
 //! (or `jvmArgs "-Dspring.profiles.active=test"`, `environment
 //! "SPRING_PROFILES_ACTIVE", "test"`), Surefire's `<systemPropertyVariables>`,
-//! `<environmentVariables>` and `<argLine>` (STACKS.md, "JVM"). A system
+//! `<environmentVariables>` and `<argLine>`. A system
 //! property beats the configuration's `spring.profiles.active`.
 
 use crate::source::{FileId, SourceFile, Span};

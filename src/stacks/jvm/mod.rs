@@ -1,4 +1,4 @@
-//! Spring Boot on the JVM (STACKS.md, "JVM"): configuration files and test
+//! Spring Boot on the JVM: configuration files and test
 //! classes into the model; [`crate::resolve::spring_runs`] turns them into runs.
 
 pub mod build_file;

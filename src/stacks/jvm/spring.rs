@@ -1,6 +1,6 @@
 //! Spring Boot configuration files: `application[-profile].{properties,yml,yaml}`
 //! under `src/main/resources` and `src/test/resources`, flattened to
-//! properties in Spring's canonical form (STACKS.md, "JVM").
+//! properties in Spring's canonical form.
 
 use crate::model::jvm::{ClasspathRoot, SpringProperty};
 use crate::model::{Setting, Via};

@@ -1,6 +1,6 @@
 //! Spring test classes (`src/test/java/**/*.java`, `src/test/kotlin/**/*.kt`):
 //! which context each starts, with which profiles, and what isolates or
-//! writes its database (STACKS.md, "JVM", safe idioms and traps). Read from
+//! writes its database (safe idioms and traps). Read from
 //! tokens, so a commented-out annotation does not count.
 
 use crate::model::jvm::SpringTestClass;

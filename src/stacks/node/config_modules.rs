@@ -1,4 +1,4 @@
-//! `NODE_ENV=test` config modules (STACKS.md, "Node"): `config/env/test.js`
+//! `NODE_ENV=test` config modules: `config/env/test.js`
 //! (`db: process.env.MONGODB_URL || '…_test'`), the `test` block of a
 //! knexfile or Sequelize config (`use_env_variable`), node-config's
 //! `config/test.json` with the variables `custom-environment-variables.json`

@@ -1,4 +1,4 @@
-//! Destructive evidence in a Node suite (SPEC §3a): what its helpers and
+//! Destructive evidence in a Node suite: what its helpers and
 //! setup files, and the commands its test scripts run around the runner,
 //! do to the database they reach — a literal scan, bounded by what
 //! [`crate::tree::read_node_code`] read.

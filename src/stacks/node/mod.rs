@@ -1,5 +1,5 @@
 //! Node: the loaders that decide which dotenv files and which database a
-//! test run gets (STACKS.md, "Node"): `package.json` scripts and their
+//! test run gets: `package.json` scripts and their
 //! wrappers, runner configs and their setup files, framework loaders
 //! (AdonisJS, Next.js, Strapi), ORM configs (Prisma, TypeORM), and what the
 //! suite does to its database.

@@ -1,4 +1,4 @@
-//! ORM connection files (STACKS.md, "Node"): TypeORM ≤ 0.2's
+//! ORM connection files: TypeORM ≤ 0.2's
 //! `ormconfig.json` (read in every environment unless `TYPEORM_*` is set),
 //! and whether Prisma loads `.env` itself (≤ 6 does, 7 does not).
 
@@ -92,7 +92,8 @@ fn json_string_span(text: &str, key: &str, value: &str) -> Option<(usize, usize)
 }
 
 /// Prisma ≤ 6 loads `./.env` itself (CLI and Client) without overriding;
-/// Prisma 7 does not (STACKS.md, "Node": Prisma).
+/// Prisma 7 does not (prisma.io docs orm/v6 environment-variables, upgrade
+/// guide v7).
 pub fn prisma_loads_dotenv(has_file: impl Fn(&str) -> bool, pkg: &Package) -> Option<String> {
     let version = pkg
         .dep_version("@prisma/client")

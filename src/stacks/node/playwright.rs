@@ -3,7 +3,7 @@
 //! already holds the port — and Playwright loads no env file for it. A
 //! server started with the app's own start script reads the developer's
 //! `.env`: the e2e tests then create and delete data in the development
-//! database (STACKS.md, "Node": traps). Cypress tests whatever serves its
+//! database. Cypress tests whatever serves its
 //! `baseUrl`; a script that starts it with `start-server-and-test SERVER URL
 //! 'cypress run'` starts SERVER the same way.
 

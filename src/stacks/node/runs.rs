@@ -1,4 +1,4 @@
-//! Node test runs (SPEC §3a; STACKS.md, "Node"): each `package.json` test
+//! Node test runs: each `package.json` test
 //! script resolved to the runner it starts, with its environment as layers,
 //! highest precedence first:
 //!

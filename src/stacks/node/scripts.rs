@@ -1,4 +1,4 @@
-//! `package.json` scripts as entry points (STACKS.md, "Node"): what `npm
+//! `package.json` scripts as entry points: what `npm
 //! test` (and `test:*`, `e2e*`) really runs, through npm/yarn/pnpm/bun
 //! script references, with the environment its wrappers give it: inline
 //! `VAR=value`, `cross-env`, `dotenv-cli` (`-e F`, `-c [env]`, `-o`, `-v`),

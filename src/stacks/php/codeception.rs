@@ -1,4 +1,4 @@
-//! Codeception (STACKS.md, "PHP"): a suite's `Db` module connects with its
+//! Codeception: a suite's `Db` module connects with its
 //! own `dsn`, whatever the application's dotenv says, and with `populate:
 //! true` or `cleanup: true` it reloads its dump into that database —
 //! dropping what is there — before the suite or before every test

@@ -1,4 +1,4 @@
-//! Laravel's `config/database.php` (STACKS.md, "PHP"): the default
+//! Laravel's `config/database.php`: the default
 //! connection (`env('DB_CONNECTION', …)`) and each connection's `database`
 //! and `url`, as written. A custom connection a test run selects
 //! (`testing`, `mysql_testing`) is only as isolated as its `database`: a

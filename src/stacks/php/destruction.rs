@@ -1,4 +1,4 @@
-//! Destructive evidence in PHP test code (SPEC §3a): what in the suite wipes
+//! Destructive evidence in PHP test code: what in the suite wipes
 //! the database it reaches, found by a literal scan of `tests/**/*.php`.
 //!
 //! - Laravel: `RefreshDatabase`, `LazilyRefreshDatabase` (`migrate:fresh`, or a

@@ -1,5 +1,5 @@
 //! Symfony's DoctrineBundle configuration: which database a test run's
-//! kernel connects to (STACKS.md, "PHP").
+//! kernel connects to.
 //!
 //! - `config/packages/doctrine.yaml` holds the base `doctrine: dbal:`; its
 //!   `when@test:` block, and the older layout's

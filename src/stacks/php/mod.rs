@@ -1,5 +1,5 @@
 //! PHP: PHPUnit configuration, and the Laravel, Lumen and Symfony loaders that
-//! decide which dotenv files a PHPUnit run reads (STACKS.md, "PHP").
+//! decide which dotenv files a PHPUnit run reads.
 
 pub mod codeception;
 pub mod database_config;

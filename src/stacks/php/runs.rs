@@ -1,6 +1,5 @@
 //! PHPUnit test runs of PHP applications: the chain of layers each run's
-//! environment is built from, as PHPUnit, Laravel, Lumen and Symfony build it
-//! (SEMANTICS.md "PHPUnit", "Laravel", "Symfony"; STACKS.md "PHP").
+//! environment is built from, as PHPUnit, Laravel, Lumen and Symfony build it.
 //!
 //! Highest precedence first:
 //! 1. `<server>`: always written into `$_SERVER`, which every loader reads first;

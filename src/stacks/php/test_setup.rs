@@ -1,5 +1,5 @@
 //! What a PHP suite's own code does to its environment and configuration
-//! before the tests run (STACKS.md, "PHP", safe idioms), read literally:
+//! before the tests run (the safe idioms), read literally:
 //!
 //! - PHPUnit's bootstrap file (`tests/bootstrap.php`, named by the config's
 //!   `bootstrap` attribute) runs after PHPUnit has applied `<php>` and before

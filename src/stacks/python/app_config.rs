@@ -1,12 +1,13 @@
-//! Python settings objects that load a dotenv file (STACKS.md, "Python"):
+//! Python settings objects that load a dotenv file:
 //!
 //! - pydantic-settings: a `BaseSettings` subclass with `env_file` in
 //!   `model_config = SettingsConfigDict(...)` or a v1 `class Config:`; each
 //!   field reads the variable of its name (case-insensitive, after
 //!   `env_prefix`). Init kwargs > environment > dotenv > defaults, and a
-//!   relative `env_file` resolves from the working directory.
+//!   relative `env_file` resolves from the working directory
+//!   (docs.pydantic.dev settings).
 //! - Starlette: `config = Config(".env")`, then `config("DATABASE_URL")`:
-//!   environment > file > default.
+//!   environment > file > default (encode/starlette `starlette/config.py`).
 //!
 //! Both let the environment win, so a test run is isolated by a test dotenv
 //! it loads instead, pytest-env, or a conftest that sets the variable before

@@ -1,5 +1,5 @@
 //! What a pytest suite's `conftest.py` files do to the database they reach
-//! (SPEC §3a, destructive evidence; STACKS.md, "Python": traps), read
+//! (destructive evidence), read
 //! shallowly: `drop_database(...)`, `metadata.drop_all(...)`,
 //! `call_command("flush")`, and SQL that truncates or drops. Also which
 //! environment variables the fixtures take their database from

@@ -1,5 +1,6 @@
 //! Django: the settings module a test run uses, read as Django would import
-//! it (STACKS.md, "Python"), and the database it gives the tests.
+//! it (docs.djangoproject.com django-admin `--settings`; the project
+//! template's `manage.py-tpl`), and the database it gives the tests.
 //!
 //! - The module: pytest-django's effective `DJANGO_SETTINGS_MODULE` (already
 //!   resolved into the pytest environment), else `manage.py`'s

@@ -1,7 +1,7 @@
 //! `testguard run` of a Python test command: the settings module the caller
 //! exports takes part in pytest-django's precedence (`--ds` > the
 //! environment > the ini key; pytest-env entries without `D:` write the
-//! environment before pytest-django reads it, SEMANTICS.md "pytest"), and
+//! environment before pytest-django reads it), and
 //! `manage.py test` reads it through `os.environ.setdefault` (the exported
 //! value wins over manage.py's default).
 

@@ -1,5 +1,4 @@
-//! Python: pytest's configuration search, pytest-env and tox (SEMANTICS.md,
-//! "pytest", "pytest-env").
+//! Python: pytest's configuration search, pytest-env and tox.
 
 pub mod app_config;
 pub mod conftest;

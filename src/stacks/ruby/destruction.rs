@@ -1,5 +1,5 @@
-//! Destructive evidence in a Rails suite's helpers (STACKS.md, "Ruby:
-//! Rails"): what empties the database the suite reaches, read from
+//! Destructive evidence in a Rails suite's helpers: what empties the
+//! database the suite reaches, read from
 //! `spec/rails_helper.rb`, `spec/spec_helper.rb`,
 //! `spec/support/database_cleaner.rb` and `test/test_helper.rb`.
 //!

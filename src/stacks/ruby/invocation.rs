@@ -1,5 +1,5 @@
 //! `testguard run` of a Ruby or Elixir suite: the environment name the
-//! runner keeps from the caller (STACKS.md, "Ruby: Rails", "Elixir").
+//! runner keeps from the caller.
 //!
 //! - `rails test` / `bin/rails test` sets `RAILS_ENV` to `test` itself,
 //!   replacing an export (railties `test_unit/runner.rb`): nothing to add.

@@ -1,4 +1,4 @@
-//! Ruby on Rails (STACKS.md, "Ruby: Rails"): what a test run's database is
+//! Ruby on Rails: what a test run's database is
 //! made of.
 
 pub mod database_yml;

@@ -1,5 +1,5 @@
 //! The dotenv files a Rails app's test run loads, and whether its
-//! `DATABASE_URL` reaches the `test` entry (STACKS.md, "Ruby: Rails"):
+//! `DATABASE_URL` reaches the `test` entry:
 //!
 //! - dotenv-rails (or dotenv 3, which loads itself in a Rails app; the
 //!   version comes from `Gemfile.lock`), required in test by the Gemfile
