@@ -168,7 +168,8 @@ DATABASE_PHP = """<?php
 return [
     'default' => env('DB_CONNECTION', 'mysql'),
     'connections' => [
-        'mysql' => ['driver' => 'mysql', 'database' => env('DB_DATABASE', 'forge')],
+        'sqlite' => ['driver' => 'sqlite', 'url' => env('DB_URL'), 'database' => env('DB_DATABASE', database_path('database.sqlite'))],
+        'mysql' => ['driver' => 'mysql', 'url' => env('DB_URL'), 'database' => env('DB_DATABASE', 'forge')],
         'testing' => ['driver' => 'sqlite', 'database' => ':memory:'],
     ],
 ];
@@ -211,7 +212,10 @@ def config_text(fname: str, name: str, bad: bool) -> str:
         "package.json": PACKAGE.format(name=name),
         ".env": DEV_ENV.format(name=name),
         ".env.test": (BAD_ENV_TEST if bad else GOOD_ENV_TEST).format(name=name),
-        ".env.testing": (BAD_ENV_TEST if bad else GOOD_ENV_TEST).format(name=name),
+        # Laravel 11 reads `DB_URL` (its config/database.php above), not DATABASE_URL
+        ".env.testing": (BAD_ENV_TEST if bad else GOOD_ENV_TEST)
+        .replace("DATABASE_URL", "DB_URL")
+        .format(name=name),
         "jest.config.js": JEST_CONFIG,
         "test/setup.js": JEST_SETUP,
         "vitest.config.ts": VITEST_CONFIG,

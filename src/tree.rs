@@ -679,17 +679,18 @@ pub fn read_node_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         .map(SourceFile::dir)
         .collect();
     // Vitest reads `vite.config.*` when the package has no `vitest.config.*`
-    let vitest_dirs: Vec<&str> = files
+    let with_vitest_config: std::collections::HashSet<&str> = files
+        .iter()
+        .filter(|f| {
+            f.kind == SourceKind::FrameworkMarker && f.file_name().starts_with("vitest.config.")
+        })
+        .map(SourceFile::dir)
+        .collect();
+    let vitest_dirs: std::collections::HashSet<&str> = files
         .iter()
         .filter(|f| f.kind == SourceKind::PackageJson && f.text.contains("vitest"))
         .map(SourceFile::dir)
-        .filter(|d| {
-            !files.iter().any(|f| {
-                f.dir() == *d
-                    && f.kind == SourceKind::FrameworkMarker
-                    && f.file_name().starts_with("vitest.config.")
-            })
-        })
+        .filter(|d| !with_vitest_config.contains(d))
         .collect();
     let is_vite_for_vitest = |f: &SourceFile| {
         f.file_name().starts_with("vite.config.") && vitest_dirs.contains(&f.dir())

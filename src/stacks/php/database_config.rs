@@ -95,11 +95,11 @@ pub fn database_keys(ws: &mut Workspace) {
         .map(|(d, _)| d.clone())
         .collect();
     for app in apps {
-        let path = |name: &str| crate::stacks::join(&app, name);
+        let path = crate::stacks::join(&app, "config/database.php");
         let config = ws
             .files
             .iter()
-            .find(|f| f.kind == SourceKind::AppCode && f.path == path("config/database.php"));
+            .find(|f| f.kind == SourceKind::AppCode && f.path == path);
         let keys = match config {
             Some(f) => keys_read(&f.text),
             None => framework_version(ws, &app).map(|major| {
@@ -117,47 +117,36 @@ pub fn database_keys(ws: &mut Workspace) {
     }
 }
 
-/// The `env()` keys a `config/database.php` reads for what picks the
-/// database; `None` when any of those values is code a literal reading
-/// cannot follow.
+/// The variables a `config/database.php` reads: the key of every `env()`
+/// call (and `getenv()`, `Env::get()`) in its code, comments left out. A
+/// superset of what picks the database (usernames and ports come along);
+/// `None` when a call's key is not a literal string, since any variable
+/// may then be read. A literal scan: the file is read for every Laravel app,
+/// and a syntax tree of it cost more than all the rest of a run's PHP.
 fn keys_read(text: &str) -> Option<Vec<String>> {
-    let script = php::parse(text);
-    if script.has_error {
-        return None;
-    }
-    let config = script.returns?;
+    let code = crate::syntax::comments::blank(text, crate::syntax::comments::Style::Php);
     let mut keys = Vec::new();
-    // a literal, an `env()` read (its key recorded), or code: `false`
-    let read = |v: Option<&Value>, keys: &mut Vec<String>| -> bool {
-        match v {
-            None
-            | Some(Value::Str { .. })
-            | Some(Value::Null)
-            | Some(Value::Bool(_))
-            | Some(Value::Number(_)) => true,
-            Some(Value::EnvRead { key, .. }) => {
-                keys.push(key.clone());
-                true
-            }
-            Some(_) => false,
-        }
-    };
-    if !read(config.get("default"), &mut keys) {
-        return None;
-    }
-    let Some(Value::Map(connections)) = config.get("connections") else {
-        return None;
-    };
-    for c in connections {
-        for field in ["url", "host", "database", "driver"] {
-            let v = c.value.get(field);
-            // `database_path('database.sqlite')`: a path, no variable
-            if field == "database" && matches!(v, Some(Value::Call { .. })) {
+    for call in ["env(", "getenv(", "Env::get("] {
+        for (at, _) in code.match_indices(call) {
+            // a whole name: `env(` is not the tail of `getenv(`
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| {
+                c.is_alphanumeric() || c == '_' || (c == ':' && call != "Env::get(")
+            }) || (call == "env(" && code[..at].ends_with("get"))
+            {
                 continue;
             }
-            if !read(v, &mut keys) {
+            let arg = code[at + call.len()..].trim_start();
+            let quote = arg.chars().next()?;
+            if quote != '\'' && quote != '"' {
                 return None;
             }
+            let end = arg[1..].find(quote)?;
+            let key = &arg[1..1 + end];
+            if key.is_empty() || key.contains(['$', '{', '\\']) {
+                return None;
+            }
+            keys.push(key.to_string());
         }
     }
     keys.sort();
@@ -232,5 +221,33 @@ pub fn lumen_dotenv(ws: &mut Workspace) {
     }
     for (project, which) in found {
         ws.folders.entry(project).or_default().lumen_dotenv = which;
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::keys_read;
+
+    #[test]
+    fn keys_are_the_literal_env_reads_outside_comments() {
+        let text = "<?php\n// 'url' => env('DATABASE_URL'),\nreturn [\n  'default' => env('DB_CONNECTION', 'sqlite'),\n  'connections' => ['mysql' => ['url' => env(\"DB_URL\"), 'host' => getenv('DB_HOST'), 'database' => Env::get('DB_DATABASE', database_path('x.sqlite'))]],\n];\n";
+        assert_eq!(
+            keys_read(text),
+            Some(vec![
+                "DB_CONNECTION".to_string(),
+                "DB_DATABASE".to_string(),
+                "DB_HOST".to_string(),
+                "DB_URL".to_string()
+            ])
+        );
+        // a key built in code: any variable may be read
+        assert_eq!(
+            keys_read("<?php return ['url' => env($prefix.'_URL')];"),
+            None
+        );
+        assert_eq!(
+            keys_read("<?php return ['url' => env(\"{$p}_URL\")];"),
+            None
+        );
     }
 }

@@ -21,6 +21,10 @@ use crate::source::{FileId, SourceKind, Span};
 
 /// Where a dependency manifest's text names pytest-dotenv, as a whole name.
 fn plugin_named_at(text: &str) -> Option<usize> {
+    // most manifests name no dotenv at all: no copy of their text then
+    if !text.contains("otenv") && !text.contains("OTENV") {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     ["pytest-dotenv", "pytest_dotenv"].iter().find_map(|name| {
@@ -31,26 +35,31 @@ fn plugin_named_at(text: &str) -> Option<usize> {
     })
 }
 
-/// Where the project above `dir` declares pytest-dotenv (a requirements
-/// file, `pyproject.toml`, `setup.cfg`, a Pipfile), if it does.
-fn declared_in(ws: &Workspace, dir: &str) -> Option<Span> {
-    ws.files.iter().enumerate().find_map(|(i, f)| {
-        let manifest = match f.kind {
-            SourceKind::PyprojectToml | SourceKind::SetupCfg => true,
-            SourceKind::FrameworkMarker => f.file_name().starts_with("requirements"),
-            _ => false,
-        };
-        let owner = match f.dir().rsplit_once('/') {
-            Some((parent, "requirements")) => parent,
-            None if f.dir() == "requirements" => "",
-            _ => f.dir(),
-        };
-        if !manifest || !ancestors(dir).any(|a| a == owner) {
-            return None;
-        }
-        let at = plugin_named_at(&f.text)?;
-        Some(Span::new(FileId(i), at, at + "pytest-dotenv".len()))
-    })
+/// Every dependency manifest (a requirements file, `pyproject.toml`,
+/// `setup.cfg`) that declares pytest-dotenv: the project folder it
+/// describes, and where it names the plugin.
+fn declarations(ws: &Workspace) -> Vec<(&str, Span)> {
+    ws.files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let manifest = match f.kind {
+                SourceKind::PyprojectToml | SourceKind::SetupCfg => true,
+                SourceKind::FrameworkMarker => f.file_name().starts_with("requirements"),
+                _ => false,
+            };
+            if !manifest {
+                return None;
+            }
+            let at = plugin_named_at(&f.text)?;
+            let owner = match f.dir().rsplit_once('/') {
+                Some((parent, "requirements")) => parent,
+                None if f.dir() == "requirements" => "",
+                _ => f.dir(),
+            };
+            Some((owner, Span::new(FileId(i), at, at + "pytest-dotenv".len())))
+        })
+        .collect()
 }
 
 /// The dotenv file `find_dotenv(name, usecwd=True)` finds from `dir`.
@@ -63,10 +72,18 @@ fn find_dotenv(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
 }
 
 pub fn read(ws: &mut Workspace) {
+    let declared_by = declarations(ws);
+    let configured = ws.pytest_configs.iter().any(|c| c.dotenv_files.is_some());
+    if declared_by.is_empty() && !configured {
+        return;
+    }
     let mut envs = Vec::new();
     let mut loaders = Vec::new();
     for c in ws.pytest_configs.iter().filter(|c| c.shadowed_by.is_none()) {
-        let declared = declared_in(ws, &c.dir);
+        let declared = declared_by
+            .iter()
+            .find(|(owner, _)| ancestors(&c.dir).any(|a| a == *owner))
+            .map(|(_, at)| *at);
         // the options say the plugin is in use even where its manifest is not read
         let files: Vec<(String, Span)> = match (&c.dotenv_files, declared) {
             (Some(files), _) => files.clone(),
