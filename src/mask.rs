@@ -443,22 +443,7 @@ pub fn hidden_secrets(ws: &Workspace) -> Vec<&str> {
 fn hidden_secrets_in(ws: &Workspace, which: fn(&crate::source::SourceFile) -> bool) -> Vec<&str> {
     let mut runs: Vec<&str> = Vec::new();
     for f in ws.files.iter().filter(|f| which(f)) {
-        let (t, m) = (f.text.as_bytes(), f.masked().as_bytes());
-        let hidden = |i: usize| m.get(i) == Some(&b'*') && t[i] != b'*';
-        let mut i = 0;
-        while i < t.len() {
-            if !hidden(i) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < t.len() && hidden(i) {
-                i += 1;
-            }
-            if let Some(secret) = f.text.get(start..i) {
-                runs.push(secret);
-            }
-        }
+        runs.extend(hidden_runs(f).into_iter().filter_map(|r| f.text.get(r)));
     }
     let mut unique = runs.clone();
     unique.sort_unstable();

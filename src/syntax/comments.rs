@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::{find, line_end};
+
 /// The comment syntax of a language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
@@ -83,20 +85,6 @@ pub fn blank(text: &str, style: Style) -> Cow<'_, str> {
     // `*/` or the end: whole characters, each byte now a space, so the text
     // is still UTF-8 and the lossy conversion never changes a byte
     Cow::Owned(String::from_utf8_lossy(&out).into_owned())
-}
-
-fn line_end(b: &[u8], from: usize) -> usize {
-    b[from..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| from + p)
-}
-
-fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
 }
 
 /// The offset after a string literal whose body starts at `from`.

@@ -67,6 +67,23 @@ pub fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// The offset of the line break ending the line that holds `from` (or the
+/// end of `b`).
+pub(crate) fn line_end(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| from + p)
+}
+
+/// The first occurrence of `needle` in `b` at or after `from`.
+pub(crate) fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
 /// Where each byte of `decoded` — the XML attribute value `raw` with its
 /// entities expanded and its whitespace normalised — starts in `raw`, plus
 /// one entry for the end; `None` when `raw` does not decode to `decoded`.

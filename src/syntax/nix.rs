@@ -11,6 +11,7 @@
 //! else is present but unknown. Comments (`#`, `/* */`) are skipped; a
 //! string or block that never closes ends the reading, never panics.
 
+use super::{find, line_end};
 use std::ops::Range;
 
 /// One exported variable.
@@ -188,20 +189,6 @@ fn skip_blank(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-fn line_end(b: &[u8], from: usize) -> usize {
-    b[from..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| from + p)
-}
-
-fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
 }
 
 #[cfg(test)]
