@@ -447,8 +447,6 @@ pub struct Workspace {
     /// Variables a project's test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
     pub test_code_env_writes: Vec<TestCodeEnvRead>,
-    /// Node test entry points resolved to their layers (`package.json` scripts).
-    pub node_runs: Vec<run::NodeRun>,
     /// Node config modules a `NODE_ENV=test` run selects, with the database
     /// settings they read (`config/env/test.js`).
     pub node_test_configs: Vec<NodeTestConfig>,
@@ -459,8 +457,6 @@ pub struct Workspace {
     /// Elixir configuration writes of Ecto repositories, in no order: the
     /// effective settings of `environment_databases` are resolved from them.
     pub config_writes: Vec<ConfigWrite>,
-    /// Rails apps whose test run loads dotenv files (dotenv-rails).
-    pub rails_runs: Vec<run::RailsRun>,
     /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
     pub orm_configs: Vec<OrmConfig>,
     /// Compose test overlays a script starts in the development project.
@@ -480,16 +476,10 @@ pub struct Workspace {
     /// "spring.profiles.active", "test"`): the build file's folder, the
     /// profiles, where.
     pub spring_build_profiles: Vec<(String, Vec<String>, Span)>,
-    /// Each module's test runs once Spring's precedence is applied.
-    pub spring_runs: Vec<jvm::SpringRun>,
-    /// Files Go test code loads (`app.env` through viper, godotenv's files).
-    pub go_test_loads: Vec<GoTestLoad>,
     /// The env files among them, parsed.
     pub go_loaded_env: Vec<DevDotenv>,
     /// Every setting of every `appsettings*.json`.
     pub app_settings: Vec<dotnet::AppSetting>,
-    /// ASP.NET Core test runs: each `WebApplicationFactory` with its app.
-    pub dotnet_runs: Vec<dotnet::DotnetRun>,
 }
 
 /// A Go test file that loads a file into its configuration (a `TestMain`
@@ -917,11 +907,7 @@ impl Workspace {
                     && self.file(e.file).kind == crate::source::SourceKind::PackageJson)
             })
             .count();
-        envs + self.node_runs.len()
-            + self.rails_runs.len()
-            + self.spring_runs.len()
-            + self.dotnet_runs.len()
-            + self.go_test_loads.len()
+        envs + self.runs.iter().filter(|r| !r.is_php()).count()
             + entries.len()
             + self.test_tasks.len()
             + self.compose_test_stacks.len()
@@ -929,6 +915,36 @@ impl Workspace {
             + self.flask_config_modules.len()
             + self.python_dotenv_settings.len()
             + self.e2e_servers.len()
+    }
+
+    /// The runs of PHP frameworks' PHPUnit configs (and AdonisJS's).
+    pub fn php_runs(&self) -> impl Iterator<Item = &TestRun> {
+        self.runs.iter().filter(|r| r.is_php())
+    }
+
+    /// Node test entry points (`package.json` scripts), with their facts.
+    pub fn node_runs(&self) -> impl Iterator<Item = (&TestRun, &run::NodeRun)> {
+        self.runs.iter().filter_map(|r| r.node().map(|n| (r, n)))
+    }
+
+    /// Rails apps whose test run loads dotenv files (dotenv-rails).
+    pub fn rails_runs(&self) -> impl Iterator<Item = (&TestRun, &run::RailsRun)> {
+        self.runs.iter().filter_map(|r| r.rails().map(|n| (r, n)))
+    }
+
+    /// Spring Boot modules' test runs.
+    pub fn spring_runs(&self) -> impl Iterator<Item = &jvm::SpringRun> {
+        self.runs.iter().filter_map(TestRun::spring)
+    }
+
+    /// ASP.NET Core test runs: each `WebApplicationFactory` with its app.
+    pub fn dotnet_runs(&self) -> impl Iterator<Item = &dotnet::DotnetRun> {
+        self.runs.iter().filter_map(TestRun::dotnet)
+    }
+
+    /// Go packages whose test code loads a configuration file.
+    pub fn go_test_loads(&self) -> impl Iterator<Item = &GoTestLoad> {
+        self.runs.iter().filter_map(TestRun::go)
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -1005,9 +1021,11 @@ impl Workspace {
 
     /// The resolved test run whose effective settings `env` holds.
     pub fn run_of(&self, env: &TestEnv) -> Option<&TestRun> {
-        self.runs
-            .iter()
-            .find(|r| std::ptr::eq(&self.envs[r.env], env))
+        self.php_runs().find(|r| {
+            r.env
+                .and_then(|i| self.envs.get(i))
+                .is_some_and(|e| std::ptr::eq(e, env))
+        })
     }
 }
 

@@ -180,6 +180,16 @@ pub enum RunFramework {
     PlainPhpunit,
     /// `node ace test`: `.env.test.local` > `.env.test` > `.env`.
     AdonisJs,
+    /// A `package.json` test script (or a runner started directly).
+    NodeScript,
+    /// Rails: `config/database.yml`'s `test` entry, dotenv-rails.
+    Rails,
+    /// Spring Boot: `application*.{properties,yml}` and the test classes.
+    SpringBoot,
+    /// ASP.NET Core: a `WebApplicationFactory` and `appsettings*.json`.
+    AspNetCore,
+    /// `go test` of a package whose test code loads a configuration file.
+    GoTest,
 }
 
 impl RunFramework {
@@ -192,24 +202,109 @@ impl RunFramework {
             RunFramework::LaravelDusk => "Laravel Dusk",
             RunFramework::PlainPhpunit => "PHPUnit",
             RunFramework::AdonisJs => "AdonisJS",
+            RunFramework::NodeScript => "Node",
+            RunFramework::Rails => "Rails",
+            RunFramework::SpringBoot => "Spring Boot",
+            RunFramework::AspNetCore => "ASP.NET Core",
+            RunFramework::GoTest => "Go",
         }
     }
 }
 
-/// One way the suite is started, its layers (highest precedence first) and
-/// the index of the [`super::TestEnv`] that holds its effective settings.
+/// One way a suite is started, in any ecosystem (SPEC: the test-run model):
+/// where it starts, its runner and framework, the layers its environment is
+/// built from (highest precedence first), the [`super::TestEnv`] that holds
+/// the effective settings its rules judge, and what its ecosystem knows
+/// about it ([`RunFacts`]).
 #[derive(Clone, Debug)]
 pub struct TestRun {
+    /// For humans: "Laravel test run (phpunit.xml)", "`npm test` (package.json)".
     pub name: String,
+    /// The ecosystem whose runner starts it.
+    pub family: RunnerFamily,
     pub framework: RunFramework,
-    /// The runner config that starts it (phpunit.xml).
-    pub config: FileId,
+    /// The runner, for humans: `PHPUnit`, `Jest`, `rspec`, `go test`.
+    pub runner: String,
+    /// Where the run is started: the runner configuration's element, the
+    /// script, the test class or helper that decides it.
+    pub entry: Span,
+    /// The folder it runs in (the project's).
     pub dir: String,
     pub layers: Vec<Layer>,
-    /// Index into [`super::Workspace::envs`].
-    pub env: usize,
-    /// A dotenv file the loader would read that the repository does not hold.
-    pub missing_env_file: Option<MissingEnvFile>,
+    /// Index into [`super::Workspace::envs`] of its effective settings, when
+    /// they are judged as a test environment.
+    pub env: Option<usize>,
+    pub facts: RunFacts,
+}
+
+/// What a run's ecosystem knows about it beyond its layers.
+#[derive(Clone, Debug)]
+pub enum RunFacts {
+    /// A PHPUnit run of a PHP framework (and AdonisJS's `node ace test`).
+    Php {
+        /// A dotenv file the loader would read that the repository lacks.
+        missing_env_file: Option<MissingEnvFile>,
+    },
+    Node(NodeRun),
+    Rails(RailsRun),
+    Spring(super::jvm::SpringRun),
+    Dotnet(super::dotnet::DotnetRun),
+    Go(super::GoTestLoad),
+}
+
+impl TestRun {
+    /// The file the run is started from (for PHP, its PHPUnit config).
+    pub fn config(&self) -> FileId {
+        self.entry.file
+    }
+
+    pub fn missing_env_file(&self) -> Option<&MissingEnvFile> {
+        match &self.facts {
+            RunFacts::Php { missing_env_file } => missing_env_file.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn node(&self) -> Option<&NodeRun> {
+        match &self.facts {
+            RunFacts::Node(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn rails(&self) -> Option<&RailsRun> {
+        match &self.facts {
+            RunFacts::Rails(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn spring(&self) -> Option<&super::jvm::SpringRun> {
+        match &self.facts {
+            RunFacts::Spring(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn dotnet(&self) -> Option<&super::dotnet::DotnetRun> {
+        match &self.facts {
+            RunFacts::Dotnet(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn go(&self) -> Option<&super::GoTestLoad> {
+        match &self.facts {
+            RunFacts::Go(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// A PHPUnit (or AdonisJS) run whose environment a PHP framework's
+    /// loader builds.
+    pub fn is_php(&self) -> bool {
+        matches!(self.facts, RunFacts::Php { .. })
+    }
 }
 
 /// A test env file a run's loader looks for and the repository lacks: the
@@ -230,22 +325,14 @@ pub struct MissingEnvFile {
 /// the runner it starts and the layers its environment is built from.
 #[derive(Clone, Debug)]
 pub struct NodeRun {
-    /// For humans: "`npm test` (package.json)".
-    pub name: String,
-    /// The package's folder.
-    pub dir: String,
     pub package: FileId,
     /// The script's command, where a finding about the entry point points.
     pub script_span: Span,
-    /// The runner's name for humans (`Jest`).
-    pub runner: &'static str,
     /// The runner leaves `NODE_ENV` unset (Mocha, tape, `node --test`; Jest,
     /// Vitest and AVA set `test` when it is unset).
     pub runner_leaves_node_env: bool,
     pub runner_span: Span,
-    /// Highest precedence first.
-    pub layers: Vec<Layer>,
-    /// Indices of the layers the script itself adds (inline assignments,
+    /// Indices of the run's layers the script itself adds (inline assignments,
     /// `dotenv -e`/`env-cmd` files): a runner started directly (`npx jest`,
     /// an editor's test button) gets only the others.
     pub script_layers: Vec<usize>,
@@ -290,15 +377,11 @@ pub struct MissingNodeEnvFile {
 /// wins (guides.rubyonrails.org/configuring.html).
 #[derive(Clone, Debug)]
 pub struct RailsRun {
-    /// The app: the folder holding `config/database.yml`.
-    pub dir: String,
     pub database_yml: FileId,
     /// Where the Gemfile requires dotenv-rails (or dotenv 3) in test.
     pub dotenv_gem: Span,
     /// That gem's name, for messages.
     pub dotenv_gem_name: &'static str,
-    /// Highest precedence first: the caller, then the dotenv files.
-    pub layers: Vec<Layer>,
     /// The `test` entry sets a `url` of its own: `DATABASE_URL` does not
     /// merge into it.
     pub entry_has_url: bool,

@@ -65,7 +65,7 @@ impl Rule for AppEnvNotTesting {
             // Dusk's browser server takes APP_ENV from `.env.dusk.*`; a bundle's
             // test kernel boots in `test` when APP_ENV is unset
             // (KernelTestCase::createKernel)
-            let run = cx.ws.runs.iter().find(|r| r.config == env.file);
+            let run = cx.ws.php_runs().find(|r| r.config() == env.file);
             match run.map(|r| r.framework) {
                 Some(RunFramework::LaravelDusk) => continue,
                 Some(RunFramework::SymfonyBundle) if env.get("APP_ENV").is_none() => continue,

@@ -71,7 +71,7 @@ impl Rule for CiCopiedEnvNotTest {
             };
             for copy in &ci.env_file_copies {
                 // the run the job starts: one in the checkout's tree
-                let Some(run) = cx.ws.runs.iter().find(|r| is_within(&r.dir, &env.dir)) else {
+                let Some(run) = cx.ws.php_runs().find(|r| is_within(&r.dir, &env.dir)) else {
                     continue;
                 };
                 if super::laravel_no_test_database::decided_in_code(cx, &run.dir) {
@@ -119,7 +119,7 @@ impl Rule for CiCopiedEnvNotTest {
                     .with_label(setting.value_span, "the database the tests get")
                     .with_help(format!(
                         "choose a test database in {} (`<env name=\"DB_DATABASE\" value=\"…_test\" force=\"true\"/>`) or commit a .env.testing; better, run the tests in the job's own checkout against a service container",
-                        cx.ws.file(run.config).path
+                        cx.ws.file(run.config()).path
                     ));
                 if let Some(t) = &ci.test_command {
                     d = d.with_label(t.span, "runs the tests there");

@@ -202,7 +202,7 @@ impl Rule for DevDatabaseReachesTests {
                     Some(s.key.span),
                     format!(
                         "the Node project in {project} configures a database in {path} but has no test dotenv file: {}",
-                        match cx.ws.node_runs.iter().filter(|r| r.dir == *dir).find_map(|r| r.dev_loader.as_ref()) {
+                        match cx.ws.node_runs().filter(|(r, _)| r.dir == *dir).find_map(|(_, n)| n.dev_loader.as_ref()) {
                             Some((loader, _)) => format!("{loader}, so unless the test setup picks another database in code, its tests use this development one"),
                             None => "unless the test setup picks another database in code, its tests use this development one".to_string(),
                         }
@@ -228,12 +228,12 @@ impl Rule for DevDatabaseReachesTests {
 fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::source::SourceKind;
     let mut seen: Vec<crate::source::FileId> = Vec::new();
-    for run in &cx.ws.node_runs {
-        let Some((loader, _)) = &run.dev_loader else {
+    for (run, node) in cx.ws.node_runs() {
+        let Some((loader, _)) = &node.dev_loader else {
             continue;
         };
         // a setup file that was not read may load the test file itself
-        if run.isolated.is_some() || run.unread_setup {
+        if node.isolated.is_some() || node.unread_setup {
             continue;
         }
         // the run reads a test dotenv (next/jest, `dotenv -e .env.test`, a
@@ -277,7 +277,7 @@ fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_primary_label("never loaded")
-                .with_label(run.runner_span, "the test run")
+                .with_label(node.runner_span, "the test run")
                 .with_help(format!(
                     "load {test_file} in the test setup (`dotenv.config({{ path: '{}' }})` before anything loads `.env`), or run the tests with `dotenv -e {} -- …`",
                     test_file.rsplit('/').next().unwrap_or(test_file),
@@ -336,8 +336,8 @@ fn e2e_servers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// is made from) names is what the tests get.
 fn loaded_elsewhere(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<&str> = Vec::new();
-    for run in &cx.ws.node_runs {
-        let (Some(path), Some((loader, _))) = (&run.dev_dotenv, &run.dev_loader) else {
+    for (run, node) in cx.ws.node_runs() {
+        let (Some(path), Some((loader, _))) = (&node.dev_dotenv, &node.dev_loader) else {
             continue;
         };
         let dev_dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -378,7 +378,7 @@ fn loaded_elsewhere(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_primary_label("development database")
-            .with_label(run.runner_span, "the test run")
+            .with_label(node.runner_span, "the test run")
             .with_help(format!(
                 "load a test env file instead (`.env.test` with `{}` pointing at a test database), or set it in the runner config (Vitest's `test.env`)",
                 s.key.value
@@ -419,13 +419,17 @@ fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
     if !(v.starts_with("0.2") || v.starts_with("0.1")) {
         return;
     }
-    let sets_typeorm = cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
-        r.layers.iter().any(|l| {
-            l.settings
-                .iter()
-                .any(|s| s.key.value.starts_with("TYPEORM_"))
-        })
-    });
+    let sets_typeorm = cx
+        .ws
+        .node_runs()
+        .filter(|(r, _)| r.dir == dir)
+        .any(|(r, _)| {
+            r.layers.iter().any(|l| {
+                l.settings
+                    .iter()
+                    .any(|s| s.key.value.starts_with("TYPEORM_"))
+            })
+        });
     if sets_typeorm {
         return;
     }
@@ -469,20 +473,24 @@ fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
     if cx.ws.node_test_configs.iter().any(|c| c.project == dir) {
         return true;
     }
-    cx.ws.node_runs.iter().filter(|r| r.dir == dir).any(|r| {
-        // a run that names a test env file: whether it is missing is TG106's
-        r.isolated.is_some()
-            || !r.missing.is_empty()
-            || r.layers.iter().any(|l| {
-                l.kind != LayerKind::Caller
-                    && l.file
-                        .is_none_or(|f| cx.ws.file(f).kind != crate::source::SourceKind::DotenvDev)
-                    && l.settings.iter().any(|s| {
-                        db_key_kind(&s.key.value, &cx.policy.extra_db_keys)
-                            .is_some_and(db_kind_is_db)
-                    })
-            })
-    })
+    cx.ws
+        .node_runs()
+        .filter(|(r, _)| r.dir == dir)
+        .any(|(r, n)| {
+            // a run that names a test env file: whether it is missing is TG106's
+            n.isolated.is_some()
+                || !n.missing.is_empty()
+                || r.layers.iter().any(|l| {
+                    l.kind != LayerKind::Caller
+                        && l.file.is_none_or(|f| {
+                            cx.ws.file(f).kind != crate::source::SourceKind::DotenvDev
+                        })
+                        && l.settings.iter().any(|s| {
+                            db_key_kind(&s.key.value, &cx.policy.extra_db_keys)
+                                .is_some_and(db_kind_is_db)
+                        })
+                })
+        })
 }
 
 /// A Python settings object that loads the development dotenv's database,
@@ -491,11 +499,11 @@ fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
 /// sets `DATABASE_URL`: the developer's copy is loaded in test too, and its
 /// `DATABASE_URL` merges over the `test` entry of `config/database.yml`.
 fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &cx.ws.rails_runs {
-        if run.entry_has_url || crate::resolve::decide(&run.layers, "DATABASE_URL").is_some() {
+    for (run, rails) in cx.ws.rails_runs() {
+        if rails.entry_has_url || crate::resolve::decide(&run.layers, "DATABASE_URL").is_some() {
             continue;
         }
-        let found = run.templates.iter().find_map(|t| {
+        let found = rails.templates.iter().find_map(|t| {
             let s = crate::stacks::dotenv_settings(cx.ws, *t)
                 .into_iter()
                 .rev()
@@ -512,8 +520,8 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let template = &cx.ws.file(s.value_span.file).path;
-        let yml = &cx.ws.file(run.database_yml).path;
-        let gem = run.dotenv_gem_name;
+        let yml = &cx.ws.file(rails.database_yml).path;
+        let gem = rails.dotenv_gem_name;
         let env_path = crate::stacks::join(&run.dir, ".env");
         let base = ["_development", "_dev"]
             .iter()
@@ -527,7 +535,7 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_primary_label("the development database")
-            .with_label(run.dotenv_gem, "loads .env in test too")
+            .with_label(rails.dotenv_gem, "loads .env in test too")
             .with_help(format!(
                 "add a .env.test beside it with `DATABASE_URL` naming a test database (`…/{base}_test`): {gem} loads it before .env and never overwrites a variable"
             ));

@@ -139,7 +139,7 @@ impl Rule for DocumentedEnvNotTest {
                         continue;
                     }
                     // a run whose database the copied-over file decides
-                    let Some((run, setting)) = cx.ws.runs.iter().find_map(|run| {
+                    let Some((run, setting)) = cx.ws.php_runs().find_map(|run| {
                         ["DB_DATABASE", "DATABASE_URL", "DB_URL", "DB_CONNECTION"]
                             .iter()
                             .find_map(|k| crate::resolve::decide(&run.layers, k))

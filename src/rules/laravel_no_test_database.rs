@@ -179,7 +179,7 @@ fn codeception(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
-    let run = cx.ws.runs.iter().find(|r| r.config == env.file);
+    let run = cx.ws.php_runs().find(|r| r.config() == env.file);
     let framework = run.map_or(RunFramework::Laravel, |r| r.framework);
     // Dusk's browser server reads `.env.dusk.*` swapped in as `.env`
     if framework == RunFramework::LaravelDusk {
@@ -247,7 +247,7 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             }
             // a gitignored `.env.testing` is TG106's finding, at its line
             if run
-                .and_then(|r| r.missing_env_file.as_ref())
+                .and_then(|r| r.missing_env_file())
                 .is_some_and(|m| m.ignored_by.is_some())
             {
                 return;

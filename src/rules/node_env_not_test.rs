@@ -86,12 +86,12 @@ impl Rule for NodeEnvNotTest {
                 .with_help("set `NODE_ENV=test`, or remove the line: Jest and Vitest set it themselves"),
             );
         }
-        for run in &cx.ws.node_runs {
+        for (run, node) in cx.ws.node_runs() {
             let Some(s) = crate::resolve::decide(&run.layers, "NODE_ENV") else {
                 continue;
             };
             // only the script's own assignment: a dotenv value is judged above
-            if s.value_span.file != run.package {
+            if s.value_span.file != node.package {
                 continue;
             }
             let v = s.value.trim();
@@ -107,7 +107,7 @@ impl Rule for NodeEnvNotTest {
                     ),
                 )
                 .with_primary_label("expected `test`")
-                .with_label(run.runner_span, "the test runner it reaches")
+                .with_label(node.runner_span, "the test runner it reaches")
                 .with_help("set `NODE_ENV=test` in the script, or drop the assignment: Jest and Vitest set it themselves"),
             );
         }
@@ -120,7 +120,7 @@ impl Rule for NodeEnvNotTest {
 /// keeps (Jest and Vitest set `test` only when it is unset), beside a config
 /// keyed by environment: the tests get that environment's block.
 fn exported_beside_keyed_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &cx.ws.node_runs {
+    for (run, _) in cx.ws.node_runs() {
         let Some(s) = crate::resolve::decide(&run.layers, "NODE_ENV") else {
             continue;
         };
@@ -160,22 +160,22 @@ fn keyed_config<'w>(cx: &Context<'w>, dir: &str) -> Option<&'w crate::model::Nod
 /// keyed by environment.
 fn unset_by_runner(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
-    for run in cx.ws.node_runs.iter().filter(|r| r.runner_leaves_node_env) {
+    for (run, node) in cx.ws.node_runs().filter(|(_, n)| n.runner_leaves_node_env) {
         if crate::resolve::decide(&run.layers, "NODE_ENV").is_some() {
             continue;
         }
         let Some(keyed) = keyed_config(cx, &run.dir) else {
             continue;
         };
-        if seen.contains(&(run.dir.as_str(), run.runner_span)) {
+        if seen.contains(&(run.dir.as_str(), node.runner_span)) {
             continue;
         }
-        seen.push((&run.dir, run.runner_span));
+        seen.push((&run.dir, node.runner_span));
         let path = &cx.ws.file(keyed.file).path;
         let d = META
             .diag_with(
                 Severity::Warning,
-                Some(run.runner_span),
+                Some(node.runner_span),
                 format!(
                     "{} starts {}, which leaves NODE_ENV unset, and nothing in the run sets it: {path} is keyed by environment, and a run without NODE_ENV gets its `development` block — the development database",
                     run.name, run.runner

@@ -16,7 +16,7 @@ pub fn main_decided_runs<'a>(
     cx: &Context<'a>,
 ) -> Vec<(&'a SpringRun, &'a SpringDatasource, usize)> {
     let mut out: Vec<(&SpringRun, &SpringDatasource, usize)> = Vec::new();
-    for run in &cx.ws.spring_runs {
+    for run in cx.ws.spring_runs() {
         let Some(ds) = run.datasource.as_ref() else {
             continue;
         };

@@ -313,8 +313,8 @@ fn dev_databases<'a>(cx: &Context<'a>) -> Vec<DevDb<'a>> {
 /// loads `.env` in test after the test files, and Active Record merges
 /// `DATABASE_URL` over the `test` entry, where it wins.
 fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for run in &cx.ws.rails_runs {
-        if run.entry_has_url {
+    for (run, rails) in cx.ws.rails_runs() {
+        if rails.entry_has_url {
             continue;
         }
         let Some(s) = crate::resolve::decide(&run.layers, "DATABASE_URL") else {
@@ -332,8 +332,8 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if db.in_memory || cx.policy.markers.has_test(&name.text) {
             continue;
         }
-        let yml = &cx.ws.file(run.database_yml).path;
-        let gem = run.dotenv_gem_name;
+        let yml = &cx.ws.file(rails.database_yml).path;
+        let gem = rails.dotenv_gem_name;
         let env_path = &cx.ws.file(s.value_span.file).path;
         let mut d = META
             .diag(
@@ -344,13 +344,11 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_primary_label("the development database")
-            .with_label(run.dotenv_gem, "loads .env in test too");
-        if let Some(entry) =
-            cx.ws.environment_databases.iter().find(|e| {
-                e.file == run.database_yml && e.environment == "test" && e.key == "database"
-            })
-            && let crate::model::EnvTemplate::Literal { span, .. }
-            | crate::model::EnvTemplate::Erb { span, .. } = &entry.value
+            .with_label(rails.dotenv_gem, "loads .env in test too");
+        if let Some(entry) = cx.ws.environment_databases.iter().find(|e| {
+            e.file == rails.database_yml && e.environment == "test" && e.key == "database"
+        }) && let crate::model::EnvTemplate::Literal { span, .. }
+        | crate::model::EnvTemplate::Erb { span, .. } = &entry.value
         {
             d = d.with_label(*span, "replaced by DATABASE_URL's database");
         }
@@ -431,7 +429,7 @@ fn spring_main_datasource(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// unless the shell exports another (viper's `AutomaticEnv` and godotenv's
 /// `Load` both let the environment win).
 fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for l in &cx.ws.go_test_loads {
+    for l in cx.ws.go_test_loads() {
         let Some(connects) = l.connects else {
             continue;
         };
@@ -574,7 +572,7 @@ fn connection_database(value: &str) -> Option<(crate::database::Part, bool)> {
 fn dotnet_factory_on_app_database(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // several test classes sharing one app's connection string: one finding
     let mut seen: Vec<crate::source::Span> = Vec::new();
-    for run in &cx.ws.dotnet_runs {
+    for run in cx.ws.dotnet_runs() {
         if run.factory.isolation.is_some() {
             continue;
         }

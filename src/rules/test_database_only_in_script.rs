@@ -3,7 +3,7 @@
 use super::{Context, Rule, RuleMeta};
 use crate::database::db_key_kind;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::run::{LayerKind, NodeRun};
+use crate::model::run::{LayerKind, NodeRun, TestRun};
 use crate::model::{Setting, Workspace, is_within};
 use crate::source::{SourceKind, Span};
 
@@ -112,7 +112,7 @@ impl Rule for TestDatabaseOnlyInScript {
 }
 
 enum SetBy<'w> {
-    Script(&'w NodeRun, Setting),
+    Script(&'w TestRun, Setting),
     Ci(Setting),
 }
 
@@ -130,12 +130,13 @@ struct Finding<'w> {
 /// TG302, which stays silent where this fires.
 fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
     let mut out = Vec::new();
-    let mut dirs: Vec<&str> = ws.node_runs.iter().map(|r| r.dir.as_str()).collect();
+    let mut dirs: Vec<&str> = ws.node_runs().map(|(r, _)| r.dir.as_str()).collect();
     dirs.sort();
     dirs.dedup();
     for dir in dirs {
-        let runs: Vec<&NodeRun> = ws.node_runs.iter().filter(|r| r.dir == dir).collect();
-        if runs.iter().any(|r| r.isolated.is_some())
+        let runs: Vec<(&TestRun, &NodeRun)> =
+            ws.node_runs().filter(|(r, _)| r.dir == dir).collect();
+        if runs.iter().any(|(_, n)| n.isolated.is_some())
             || ws
                 .folders
                 .get(dir)
@@ -144,9 +145,9 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
         {
             continue;
         }
-        let Some(loader) = runs.iter().find_map(|r| {
-            r.dev_loader.as_ref().map(|(w, _)| w.clone()).or_else(|| {
-                r.app_loads_dotenv
+        let Some(loader) = runs.iter().find_map(|(_, n)| {
+            n.dev_loader.as_ref().map(|(w, _)| w.clone()).or_else(|| {
+                n.app_loads_dotenv
                     .as_ref()
                     .map(|d| format!("the app depends on `{d}`, which loads it"))
             })
@@ -163,9 +164,9 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
         for dev in dev_settings {
             let key = dev.key.value.as_str();
             // the runner's own configuration sets it: a direct start is safe too
-            let direct = runs.iter().any(|r| {
+            let direct = runs.iter().any(|(r, n)| {
                 r.layers.iter().enumerate().any(|(i, l)| {
-                    !r.script_layers.contains(&i)
+                    !n.script_layers.contains(&i)
                         && l.kind != LayerKind::Caller
                         && l.file
                             .is_none_or(|f| ws.file(f).kind != SourceKind::DotenvDev)
@@ -175,7 +176,7 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
             if direct {
                 continue;
             }
-            let scripted = runs.iter().find_map(|r| {
+            let scripted = runs.iter().find_map(|(r, n)| {
                 let s = crate::resolve::decide(&r.layers, key)?;
                 let i = r
                     .layers
@@ -186,7 +187,7 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
                 let from_dev = r.layers[i]
                     .file
                     .is_some_and(|f| ws.file(f).kind == SourceKind::DotenvDev);
-                (r.script_layers.contains(&i) && !from_dev && s.value != dev.value)
+                (n.script_layers.contains(&i) && !from_dev && s.value != dev.value)
                     .then_some((*r, s))
             });
             let set_by = match scripted {
@@ -218,7 +219,9 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
                     }
                 }
             };
-            let runner = runs.first().map_or("the runner", |r| r.runner);
+            let runner = runs
+                .first()
+                .map_or("the runner", |(r, _)| r.runner.as_str());
             let wipe = match ws.wipe_evidence(dir) {
                 crate::model::Wipe::Proven(d) => Some(d.span),
                 _ => None,

@@ -411,9 +411,8 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let rails_run = cx
             .ws
-            .rails_runs
-            .iter()
-            .find(|r| rails && r.database_yml == test.file);
+            .rails_runs()
+            .find(|(_, r)| rails && r.database_yml == test.file);
         let running = cx.ws.invocation.is_some();
         let set_by: Option<(String, crate::source::Span, String)> = if running {
             cx.ws.caller_setting(key).map(|s| {
@@ -427,7 +426,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             None
         }
         .or_else(|| {
-            let s = crate::resolve::decide(&rails_run?.layers, key)?;
+            let s = crate::resolve::decide(&rails_run?.0.layers, key)?;
             let by_dev_dotenv = s.provenance.as_ref().is_some_and(|p| p.layer == ".env");
             by_dev_dotenv.then(|| {
                 (
@@ -435,7 +434,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     s.value_span,
                     format!(
                         "{} loads {} in test and sets it there",
-                        rails_run.map_or("dotenv-rails", |r| r.dotenv_gem_name),
+                        rails_run.map_or("dotenv-rails", |(_, r)| r.dotenv_gem_name),
                         cx.ws.file(s.value_span.file).path
                     ),
                 )
@@ -677,13 +676,12 @@ fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let runs: Vec<&crate::model::run::NodeRun> = cx
+        let runs: Vec<(&crate::model::TestRun, &crate::model::run::NodeRun)> = cx
             .ws
-            .node_runs
-            .iter()
-            .filter(|r| r.dir == c.project)
+            .node_runs()
+            .filter(|(r, _)| r.dir == c.project)
             .collect();
-        if runs.iter().any(|r| r.isolated.is_some())
+        if runs.iter().any(|(_, n)| n.isolated.is_some())
             || cx
                 .ws
                 .folders
@@ -693,7 +691,7 @@ fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // a run that sets the variable itself (inline, an env file of its own)
-        let set_by_run = runs.iter().any(|r| {
+        let set_by_run = runs.iter().any(|(r, _)| {
             crate::resolve::decide(&r.layers, key).is_some_and(|s| !is_dev_dotenv(cx, &s))
         });
         if set_by_run {
@@ -720,10 +718,10 @@ fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or_default();
         let loader = runs
             .iter()
-            .find_map(|r| r.dev_loader.as_ref().map(|(w, _)| w.clone()))
+            .find_map(|(_, n)| n.dev_loader.as_ref().map(|(w, _)| w.clone()))
             .or_else(|| {
                 runs.iter()
-                    .find_map(|r| r.app_loads_dotenv.as_ref())
+                    .find_map(|(_, n)| n.app_loads_dotenv.as_ref())
                     .map(|d| format!("the app depends on `{d}`, which loads .env"))
             });
         let mut d = META

@@ -93,25 +93,24 @@ impl Rule for TestEnvFileMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for run in &cx.ws.runs {
-            let Some(missing) = &run.missing_env_file else {
+        for run in cx.ws.php_runs() {
+            let Some(missing) = run.missing_env_file() else {
                 continue;
             };
             let Some(ignored) = missing.ignored_by else {
                 continue;
             };
-            let Some(runner) = cx
-                .ws
-                .envs
-                .iter()
-                .find(|e| e.file == run.config && e.source == crate::model::EnvSource::Phpunit)
+            let Some(runner) =
+                cx.ws.envs.iter().find(|e| {
+                    e.file == run.config() && e.source == crate::model::EnvSource::Phpunit
+                })
             else {
                 continue;
             };
             if DB_OVERRIDES.iter().any(|k| runner.get(k).is_some()) {
                 continue;
             }
-            let config = &cx.ws.file(run.config).path;
+            let config = &cx.ws.file(run.config()).path;
             let message = if cx.ws.invocation.is_some() {
                 // `testguard run`: the file is not on this machine, and what
                 // Laravel reads instead is known
@@ -166,16 +165,16 @@ fn node(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::model::run::LayerKind;
     let mut groups: Vec<
         Vec<(
-            &crate::model::run::NodeRun,
+            &crate::model::TestRun,
             &crate::model::run::MissingNodeEnvFile,
             &str,
         )>,
     > = Vec::new();
-    for run in &cx.ws.node_runs {
-        let Some((loader, _)) = &run.dev_loader else {
+    for (run, node) in cx.ws.node_runs() {
+        let Some((loader, _)) = &node.dev_loader else {
             continue;
         };
-        if run.isolated.is_some() {
+        if node.isolated.is_some() {
             continue;
         }
         // the run sets its database some other way
@@ -190,7 +189,7 @@ fn node(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if sets_db {
             continue;
         }
-        for missing in run.missing.iter().filter(|m| m.skipped) {
+        for missing in node.missing.iter().filter(|m| m.skipped) {
             match groups
                 .iter_mut()
                 .find(|g| g[0].1.path == missing.path && g[0].0.dir == run.dir)

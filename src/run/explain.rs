@@ -25,7 +25,7 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
             effective.into_iter().filter(guarding).collect(),
         ));
     }
-    for run in &ws.node_runs {
+    for (run, _) in ws.node_runs() {
         let effective = crate::resolve::effective(&run.layers);
         sections.push((
             format!("{} with {}", run.name, run.runner),

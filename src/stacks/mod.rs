@@ -363,20 +363,23 @@ fn keep_invoked_family(ws: &mut Workspace) {
         i += 1;
         keep[i - 1]
     });
-    ws.runs
-        .retain_mut(|r| match new_index.get(r.env).copied().flatten() {
-            Some(n) => {
-                r.env = n;
-                true
+    ws.runs.retain_mut(|r| {
+        if let Some(env) = r.env {
+            match new_index.get(env).copied().flatten() {
+                Some(n) => r.env = Some(n),
+                None => return false,
             }
-            None => false,
-        });
-    if family != RunnerFamily::Php {
-        ws.runs.clear();
-    }
-    if family != RunnerFamily::Node {
-        ws.node_runs.clear();
-    }
+        }
+        // the PHP frameworks' runs (and AdonisJS's) and the Node scripts'
+        // are the invoked family's only
+        if r.is_php() {
+            family == RunnerFamily::Php
+        } else if r.node().is_some() {
+            family == RunnerFamily::Node
+        } else {
+            true
+        }
+    });
 }
 
 /// Symfony loads `.env`, then `.env.test` over it

@@ -384,7 +384,27 @@ pub fn build(ws: &mut Workspace) {
         });
     }
     ws.app_settings = settings;
-    ws.dotnet_runs = runs;
+    for run in runs {
+        let factory = &run.factory;
+        ws.runs.push(crate::model::TestRun {
+            name: format!(
+                "`dotnet test` ({})",
+                if factory.test_project.is_empty() {
+                    "."
+                } else {
+                    &factory.test_project
+                }
+            ),
+            family: crate::model::RunnerFamily::Dotnet,
+            framework: crate::model::RunFramework::AspNetCore,
+            runner: "dotnet test".into(),
+            entry: factory.span,
+            dir: factory.test_project.clone(),
+            layers: Vec::new(),
+            env: None,
+            facts: crate::model::run::RunFacts::Dotnet(run),
+        });
+    }
 }
 
 /// The connection string an environment variable sets: `ConnectionStrings__Main`

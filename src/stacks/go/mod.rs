@@ -221,7 +221,26 @@ pub fn build(ws: &mut Workspace) {
             .filter(|(_, f)| f.kind == SourceKind::GoTestCode && f.dir() == l.package)
             .find_map(|(i, f)| writes(FileId(i), f));
     }
-    ws.go_test_loads = loads_out;
+    for load in loads_out {
+        ws.runs.push(crate::model::TestRun {
+            name: format!(
+                "`go test` ({})",
+                if load.package.is_empty() {
+                    "."
+                } else {
+                    &load.package
+                }
+            ),
+            family: crate::model::RunnerFamily::Go,
+            framework: crate::model::RunFramework::GoTest,
+            runner: "go test".into(),
+            entry: load.call,
+            dir: load.package.clone(),
+            layers: Vec::new(),
+            env: None,
+            facts: crate::model::run::RunFacts::Go(load),
+        });
+    }
 }
 
 /// A method call whose name creates, changes or deletes data

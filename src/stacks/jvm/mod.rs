@@ -45,5 +45,34 @@ pub fn build(ws: &mut Workspace) {
             tests_read: true,
         })
         .collect();
-    ws.spring_runs = crate::resolve::spring_runs(ws);
+    for run in crate::resolve::spring_runs(ws) {
+        let entry = run
+            .class
+            .as_ref()
+            .map(|(_, span)| *span)
+            .or_else(|| {
+                run.datasource
+                    .as_ref()
+                    .map(|d| d.property.setting.value_span)
+            })
+            .unwrap_or_else(|| crate::source::Span::new(crate::source::FileId(0), 0, 0));
+        ws.runs.push(crate::model::TestRun {
+            name: format!(
+                "Spring Boot tests ({})",
+                if run.module.is_empty() {
+                    "."
+                } else {
+                    &run.module
+                }
+            ),
+            family: crate::model::RunnerFamily::Jvm,
+            framework: crate::model::RunFramework::SpringBoot,
+            runner: "JUnit (`mvn test` / `gradle test`)".into(),
+            entry,
+            dir: run.module.clone(),
+            layers: Vec::new(),
+            env: None,
+            facts: crate::model::run::RunFacts::Spring(run),
+        });
+    }
 }

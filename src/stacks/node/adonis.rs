@@ -73,12 +73,16 @@ pub fn build(ws: &mut Workspace) {
         };
         ws.runs.push(TestRun {
             name,
+            family: crate::model::RunnerFamily::Node,
             framework: RunFramework::AdonisJs,
-            config: first_test,
+            runner: "Japa (`node ace test`)".into(),
+            entry: Span::new(first_test, 0, 0),
             dir,
             layers,
-            env: ws.envs.len(),
-            missing_env_file: None,
+            env: Some(ws.envs.len()),
+            facts: crate::model::run::RunFacts::Php {
+                missing_env_file: None,
+            },
         });
         ws.envs.push(env);
     }

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 
 use super::scripts::{self, EnvFileLoader, Package, RunnerKind, TestEntry};
-use crate::model::run::{Layer, LayerKind, MissingNodeEnvFile, NodeRun, Write};
+use crate::model::run::{Layer, LayerKind, MissingNodeEnvFile, NodeRun, RunFacts, TestRun, Write};
 use crate::model::{Setting, Via, Workspace, ancestors};
 use crate::source::{FileId, SourceKind, Span, Spanned};
 use crate::stacks::join;
@@ -100,7 +100,7 @@ pub fn build(ws: &mut Workspace) {
             if let Some(env) = loaded_dev_values(ws, &run, pkg) {
                 ws.envs.push(env);
             }
-            ws.node_runs.push(run);
+            ws.runs.push(run);
         }
     }
 }
@@ -113,10 +113,11 @@ pub fn build(ws: &mut Workspace) {
 /// database in code or a setup file it names was not read.
 fn loaded_dev_values(
     ws: &Workspace,
-    run: &NodeRun,
+    run: &TestRun,
     pkg: &Package,
 ) -> Option<crate::model::TestEnv> {
-    if run.isolated.is_some() || run.unread_setup {
+    let node = run.node()?;
+    if node.isolated.is_some() || node.unread_setup {
         return None;
     }
     let settings: Vec<Setting> = crate::resolve::effective(&run.layers)
@@ -137,7 +138,7 @@ fn loaded_dev_values(
         file: pkg.file,
         dir: pkg.dir.clone(),
         frameworks: ws.frameworks_of(&pkg.dir),
-        anchor: run.script_span,
+        anchor: node.script_span,
         settings,
         commented_out: Vec::new(),
     })
@@ -192,14 +193,14 @@ fn build_invoked(
     super::destruction::scan_scripts(ws, pkg, &entries);
     for entry in entries {
         let mut run = resolve_entry(ws, paths, parsed, pkg, &entry);
-        if direct {
+        if direct && let RunFacts::Node(node) = &mut run.facts {
             let mut i = 0;
             run.layers.retain(|_| {
                 i += 1;
-                !run.script_layers.contains(&(i - 1))
+                !node.script_layers.contains(&(i - 1))
             });
-            run.script_layers.clear();
-            run.missing.retain(|m| m.span.file != pkg.file);
+            node.script_layers.clear();
+            node.missing.retain(|m| m.span.file != pkg.file);
             run.name = format!("`{}` ({})", inv.program, ws.file(pkg.file).path);
         }
         if let Some(env) = loaded_dev_values(ws, &run, pkg) {
@@ -208,7 +209,8 @@ fn build_invoked(
         // what the caller exports and nothing above it overrides is the
         // run's: judged like any test environment's value (a database, and
         // NODE_ENV, which Jest and Vitest set only when it is unset)
-        if run.isolated.is_none() {
+        let script_span = run.node().map_or(run.entry, |n| n.script_span);
+        if run.node().is_some_and(|n| n.isolated.is_none()) {
             let decided: Vec<Setting> = crate::resolve::effective(&run.layers)
                 .into_iter()
                 .filter(|s| s.via == Via::Caller)
@@ -225,14 +227,14 @@ fn build_invoked(
                     file: pkg.file,
                     dir: pkg.dir.clone(),
                     frameworks: ws.frameworks_of(&pkg.dir),
-                    anchor: run.script_span,
+                    anchor: script_span,
                     settings: decided,
                     commented_out: Vec::new(),
                 };
                 ws.envs.push(env);
             }
         }
-        ws.node_runs.push(run);
+        ws.runs.push(run);
     }
 }
 
@@ -379,7 +381,7 @@ fn resolve_entry(
     parsed: &HashMap<FileId, Module>,
     pkg: &Package,
     entry: &TestEntry,
-) -> NodeRun {
+) -> TestRun {
     let dir = pkg.dir.as_str();
     let mut always: Vec<Layer> = Vec::new();
     let mut yielding: Vec<Layer> = Vec::new();
@@ -757,25 +759,31 @@ fn resolve_entry(
         .iter()
         .find(|d| pkg.has_dep(d))
         .map(|d| d.to_string());
-    NodeRun {
+    TestRun {
         name: format!("{script_label} ({})", ws.file(pkg.file).path),
+        family: crate::model::RunnerFamily::Node,
+        framework: crate::model::RunFramework::NodeScript,
+        runner: entry.runner.describe().to_string(),
+        entry: entry.script_span,
         dir: dir.to_string(),
-        package: pkg.file,
-        script_span: entry.script_span,
-        runner: entry.runner.describe(),
-        runner_leaves_node_env: matches!(
-            entry.runner,
-            RunnerKind::Mocha | RunnerKind::Tape | RunnerKind::NodeTest
-        ),
-        runner_span: entry.runner_span,
         layers,
-        script_layers,
-        missing,
-        dev_loader,
-        dev_dotenv,
-        unread_setup,
-        isolated,
-        app_loads_dotenv,
+        env: None,
+        facts: RunFacts::Node(NodeRun {
+            package: pkg.file,
+            script_span: entry.script_span,
+            runner_leaves_node_env: matches!(
+                entry.runner,
+                RunnerKind::Mocha | RunnerKind::Tape | RunnerKind::NodeTest
+            ),
+            runner_span: entry.runner_span,
+            script_layers,
+            missing,
+            dev_loader,
+            dev_dotenv,
+            unread_setup,
+            isolated,
+            app_loads_dotenv,
+        }),
     }
 }
 

@@ -21,7 +21,7 @@
 //! A PHPUnit config that boots no application (no Laravel, Lumen or Symfony
 //! above it) gets only its own `<env>`/`<server>`: it is not an app test run.
 
-use crate::model::run::{Layer, LayerKind, MissingEnvFile, RunFramework, TestRun, Write};
+use crate::model::run::{Layer, LayerKind, MissingEnvFile, RunFacts, RunFramework, TestRun, Write};
 use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Workspace, ancestors};
 use crate::source::{FileId, SourceKind};
 
@@ -232,12 +232,14 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         };
         let run = TestRun {
             name: env.name.clone(),
+            family: crate::model::RunnerFamily::Php,
             framework,
-            config: runner_env.file,
+            runner: "PHPUnit".into(),
+            entry: runner_env.anchor,
             dir: runner_env.dir.clone(),
             layers,
-            env: usize::MAX,
-            missing_env_file,
+            env: None,
+            facts: RunFacts::Php { missing_env_file },
         };
         new_envs.push((env, run));
     }
@@ -246,7 +248,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
     ws.envs
         .retain(|e| !(e.source == EnvSource::Dotenv && consumed.contains(&e.file)));
     for (env, mut run) in new_envs {
-        run.env = ws.envs.len();
+        run.env = Some(ws.envs.len());
         ws.envs.push(env);
         ws.runs.push(run);
     }
@@ -441,7 +443,7 @@ fn dotenv_chain(
             );
             v
         }
-        RunFramework::PlainPhpunit | RunFramework::AdonisJs => Vec::new(),
+        _ => Vec::new(),
     };
     let layers = names
         .into_iter()

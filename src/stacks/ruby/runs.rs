@@ -98,17 +98,28 @@ pub fn build(ws: &mut Workspace) {
         } else {
             TEMPLATES.iter().filter_map(|t| at(t)).collect()
         };
-        runs.push(RailsRun {
+        runs.push(crate::model::TestRun {
+            name: format!(
+                "Rails tests ({})",
+                crate::stacks::join(dir, "config/database.yml")
+            ),
+            family: crate::model::RunnerFamily::Ruby,
+            framework: crate::model::RunFramework::Rails,
+            runner: "rspec / `rails test`".into(),
+            entry: Span::new(id, 0, 0),
             dir: dir.to_string(),
-            database_yml: id,
-            dotenv_gem: Span::new(gemfile, gem.start, gem.end),
-            dotenv_gem_name: gem_name,
             layers,
-            entry_has_url: test_keys.contains(&"url"),
-            templates,
+            env: None,
+            facts: crate::model::run::RunFacts::Rails(RailsRun {
+                database_yml: id,
+                dotenv_gem: Span::new(gemfile, gem.start, gem.end),
+                dotenv_gem_name: gem_name,
+                entry_has_url: test_keys.contains(&"url"),
+                templates,
+            }),
         });
     }
-    ws.rails_runs = runs;
+    ws.runs.extend(runs);
 }
 
 /// The environment names compose services that run rspec pin (see the
