@@ -247,7 +247,7 @@ pub enum RunFacts {
     },
     Node(NodeRun),
     Rails(RailsRun),
-    Spring(super::jvm::SpringRun),
+    Spring(Box<super::jvm::SpringRun>),
     Dotnet(super::dotnet::DotnetRun),
     Go(super::GoTestLoad),
 }
@@ -281,7 +281,7 @@ impl TestRun {
 
     pub fn spring(&self) -> Option<&super::jvm::SpringRun> {
         match &self.facts {
-            RunFacts::Spring(s) => Some(s),
+            RunFacts::Spring(s) => Some(s.as_ref()),
             _ => None,
         }
     }

@@ -72,7 +72,7 @@ pub fn build(ws: &mut Workspace) {
             dir: run.module.clone(),
             layers: Vec::new(),
             env: None,
-            facts: crate::model::run::RunFacts::Spring(run),
+            facts: crate::model::run::RunFacts::Spring(Box::new(run)),
         });
     }
 }
