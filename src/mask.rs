@@ -161,7 +161,7 @@ pub fn mask_workspace(ws: &mut Workspace) {
         .iter()
         .flat_map(|e| e.settings.iter())
         .chain(ws.dev_dotenvs.iter().flat_map(|d| d.settings.iter()))
-        .chain(ws.pytest_configs.iter().flat_map(|c| c.settings.iter()))
+        .chain(ws.pytest_configs().flat_map(|c| c.settings.iter()))
         .chain(ws.invocation.iter().flat_map(|i| i.caller.iter()));
     for s in settings {
         if let Some(h) = holds_settings.get_mut(s.value_span.file.0) {

@@ -51,3 +51,10 @@ pub struct DotnetRun {
     /// (`appsettings.{Environment}.json` over `appsettings.json`).
     pub connection_strings: Vec<AppSetting>,
 }
+
+/// What an ASP.NET Core project's settings files say.
+#[derive(Clone, Debug, Default)]
+pub struct DotnetProject {
+    /// Every setting of every `appsettings*.json`.
+    pub app_settings: Vec<AppSetting>,
+}

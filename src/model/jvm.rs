@@ -156,3 +156,17 @@ pub fn canonical(key: &str) -> String {
         .map(|c| c.to_ascii_lowercase())
         .collect()
 }
+
+/// What a Spring module's files say about its test runs.
+#[derive(Clone, Debug, Default)]
+pub struct JvmProject {
+    /// Properties of every `application*.{properties,yml}` of the module.
+    pub properties: Vec<SpringProperty>,
+    /// The module's test classes, from its test sources.
+    pub tests: Vec<SpringTestClass>,
+    /// Whether its test sources were read.
+    pub module: Option<SpringModule>,
+    /// Profiles its build file hands the test JVM (`systemProperty
+    /// "spring.profiles.active", "test"`), and where.
+    pub build_profiles: Vec<(Vec<String>, Span)>,
+}

@@ -3,8 +3,22 @@
 use std::collections::BTreeMap;
 
 pub mod dotnet;
+pub mod elixir;
+pub mod go;
 pub mod jvm;
+pub mod node;
+pub mod php;
+pub mod python;
 pub mod run;
+
+pub use elixir::{ConfigWrite, Runs};
+pub use go::GoTestLoad;
+pub use node::{ComposeTestStack, E2eServer, NodeEnvKeyedConfig, NodeTestConfig, OrmConfig};
+pub use php::{CodeceptionLaravel, LaravelConnection, LaravelDatabases, LumenDotenv, PhpTestSetup};
+pub use python::{
+    FlaskChoice, FlaskConfigClass, FlaskConfigModule, PytestConfig, PythonDotenvSettings,
+    TestCodeEnvRead,
+};
 
 use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
 use crate::source::{FileId, SourceFile, Span, Spanned};
@@ -320,40 +334,16 @@ impl TestEnv {
     }
 }
 
-/// A pytest configuration candidate in one folder: which file, in which rank
-/// of pytest's search order, and whether it matches (pytest stops at the first).
-#[derive(Clone, Debug)]
-pub struct PytestConfig {
-    pub file: FileId,
-    pub dir: String,
-    /// Position in pytest's search order (0 = `pytest.toml`).
-    pub rank: u8,
-    /// The section pytest would read (`[pytest]`, `[tool.pytest.ini_options]`…),
-    /// or the whole file for `pytest.ini` that always matches.
-    pub section: Span,
-    pub section_name: String,
-    /// Its guarding settings: settings module, `--ds`, pytest-env entries.
-    pub settings: Vec<Setting>,
-    /// The file pytest reads instead, when this one is shadowed.
-    pub shadowed_by: Option<FileId>,
-    /// pytest-dotenv's `env_files` entries (each file as written, and where),
-    /// when the key is set.
-    pub dotenv_files: Option<Vec<(String, Span)>>,
-    /// pytest-dotenv's `env_override_existing_values`: its files beat what
-    /// the environment already holds.
-    pub dotenv_override: bool,
-}
-
-/// What one folder tells about the project that lives there.
+/// A project: a folder that a manifest or a framework's files mark as the
+/// root of something tests run in (a `composer.json`, `package.json`,
+/// `pyproject.toml`, `requirements*.txt`, `manage.py`, `artisan`, a runner
+/// config), what those files say about it, and what each ecosystem's stack
+/// learned about it ([`php::PhpProject`], [`python::PythonProject`], …).
+/// Every per-framework fact lives here or on a [`TestRun`], never on the
+/// [`Workspace`] itself.
 #[derive(Clone, Debug, Default)]
-pub struct FolderContext {
+pub struct Project {
     pub frameworks: Frameworks,
-    /// Symfony's `when@test: doctrine: dbal: dbname_suffix` gives tests their own database.
-    pub symfony_test_dbname_suffix: bool,
-    /// `bootstrap/cache/config.php` of a Laravel app (TG205).
-    pub laravel_config_cache: Option<FileId>,
-    /// `manage.py` lives here (a Django project root).
-    pub has_manage_py: bool,
     /// A `composer.json` or `artisan` lives here: the root of a PHP project.
     pub php_root: bool,
     /// A `package.json` or a test-runner config lives here: the root of a Node package.
@@ -363,31 +353,30 @@ pub struct FolderContext {
     pub python_root: bool,
     /// A Node package with a test runner lives here or below (monorepo workspaces).
     pub node_tests_below: bool,
-    /// `laravel/lumen-framework`: Lumen loads `.env` only.
-    pub lumen: bool,
-    /// `composer test` runs the suite in parallel (`artisan test --parallel`,
-    /// ParaTest): each worker uses `{db}_test_{token}`.
-    pub composer_test_parallel: bool,
-    /// The file Lumen's `bootstrap/app.php` hands `LoadEnvironmentVariables`.
-    pub lumen_dotenv: LumenDotenv,
-    /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.
-    pub symfony_bundle: bool,
-    /// The variables the project's doctrine configuration (`config/packages/`)
-    /// reads its connection from, when one was read.
-    pub doctrine_url_vars: Option<Vec<String>>,
-    /// `@adonisjs/core`: `node ace test` layers `.env.test` over `.env`.
-    pub adonis: bool,
-    /// A Laravel app: the environment variables its database configuration
-    /// reads (`config/database.php`'s `env()` calls for the default
-    /// connection and each connection's `url`, `host`, `database`, `driver`;
-    /// else the framework's own file for the version the lock file names:
-    /// `DB_URL` from Laravel 11, `DATABASE_URL` before). `None` when not
-    /// known (code a literal reading cannot follow, no version).
-    pub laravel_database_keys: Option<Vec<String>>,
-    /// A dependency that gives the tests a database of their own in code
-    /// (`mongodb-memory-server`, `testcontainers`, `pg-mem`): the run is
-    /// isolated in code.
+    /// A dependency or fixture that gives the tests a database of their own
+    /// in code (`mongodb-memory-server`, `testcontainers`, `pg-mem`, a
+    /// conftest's `dependency_overrides`): the run is isolated in code.
     pub isolating_dependency: Option<String>,
+    pub php: php::PhpProject,
+    pub python: python::PythonProject,
+    pub node: node::NodeProject,
+    /// Rails' `config/database.yml` entries of this app.
+    pub rails_databases: Vec<EnvironmentDatabase>,
+    pub elixir: elixir::ElixirProject,
+    pub jvm: jvm::JvmProject,
+    pub dotnet: dotnet::DotnetProject,
+    pub go: go::GoProject,
+    /// Task-runner targets that run the tests with a dotenv file loaded,
+    /// and makefile test variables set from the development ones.
+    pub tasks: TaskProject,
+}
+
+/// What a folder's task runners (`Makefile`, `Taskfile.yml`) do for its tests.
+#[derive(Clone, Debug, Default)]
+pub struct TaskProject {
+    pub test_tasks: Vec<TestTask>,
+    /// `TEST_DATABASE_URL := $(DATABASE_URL)` under `ifdef DATABASE_URL`.
+    pub databases: Vec<EnvironmentDatabase>,
 }
 
 /// A dotenv file the developer's own app reads (`.env`, `.env.example`, …).
@@ -398,18 +387,21 @@ pub struct DevDotenv {
     pub settings: Vec<Setting>,
 }
 
-/// Everything the rules may look at.
+/// Everything the rules may look at: the files, the test environments
+/// and runs built from them, the projects they belong to, and the evidence
+/// found around them. Nothing here is a framework's own: each ecosystem's
+/// facts live on its [`Project`]s and [`TestRun`]s.
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub files: Vec<SourceFile>,
     pub envs: Vec<TestEnv>,
-    pub folders: BTreeMap<String, FolderContext>,
+    /// Every project, by folder (relative to the scan root).
+    pub projects: BTreeMap<String, Project>,
     pub dev_dotenvs: Vec<DevDotenv>,
-    pub pytest_configs: Vec<PytestConfig>,
     /// Folders holding a test dotenv file (for TG206, TG302).
     pub test_dotenv_dirs: Vec<(String, FileId)>,
-    /// Test runs resolved from their layers; each names the
-    /// [`TestEnv`] in `envs` that holds its effective settings.
+    /// Every test run, in every ecosystem; a run names the [`TestEnv`] in
+    /// `envs` that holds its effective settings, when it has one.
     pub runs: Vec<TestRun>,
     /// `testguard run`: the run being started, and the environment it starts
     /// from. `None` in `lint`, where the caller is unknown.
@@ -422,126 +414,8 @@ pub struct Workspace {
     pub destruction: Vec<Destruction>,
     /// How many test files of each project (folder above `tests/`) were read.
     pub test_code: BTreeMap<String, usize>,
-    /// Database variables the test code takes from the environment with no
-    /// default (`os.environ["DATABASE_URL"]` in a conftest fixture).
-    pub test_code_env_reads: Vec<TestCodeEnvRead>,
     /// Shell lines a README documents for the tests' environment.
     pub documented: Vec<Documented>,
-    /// Each Laravel project's `config/database.php`, read literally.
-    pub laravel_databases: Vec<LaravelDatabases>,
-    /// Python settings objects that load a dotenv file into database
-    /// settings (pydantic-settings `env_file`, Starlette `Config(".env")`).
-    pub python_dotenv_settings: Vec<PythonDotenvSettings>,
-    /// Task-runner targets that run the tests with a dotenv file loaded.
-    pub test_tasks: Vec<TestTask>,
-    /// Codeception suites that boot a Laravel app through the `Laravel` module.
-    pub codeception_laravel: Vec<CodeceptionLaravel>,
-    /// What each PHP project's test code sets up before its tests (bootstrap
-    /// env writes, `database.*` config switches).
-    pub php_test_setup: Vec<PhpTestSetup>,
-    /// Flask-style config classes (`class TestingConfig(Config):`) of each
-    /// module that sets `SQLALCHEMY_DATABASE_URI` in one of them.
-    pub flask_config_modules: Vec<FlaskConfigModule>,
-    /// What each project's conftests hand the app factory.
-    pub flask_choices: Vec<(String, FlaskChoice)>,
-    /// Variables a project's test code writes into the environment
-    /// (`os.environ["X"] = …`, `monkeypatch.setenv`), per project.
-    pub test_code_env_writes: Vec<TestCodeEnvRead>,
-    /// Node config modules a `NODE_ENV=test` run selects, with the database
-    /// settings they read (`config/env/test.js`).
-    pub node_test_configs: Vec<NodeTestConfig>,
-    /// The database settings of each environment of a Rails
-    /// `config/database.yml` or an Ecto app's `config/{dev,test}.exs`, read
-    /// where they are environment reads.
-    pub environment_databases: Vec<EnvironmentDatabase>,
-    /// Elixir configuration writes of Ecto repositories, in no order: the
-    /// effective settings of `environment_databases` are resolved from them.
-    pub config_writes: Vec<ConfigWrite>,
-    /// ORM connection files (TypeORM `ormconfig.*`) and what they name.
-    pub orm_configs: Vec<OrmConfig>,
-    /// Compose test overlays a script starts in the development project.
-    pub compose_test_stacks: Vec<ComposeTestStack>,
-    /// Node configs keyed by `NODE_ENV` (knexfile, Sequelize config) that
-    /// have a `development` block.
-    pub node_env_keyed_configs: Vec<NodeEnvKeyedConfig>,
-    /// Servers Playwright's `webServer` starts (or reuses) for the e2e suite.
-    pub e2e_servers: Vec<E2eServer>,
-    /// Properties of every Spring `application*.{properties,yml}`.
-    pub spring_properties: Vec<jvm::SpringProperty>,
-    /// Spring test classes, from the test sources of each module read.
-    pub spring_tests: Vec<jvm::SpringTestClass>,
-    /// Modules whose test sources were read.
-    pub spring_modules: Vec<jvm::SpringModule>,
-    /// Profiles a build file hands the test JVM (`systemProperty
-    /// "spring.profiles.active", "test"`): the build file's folder, the
-    /// profiles, where.
-    pub spring_build_profiles: Vec<(String, Vec<String>, Span)>,
-    /// The env files among them, parsed.
-    pub go_loaded_env: Vec<DevDotenv>,
-    /// Every setting of every `appsettings*.json`.
-    pub app_settings: Vec<dotnet::AppSetting>,
-}
-
-/// A Go test file that loads a file into its configuration (a `TestMain`
-/// calling `util.LoadConfig("../..")` that reads `app.env` with viper, a
-/// `godotenv.Load("../.env")`). Both viper's `AutomaticEnv` and godotenv's
-/// `Load` let a variable the environment already holds win.
-#[derive(Clone, Debug)]
-pub struct GoTestLoad {
-    /// The package folder (`go test` runs each package there).
-    pub package: String,
-    pub file: FileId,
-    /// The call that loads it.
-    pub call: Span,
-    /// For humans: "godotenv", "viper", "`util.LoadConfig(\"../..\")`".
-    pub loader: String,
-    pub loaded: FileId,
-    /// The file opens a database connection (`sql.Open`, `pgxpool.New`…).
-    pub connects: Option<Span>,
-    /// An import that gives the tests a database of their own
-    /// (testcontainers-go, dockertest, go-txdb…), with where.
-    pub isolated: Option<(String, Span)>,
-    /// A call of the package's tests that writes or deletes rows.
-    pub writes: Option<(String, Span)>,
-}
-
-/// A Playwright `webServer` command that starts a Node package's app with
-/// no test environment of its own.
-#[derive(Clone, Debug)]
-pub struct E2eServer {
-    pub config: FileId,
-    /// The command string.
-    pub command: Span,
-    /// The package whose app it starts.
-    pub served_dir: String,
-    /// `reuseExistingServer`, unless literally `false`.
-    pub reuse: Option<Span>,
-}
-
-/// A config keyed by `NODE_ENV` (`development:`, `test:`): a run that leaves
-/// `NODE_ENV` unset gets `development` (knex, sequelize-cli, and the
-/// `config[process.env.NODE_ENV || 'development']` idiom).
-#[derive(Clone, Debug)]
-pub struct NodeEnvKeyedConfig {
-    pub project: String,
-    pub file: FileId,
-    /// The `development` key.
-    pub development: Span,
-}
-
-/// `docker-compose -f docker-compose.yml -f docker-compose.test.yml up` in a
-/// script: the test service of the merged files, and the database settings
-/// it takes from the files before the test overlay, whose host is a service
-/// the test overlay does not redefine (the development stack's container).
-#[derive(Clone, Debug)]
-pub struct ComposeTestStack {
-    /// The script's name (`docker:test`).
-    pub script: String,
-    pub script_span: Span,
-    pub test_service: String,
-    /// The test service's `command` in the test overlay.
-    pub command: Span,
-    pub shared: Vec<Setting>,
 }
 
 /// Where a framework keeps one database setting per environment.
@@ -571,39 +445,6 @@ pub struct EnvironmentDatabase {
     pub scope: String,
     /// The key: `database`, `url`, `primary.database`.
     pub key: String,
-    pub value: EnvTemplate,
-}
-
-/// Whether a configuration write runs in an environment: it stands in a
-/// block whose condition decides (`if config_env() == :prod do`), or one
-/// whose condition is not known (`case System.get_env("X") do`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Runs {
-    Yes,
-    No,
-    Maybe,
-}
-
-/// One write of an Elixir configuration (`config :app, Repo, key: value`),
-/// placed in the order Mix evaluates the files for an environment:
-/// `config.exs` up to its `import_config`, the environment's file
-/// (`test.exs`, `dev.exs`), the rest of `config.exs`, then `runtime.exs`,
-/// which runs in every environment (hexdocs.pm/elixir/Config.html). Keyword
-/// lists deep-merge and a later key wins, even `nil`.
-#[derive(Clone, Debug)]
-pub struct ConfigWrite {
-    pub project: String,
-    pub file: FileId,
-    /// The file's place in the load order, then the write's within it.
-    pub order: (u8, usize),
-    /// Whether it runs for `test` and for `development`.
-    pub runs_in_test: Runs,
-    pub runs_in_development: Runs,
-    /// The repository (`MyApp.Repo`).
-    pub scope: String,
-    /// The key written; `None` for an argument that may write any key
-    /// (`config :app, Repo, repo_config`).
-    pub key: Option<String>,
     pub value: EnvTemplate,
 }
 
@@ -639,42 +480,6 @@ pub enum EnvAlternative {
     Computed,
 }
 
-/// A database setting of a Node `NODE_ENV=test` config module.
-#[derive(Clone, Debug)]
-pub struct NodeTestConfig {
-    /// The package.
-    pub project: String,
-    pub file: FileId,
-    /// The config key as written (`db`, `test.connection.database`).
-    pub key: String,
-    pub value: ConfigValue,
-}
-
-/// An ORM connection file's database, and whether it rewrites the schema.
-#[derive(Clone, Debug)]
-pub struct OrmConfig {
-    pub project: String,
-    pub file: FileId,
-    /// "TypeORM", "Prisma".
-    pub orm: &'static str,
-    pub database: ConfigValue,
-    /// `synchronize: true` / `dropSchema: true`, with where.
-    pub rewrites_schema: Option<(&'static str, Span)>,
-}
-
-/// Which dotenv file a Lumen app loads (`bootstrap/app.php`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum LumenDotenv {
-    /// `.env`: the skeleton's `LoadEnvironmentVariables(dirname(__DIR__))`,
-    /// or no `bootstrap/app.php` read.
-    #[default]
-    Default,
-    /// A literal second argument names another file.
-    Named(String),
-    /// The file name is computed in code: nothing is known.
-    Code,
-}
-
 /// A task (`task py:test`, `make test`) whose command runs the tests with a
 /// dotenv file loaded into its environment.
 #[derive(Clone, Debug)]
@@ -693,102 +498,6 @@ pub struct TestTask {
     pub beats_caller: bool,
 }
 
-/// A Codeception suite's `Laravel` module: the app boots with
-/// `environment_file` (default `.env`); `cleanup` (default true) wraps each
-/// test in a transaction that is rolled back.
-#[derive(Clone, Debug)]
-pub struct CodeceptionLaravel {
-    pub file: FileId,
-    /// The module's entry (`- Laravel:`), where a finding points.
-    pub module_span: Span,
-    /// The folder of the suite file.
-    pub dir: String,
-    pub environment_file: String,
-    pub environment_file_span: Option<Span>,
-    pub cleanup: bool,
-}
-
-/// What one PHP test file sets up.
-#[derive(Clone, Debug)]
-pub struct PhpTestSetup {
-    pub project: String,
-    pub file: FileId,
-    /// It is PHPUnit's bootstrap file (`tests/bootstrap.php`).
-    pub bootstrap: bool,
-    /// Top-level `putenv`/`$_ENV`/`$_SERVER` writes of a bootstrap file.
-    pub env_writes: Vec<Setting>,
-    /// `database.*` configuration set in code, with the call.
-    pub config_sets: Vec<(String, Span)>,
-    /// The bootstrap file clears or deletes the cached configuration.
-    pub clears_config_cache: bool,
-}
-
-/// A module of config classes; a class's URI, when its body does not set
-/// one, is its first base's (within the module).
-#[derive(Clone, Debug)]
-pub struct FlaskConfigModule {
-    pub project: String,
-    pub file: FileId,
-    pub classes: Vec<FlaskConfigClass>,
-    /// `config = {"testing": TestingConfig, …}`: names an app factory takes.
-    pub by_key: Vec<(String, String)>,
-}
-
-/// What a conftest hands the app factory (`create_app("testing")`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FlaskChoice {
-    /// A config class, by name (`create_app(TestingConfig)`).
-    Class(String, Span),
-    /// A key of the config module's mapping (`create_app("testing")`).
-    Key(String, Span),
-    /// No argument, or one a literal reading cannot follow: the factory's
-    /// default or something computed.
-    Unknown,
-}
-
-#[derive(Clone, Debug)]
-pub struct FlaskConfigClass {
-    pub name: String,
-    pub name_span: Span,
-    pub bases: Vec<String>,
-    /// Its own `SQLALCHEMY_DATABASE_URI` (`Absent` when it inherits).
-    pub uri: ConfigValue,
-}
-
-/// A Python settings object that reads database settings from a dotenv file.
-#[derive(Clone, Debug)]
-pub struct PythonDotenvSettings {
-    /// The Python project (folder of its `pyproject.toml`, …).
-    pub project: String,
-    /// For humans: "pydantic-settings `Settings`", "Starlette `Config`".
-    pub what: String,
-    /// The dotenv file as written (`.env`), relative to the working directory.
-    pub env_file: String,
-    pub env_file_span: Span,
-    /// The database variables it reads.
-    pub keys: Vec<String>,
-}
-
-/// A Laravel project's `config/database.php`: its default connection and
-/// the connections it defines.
-#[derive(Clone, Debug)]
-pub struct LaravelDatabases {
-    /// The project folder (holding `config/`).
-    pub project: String,
-    pub file: FileId,
-    pub default: ConfigValue,
-    pub connections: Vec<LaravelConnection>,
-}
-
-#[derive(Clone, Debug)]
-pub struct LaravelConnection {
-    pub name: String,
-    pub name_span: Span,
-    pub driver: ConfigValue,
-    pub database: ConfigValue,
-    pub url: ConfigValue,
-}
-
 /// A configuration value as written in code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigValue {
@@ -805,14 +514,6 @@ pub enum ConfigValue {
     Absent,
     /// Code a literal reading cannot decide (`database_path(...)`, a variable).
     Unknown,
-}
-
-/// A database variable a project's test code reads from the environment.
-#[derive(Clone, Debug)]
-pub struct TestCodeEnvRead {
-    pub project: String,
-    pub key: String,
-    pub span: Span,
 }
 
 /// What a README's setup instructions do, for the folder it documents.
@@ -882,7 +583,128 @@ impl CallerKey {
     }
 }
 
+/// The project at `dir` of `projects`, created when it is not known yet
+/// (for a caller that holds other parts of the [`Workspace`] meanwhile).
+pub fn project_in<'p>(projects: &'p mut BTreeMap<String, Project>, dir: &str) -> &'p mut Project {
+    projects.entry(dir.to_string()).or_default()
+}
+
 impl Workspace {
+    /// The project at `dir`, created when it is not known yet.
+    pub fn project_mut(&mut self, dir: &str) -> &mut Project {
+        project_in(&mut self.projects, dir)
+    }
+
+    /// Every pytest configuration candidate, by folder and in pytest's order.
+    pub fn pytest_configs(&self) -> impl Iterator<Item = &PytestConfig> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.python.pytest_configs)
+    }
+
+    /// Python settings objects (and pytest-dotenv) that load a dotenv file.
+    pub fn python_dotenv_settings(&self) -> impl Iterator<Item = &PythonDotenvSettings> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.python.dotenv_settings)
+    }
+
+    pub fn flask_config_modules(&self) -> impl Iterator<Item = &FlaskConfigModule> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.python.flask_config_modules)
+    }
+
+    /// What each project's conftests hand the app factory, with the project.
+    pub fn flask_choices(&self) -> impl Iterator<Item = (&str, &FlaskChoice)> {
+        self.projects
+            .iter()
+            .flat_map(|(d, p)| p.python.flask_choices.iter().map(move |c| (d.as_str(), c)))
+    }
+
+    pub fn test_code_env_reads(&self) -> impl Iterator<Item = &TestCodeEnvRead> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.python.test_code_env_reads)
+    }
+
+    pub fn test_code_env_writes(&self) -> impl Iterator<Item = &TestCodeEnvRead> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.python.test_code_env_writes)
+    }
+
+    pub fn laravel_databases(&self) -> impl Iterator<Item = &LaravelDatabases> {
+        self.projects
+            .values()
+            .filter_map(|p| p.php.laravel_databases.as_ref())
+    }
+
+    pub fn codeception_laravel(&self) -> impl Iterator<Item = &CodeceptionLaravel> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.php.codeception_laravel)
+    }
+
+    pub fn php_test_setup(&self) -> impl Iterator<Item = &PhpTestSetup> {
+        self.projects.values().flat_map(|p| &p.php.test_setup)
+    }
+
+    pub fn node_test_configs(&self) -> impl Iterator<Item = &NodeTestConfig> {
+        self.projects.values().flat_map(|p| &p.node.test_configs)
+    }
+
+    pub fn orm_configs(&self) -> impl Iterator<Item = &OrmConfig> {
+        self.projects.values().flat_map(|p| &p.node.orm_configs)
+    }
+
+    pub fn compose_test_stacks(&self) -> impl Iterator<Item = &ComposeTestStack> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.node.compose_test_stacks)
+    }
+
+    pub fn node_env_keyed_configs(&self) -> impl Iterator<Item = &NodeEnvKeyedConfig> {
+        self.projects
+            .values()
+            .flat_map(|p| &p.node.env_keyed_configs)
+    }
+
+    pub fn e2e_servers(&self) -> impl Iterator<Item = &E2eServer> {
+        self.projects.values().flat_map(|p| &p.node.e2e_servers)
+    }
+
+    /// The database setting of each environment of a Rails `database.yml`,
+    /// an Ecto repository's configuration, or a makefile's test variable.
+    pub fn environment_databases(&self) -> impl Iterator<Item = &EnvironmentDatabase> {
+        self.projects.values().flat_map(|p| {
+            p.rails_databases
+                .iter()
+                .chain(&p.elixir.databases)
+                .chain(&p.tasks.databases)
+        })
+    }
+
+    pub fn config_writes(&self) -> impl Iterator<Item = &ConfigWrite> {
+        self.projects.values().flat_map(|p| &p.elixir.config_writes)
+    }
+
+    pub fn test_tasks(&self) -> impl Iterator<Item = &TestTask> {
+        self.projects.values().flat_map(|p| &p.tasks.test_tasks)
+    }
+
+    pub fn spring_properties(&self) -> impl Iterator<Item = &jvm::SpringProperty> {
+        self.projects.values().flat_map(|p| &p.jvm.properties)
+    }
+
+    pub fn spring_tests(&self) -> impl Iterator<Item = &jvm::SpringTestClass> {
+        self.projects.values().flat_map(|p| &p.jvm.tests)
+    }
+
+    pub fn go_loaded_env(&self) -> impl Iterator<Item = &DevDotenv> {
+        self.projects.values().flat_map(|p| &p.go.loaded_env)
+    }
+
     /// How many test environments the rules checked: every [`TestEnv`] (test
     /// dotenv files, runner configs, CI test steps, resolved PHP runs) and
     /// each ecosystem's own runs.
@@ -890,8 +712,7 @@ impl Workspace {
         // a Rails app's or an Ecto project's test entry (one per app and
         // scope, however many keys it sets)
         let mut entries: Vec<(DatabaseFramework, &str, &str)> = self
-            .environment_databases
-            .iter()
+            .environment_databases()
             .filter(|e| e.environment == "test")
             .map(|e| (e.framework, e.project.as_str(), e.scope.as_str()))
             .collect();
@@ -909,12 +730,12 @@ impl Workspace {
             .count();
         envs + self.runs.iter().filter(|r| !r.is_php()).count()
             + entries.len()
-            + self.test_tasks.len()
-            + self.compose_test_stacks.len()
-            + self.codeception_laravel.len()
-            + self.flask_config_modules.len()
-            + self.python_dotenv_settings.len()
-            + self.e2e_servers.len()
+            + self.test_tasks().count()
+            + self.compose_test_stacks().count()
+            + self.codeception_laravel().count()
+            + self.flask_config_modules().count()
+            + self.python_dotenv_settings().count()
+            + self.e2e_servers().count()
     }
 
     /// The runs of PHP frameworks' PHPUnit configs (and AdonisJS's).
@@ -955,7 +776,7 @@ impl Workspace {
     pub fn frameworks_of(&self, dir: &str) -> Frameworks {
         let mut f = Frameworks::default();
         for anc in ancestors(dir) {
-            if let Some(c) = self.folders.get(anc) {
+            if let Some(c) = self.projects.get(anc) {
                 f = f.union(c.frameworks);
             }
         }
@@ -963,8 +784,8 @@ impl Workspace {
     }
 
     /// The context of the nearest folder (itself or an ancestor) for which `pick` holds.
-    pub fn nearest<T>(&self, dir: &str, pick: impl Fn(&FolderContext) -> Option<T>) -> Option<T> {
-        ancestors(dir).find_map(|d| self.folders.get(d).and_then(&pick))
+    pub fn nearest<T>(&self, dir: &str, pick: impl Fn(&Project) -> Option<T>) -> Option<T> {
+        ancestors(dir).find_map(|d| self.projects.get(d).and_then(&pick))
     }
 
     /// A Symfony bundle's PHPUnit configuration sets `key` for a test kernel
@@ -974,12 +795,14 @@ impl Workspace {
     /// recipe leaves `DATABASE_URL` in every bundle's `phpunit.xml.dist`,
     /// where a test kernel configured with `driver`/`path` never reads it).
     pub fn bundle_database_key_unread(&self, dir: &str, key: &str) -> bool {
-        let Some(project) = ancestors(dir).find_map(|d| self.folders.get(d).filter(|c| c.php_root))
+        let Some(project) =
+            ancestors(dir).find_map(|d| self.projects.get(d).filter(|c| c.php_root))
         else {
             return false;
         };
-        project.symfony_bundle
+        project.php.symfony_bundle
             && !project
+                .php
                 .doctrine_url_vars
                 .as_ref()
                 .is_some_and(|vars| vars.iter().any(|v| v == key))

@@ -39,10 +39,9 @@ const DDL_KEYS: &[&str] = &[
 /// Every module's runs.
 pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
     let mut modules: Vec<&str> = ws
-        .spring_properties
-        .iter()
+        .spring_properties()
         .map(|p| p.module.as_str())
-        .chain(ws.spring_tests.iter().map(|c| c.module.as_str()))
+        .chain(ws.spring_tests().map(|c| c.module.as_str()))
         .collect();
     modules.sort_unstable();
     modules.dedup();
@@ -57,21 +56,22 @@ pub fn spring_runs(ws: &Workspace) -> Vec<SpringRun> {
         let imported = dotenv_import(ws, module, &props);
         props.extend(imported.iter());
         let tests_read = ws
-            .spring_modules
-            .iter()
-            .any(|m| m.dir == module && m.tests_read);
-        let classes: Vec<&SpringTestClass> = ws
-            .spring_tests
-            .iter()
-            .filter(|c| c.module == module)
-            .collect();
+            .projects
+            .get(module)
+            .and_then(|p| p.jvm.module.as_ref())
+            .is_some_and(|m| m.tests_read);
+        let classes: Vec<&SpringTestClass> =
+            ws.spring_tests().filter(|c| c.module == module).collect();
         // a build file's test task (the module's, else the nearest above it)
         let build_profiles = ws
-            .spring_build_profiles
+            .projects
             .iter()
-            .filter(|(dir, _, _)| crate::model::is_within(module, dir))
-            .max_by_key(|(dir, _, _)| dir.len())
-            .map(|(_, names, span)| (names.clone(), *span));
+            .filter(|(dir, p)| {
+                !p.jvm.build_profiles.is_empty() && crate::model::is_within(module, dir)
+            })
+            .max_by_key(|(dir, _)| dir.len())
+            .and_then(|(_, p)| p.jvm.build_profiles.first())
+            .map(|(names, span)| (names.clone(), *span));
         let mut runs: Vec<SpringRun> = Vec::new();
         if tests_read {
             for c in classes.iter().filter(|c| !c.is_abstract) {
@@ -221,13 +221,11 @@ fn merge(runs: &mut Vec<SpringRun>, run: SpringRun) {
 /// a test resource of the same name replaces.
 fn visible<'a>(ws: &'a Workspace, module: &str) -> Vec<&'a SpringProperty> {
     let test_resources: Vec<&str> = ws
-        .spring_properties
-        .iter()
+        .spring_properties()
         .filter(|p| p.module == module && p.root == ClasspathRoot::Test)
         .map(|p| p.resource.as_str())
         .collect();
-    ws.spring_properties
-        .iter()
+    ws.spring_properties()
         .filter(|p| p.module == module)
         .filter(|p| p.root == ClasspathRoot::Test || !test_resources.contains(&p.resource.as_str()))
         .collect()

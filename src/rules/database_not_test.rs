@@ -87,7 +87,7 @@ impl Rule for DatabaseNotTest {
             let symfony_suffix = env.frameworks.symfony
                 && cx
                     .ws
-                    .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
+                    .nearest(&env.dir, |c| c.php.symfony_test_dbname_suffix.then_some(()))
                     .is_some();
             for d in cx.db_settings(env) {
                 // the run's own fall-back to the development file is the

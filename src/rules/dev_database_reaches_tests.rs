@@ -144,7 +144,7 @@ impl Rule for DevDatabaseReachesTests {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let covered_by_tg212 =
             super::test_database_only_in_script::covered_dirs(cx.ws, &cx.policy.extra_db_keys);
-        for (dir, c) in &cx.ws.folders {
+        for (dir, c) in &cx.ws.projects {
             // a Node package with tests here or in a workspace below; the dotenv
             // of a Laravel, Symfony or Django app belongs to that app, not to its JS tests
             let node = c.frameworks.node || (c.node_root && c.node_tests_below);
@@ -168,7 +168,7 @@ impl Rule for DevDatabaseReachesTests {
             // isolated in code: the suite starts its own database
             if cx
                 .ws
-                .folders
+                .projects
                 .iter()
                 .any(|(d, f)| is_within(d, dir) && f.isolating_dependency.is_some())
             {
@@ -291,7 +291,7 @@ fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// A Playwright `webServer` that starts the app with the developer's
 /// `.env`: the e2e suite's data goes to the development database.
 fn e2e_servers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for s in &cx.ws.e2e_servers {
+    for s in cx.ws.e2e_servers() {
         let db = cx
             .ws
             .dev_dotenvs
@@ -433,7 +433,7 @@ fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
     if sets_typeorm {
         return;
     }
-    for c in cx.ws.orm_configs.iter().filter(|c| c.project == dir) {
+    for c in cx.ws.orm_configs().filter(|c| c.project == dir) {
         let crate::model::ConfigValue::Literal { text, span } = &c.database else {
             continue;
         };
@@ -470,7 +470,7 @@ fn typeorm_config(cx: &Context<'_>, dir: &str, out: &mut Vec<Diagnostic>) {
 fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
     use crate::model::run::LayerKind;
     // a `NODE_ENV=test` config module decides the database: TG107 judges it
-    if cx.ws.node_test_configs.iter().any(|c| c.project == dir) {
+    if cx.ws.node_test_configs().any(|c| c.project == dir) {
         return true;
     }
     cx.ws
@@ -544,7 +544,7 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for ps in &cx.ws.python_dotenv_settings {
+    for ps in cx.ws.python_dotenv_settings() {
         let file_name = ps.env_file.rsplit('/').next().unwrap_or(&ps.env_file);
         if file_name != ".env" {
             continue;
@@ -561,7 +561,7 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .any(|(d, _)| is_within(d, project));
         let isolated = cx
             .ws
-            .folders
+            .projects
             .iter()
             .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some());
         if has_test_file || isolated {
@@ -601,8 +601,7 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let key = &dev.key.value;
         let overridden = cx
             .ws
-            .pytest_configs
-            .iter()
+            .pytest_configs()
             .filter(|c| is_within(&c.dir, project) || is_within(project, &c.dir))
             .any(|c| {
                 c.settings
@@ -611,8 +610,7 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             })
             || cx
                 .ws
-                .test_code_env_writes
-                .iter()
+                .test_code_env_writes()
                 .any(|w| is_within(&w.project, project) && w.key.eq_ignore_ascii_case(key));
         if overridden {
             continue;

@@ -78,14 +78,13 @@ impl Rule for DocumentedEnvNotTest {
                     // the suite below this README takes its database from the variable
                     let Some(read) = cx
                         .ws
-                        .test_code_env_reads
-                        .iter()
+                        .test_code_env_reads()
                         .find(|r| r.key == setting.key.value && is_within(&r.project, dir))
                     else {
                         continue;
                     };
                     // the suite derives or starts a database of its own
-                    let isolated = cx.ws.folders.iter().any(|(d, f)| {
+                    let isolated = cx.ws.projects.iter().any(|(d, f)| {
                         is_within(d, &read.project) && f.isolating_dependency.is_some()
                     });
                     if setting.is_reference() || isolated {

@@ -52,8 +52,8 @@ impl Rule for LaravelConfigCache {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (dir, c) in &cx.ws.folders {
-            let Some(file) = c.laravel_config_cache else {
+        for (dir, c) in &cx.ws.projects {
+            let Some(file) = c.php.laravel_config_cache else {
                 continue;
             };
             if !cx.ws.frameworks_of(dir).laravel {
@@ -62,8 +62,7 @@ impl Rule for LaravelConfigCache {
             // PHPUnit's bootstrap clears or deletes the cache before any test
             let cleared = cx
                 .ws
-                .php_test_setup
-                .iter()
+                .php_test_setup()
                 .any(|t| t.clears_config_cache && crate::model::is_within(dir, &t.project));
             // every PHPUnit config of the app points Laravel at a cache file of
             // its own (`APP_CONFIG_CACHE`): the cached development file is not read

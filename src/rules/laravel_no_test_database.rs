@@ -123,7 +123,7 @@ impl Rule for LaravelNoTestDatabase {
 /// A Codeception suite whose `Laravel` module boots the app on the
 /// development dotenv (`environment_file`, default `.env`).
 fn codeception(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for m in &cx.ws.codeception_laravel {
+    for m in cx.ws.codeception_laravel() {
         if !cx.ws.frameworks_of(&m.dir).laravel || decided_in_code(cx, &m.dir) {
             continue;
         }
@@ -189,10 +189,9 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
     let lumen = framework == RunFramework::Lumen;
     // Lumen's bootstrap/app.php computes the dotenv file name: nothing is known
     if lumen
-        && cx
-            .ws
-            .nearest(&env.dir, |c| c.lumen.then_some(c.lumen_dotenv.clone()))
-            == Some(crate::model::LumenDotenv::Code)
+        && cx.ws.nearest(&env.dir, |c| {
+            c.php.lumen.then_some(c.php.lumen_dotenv.clone())
+        }) == Some(crate::model::LumenDotenv::Code)
     {
         return;
     }
@@ -340,7 +339,7 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
             // only the other ways of starting the suite reach `.env`'s database
             let parallel = cx
                 .ws
-                .nearest(&env.dir, |c| c.composer_test_parallel.then_some(()))
+                .nearest(&env.dir, |c| c.php.composer_test_parallel.then_some(()))
                 .is_some();
             let d = if parallel {
                 let mut d = d;
@@ -481,8 +480,7 @@ fn dusk_without_env_file(
 /// (`config(['database.default' => 'sqlite'])` in `createApplication()`).
 pub fn decided_in_code(cx: &Context<'_>, dir: &str) -> bool {
     cx.ws
-        .php_test_setup
-        .iter()
+        .php_test_setup()
         .any(|t| !t.config_sets.is_empty() && crate::model::is_within(dir, &t.project))
 }
 

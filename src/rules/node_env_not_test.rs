@@ -150,10 +150,7 @@ fn exported_beside_keyed_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// The config of a package keyed by environment (knexfile, Sequelize
 /// `config.json`, node-config), if it has one.
 fn keyed_config<'w>(cx: &Context<'w>, dir: &str) -> Option<&'w crate::model::NodeEnvKeyedConfig> {
-    cx.ws
-        .node_env_keyed_configs
-        .iter()
-        .find(|k| k.project == dir)
+    cx.ws.node_env_keyed_configs().find(|k| k.project == dir)
 }
 
 /// A Mocha/tape/`node --test` run with `NODE_ENV` unset beside a config

@@ -143,12 +143,7 @@ impl Rule for SettingsModuleNotTest {
             }
         }
         // a Django project's active pytest config with no settings module at all
-        for c in cx
-            .ws
-            .pytest_configs
-            .iter()
-            .filter(|c| c.shadowed_by.is_none())
-        {
+        for c in cx.ws.pytest_configs().filter(|c| c.shadowed_by.is_none()) {
             let Some(env) = cx.ws.envs.iter().find(|e| {
                 e.source == EnvSource::Pytest && e.file == c.file && e.anchor == c.section
             }) else {

@@ -46,7 +46,7 @@ impl Rule for ShadowedPytestConfig {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for c in &cx.ws.pytest_configs {
+        for c in cx.ws.pytest_configs() {
             let Some(winner) = c.shadowed_by else {
                 continue;
             };
@@ -56,8 +56,7 @@ impl Rule for ShadowedPytestConfig {
             // with the same value is lost; a faithful duplicate is only dead weight
             let winner_settings: &[crate::model::Setting] = cx
                 .ws
-                .pytest_configs
-                .iter()
+                .pytest_configs()
                 .find(|w| w.file == winner && w.shadowed_by.is_none())
                 .map_or(&[], |w| w.settings.as_slice());
             let guarding = c.settings.iter().find(|s| {
@@ -89,8 +88,7 @@ impl Rule for ShadowedPytestConfig {
             }
             let anchor = cx
                 .ws
-                .pytest_configs
-                .iter()
+                .pytest_configs()
                 .find(|w| w.file == winner && w.shadowed_by.is_none())
                 .map(|w| w.section);
             if let Some(a) = anchor {

@@ -136,7 +136,7 @@ taken as the development database.
 /// service keeps the development stack's database (a compose test service
 /// on its own port, with no volume, is the safe form).
 fn compose_test_stacks(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for stack in &cx.ws.compose_test_stacks {
+    for stack in cx.ws.compose_test_stacks() {
         let Some(s) = stack.shared.first() else {
             continue;
         };
@@ -151,7 +151,7 @@ fn compose_test_stacks(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // the app may still derive a test database from it in code (append
         // `-test` under NODE_ENV=test): an error only when a test config
         // module is seen reading the variable as it is
-        let read_as_is = cx.ws.node_test_configs.iter().any(|c| {
+        let read_as_is = cx.ws.node_test_configs().any(|c| {
             matches!(&c.value, crate::model::ConfigValue::Env { key, .. } if *key == s.key.value)
         });
         let severity = if read_as_is {
@@ -345,7 +345,7 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_primary_label("the development database")
             .with_label(rails.dotenv_gem, "loads .env in test too");
-        if let Some(entry) = cx.ws.environment_databases.iter().find(|e| {
+        if let Some(entry) = cx.ws.environment_databases().find(|e| {
             e.file == rails.database_yml && e.environment == "test" && e.key == "database"
         }) && let crate::model::EnvTemplate::Literal { span, .. }
         | crate::model::EnvTemplate::Erb { span, .. } = &entry.value
@@ -443,8 +443,7 @@ fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let settings = cx
             .ws
-            .go_loaded_env
-            .iter()
+            .go_loaded_env()
             .chain(&cx.ws.dev_dotenvs)
             .find(|d| d.file == l.loaded)
             .map(|d| d.settings.as_slice())
@@ -671,7 +670,7 @@ impl Rule for TestDatabaseIsDevDatabase {
             let symfony_suffix = env.frameworks.symfony
                 && cx
                     .ws
-                    .nearest(&env.dir, |c| c.symfony_test_dbname_suffix.then_some(()))
+                    .nearest(&env.dir, |c| c.php.symfony_test_dbname_suffix.then_some(()))
                     .is_some();
             for d in cx.db_settings(env) {
                 // a value the run loads from the development file itself is

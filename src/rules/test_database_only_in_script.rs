@@ -138,7 +138,7 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
             ws.node_runs().filter(|(r, _)| r.dir == dir).collect();
         if runs.iter().any(|(_, n)| n.isolated.is_some())
             || ws
-                .folders
+                .projects
                 .get(dir)
                 .is_some_and(|c| c.isolating_dependency.is_some())
             || ws.test_dotenv_dirs.iter().any(|(d, _)| is_within(d, dir))

@@ -168,8 +168,7 @@ impl Rule for TestDatabaseSharesDevVariable {
             }
             let Some(config) = cx
                 .ws
-                .laravel_databases
-                .iter()
+                .laravel_databases()
                 .filter(|c| is_within(&run.dir, &c.project))
                 .max_by_key(|c| c.project.len())
             else {
@@ -263,8 +262,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::model::{DatabaseFramework, EnvAlternative, EnvTemplate};
     for test in cx
         .ws
-        .environment_databases
-        .iter()
+        .environment_databases()
         .filter(|d| d.environment == "test")
     {
         let EnvTemplate::Erb {
@@ -277,7 +275,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let rails = test.framework == DatabaseFramework::Rails;
-        let Some(dev) = cx.ws.environment_databases.iter().find(|d| {
+        let Some(dev) = cx.ws.environment_databases().find(|d| {
             d.framework == test.framework
                 && d.project == test.project
                 && d.scope == test.scope
@@ -317,7 +315,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let sibling = |key: &str| {
             let prefix = test.key.rsplit_once('.').map(|(p, _)| p);
             let key = prefix.map_or(key.to_string(), |p| format!("{p}.{key}"));
-            cx.ws.environment_databases.iter().find(|d| {
+            cx.ws.environment_databases().find(|d| {
                 d.framework == test.framework
                     && d.project == test.project
                     // an Ecto repository's keys may come from other files
@@ -584,12 +582,12 @@ fn spring_test_configuration(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             })
         })
     };
-    for t in &cx.ws.spring_properties {
+    for t in cx.ws.spring_properties() {
         let test_scoped = t.root == ClasspathRoot::Test || is_test_profile(&t.file_profile);
         if !test_scoped || !datasource_key(&t.canonical) || !t.setting.value.contains("${") {
             continue;
         }
-        let Some(main) = cx.ws.spring_properties.iter().find(|m| {
+        let Some(main) = cx.ws.spring_properties().find(|m| {
             m.module == t.module
                 && m.root == ClasspathRoot::Main
                 && !is_test_profile(&m.file_profile)
@@ -610,7 +608,7 @@ fn spring_test_configuration(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let path = &cx.ws.file(t.file).path;
         let main_path = &cx.ws.file(main.file).path;
-        let ddl = cx.ws.spring_properties.iter().find(|p| {
+        let ddl = cx.ws.spring_properties().find(|p| {
             p.file == t.file
                 && (p.canonical == "spring.jpa.hibernate.ddlauto"
                     || p.canonical == "spring.jpa.properties.hibernate.hbm2ddl.auto")
@@ -665,7 +663,7 @@ fn shown(value: &str) -> String {
 /// '…_test'`): the `_test` default holds only while nothing sets it, and
 /// whatever loads `.env` into the process sets it.
 fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for c in &cx.ws.node_test_configs {
+    for c in cx.ws.node_test_configs() {
         let ConfigValue::Env { key, span, default } = &c.value else {
             continue;
         };
@@ -684,7 +682,7 @@ fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if runs.iter().any(|(_, n)| n.isolated.is_some())
             || cx
                 .ws
-                .folders
+                .projects
                 .get(&c.project)
                 .is_some_and(|f| f.isolating_dependency.is_some())
         {
@@ -762,7 +760,7 @@ fn is_test_class(name: &str) -> bool {
 /// URI it inherits, the environment variable the other classes read, or the
 /// same literal.
 fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for m in &cx.ws.flask_config_modules {
+    for m in cx.ws.flask_config_modules() {
         let find = |n: &str| m.classes.iter().find(|c| c.name == n);
         // the URI a class ends with, and the class that writes it
         let effective = |c: &'_ FlaskConfigClass| -> Option<(ConfigValue, String)> {
@@ -780,8 +778,7 @@ fn flask_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // say; a factory called with its default says nothing we can follow
         let choices: Vec<&crate::model::FlaskChoice> = cx
             .ws
-            .flask_choices
-            .iter()
+            .flask_choices()
             .filter(|(p, _)| is_within(p, &m.project) || is_within(&m.project, p))
             .map(|(_, c)| c)
             .collect();

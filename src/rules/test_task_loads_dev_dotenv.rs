@@ -66,15 +66,14 @@ impl Rule for TestTaskLoadsDevDotenv {
         // the targets already reported, per file: one finding names the
         // first development dotenv they load
         let mut reported: Vec<(crate::source::FileId, Vec<String>)> = Vec::new();
-        for t in &cx.ws.test_tasks {
+        for t in cx.ws.test_tasks() {
             if seen.contains(&t.dotenv_span) || !is_development(&t.dotenv) {
                 continue;
             }
             seen.push(t.dotenv_span);
             let group: Vec<String> = cx
                 .ws
-                .test_tasks
-                .iter()
+                .test_tasks()
                 .filter(|x| x.dotenv_span == t.dotenv_span)
                 .map(|x| x.name.clone())
                 .collect();
@@ -110,8 +109,7 @@ impl Rule for TestTaskLoadsDevDotenv {
             };
             let tasks: Vec<&TestTask> = cx
                 .ws
-                .test_tasks
-                .iter()
+                .test_tasks()
                 .filter(|x| x.dotenv_span == t.dotenv_span)
                 .collect();
             let names: Vec<&str> = tasks.iter().map(|x| x.name.as_str()).collect();

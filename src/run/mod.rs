@@ -321,7 +321,7 @@ fn project_of<'w>(
     family: Option<RunnerFamily>,
 ) -> Option<&'w str> {
     crate::model::ancestors(dir).find(|d| {
-        ws.folders.get(*d).is_some_and(|c| match family {
+        ws.projects.get(*d).is_some_and(|c| match family {
             Some(RunnerFamily::Php) => c.php_root,
             Some(RunnerFamily::Node) => c.node_root,
             Some(RunnerFamily::Python) => c.python_root,

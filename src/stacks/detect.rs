@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::model::FolderContext;
+use crate::model::Project;
 use crate::source::{FileId, SourceFile, SourceKind};
 
 /// Packages that give a Node suite a throwaway database of its own
@@ -37,7 +37,7 @@ fn django_requirement() -> &'static regex::bytes::Regex {
     })
 }
 
-pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, FolderContext>) {
+pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Project>) {
     // a project template's files (cookiecutter's `{{cookiecutter.slug}}/manage.py`)
     // describe the projects it generates elsewhere, not this repository
     if crate::stacks::is_template_path(&file.path) {
@@ -52,7 +52,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             "manage.py" if file.text.to_ascii_lowercase().contains("django") => {
                 let c = folders.entry(dir).or_default();
                 c.frameworks.django = true;
-                c.has_manage_py = true;
+                c.python.has_manage_py = true;
                 c.python_root = true;
             }
             "manage.py" => {}
@@ -121,16 +121,16 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
                 c.frameworks.symfony = true;
             }
             if deps.iter().any(|d| d == "laravel/lumen-framework") {
-                c.lumen = true;
+                c.php.lumen = true;
             }
             if m.kind.as_deref() == Some("symfony-bundle") {
-                c.symfony_bundle = true;
+                c.php.symfony_bundle = true;
             }
             // `composer test` running `artisan test --parallel` or ParaTest:
             // each worker gets `{db}_test_{token}` (Testing/Concerns/TestDatabases.php)
             let script = &m.test_script;
             if script.contains("--parallel") || script.contains("paratest") {
-                c.composer_test_parallel = true;
+                c.php.composer_test_parallel = true;
             }
         }
         SourceKind::PackageJson => {
@@ -147,7 +147,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
             if node || adonis {
                 c.frameworks.node = true;
             }
-            c.adonis |= adonis;
+            c.node.adonis |= adonis;
             if let Some(dep) = deps.iter().find(|d| isolates_database(d)) {
                 c.isolating_dependency = Some(dep.clone());
             }
@@ -155,7 +155,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Fold
         SourceKind::LaravelConfigCache => {
             if let Some(project) = file.path.strip_suffix("bootstrap/cache/config.php") {
                 let project = project.trim_end_matches('/').to_string();
-                folders.entry(project).or_default().laravel_config_cache = Some(id);
+                folders.entry(project).or_default().php.laravel_config_cache = Some(id);
             }
         }
         _ => {}

@@ -139,11 +139,14 @@ pub fn build(
                 }
             }
             SourceKind::ElixirConfig => {
-                ws.config_writes.extend(elixir::ecto_config::read(id, file));
+                for w in elixir::ecto_config::read(id, file) {
+                    crate::model::project_in(&mut ws.projects, &w.project).elixir.config_writes.push(w);
+                }
             }
             SourceKind::RailsDatabase => {
-                ws.environment_databases
-                    .extend(ruby::database_yml::read(id, file));
+                for d in ruby::database_yml::read(id, file) {
+                    crate::model::project_in(&mut ws.projects, &d.project).rails_databases.push(d);
+                }
             }
             SourceKind::ComposerJson
             | SourceKind::RubyTestHelper
@@ -184,25 +187,29 @@ pub fn build(
                 } else {
                     dotenv_env(id, file).0.settings
                 };
-                ws.go_loaded_env.push(DevDotenv {
+                let dir = file.dir().to_string();
+                crate::model::project_in(&mut ws.projects, &dir).go.loaded_env.push(DevDotenv {
                     file: id,
-                    dir: file.dir().to_string(),
+                    dir: dir.clone(),
                     settings,
                 });
             }
             SourceKind::TaskRunner => {
-                ws.test_tasks.extend(task_runners::read(id, file));
-                ws.environment_databases
-                    .extend(task_runners::make_databases(id, file));
+                for t in task_runners::read(id, file) {
+                    crate::model::project_in(&mut ws.projects, &t.dir).tasks.test_tasks.push(t);
+                }
+                for d in task_runners::make_databases(id, file) {
+                    crate::model::project_in(&mut ws.projects, &d.project).tasks.databases.push(d);
+                }
             }
             SourceKind::Codeception => {
                 ws.envs.extend(php::codeception::read(id, file));
                 if let Some(m) = php::codeception::laravel_module(id, file) {
-                    ws.codeception_laravel.push(m);
+                    crate::model::project_in(&mut ws.projects, &m.dir).php.codeception_laravel.push(m);
                 }
             }
         }
-        frameworks::detect(id, file, &mut ws.folders);
+        frameworks::detect(id, file, &mut ws.projects);
     }
     for idx in 0..ws.files.len() {
         if ws.files[idx].kind == SourceKind::GitlabCi && !unreadable_ids.contains(&FileId(idx)) {
@@ -214,7 +221,7 @@ pub fn build(
     // a dotenv file is malformed only for the loaders that read it
     for d in dotenv_issues {
         let dir = ws.file(d.issue.span.file).dir().to_string();
-        let keep = match dotenv_loader(&ws.folders, &dir) {
+        let keep = match dotenv_loader(&ws.projects, &dir) {
             DotenvLoader::Strict => true,
             DotenvLoader::SkipsBadLines => false,
             DotenvLoader::Other => !d.strict_only,
@@ -225,8 +232,10 @@ pub fn build(
     }
     pytest::resolve_precedence(&mut ws, pytest_candidates);
     elixir::ecto_config::drop_unloaded(&mut ws);
-    let ecto = crate::resolve::ecto_settings(&ws.config_writes);
-    ws.environment_databases.extend(ecto);
+    let writes: Vec<crate::model::ConfigWrite> = ws.config_writes().cloned().collect();
+    for d in crate::resolve::ecto_settings(&writes) {
+        ws.project_mut(&d.project.clone()).elixir.databases.push(d);
+    }
     ruby::runs::build(&mut ws);
     ruby::runs::compose_pins(&mut ws);
     ruby::destruction::scan(&mut ws);
@@ -236,23 +245,23 @@ pub fn build(
     dotnet::build(&mut ws);
     // a Node package with tests marks every folder above it (monorepo workspaces)
     let node_dirs: Vec<String> = ws
-        .folders
+        .projects
         .iter()
         .filter(|(_, c)| c.frameworks.node)
         .map(|(d, _)| d.clone())
         .collect();
     for d in node_dirs {
         for anc in crate::model::ancestors(&d) {
-            ws.folders
+            ws.projects
                 .entry(anc.to_string())
                 .or_default()
                 .node_tests_below = true;
         }
     }
-    let pytest_dirs: Vec<String> = ws.pytest_configs.iter().map(|c| c.dir.clone()).collect();
+    let pytest_dirs: Vec<String> = ws.pytest_configs().map(|c| c.dir.clone()).collect();
     let pytest_dirs: Vec<&str> = pytest_dirs.iter().map(String::as_str).collect();
     for i in 0..ws.envs.len() {
-        let f = framework_for_env(&ws.folders, &pytest_dirs, &ws.envs[i]);
+        let f = framework_for_env(&ws.projects, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
     python::invocation::apply(&mut ws);
@@ -277,18 +286,20 @@ pub fn build(
         .collect();
     for d in &doctrine {
         if d.url.is_some() {
-            ws.folders
+            ws.projects
                 .entry(d.project.clone())
                 .or_default()
+                .php
                 .doctrine_url_vars = Some(d.url_vars.clone());
         }
         if d.dbname_suffix
             .as_ref()
             .is_some_and(|s| php::doctrine::suffix_is_test(&s.value))
         {
-            ws.folders
+            ws.projects
                 .entry(d.project.clone())
                 .or_default()
+                .php
                 .symfony_test_dbname_suffix = true;
         }
     }
@@ -416,7 +427,7 @@ fn inherit_symfony_dotenv(ws: &mut Workspace) {
 }
 
 fn framework_for_env(
-    folders: &std::collections::BTreeMap<String, crate::model::FolderContext>,
+    folders: &std::collections::BTreeMap<String, crate::model::Project>,
     pytest_dirs: &[&str],
     env: &TestEnv,
 ) -> crate::model::Frameworks {
@@ -444,7 +455,7 @@ fn framework_for_env(
     // pytest config closer to it claims it.
     if matches!(env.source, EnvSource::Pytest | EnvSource::Tox) && !f.django {
         f.django = folders.iter().any(|(d, c)| {
-            c.has_manage_py
+            c.python.has_manage_py
                 && d != &env.dir
                 && is_within(d, &env.dir)
                 && depth_below(d, &env.dir) <= 3
@@ -521,7 +532,7 @@ enum DotenvLoader {
 
 /// The loader of the nearest project above `dir`.
 fn dotenv_loader(
-    folders: &std::collections::BTreeMap<String, crate::model::FolderContext>,
+    folders: &std::collections::BTreeMap<String, crate::model::Project>,
     dir: &str,
 ) -> DotenvLoader {
     let project = crate::model::ancestors(dir).find_map(|d| {
@@ -530,7 +541,7 @@ fn dotenv_loader(
             .filter(|c| c.php_root || c.node_root || c.python_root)
     });
     match project {
-        Some(c) if c.php_root && (c.frameworks.laravel || c.frameworks.symfony || c.lumen) => {
+        Some(c) if c.php_root && (c.frameworks.laravel || c.frameworks.symfony || c.php.lumen) => {
             DotenvLoader::Strict
         }
         Some(c) if c.node_root || c.python_root => DotenvLoader::SkipsBadLines,

@@ -383,7 +383,12 @@ pub fn build(ws: &mut Workspace) {
             connection_strings,
         });
     }
-    ws.app_settings = settings;
+    for s in settings {
+        ws.project_mut(&s.project.clone())
+            .dotnet
+            .app_settings
+            .push(s);
+    }
     for run in runs {
         let factory = &run.factory;
         ws.runs.push(crate::model::TestRun {

@@ -131,8 +131,11 @@ pub fn drop_unloaded(ws: &mut crate::model::Workspace) {
     if unloaded.is_empty() {
         return;
     }
-    ws.config_writes
-        .retain(|w| w.order.0 != 1 || !unloaded.contains(&w.project));
+    for p in ws.projects.values_mut() {
+        p.elixir
+            .config_writes
+            .retain(|w| w.order.0 != 1 || !unloaded.contains(&w.project));
+    }
 }
 
 fn template(id: FileId, v: elixir::Value, span: Span) -> EnvTemplate {
@@ -297,17 +300,19 @@ config :a, D.Repo,
                 "import Config\nconfig :user, User.Repo, url: System.get_env(\"DATABASE_URL\")\n",
             ),
         ];
+        let writes = writes_of(&files);
         let mut ws = crate::model::Workspace {
-            config_writes: writes_of(&files),
             files,
             ..crate::model::Workspace::default()
         };
+        for w in writes {
+            ws.project_mut(&w.project.clone())
+                .elixir
+                .config_writes
+                .push(w);
+        }
         drop_unloaded(&mut ws);
-        let projects: Vec<&str> = ws
-            .config_writes
-            .iter()
-            .map(|w| w.project.as_str())
-            .collect();
+        let projects: Vec<&str> = ws.config_writes().map(|w| w.project.as_str()).collect();
         assert_eq!(projects, ["apps/user"]);
     }
 

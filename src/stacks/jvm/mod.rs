@@ -35,16 +35,21 @@ pub fn build(ws: &mut Workspace) {
     }
     read_modules.sort();
     read_modules.dedup();
-    ws.spring_properties = props;
-    ws.spring_build_profiles = build_profiles;
-    ws.spring_tests = classes;
-    ws.spring_modules = read_modules
-        .into_iter()
-        .map(|dir| SpringModule {
-            dir,
+    for p in props {
+        ws.project_mut(&p.module.clone()).jvm.properties.push(p);
+    }
+    for (dir, names, span) in build_profiles {
+        ws.project_mut(&dir).jvm.build_profiles.push((names, span));
+    }
+    for c in classes {
+        ws.project_mut(&c.module.clone()).jvm.tests.push(c);
+    }
+    for dir in read_modules {
+        ws.project_mut(&dir).jvm.module = Some(SpringModule {
+            dir: dir.clone(),
             tests_read: true,
-        })
-        .collect();
+        });
+    }
     for run in crate::resolve::spring_runs(ws) {
         let entry = run
             .class

@@ -11,9 +11,9 @@ use crate::stacks::{dotenv_file_in, dotenv_settings};
 /// One run per AdonisJS app that has a test dotenv file.
 pub fn build(ws: &mut Workspace) {
     let apps: Vec<String> = ws
-        .folders
+        .projects
         .iter()
-        .filter(|(_, c)| c.adonis)
+        .filter(|(_, c)| c.node.adonis)
         .map(|(d, _)| d.clone())
         .collect();
     for dir in apps {

@@ -67,12 +67,14 @@ pub fn read(ws: &mut Workspace, packages: &[Package]) {
                     script.span
                 };
                 if let Some(stack) = merge(ws, &files, &script.name, span) {
-                    out.push(stack);
+                    out.push((pkg.dir.clone(), stack));
                 }
             }
         }
     }
-    ws.compose_test_stacks.extend(out);
+    for (dir, stack) in out {
+        ws.project_mut(&dir).node.compose_test_stacks.push(stack);
+    }
 }
 
 /// One service as the merged files define it.

@@ -113,8 +113,15 @@ pub fn read(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
             });
         }
     }
-    ws.node_test_configs.extend(out);
-    ws.node_env_keyed_configs.extend(keyed);
+    for c in out {
+        ws.project_mut(&c.project.clone()).node.test_configs.push(c);
+    }
+    for c in keyed {
+        ws.project_mut(&c.project.clone())
+            .node
+            .env_keyed_configs
+            .push(c);
+    }
 }
 
 /// Database-looking entries of a config object, with their dotted keys:

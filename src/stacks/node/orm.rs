@@ -68,7 +68,9 @@ pub fn read(ws: &mut Workspace) {
             rewrites_schema: rewrites,
         });
     }
-    ws.orm_configs.extend(out);
+    for c in out {
+        ws.project_mut(&c.project.clone()).node.orm_configs.push(c);
+    }
 }
 
 fn flag_text(flag: &str) -> &'static str {

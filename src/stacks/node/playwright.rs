@@ -77,7 +77,12 @@ pub fn read(ws: &mut Workspace, packages: &[Package]) {
         }
     }
     out.extend(start_server_and_test(packages));
-    ws.e2e_servers.extend(out);
+    for s in out {
+        ws.project_mut(&s.served_dir.clone())
+            .node
+            .e2e_servers
+            .push(s);
+    }
 }
 
 /// `start-server-and-test dev http://localhost:3000 'cypress run'` (also

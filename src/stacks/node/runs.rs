@@ -293,7 +293,7 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
 /// The package folder a file belongs to: its nearest ancestor with a
 /// `package.json`.
 pub(super) fn package_of<'w>(ws: &'w Workspace, dir: &'w str) -> Option<&'w str> {
-    ancestors(dir).find(|d| ws.folders.get(*d).is_some_and(|c| c.node_root))
+    ancestors(dir).find(|d| ws.projects.get(*d).is_some_and(|c| c.node_root))
 }
 
 /// A setting written by a script wrapper.
@@ -495,7 +495,7 @@ fn resolve_entry(
     // the runner's config and its setup files
     let config = runner_config(paths, parsed, pkg, entry.runner);
     let mut isolated = ws
-        .folders
+        .projects
         .get(dir)
         .and_then(|c| c.isolating_dependency.clone());
     let mut next_jest: Option<&'static str> = None;

@@ -77,11 +77,14 @@ pub fn read(ws: &mut Workspace) {
             connections,
         });
     }
-    ws.laravel_databases = out;
+    for d in out {
+        let project = d.project.clone();
+        ws.project_mut(&project).php.laravel_databases = Some(d);
+    }
 }
 
 /// The variables each Laravel app's database configuration reads
-/// (`FolderContext::laravel_database_keys`): its `config/database.php`'s
+/// (`Project::laravel_database_keys`): its `config/database.php`'s
 /// `env()` reads for the default connection and each connection's `url`,
 /// `host`, `database` and `driver`; without that file, the framework's own
 /// for the major version `composer.lock` (else `composer.json`) names —
@@ -89,9 +92,9 @@ pub fn read(ws: &mut Workspace) {
 /// (laravel/framework 11.x `config/database.php`). Before the runs are built.
 pub fn database_keys(ws: &mut Workspace) {
     let apps: Vec<String> = ws
-        .folders
+        .projects
         .iter()
-        .filter(|(_, c)| c.frameworks.laravel && !c.lumen)
+        .filter(|(_, c)| c.frameworks.laravel && !c.php.lumen)
         .map(|(d, _)| d.clone())
         .collect();
     for app in apps {
@@ -113,7 +116,11 @@ pub fn database_keys(ws: &mut Workspace) {
                     .to_vec()
             }),
         };
-        ws.folders.entry(app).or_default().laravel_database_keys = keys;
+        ws.projects
+            .entry(app)
+            .or_default()
+            .php
+            .laravel_database_keys = keys;
     }
 }
 
@@ -220,7 +227,7 @@ pub fn lumen_dotenv(ws: &mut Workspace) {
         found.push((project, which));
     }
     for (project, which) in found {
-        ws.folders.entry(project).or_default().lumen_dotenv = which;
+        ws.projects.entry(project).or_default().php.lumen_dotenv = which;
     }
 }
 

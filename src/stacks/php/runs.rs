@@ -22,7 +22,7 @@
 //! above it) gets only its own `<env>`/`<server>`: it is not an app test run.
 
 use crate::model::run::{Layer, LayerKind, MissingEnvFile, RunFacts, RunFramework, TestRun, Write};
-use crate::model::{EnvSource, FolderContext, Runner, Setting, TestEnv, Via, Workspace, ancestors};
+use crate::model::{EnvSource, Project, Runner, Setting, TestEnv, Via, Workspace, ancestors};
 use crate::source::{FileId, SourceKind};
 
 use super::doctrine::DoctrineTest;
@@ -53,7 +53,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             continue;
         };
         let framework = framework_of(ctx, ws.file(runner_env.file).file_name());
-        let ctx_keys = ctx.laravel_database_keys.clone();
+        let ctx_keys = ctx.php.laravel_database_keys.clone();
         if framework == RunFramework::PlainPhpunit {
             continue;
         }
@@ -255,23 +255,23 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
 }
 
 /// The nearest PHP project above `dir` (its folder and context).
-fn app_root<'w>(ws: &'w Workspace, dir: &str) -> Option<(String, &'w FolderContext)> {
+fn app_root<'w>(ws: &'w Workspace, dir: &str) -> Option<(String, &'w Project)> {
     ancestors(dir).find_map(|d| {
-        ws.folders
+        ws.projects
             .get(d)
             .filter(|c| c.php_root)
             .map(|c| (d.to_string(), c))
     })
 }
 
-fn framework_of(ctx: &FolderContext, config_name: &str) -> RunFramework {
-    if ctx.lumen {
+fn framework_of(ctx: &Project, config_name: &str) -> RunFramework {
+    if ctx.php.lumen {
         RunFramework::Lumen
     } else if ctx.frameworks.laravel && config_name.starts_with("phpunit.dusk.") {
         RunFramework::LaravelDusk
     } else if ctx.frameworks.laravel {
         RunFramework::Laravel
-    } else if ctx.symfony_bundle {
+    } else if ctx.php.symfony_bundle {
         RunFramework::SymfonyBundle
     } else if ctx.frameworks.symfony {
         RunFramework::Symfony
@@ -357,7 +357,7 @@ fn symfony_bootstrap_skips_dotenv(ws: &Workspace, env: &TestEnv, app_dir: &str) 
 /// over everything below (the config must name it in `bootstrap=`).
 fn bootstrap_layer(ws: &Workspace, env: &TestEnv, app_dir: &str) -> Option<Layer> {
     let config = ws.file(env.file);
-    let setup = ws.php_test_setup.iter().find(|t| {
+    let setup = ws.php_test_setup().find(|t| {
         t.bootstrap && t.project == app_dir && !t.env_writes.is_empty() && {
             let path = &ws.file(t.file).path;
             let rel = path
@@ -403,7 +403,7 @@ fn dotenv_chain(
     };
     let mut kernel_env = None;
     let names: Vec<String> = match framework {
-        RunFramework::Lumen => match ws.folders.get(app_dir).map(|c| &c.lumen_dotenv) {
+        RunFramework::Lumen => match ws.projects.get(app_dir).map(|c| &c.php.lumen_dotenv) {
             Some(crate::model::LumenDotenv::Named(n)) => vec![n.clone()],
             // decided in code: the run reads no file we can name
             Some(crate::model::LumenDotenv::Code) => Vec::new(),

@@ -142,7 +142,9 @@ pub fn scan(ws: &mut Workspace) {
             clears_config_cache: clears_cache,
         });
     }
-    ws.php_test_setup = out;
+    for t in out {
+        ws.project_mut(&t.project.clone()).php.test_setup.push(t);
+    }
 }
 
 fn setting(

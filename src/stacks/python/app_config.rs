@@ -141,22 +141,39 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         found.extend(starlette(id, &project, &m.statements));
     }
     for (project, how) in isolated {
-        let c = ws.folders.entry(project).or_default();
+        let c = ws.projects.entry(project).or_default();
         if c.isolating_dependency.is_none() {
             c.isolating_dependency = Some(format!("`{how}` in conftest.py"));
         }
     }
-    ws.python_dotenv_settings = found;
-    ws.flask_config_modules = flask_modules;
-    ws.flask_choices = choices;
-    ws.test_code_env_writes = writes;
+    for s in found {
+        ws.project_mut(&s.project.clone())
+            .python
+            .dotenv_settings
+            .push(s);
+    }
+    for m in flask_modules {
+        ws.project_mut(&m.project.clone())
+            .python
+            .flask_config_modules
+            .push(m);
+    }
+    for (project, c) in choices {
+        ws.project_mut(&project).python.flask_choices.push(c);
+    }
+    for w in writes {
+        ws.project_mut(&w.project.clone())
+            .python
+            .test_code_env_writes
+            .push(w);
+    }
 }
 
 /// The Python project a file belongs to: the nearest folder at or above it
 /// with a `pyproject.toml`, `setup.cfg`, requirements or `manage.py`.
 pub fn project_of(ws: &Workspace, dir: &str) -> String {
     crate::model::ancestors(dir)
-        .find(|d| ws.folders.get(*d).is_some_and(|c| c.python_root))
+        .find(|d| ws.projects.get(*d).is_some_and(|c| c.python_root))
         .unwrap_or("")
         .to_string()
 }

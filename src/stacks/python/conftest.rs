@@ -53,7 +53,12 @@ pub fn scan(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         ws.test_code.entry(d.project.clone()).or_insert(1);
     }
     ws.destruction.extend(found);
-    ws.test_code_env_reads.extend(reads);
+    for r in reads {
+        ws.project_mut(&r.project.clone())
+            .python
+            .test_code_env_reads
+            .push(r);
+    }
 }
 
 fn scan_module(
@@ -130,7 +135,7 @@ fn scan_module(
 /// its own folder with any trailing `tests` segments dropped.
 fn project_of(ws: &Workspace, dir: &str) -> String {
     if let Some(root) =
-        crate::model::ancestors(dir).find(|d| ws.folders.get(*d).is_some_and(|c| c.python_root))
+        crate::model::ancestors(dir).find(|d| ws.projects.get(*d).is_some_and(|c| c.python_root))
     {
         return root.to_string();
     }

@@ -65,8 +65,7 @@ type NamedModule = (String, FileId, Span);
 pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut runs: Vec<DjangoRun> = Vec::new();
     let pytest_dirs: Vec<(String, Option<NamedModule>)> = ws
-        .pytest_configs
-        .iter()
+        .pytest_configs()
         .filter(|c| c.shadowed_by.is_none())
         .map(|c| {
             let dsm = c

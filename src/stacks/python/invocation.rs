@@ -33,8 +33,7 @@ pub fn apply(ws: &mut Workspace) {
     }
     // the configuration pytest picks: the nearest one at or above the folder
     let named = inv.config.as_deref().and_then(|path| {
-        ws.pytest_configs
-            .iter()
+        ws.pytest_configs()
             .find(|c| ws.file(c.file).path == path)
             .map(|c| c.file)
     });
@@ -45,8 +44,7 @@ pub fn apply(ws: &mut Workspace) {
         named
     } else {
         ancestors(&inv.dir).find_map(|d| {
-            ws.pytest_configs
-                .iter()
+            ws.pytest_configs()
                 .find(|c| c.dir == d && c.shadowed_by.is_none())
                 .map(|c| c.file)
         })
@@ -78,7 +76,7 @@ pub fn test_code_reads(ws: &mut Workspace) {
         return;
     }
     let mut envs = Vec::new();
-    for read in &ws.test_code_env_reads {
+    for read in ws.test_code_env_reads() {
         let in_scope = crate::model::is_within(&inv.dir, &read.project)
             || crate::model::is_within(&read.project, &inv.dir);
         if !in_scope || crate::database::db_key_kind(&read.key, &[]).is_none() {

@@ -269,7 +269,9 @@ pub fn resolve_precedence(ws: &mut Workspace, mut configs: Vec<PytestConfig>) {
             }
         }
     }
-    ws.pytest_configs = configs;
+    for c in configs {
+        ws.project_mut(&c.dir.clone()).python.pytest_configs.push(c);
+    }
 }
 
 fn setting(

@@ -73,13 +73,13 @@ fn find_dotenv(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
 
 pub fn read(ws: &mut Workspace) {
     let declared_by = declarations(ws);
-    let configured = ws.pytest_configs.iter().any(|c| c.dotenv_files.is_some());
+    let configured = ws.pytest_configs().any(|c| c.dotenv_files.is_some());
     if declared_by.is_empty() && !configured {
         return;
     }
     let mut envs = Vec::new();
     let mut loaders = Vec::new();
-    for c in ws.pytest_configs.iter().filter(|c| c.shadowed_by.is_none()) {
+    for c in ws.pytest_configs().filter(|c| c.shadowed_by.is_none()) {
         let declared = declared_by
             .iter()
             .find(|(owner, _)| ancestors(&c.dir).any(|a| a == *owner))
@@ -154,7 +154,12 @@ pub fn read(ws: &mut Workspace) {
         }
     }
     ws.envs.extend(envs);
-    ws.python_dotenv_settings.extend(loaders);
+    for l in loaders {
+        ws.project_mut(&l.project.clone())
+            .python
+            .dotenv_settings
+            .push(l);
+    }
 }
 
 #[cfg(test)]

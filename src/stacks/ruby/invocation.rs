@@ -66,8 +66,7 @@ fn merges_database_url(ws: &Workspace, dir: &str) -> bool {
         return false;
     };
     let keys: Vec<&str> = ws
-        .environment_databases
-        .iter()
+        .environment_databases()
         .filter(|d| {
             d.framework == crate::model::DatabaseFramework::Rails
                 && d.project == app

@@ -46,8 +46,7 @@ pub fn build(ws: &mut Workspace) {
             continue;
         };
         let test_keys: Vec<&str> = ws
-            .environment_databases
-            .iter()
+            .environment_databases()
             .filter(|d| {
                 d.framework == DatabaseFramework::Rails && d.file == id && d.environment == "test"
             })

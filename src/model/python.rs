@@ -1,0 +1,108 @@
+//! Python projects: pytest's configurations, settings objects that load a
+//! dotenv file, Flask config classes, and what test code reads and writes.
+
+use crate::source::{FileId, Span};
+
+use super::{ConfigValue, Setting};
+
+/// A pytest configuration candidate in one folder: which file, in which rank
+/// of pytest's search order, and whether it matches (pytest stops at the first).
+#[derive(Clone, Debug)]
+pub struct PytestConfig {
+    pub file: FileId,
+    pub dir: String,
+    /// Position in pytest's search order (0 = `pytest.toml`).
+    pub rank: u8,
+    /// The section pytest would read (`[pytest]`, `[tool.pytest.ini_options]`…),
+    /// or the whole file for `pytest.ini` that always matches.
+    pub section: Span,
+    pub section_name: String,
+    /// Its guarding settings: settings module, `--ds`, pytest-env entries.
+    pub settings: Vec<Setting>,
+    /// The file pytest reads instead, when this one is shadowed.
+    pub shadowed_by: Option<FileId>,
+    /// pytest-dotenv's `env_files` entries (each file as written, and where),
+    /// when the key is set.
+    pub dotenv_files: Option<Vec<(String, Span)>>,
+    /// pytest-dotenv's `env_override_existing_values`: its files beat what
+    /// the environment already holds.
+    pub dotenv_override: bool,
+}
+
+/// A Python settings object that reads database settings from a dotenv file.
+#[derive(Clone, Debug)]
+pub struct PythonDotenvSettings {
+    /// The Python project (folder of its `pyproject.toml`, …).
+    pub project: String,
+    /// For humans: "pydantic-settings `Settings`", "Starlette `Config`".
+    pub what: String,
+    /// The dotenv file as written (`.env`), relative to the working directory.
+    pub env_file: String,
+    pub env_file_span: Span,
+    /// The database variables it reads.
+    pub keys: Vec<String>,
+}
+
+/// A module of config classes; a class's URI, when its body does not set
+/// one, is its first base's (within the module).
+#[derive(Clone, Debug)]
+pub struct FlaskConfigModule {
+    pub project: String,
+    pub file: FileId,
+    pub classes: Vec<FlaskConfigClass>,
+    /// `config = {"testing": TestingConfig, …}`: names an app factory takes.
+    pub by_key: Vec<(String, String)>,
+}
+
+/// What a conftest hands the app factory (`create_app("testing")`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlaskChoice {
+    /// A config class, by name (`create_app(TestingConfig)`).
+    Class(String, Span),
+    /// A key of the config module's mapping (`create_app("testing")`).
+    Key(String, Span),
+    /// No argument, or one a literal reading cannot follow: the factory's
+    /// default or something computed.
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct FlaskConfigClass {
+    pub name: String,
+    pub name_span: Span,
+    pub bases: Vec<String>,
+    /// Its own `SQLALCHEMY_DATABASE_URI` (`Absent` when it inherits).
+    pub uri: ConfigValue,
+}
+
+/// A database variable a project's test code reads from the environment.
+#[derive(Clone, Debug)]
+pub struct TestCodeEnvRead {
+    pub project: String,
+    pub key: String,
+    pub span: Span,
+}
+
+/// What a Python project's files say about its test runs.
+#[derive(Clone, Debug, Default)]
+pub struct PythonProject {
+    /// `manage.py` lives here (a Django project root).
+    pub has_manage_py: bool,
+    /// The pytest configuration candidates of this folder, in pytest's
+    /// search order (the first that matches is read, the others shadowed).
+    pub pytest_configs: Vec<PytestConfig>,
+    /// Settings objects that load a dotenv file into database settings
+    /// (pydantic-settings `env_file`, Starlette `Config(".env")`, pytest-dotenv).
+    pub dotenv_settings: Vec<PythonDotenvSettings>,
+    /// Flask-style config classes of each module that sets
+    /// `SQLALCHEMY_DATABASE_URI` in one of them.
+    pub flask_config_modules: Vec<FlaskConfigModule>,
+    /// What the project's conftests hand the app factory.
+    pub flask_choices: Vec<FlaskChoice>,
+    /// Database variables its test code reads from the environment with no
+    /// default (`os.environ["DATABASE_URL"]` in a conftest fixture).
+    pub test_code_env_reads: Vec<TestCodeEnvRead>,
+    /// Variables its test code writes into the environment
+    /// (`os.environ["X"] = …`, `monkeypatch.setenv`).
+    pub test_code_env_writes: Vec<TestCodeEnvRead>,
+}
