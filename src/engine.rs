@@ -480,7 +480,8 @@ fn lint_files_with(
         inv.caller_file = Some(id);
         inv
     });
-    let (workspace, issues, unreadable) = stacks::build(files, unreadable, invocation);
+    let (mut workspace, issues, unreadable) = stacks::build(files, unreadable, invocation);
+    crate::resolve::stage(&mut workspace);
     let cx = Context {
         ws: &workspace,
         policy,

@@ -67,24 +67,6 @@ pub enum Via {
 }
 
 impl Via {
-    /// Where a settings-module setting stands in pytest-django's precedence
-    /// (higher wins): `--ds` > pytest-env without `D:` (written before
-    /// pytest-django reads the environment) > the caller's environment >
-    /// pytest-env `D:` and dotenv (they yield to what is exported) > the ini
-    /// key.
-    pub fn settings_module_rank(self) -> u8 {
-        match self {
-            Via::PytestDsOption | Via::ToxCommandOption => 5,
-            Via::PytestEnv { skip_if_set: false } | Via::ToxSetenv => 4,
-            Via::Caller => 3,
-            Via::PytestEnv { skip_if_set: true }
-            | Via::Dotenv
-            | Via::DotenvLayered
-            | Via::DevDotenvLoaded => 2,
-            _ => 1,
-        }
-    }
-
     pub fn describe(self) -> &'static str {
         match self {
             Via::Dotenv => "dotenv assignment",

@@ -231,6 +231,9 @@ pub struct TestRun {
     /// The folder it runs in (the project's).
     pub dir: String,
     pub layers: Vec<Layer>,
+    /// The effective environment of its layers, one setting per variable
+    /// with its provenance: filled by the resolve stage.
+    pub effective: Vec<Setting>,
     /// Index into [`super::Workspace::envs`] of its effective settings, when
     /// they are judged as a test environment.
     pub env: Option<usize>,
@@ -253,6 +256,13 @@ pub enum RunFacts {
 }
 
 impl TestRun {
+    /// The setting that decides `key` in this run (after the resolve stage),
+    /// with where it came from; `None` when no layer sets it, or the one
+    /// that decides unsets it.
+    pub fn decided(&self, key: &str) -> Option<&Setting> {
+        self.effective.iter().find(|s| s.key.value == key)
+    }
+
     /// The file the run is started from (for PHP, its PHPUnit config).
     pub fn config(&self) -> FileId {
         self.entry.file

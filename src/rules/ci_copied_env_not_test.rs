@@ -78,9 +78,7 @@ impl Rule for CiCopiedEnvNotTest {
                     continue;
                 }
                 // the run chooses a database above `.env`
-                let chosen = DB_CHOICE
-                    .iter()
-                    .any(|k| crate::resolve::decide(&run.layers, k).is_some());
+                let chosen = DB_CHOICE.iter().any(|k| run.decided(k).cloned().is_some());
                 if chosen {
                     continue;
                 }

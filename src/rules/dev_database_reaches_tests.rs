@@ -261,7 +261,9 @@ fn test_dotenv_never_loaded(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             // the run sets that database itself (inline, `test.env`): the
             // test file's value would not matter either
-            let set_by_run = crate::resolve::decide(&run.layers, &s.key.value)
+            let set_by_run = run
+                .decided(&s.key.value)
+                .cloned()
                 .is_some_and(|d| cx.ws.file(d.value_span.file).kind != SourceKind::DotenvDev);
             if set_by_run {
                 continue;
@@ -500,7 +502,7 @@ fn node_run_sets_database(cx: &Context<'_>, dir: &str) -> bool {
 /// `DATABASE_URL` merges over the `test` entry of `config/database.yml`.
 fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (run, rails) in cx.ws.rails_runs() {
-        if rails.entry_has_url || crate::resolve::decide(&run.layers, "DATABASE_URL").is_some() {
+        if rails.entry_has_url || run.decided("DATABASE_URL").cloned().is_some() {
             continue;
         }
         let found = rails.templates.iter().find_map(|t| {

@@ -141,7 +141,7 @@ impl Rule for DocumentedEnvNotTest {
                     let Some((run, setting)) = cx.ws.php_runs().find_map(|run| {
                         ["DB_DATABASE", "DATABASE_URL", "DB_URL", "DB_CONNECTION"]
                             .iter()
-                            .find_map(|k| crate::resolve::decide(&run.layers, k))
+                            .find_map(|k| run.decided(k).cloned())
                             .filter(|s| cx.ws.file(s.value_span.file).path == *to)
                             .map(|s| (run, s))
                     }) else {

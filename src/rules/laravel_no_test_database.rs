@@ -273,7 +273,7 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
                     env.name
                 )
             } else if let Some(app_env) = run
-                .and_then(|r| crate::resolve::decide(&r.layers, "APP_ENV"))
+                .and_then(|r| r.decided("APP_ENV").cloned())
                 .filter(|s| s.via == crate::model::Via::Caller)
             {
                 // `testguard run`: the exported APP_ENV picks the dotenv file

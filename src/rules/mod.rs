@@ -194,7 +194,7 @@ impl<'a> Context<'a> {
     /// environment's own setting.
     pub fn effective_value(&self, env: &TestEnv, key: &str) -> Option<String> {
         match self.ws.run_of(env) {
-            Some(run) => crate::resolve::decide(&run.layers, key).map(|s| s.value),
+            Some(run) => run.decided(key).cloned().map(|s| s.value),
             None => env.get(key).map(|s| s.value.clone()),
         }
     }

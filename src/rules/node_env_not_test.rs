@@ -87,7 +87,7 @@ impl Rule for NodeEnvNotTest {
             );
         }
         for (run, node) in cx.ws.node_runs() {
-            let Some(s) = crate::resolve::decide(&run.layers, "NODE_ENV") else {
+            let Some(s) = run.decided("NODE_ENV").cloned() else {
                 continue;
             };
             // only the script's own assignment: a dotenv value is judged above
@@ -121,7 +121,7 @@ impl Rule for NodeEnvNotTest {
 /// keyed by environment: the tests get that environment's block.
 fn exported_beside_keyed_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (run, _) in cx.ws.node_runs() {
-        let Some(s) = crate::resolve::decide(&run.layers, "NODE_ENV") else {
+        let Some(s) = run.decided("NODE_ENV").cloned() else {
             continue;
         };
         let v = s.value.trim();
@@ -158,7 +158,7 @@ fn keyed_config<'w>(cx: &Context<'w>, dir: &str) -> Option<&'w crate::model::Nod
 fn unset_by_runner(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
     for (run, node) in cx.ws.node_runs().filter(|(_, n)| n.runner_leaves_node_env) {
-        if crate::resolve::decide(&run.layers, "NODE_ENV").is_some() {
+        if run.decided("NODE_ENV").cloned().is_some() {
             continue;
         }
         let Some(keyed) = keyed_config(cx, &run.dir) else {

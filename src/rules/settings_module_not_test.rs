@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EnvSource, Setting, TestEnv};
+use crate::model::EnvSource;
 
 pub struct SettingsModuleNotTest;
 
@@ -58,14 +58,6 @@ fn is_developer_marker(m: &str) -> bool {
     matches!(m, "dev" | "development" | "local")
 }
 
-/// The setting that wins for `key` in one environment (pytest-django precedence).
-fn effective<'a>(env: &'a TestEnv, key: &str) -> Option<&'a Setting> {
-    env.settings
-        .iter()
-        .filter(|s| s.key_is(key) && !s.unset)
-        .max_by_key(|s| s.via.settings_module_rank())
-}
-
 impl Rule for SettingsModuleNotTest {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -75,7 +67,8 @@ impl Rule for SettingsModuleNotTest {
         let markers = &cx.policy.markers;
         for env in &cx.ws.envs {
             for key in ["DJANGO_SETTINGS_MODULE", "DJANGO_CONFIGURATION"] {
-                let Some(s) = effective(env, key) else {
+                // the resolve stage orders them: the last is the one that wins
+                let Some(s) = env.get(key) else {
                     continue;
                 };
                 let v = s.value.trim();
@@ -149,13 +142,13 @@ impl Rule for SettingsModuleNotTest {
             }) else {
                 continue;
             };
-            if !env.frameworks.django || effective(env, "DJANGO_SETTINGS_MODULE").is_some() {
+            if !env.frameworks.django || env.get("DJANGO_SETTINGS_MODULE").is_some() {
                 continue;
             }
             let from_pytest_env = cx.ws.envs.iter().any(|e| {
                 e.source == EnvSource::Pytest
                     && e.dir == env.dir
-                    && effective(e, "DJANGO_SETTINGS_MODULE").is_some()
+                    && e.get("DJANGO_SETTINGS_MODULE").is_some()
             });
             if from_pytest_env {
                 continue;

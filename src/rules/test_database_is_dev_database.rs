@@ -317,7 +317,7 @@ fn rails_dotenv_database_url(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if rails.entry_has_url {
             continue;
         }
-        let Some(s) = crate::resolve::decide(&run.layers, "DATABASE_URL") else {
+        let Some(s) = run.decided("DATABASE_URL").cloned() else {
             continue;
         };
         let from_dev_file = s.provenance.as_ref().is_some_and(|p| p.layer == ".env")

@@ -177,7 +177,7 @@ fn findings<'w>(ws: &'w Workspace, extra: &[String]) -> Vec<Finding<'w>> {
                 continue;
             }
             let scripted = runs.iter().find_map(|(r, n)| {
-                let s = crate::resolve::decide(&r.layers, key)?;
+                let s = r.decided(key).cloned()?;
                 let i = r
                     .layers
                     .iter()

@@ -177,7 +177,7 @@ impl Rule for TestDatabaseSharesDevVariable {
             if super::laravel_no_test_database::decided_in_code(cx, &run.dir) {
                 continue;
             }
-            let Some(chosen) = crate::resolve::decide(&run.layers, "DB_CONNECTION") else {
+            let Some(chosen) = run.decided("DB_CONNECTION").cloned() else {
                 continue;
             };
             // the development connection itself is TG206's
@@ -188,7 +188,9 @@ impl Rule for TestDatabaseSharesDevVariable {
                 continue;
             };
             if let ConfigValue::Env { key, .. } = &conn.url
-                && crate::resolve::decide(&run.layers, key)
+                && run
+                    .decided(key)
+                    .cloned()
                     .is_some_and(|u| !u.value.trim().is_empty() && !is_dev_dotenv(cx, &u))
             {
                 continue;
@@ -202,7 +204,7 @@ impl Rule for TestDatabaseSharesDevVariable {
                 continue;
             };
             // the run sets the variable itself: the other rules judge that value
-            let set_by_run = crate::resolve::decide(&run.layers, key);
+            let set_by_run = run.decided(key).cloned();
             if set_by_run.as_ref().is_some_and(|s| !is_dev_dotenv(cx, s)) {
                 continue;
             }
@@ -424,7 +426,7 @@ fn environment_databases(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             None
         }
         .or_else(|| {
-            let s = crate::resolve::decide(&rails_run?.0.layers, key)?;
+            let s = rails_run?.0.decided(key).cloned()?;
             let by_dev_dotenv = s.provenance.as_ref().is_some_and(|p| p.layer == ".env");
             by_dev_dotenv.then(|| {
                 (
@@ -690,7 +692,9 @@ fn node_test_configs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // a run that sets the variable itself (inline, an env file of its own)
         let set_by_run = runs.iter().any(|(r, _)| {
-            crate::resolve::decide(&r.layers, key).is_some_and(|s| !is_dev_dotenv(cx, &s))
+            r.decided(key)
+                .cloned()
+                .is_some_and(|s| !is_dev_dotenv(cx, &s))
         });
         if set_by_run {
             continue;

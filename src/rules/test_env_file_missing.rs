@@ -117,7 +117,7 @@ impl Rule for TestEnvFileMissing {
                 if !cx.ws.files.iter().any(|f| f.path == missing.fallback) {
                     continue;
                 }
-                let Some(db) = crate::resolve::decide(&run.layers, "DB_DATABASE") else {
+                let Some(db) = run.decided("DB_DATABASE").cloned() else {
                     continue;
                 };
                 let name = db.value.trim();

@@ -18,15 +18,14 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
     };
     let mut sections: Vec<(String, Vec<Setting>)> = Vec::new();
     for run in &ws.runs {
-        let mut effective = crate::resolve::effective(&run.layers);
-        crate::resolve::interpolate(&mut effective);
+        let effective = run.effective.clone();
         sections.push((
             run.name.clone(),
             effective.into_iter().filter(guarding).collect(),
         ));
     }
     for (run, _) in ws.node_runs() {
-        let effective = crate::resolve::effective(&run.layers);
+        let effective = run.effective.clone();
         sections.push((
             format!("{} with {}", run.name, run.runner),
             effective.into_iter().filter(guarding).collect(),
@@ -47,13 +46,12 @@ pub fn render(ws: &Workspace, policy: &Policy) -> String {
         {
             continue;
         }
-        let mut settings: Vec<Setting> = env
+        let settings: Vec<Setting> = env
             .settings
             .iter()
             .filter(|s| guarding(s))
             .cloned()
             .collect();
-        settings.sort_by_key(|s| s.via.settings_module_rank());
         sections.push((env.name.clone(), settings));
     }
     if let Some(m) = &inv.settings_module {

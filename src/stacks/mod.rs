@@ -230,7 +230,7 @@ pub fn build(
             issues.push(d.issue);
         }
     }
-    pytest::resolve_precedence(&mut ws, pytest_candidates);
+    crate::resolve::python::pytest_configs(&mut ws, pytest_candidates);
     elixir::ecto_config::drop_unloaded(&mut ws);
     let writes: Vec<crate::model::ConfigWrite> = ws.config_writes().cloned().collect();
     for d in crate::resolve::ecto_settings(&writes) {

@@ -355,7 +355,8 @@ pub fn build(ws: &mut Workspace) {
             .environment
             .as_ref()
             .map_or("Development".to_string(), |(e, _)| e.clone());
-        let mut connection_strings = effective_connection_strings(&settings, app, &environment);
+        let mut connection_strings =
+            crate::resolve::dotnet::effective_connection_strings(&settings, app, &environment);
         // `testguard run`: an exported `ConnectionStrings__Main` (or
         // `SQLCONNSTR_Main`…) beats both files
         if let Some(inv) = ws.invocation.as_ref() {
@@ -406,6 +407,7 @@ pub fn build(ws: &mut Workspace) {
             entry: factory.span,
             dir: factory.test_project.clone(),
             layers: Vec::new(),
+            effective: Vec::new(),
             env: None,
             facts: crate::model::run::RunFacts::Dotnet(run),
         });
@@ -429,38 +431,6 @@ pub fn connection_string_name(var: &str) -> Option<&str> {
         }
     }
     None
-}
-
-/// `ConnectionStrings:*` as the app sees them in `environment`:
-/// `appsettings.{Environment}.json` over `appsettings.json`, keys compared
-/// case-insensitively (learn.microsoft.com …/fundamentals/configuration).
-pub fn effective_connection_strings(
-    settings: &[AppSetting],
-    app: &str,
-    environment: &str,
-) -> Vec<AppSetting> {
-    let mut out: Vec<AppSetting> = Vec::new();
-    let layers = [None, Some(environment)];
-    for layer in layers {
-        for s in settings.iter().filter(|s| {
-            s.project == app
-                && match (layer, &s.environment) {
-                    (None, None) => true,
-                    (Some(e), Some(f)) => e.eq_ignore_ascii_case(f),
-                    _ => false,
-                }
-                && s.setting
-                    .key
-                    .value
-                    .to_ascii_lowercase()
-                    .starts_with("connectionstrings:")
-        }) {
-            let key = s.setting.key.value.to_ascii_lowercase();
-            out.retain(|o| o.setting.key.value.to_ascii_lowercase() != key);
-            out.push(s.clone());
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -237,6 +237,7 @@ pub fn build(ws: &mut Workspace) {
             entry: load.call,
             dir: load.package.clone(),
             layers: Vec::new(),
+            effective: Vec::new(),
             env: None,
             facts: crate::model::run::RunFacts::Go(load),
         });

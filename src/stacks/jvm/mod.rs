@@ -76,6 +76,7 @@ pub fn build(ws: &mut Workspace) {
             entry,
             dir: run.module.clone(),
             layers: Vec::new(),
+            effective: Vec::new(),
             env: None,
             facts: crate::model::run::RunFacts::Spring(Box::new(run)),
         });

@@ -79,6 +79,7 @@ pub fn build(ws: &mut Workspace) {
             entry: Span::new(first_test, 0, 0),
             dir,
             layers,
+            effective: Vec::new(),
             env: Some(ws.envs.len()),
             facts: crate::model::run::RunFacts::Php {
                 missing_env_file: None,

@@ -767,6 +767,7 @@ fn resolve_entry(
         entry: entry.script_span,
         dir: dir.to_string(),
         layers,
+        effective: Vec::new(),
         env: None,
         facts: RunFacts::Node(NodeRun {
             package: pkg.file,

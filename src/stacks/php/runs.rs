@@ -238,6 +238,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             entry: runner_env.anchor,
             dir: runner_env.dir.clone(),
             layers,
+            effective: Vec::new(),
             env: None,
             facts: RunFacts::Php { missing_env_file },
         };

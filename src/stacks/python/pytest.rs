@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use crate::model::{EnvSource, PytestConfig, Setting, TestEnv, Via, Workspace};
+use crate::model::{EnvSource, PytestConfig, Setting, TestEnv, Via};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
 use crate::stacks::ParseIssue;
 use crate::syntax::ini::{self, IniSection};
@@ -243,35 +243,6 @@ fn ini_bool(v: &str) -> bool {
         v.trim().to_ascii_lowercase().as_str(),
         "y" | "yes" | "t" | "true" | "on" | "1"
     )
-}
-
-/// Picks, per folder, the file pytest reads; the rest are shadowed. The one
-/// that is read becomes a test environment.
-pub fn resolve_precedence(ws: &mut Workspace, mut configs: Vec<PytestConfig>) {
-    configs.sort_by(|a, b| (a.dir.as_str(), a.rank).cmp(&(b.dir.as_str(), b.rank)));
-    let mut active: Option<(String, FileId)> = None;
-    for c in &mut configs {
-        match &active {
-            Some((dir, file)) if *dir == c.dir => c.shadowed_by = Some(*file),
-            _ => {
-                active = Some((c.dir.clone(), c.file));
-                let f = ws.file(c.file);
-                let name = format!("pytest ({} {})", f.path, c.section_name);
-                let env = TestEnv::local(
-                    name,
-                    EnvSource::Pytest,
-                    f,
-                    c.file,
-                    c.section,
-                    c.settings.clone(),
-                );
-                ws.envs.push(env);
-            }
-        }
-    }
-    for c in configs {
-        ws.project_mut(&c.dir.clone()).python.pytest_configs.push(c);
-    }
 }
 
 fn setting(

@@ -108,6 +108,7 @@ pub fn build(ws: &mut Workspace) {
             entry: Span::new(id, 0, 0),
             dir: dir.to_string(),
             layers,
+            effective: Vec::new(),
             env: None,
             facts: crate::model::run::RunFacts::Rails(RailsRun {
                 database_yml: id,
@@ -149,12 +150,17 @@ pub fn compose_pins(ws: &mut Workspace) {
             if !keeps || super::invocation::helper_forces_test(ws, file.dir()) {
                 continue;
             }
-            let pinned = pinned_env(ws, file.dir(), svc);
+            let layers = service_layers(ws, file.dir(), svc);
             // `Rails.env`: RAILS_ENV, else RACK_ENV
             let Some(setting) = ["RAILS_ENV", "RACK_ENV"]
                 .iter()
-                .find_map(|k| pinned.iter().find(|s| s.key.value == *k))
-                .cloned()
+                .find_map(|k| crate::resolve::decide(&layers, k))
+                .map(|s| Setting {
+                    via: Via::Dotenv,
+                    overridable: false,
+                    provenance: None,
+                    ..s
+                })
             else {
                 continue;
             };
@@ -174,26 +180,12 @@ pub fn compose_pins(ws: &mut Workspace) {
     ws.envs.extend(envs);
 }
 
-/// A service's `command`, as one string and where it stands.
-fn command_of(svc: &Node) -> Option<(String, Span)> {
-    match svc.get("command")? {
-        Node::Scalar(s) => Some((s.value.clone(), s.span)),
-        Node::Seq(items, _) => {
-            let words: Option<Vec<&str>> = items.iter().map(Node::as_str).collect();
-            let first = items.first()?.as_scalar()?.span;
-            let last = items.last()?.as_scalar()?.span;
-            Some((
-                words?.join(" "),
-                Span::new(first.file, first.start, last.end),
-            ))
-        }
-        _ => None,
-    }
-}
-
-/// What a service's `environment:` and `env_file:` set, `environment:`
-/// first (it wins over `env_file`, docs.docker.com …/envvars-precedence/).
-fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
+/// The layers of what a compose service hands its container, highest
+/// first: its `environment:`, the files of its `env_file:` (a later one
+/// over an earlier one), its image's `ENV`
+/// (docs.docker.com/compose/how-tos/environment-variables/envvars-precedence/).
+fn service_layers(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Layer> {
+    let mut layers = Vec::new();
     let mut out = Vec::new();
     let setting = |key: &str, key_span: Span, value: &str, value_span: Span, verbatim| Setting {
         key: Spanned::new(key.to_string(), key_span),
@@ -228,12 +220,29 @@ fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
         }
         _ => {}
     }
+    layers.push(
+        Layer::new(
+            "the service's `environment:`",
+            LayerKind::Caller,
+            Write::Always,
+            None,
+        )
+        .with(std::mem::take(&mut out)),
+    );
     // a later env_file wins over an earlier one
     for (_, f) in crate::stacks::containers::env_files(ws, dir, svc)
         .into_iter()
         .rev()
     {
-        out.extend(crate::stacks::dotenv_settings(ws, f));
+        layers.push(
+            Layer::new(
+                format!("`env_file:` {}", ws.file(f).path),
+                LayerKind::Dotenv,
+                Write::IfUnset,
+                Some(f),
+            )
+            .with(crate::stacks::dotenv_settings(ws, f)),
+        );
     }
     // the image's own `ENV`, last: a service built from a Dockerfile of the
     // repository (`build: .`, `build: {context, dockerfile, target}`)
@@ -260,10 +269,35 @@ fn pinned_env(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Setting> {
             .iter()
             .position(|f| f.path == rel && f.kind == SourceKind::Dockerfile)
         {
-            out.extend(image_env(FileId(f), &ws.file(FileId(f)).text, target));
+            layers.push(
+                Layer::new(
+                    format!("the image's `ENV` ({rel})"),
+                    LayerKind::Caller,
+                    Write::IfUnset,
+                    Some(FileId(f)),
+                )
+                .with(image_env(FileId(f), &ws.file(FileId(f)).text, target)),
+            );
         }
     }
-    out
+    layers
+}
+
+/// A service's `command`, as one string and where it stands.
+fn command_of(svc: &Node) -> Option<(String, Span)> {
+    match svc.get("command")? {
+        Node::Scalar(s) => Some((s.value.clone(), s.span)),
+        Node::Seq(items, _) => {
+            let words: Option<Vec<&str>> = items.iter().map(Node::as_str).collect();
+            let first = items.first()?.as_scalar()?.span;
+            let last = items.last()?.as_scalar()?.span;
+            Some((
+                words?.join(" "),
+                Span::new(first.file, first.start, last.end),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// The `ENV K=V` (and legacy `ENV K V`) values of the stage of a Dockerfile
