@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::engine::{Outcome, lint};
+use crate::error::RunError;
+use crate::report;
 use crate::rules::{Policy, registry};
-use crate::{Outcome, RunError, lint, report};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -214,7 +216,7 @@ pub fn run(cli: Cli) -> Result<u8, RunError> {
         }),
         Command::Rules { format, config } => {
             let root = current_dir()?;
-            let root = repository_root(&root).unwrap_or(root);
+            let root = crate::git::repository_root(&root).unwrap_or(root);
             let (policy, _) = crate::config::load(&root, config.as_deref())?;
             write_stdout(&rules_table(format, &policy))?;
             Ok(0)
@@ -326,14 +328,6 @@ fn rules_table(format: RulesFormat, policy: &Policy) -> String {
             s
         }
     }
-}
-
-/// The folder holding `.git` above `start`, if any.
-pub(crate) fn repository_root(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .map(Path::to_path_buf)
 }
 
 fn run_lint(args: LintArgs) -> Result<u8, RunError> {
@@ -655,10 +649,10 @@ fn fix_outcome(o: &Outcome, write: bool) -> Result<(usize, String), RunError> {
 /// them) reported on the paths; outside one, a folder is its own root and a
 /// file is reported on from the current folder. Paths of one repository make
 /// one lint.
-fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::Scope>)>, RunError> {
+fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::engine::Scope>)>, RunError> {
     let cwd = current_dir()?;
     let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let mut out: Vec<(PathBuf, Option<crate::Scope>)> = Vec::new();
+    let mut out: Vec<(PathBuf, Option<crate::engine::Scope>)> = Vec::new();
     for p in paths {
         let abs = cwd.join(p);
         let is_dir = abs.is_dir();
@@ -674,7 +668,7 @@ fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::Scope>)>, Ru
         } else {
             abs.parent().map_or_else(|| cwd.clone(), Path::to_path_buf)
         };
-        let root = match repository_root(&start) {
+        let root = match crate::git::repository_root(&start) {
             Some(r) => canon(&r),
             None if is_dir => abs.clone(),
             None => {
@@ -686,7 +680,7 @@ fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::Scope>)>, Ru
         let entry = match out.iter_mut().find(|(r, _)| *r == root) {
             Some(e) => e,
             None => {
-                out.push((root, Some(crate::Scope::default())));
+                out.push((root, Some(crate::engine::Scope::default())));
                 out.last_mut().ok_or_else(|| RunError("no target".into()))?
             }
         };
@@ -704,7 +698,10 @@ fn targets(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<crate::Scope>)>, Ru
         }
     }
     for (_, scope) in &mut out {
-        if scope.as_ref().is_some_and(crate::Scope::is_everything) {
+        if scope
+            .as_ref()
+            .is_some_and(crate::engine::Scope::is_everything)
+        {
             *scope = None;
         }
     }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSetBuilder};
 
-use crate::RunError;
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::error::RunError;
 use crate::rules::Policy;
 use crate::source::{FileId, SourceFile, SourceKind, Span};
 use crate::syntax::toml::{self as tomlsrc, DeTable, DeValue};
@@ -38,31 +38,7 @@ struct Issue {
     help: Option<String>,
 }
 
-/// Edit distance, for "did you mean" suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The closest of `candidates` to `word`, if it is close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
+pub use crate::suggest::closest;
 
 /// Every rule code and name, for suggestions.
 fn rule_words() -> Vec<&'static str> {
@@ -345,7 +321,7 @@ fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
             fix: None,
         })
         .collect();
-    let outcome = crate::Outcome {
+    let outcome = crate::engine::Outcome {
         files_read: 1,
         test_environments: 0,
         scope: None,
@@ -358,6 +334,7 @@ fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
         suppressed: 0,
         suppressed_findings: Vec::new(),
         root: None,
+        rules: Vec::new(),
     };
     let colour =
         crate::report::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));

@@ -83,3 +83,51 @@ impl Diagnostic {
         self
     }
 }
+
+/// What a rule is, for `rules`, `explain`, SARIF and the JSON output.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line, for `testguard rules`.
+    pub summary: &'static str,
+    /// The full documentation (Markdown): what, why, example, fix, facts.
+    pub docs: &'static str,
+    /// Codes whose finding on the same span this rule's finding replaces (the
+    /// more specific finding wins; one problem, one diagnostic).
+    pub supersedes: &'static [&'static str],
+    /// Former names, still accepted wherever a name is (`ignore[…]`,
+    /// `--select`, `[severity]`, `explain`).
+    pub aliases: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// A diagnostic of this rule at its default severity.
+    pub fn diag(
+        &'static self,
+        primary: Option<crate::source::Span>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_with(self.default_severity, primary, message)
+    }
+
+    pub fn diag_with(
+        &'static self,
+        severity: Severity,
+        primary: Option<crate::source::Span>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            rule: self.name,
+            severity,
+            message: message.into(),
+            primary,
+            primary_label: None,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+}

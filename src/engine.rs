@@ -5,18 +5,16 @@
 
 use std::path::Path;
 
-use crate::RunError;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover;
+use crate::error::RunError;
 use crate::mask;
 use crate::model::{Invocation, Workspace};
 use crate::rules::{self, Context, Policy};
 use crate::source::{FileId, SourceFile, SourceKind};
 use crate::stacks::{self, Unreadable};
 use crate::suppress;
-use crate::tree::{
-    Tree, WorkTree, read_app_code, read_files, read_gitlab_includes, read_node_code, read_test_code,
-};
+use crate::tree::{Tree, WorkTree, read_files};
 
 /// Findings reported per file at most: a generated or hostile file must not
 /// flood a terminal or a CI log. Errors are kept first.
@@ -80,6 +78,8 @@ pub struct Outcome {
     pub suppressed_findings: Vec<(Diagnostic, Option<String>)>,
     /// The scan root every path is relative to.
     pub root: Option<std::path::PathBuf>,
+    /// Every rule that ran, in the registry's order (SARIF's rule table).
+    pub rules: Vec<&'static crate::diagnostic::RuleMeta>,
 }
 
 impl Outcome {
@@ -106,6 +106,7 @@ impl Outcome {
             suppressed: 0,
             suppressed_findings: Vec::new(),
             root: None,
+            rules: crate::rules::catalog(),
         };
         for (prefix, part) in parts {
             let offset = merged.workspace.files.len();
@@ -293,14 +294,14 @@ fn add_present_ignored(root: &Path, inv: &Invocation, candidates: &mut Vec<disco
             let Some(name) = e.file_name().to_str().map(str::to_string) else {
                 continue;
             };
-            if !discover::may_be_candidate(&name) || !e.file_type().is_ok_and(|t| t.is_file()) {
+            if !crate::kinds::may_be_candidate(&name) || !e.file_type().is_ok_and(|t| t.is_file()) {
                 continue;
             }
-            let rel_path = crate::stacks::join(dir, &name);
+            let rel_path = crate::paths::join(dir, &name);
             if known.contains(&rel_path) {
                 continue;
             }
-            if let Some(kind) = discover::classify(&rel_path) {
+            if let Some(kind) = crate::kinds::classify(&rel_path) {
                 candidates.push(discover::Candidate { rel_path, kind });
                 added = true;
             }
@@ -416,13 +417,7 @@ fn lint_tree_with(
         u.file = FileId(u.file.0 + offset);
         u
     }));
-    read_gitlab_includes(tree, &mut files, &mut unreadable);
-    read_test_code(tree, &mut files);
-    read_app_code(tree, &mut files);
-    read_node_code(tree, &mut files);
-    crate::tree::read_jvm_code(tree, &mut files);
-    crate::tree::read_go_code(tree, &mut files);
-    crate::tree::read_dotnet_code(tree, &mut files);
+    crate::stacks::read_more(tree, &mut files, &mut unreadable);
     lint_files_with(files, unreadable, policy, only, run)
 }
 
@@ -482,6 +477,8 @@ fn lint_files_with(
     });
     let (mut workspace, issues, unreadable) = stacks::build(files, unreadable, invocation);
     crate::resolve::stage(&mut workspace);
+    // the secret ranges of every setting, for every output's masking
+    mask::mask_workspace(&mut workspace);
     let cx = Context {
         ws: &workspace,
         policy,
@@ -500,7 +497,7 @@ fn lint_files_with(
     }
     apply_policy(&mut diagnostics, &workspace, policy);
     // inline `testguard: ignore[…]` comments, on the finding's line or the one above
-    let suppressions = suppress::collect(&workspace);
+    let suppressions = suppress::collect(&workspace, |w| rules::find(w).map(|r| r.meta().code));
     let mut used: Vec<Vec<&'static str>> = vec![Vec::new(); suppressions.len()];
     let mut suppressed = 0;
     let mut suppressed_findings = Vec::new();
@@ -593,6 +590,7 @@ fn lint_files_with(
         suppressed,
         suppressed_findings,
         root: None,
+        rules: rules::catalog(),
     }
 }
 

@@ -22,18 +22,22 @@ pub mod database;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod error;
 pub mod fix;
 pub mod git;
-pub mod invariants;
+pub mod kinds;
 pub mod mask;
 pub mod model;
 pub mod parallel;
+pub mod paths;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod run;
 pub mod source;
 pub mod stacks;
+pub mod suggest;
 pub mod suppress;
 pub mod syntax;
 pub mod tree;
@@ -41,16 +45,5 @@ pub mod tree;
 pub use engine::{
     MAX_DIAGNOSTICS_PER_FILE, Outcome, Scope, lint, lint_files, lint_staged, lint_tree,
 };
+pub use error::RunError;
 pub use tree::{MAX_FILE_SIZE, ReadFailure, Tree, WorkTree, check_size, read_files};
-
-/// testguard could not do its job (exit code 2).
-#[derive(Debug)]
-pub struct RunError(pub String);
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RunError {}

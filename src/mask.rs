@@ -150,6 +150,13 @@ pub fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> String {
     out
 }
 
+/// A file's text with every secret byte replaced by `*` (the same length,
+/// so spans stay valid), made once and kept with the file.
+pub fn masked(f: &crate::source::SourceFile) -> &str {
+    f.masked_cache()
+        .get_or_init(|| masked_text(f, f.secret_ranges.clone()))
+}
+
 /// Records in every file the ranges of its settings' secrets, from which
 /// [`SourceFile::masked`](crate::source::SourceFile::masked) is made when it
 /// is first needed.
@@ -201,11 +208,11 @@ pub fn mask_all(ws: &Workspace, which: fn(&crate::source::SourceFile) -> bool) {
     let bytes: usize = ids.iter().map(|&i| ws.files[i].text.len()).sum();
     if bytes < PARALLEL_MASK_MIN_BYTES {
         for &i in &ids {
-            let _ = ws.files[i].masked();
+            let _ = masked(&ws.files[i]);
         }
         return;
     }
-    crate::stacks::parallel_map(&ids, |&i| ws.files[i].masked().len());
+    crate::parallel::map(&ids, |&i| masked(&ws.files[i]).len());
 }
 
 /// Below this much text, masking on one thread is faster: each new thread
@@ -347,7 +354,7 @@ pub const MASK: &str = "****";
 /// The byte ranges of a file's text that masking hides: each maximal run of
 /// bytes the masked copy turned into `*`.
 pub fn hidden_runs(f: &crate::source::SourceFile) -> Vec<Range<usize>> {
-    let (t, m) = (f.text.as_bytes(), f.masked().as_bytes());
+    let (t, m) = (f.text.as_bytes(), masked(f).as_bytes());
     let hidden = |i: usize| m.get(i) == Some(&b'*') && t[i] != b'*';
     let mut runs = Vec::new();
     let mut i = 0;
@@ -454,7 +461,7 @@ fn hidden_secrets_in(ws: &Workspace, which: fn(&crate::source::SourceFile) -> bo
     };
     let mut shown = vec![false; unique.len()];
     for f in ws.files.iter().filter(|f| which(f)) {
-        for m in finder.find_overlapping_iter(f.masked()) {
+        for m in finder.find_overlapping_iter(masked(f)) {
             shown[m.pattern().as_usize()] = true;
         }
     }
@@ -608,7 +615,7 @@ mod tests {
             text.into(),
         ));
         mask_workspace(&mut ws);
-        let m = ws.files[0].masked();
+        let m = masked(&ws.files[0]);
         assert_eq!(m.len(), text.len());
         for secret in ["hunter2", "oldpass", "sk_live_abcdefghijkl", "p4ss"] {
             assert!(!m.contains(secret), "{secret} in {m}");
@@ -626,7 +633,7 @@ mod tests {
             text.into(),
         ));
         mask_workspace(&mut ws);
-        let m = ws.files[0].masked();
+        let m = masked(&ws.files[0]);
         assert!(
             !m.contains("Secret123!") && !m.contains("pa;ss") && !m.contains(";ss"),
             "{m}"
@@ -671,7 +678,7 @@ mod tests {
             ..Workspace::default()
         };
         mask_workspace(&mut ws);
-        let masked = ws.files[0].masked();
+        let masked = masked(&ws.files[0]);
         assert!(masked.contains("SECRET_KEY = os.environ.get("), "{masked}");
         assert!(!masked.contains("hunter22"), "{masked}");
         assert_eq!(masked.len(), text.len());

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-/// Index of a file in [`crate::model::Workspace::files`].
+/// Index of a file in the workspace's list of files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub usize);
 
@@ -327,11 +327,10 @@ impl SourceFile {
         self
     }
 
-    /// The text with every secret byte replaced by `*`: what snippets show
-    /// (the same length as the text).
-    pub fn masked(&self) -> &str {
-        self.masked
-            .get_or_init(|| crate::mask::masked_text(self, self.secret_ranges.clone()))
+    /// Where the masked copy of the text is kept once [`crate::mask`] has
+    /// made it (every secret byte `*`, the same length as the text).
+    pub fn masked_cache(&self) -> &std::sync::OnceLock<String> {
+        &self.masked
     }
 
     /// The folder holding this file, relative to the scan root (`""` for the root).

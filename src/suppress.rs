@@ -45,7 +45,9 @@ fn openers(kind: SourceKind) -> &'static [&'static str] {
 }
 
 /// Every suppression comment in the workspace's files.
-pub fn collect(ws: &Workspace) -> Vec<Suppression> {
+/// `code_of` names the rule a word of `ignore[…]` means (a code, a name, a
+/// former name), `None` for a word that names none.
+pub fn collect(ws: &Workspace, code_of: impl Fn(&str) -> Option<&'static str>) -> Vec<Suppression> {
     let mut out = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         // a `.gitignore` line can carry a finding (TG106), so its comments count
@@ -82,7 +84,7 @@ pub fn collect(ws: &Workspace) -> Vec<Suppression> {
                         .split(',')
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
-                        .map(|s| (s.to_string(), crate::rules::find(s).map(|r| r.meta().code)))
+                        .map(|s| (s.to_string(), code_of(s)))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -116,7 +118,7 @@ mod tests {
             files: vec![SourceFile::new(path.into(), kind, text.into())],
             ..Default::default()
         };
-        collect(&ws)
+        collect(&ws, |w| crate::rules::find(w).map(|r| r.meta().code))
     }
 
     #[test]

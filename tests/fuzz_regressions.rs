@@ -1,10 +1,10 @@
 //! Every input a fuzz target ever crashed on (`tests/regressions/<target>/`),
 //! replayed through the same function the target calls
-//! (`testguard::invariants::fuzz_case`).
+//! (`testguard_invariants::fuzz_case`).
 
 use std::path::Path;
 
-use testguard::invariants::{FUZZ_TARGETS, fuzz_case};
+use testguard_invariants::{FUZZ_TARGETS, fuzz_case};
 
 #[test]
 fn every_saved_fuzz_crash_now_passes_its_target_checks() {

@@ -1,11 +1,11 @@
 //! The pre-commit / prek hook fires for every file testguard reads: its
-//! `files:` pattern is `discover::HOOK_FILES_PATTERN`, and every file any
+//! `files:` pattern is `kinds::HOOK_FILES_PATTERN`, and every file any
 //! fixture makes testguard read (`lint --show-files`) matches it.
 
 mod common;
 
 use common::*;
-use testguard::discover::HOOK_FILES_PATTERN;
+use testguard::kinds::HOOK_FILES_PATTERN;
 
 /// The `files:` value of `.pre-commit-hooks.yaml` (a single-quoted scalar).
 fn hook_files() -> String {
@@ -29,7 +29,7 @@ fn the_hook_file_holds_the_pattern_discovery_keeps() {
     assert_eq!(
         hook_files(),
         HOOK_FILES_PATTERN,
-        "update .pre-commit-hooks.yaml's files: to discover::HOOK_FILES_PATTERN"
+        "update .pre-commit-hooks.yaml's files: to kinds::HOOK_FILES_PATTERN"
     );
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use testguard::discover::classify;
+use testguard::kinds::classify;
 
 struct Rng(u64);
 
@@ -157,7 +157,7 @@ fn mutated_inputs_never_panic_and_spans_stay_inside_their_text() {
                     for _ in 0..per_seed {
                         let input = mutate(&mut rng, text);
                         if let Err(e) =
-                            testguard::invariants::lint_one_and_check(path, input.as_bytes())
+                            testguard_invariants::lint_one_and_check(path, input.as_bytes())
                         {
                             panic!("{path}: {e}\ninput: {input:?}");
                         }

@@ -1,9 +1,9 @@
 #![no_main]
-//! The js_code readers end to end (see `testguard::invariants::fuzz_case`).
+//! The js_code readers end to end (see `testguard_invariants::fuzz_case`).
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = testguard::invariants::fuzz_case("js_code", data) {
+    if let Err(e) = testguard_invariants::fuzz_case("js_code", data) {
         panic!("invariant broken: {e}");
     }
 });

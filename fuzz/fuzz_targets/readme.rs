@@ -1,9 +1,9 @@
 #![no_main]
-//! The readme readers end to end (see `testguard::invariants::fuzz_case`).
+//! The readme readers end to end (see `testguard_invariants::fuzz_case`).
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = testguard::invariants::fuzz_case("readme", data) {
+    if let Err(e) = testguard_invariants::fuzz_case("readme", data) {
         panic!("invariant broken: {e}");
     }
 });

@@ -1,9 +1,9 @@
 #![no_main]
-//! The symfony stack's readers end to end (see `testguard::invariants::fuzz_case`).
+//! The symfony stack's readers end to end (see `testguard_invariants::fuzz_case`).
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = testguard::invariants::fuzz_case("symfony", data) {
+    if let Err(e) = testguard_invariants::fuzz_case("symfony", data) {
         panic!("invariant broken: {e}");
     }
 });

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::RunError;
+use crate::error::RunError;
 
 /// The hook script; `@TESTGUARD_BIN@` becomes the absolute path of the binary.
 const TEMPLATE: &str = include_str!("../../hooks/pre-commit");

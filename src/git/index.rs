@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use gix::index::entry::{Flags, Mode, Stage};
 
-use crate::discover::{Candidate, classify, in_skipped_dir, may_be_candidate};
-use crate::{ReadFailure, RunError, Tree, check_size};
+use crate::discover::{Candidate, in_skipped_dir};
+use crate::error::RunError;
+use crate::kinds::{classify, may_be_candidate};
+use crate::tree::{ReadFailure, Tree, check_size};
 
 pub struct StagedTree {
     repo: gix::Repository,
@@ -422,7 +424,7 @@ impl StagedTree {
         let Some(index) = &self.index else {
             return Vec::new();
         };
-        let prefix = crate::tree::dir_prefix(rel_dir);
+        let prefix = crate::paths::dir_prefix(rel_dir);
         // entries are sorted by path: the folder's files are one run of them
         let entries = index.entries();
         let first = entries.partition_point(|e| e.path(index) < prefix.as_bytes());

@@ -6,7 +6,7 @@ pub mod staged_cache;
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::RunError;
+use crate::error::RunError;
 
 /// The repository around `start`, discovered as git does: `GIT_DIR`,
 /// `GIT_INDEX_FILE` and the other environment overrides are honoured, so a hook
@@ -55,4 +55,12 @@ pub fn workdir(repo: &gix::Repository) -> Result<PathBuf, RunError> {
             normalize(repo.git_dir()).display()
         ))),
     }
+}
+
+/// The folder holding `.git` above `start`, if any.
+pub fn repository_root(start: &std::path::Path) -> Option<std::path::PathBuf> {
+    start
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
 }

@@ -5,17 +5,9 @@
 
 use crate::source::{FileId, Span};
 
-use super::Setting;
+pub use crate::kinds::ClasspathRoot;
 
-/// Where on the test classpath a configuration file stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ClasspathRoot {
-    /// `src/main/resources`: the application's own.
-    Main,
-    /// `src/test/resources`: first on the test classpath, so a file of the
-    /// same name replaces main's (spring-boot#12809).
-    Test,
-}
+use super::Setting;
 
 /// One property of a Spring configuration file, with the conditions under
 /// which it applies.

@@ -226,6 +226,9 @@ pub struct CiJob {
     /// read, in a folder outside the checkout both jobs `cd` into (a shell
     /// runner's deploy folder): the run gets that file's values.
     pub env_file_copies: Vec<EnvFileCopy>,
+    /// The command that caches Laravel's configuration before the tests
+    /// (`php artisan config:cache`, `optimize`), when no later one clears it.
+    pub caches_laravel_config: Option<Span>,
 }
 
 /// `cp .env.deploy .env` in job `by_job`, in the folder a later test job
@@ -369,6 +372,20 @@ pub struct DevDotenv {
     pub settings: Vec<Setting>,
 }
 
+/// A file that is malformed, with the span of the fault.
+#[derive(Clone, Debug)]
+pub struct ParseIssue {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A recognised file that could not be read (permission, encoding, size).
+#[derive(Clone, Debug)]
+pub struct Unreadable {
+    pub file: FileId,
+    pub reason: String,
+}
+
 /// Everything the rules may look at: the files, the test environments
 /// and runs built from them, the projects they belong to, and the evidence
 /// found around them. Nothing here is a framework's own: each ecosystem's
@@ -472,6 +489,9 @@ pub struct TestTask {
     pub dir: String,
     /// The dotenv file as written, and where.
     pub dotenv: String,
+    /// It is a file a developer keeps the development values in (`.env`,
+    /// `.env.local`, `.dev.env`), not a test, CI or example file.
+    pub dotenv_is_development: bool,
     pub dotenv_span: Span,
     /// The test command.
     pub command: Span,
@@ -614,6 +634,26 @@ impl Workspace {
         self.projects
             .values()
             .flat_map(|p| &p.python.test_code_env_writes)
+    }
+
+    /// A dotenv file's settings as the model holds them (test or dev file alike),
+    /// for a run that layers it.
+    pub fn dotenv_settings(&self, id: FileId) -> Vec<Setting> {
+        if let Some(d) = self.dev_dotenvs.iter().find(|d| d.file == id) {
+            return d.settings.clone();
+        }
+        self.envs
+            .iter()
+            .find(|e| e.file == id && e.source == EnvSource::Dotenv)
+            .map(|e| e.settings.clone())
+            .unwrap_or_default()
+    }
+
+    /// A PHP project's test code sets `database.*` configuration itself
+    /// (`config(['database.default' => 'sqlite'])` in `createApplication()`).
+    pub fn php_database_set_in_code(&self, dir: &str) -> bool {
+        self.php_test_setup()
+            .any(|t| !t.config_sets.is_empty() && is_within(dir, &t.project))
     }
 
     pub fn laravel_databases(&self) -> impl Iterator<Item = &LaravelDatabases> {
@@ -834,24 +874,7 @@ impl Workspace {
     }
 }
 
-/// `a/b/c` → `a/b/c`, `a/b`, `a`, `` (the scan root).
-pub fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
-    let mut next = Some(dir);
-    std::iter::from_fn(move || {
-        let cur = next?;
-        next = if cur.is_empty() {
-            None
-        } else {
-            Some(cur.rfind('/').map_or("", |i| &cur[..i]))
-        };
-        Some(cur)
-    })
-}
-
-/// Whether `dir` is `anc` or inside it.
-pub fn is_within(dir: &str, anc: &str) -> bool {
-    anc.is_empty() || dir == anc || dir.strip_prefix(anc).is_some_and(|r| r.starts_with('/'))
-}
+pub use crate::paths::{ancestors, is_within};
 
 impl Workspace {
     /// The caller's environment as a test run's layer: what `testguard run`

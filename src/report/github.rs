@@ -3,8 +3,8 @@
 //! annotations of each kind per step (the rest stay in the log).
 
 use super::locate;
-use crate::Outcome;
 use crate::diagnostic::Severity;
+use crate::engine::Outcome;
 
 /// Escapes a workflow command's message (`%`, `\r`, `\n`).
 pub fn escape_data(s: &str) -> String {

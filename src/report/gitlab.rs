@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{fingerprints, locate};
-use crate::Outcome;
 use crate::diagnostic::Severity;
+use crate::engine::Outcome;
 
 #[derive(Serialize)]
 struct Issue<'a> {

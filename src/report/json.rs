@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::locate;
-use crate::Outcome;
 use crate::diagnostic::Severity;
+use crate::engine::Outcome;
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -6,7 +6,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::Outcome;
+use crate::engine::Outcome;
 use crate::source::Span;
 
 /// Line/column facts of a span, as every output format reports them.
@@ -64,7 +64,7 @@ pub fn fingerprints_of(
                     let f = outcome.workspace.file(p.file);
                     (
                         f.path.as_str(),
-                        f.masked().get(p.start..p.end).unwrap_or(""),
+                        crate::mask::masked(f).get(p.start..p.end).unwrap_or(""),
                     )
                 }
                 None => ("", ""),

@@ -6,9 +6,8 @@
 use serde::Serialize;
 
 use super::{fingerprints, locate};
-use crate::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::registry;
+use crate::engine::Outcome;
 
 const INFORMATION_URI: &str = "https://github.com/testguard/testguard";
 
@@ -186,9 +185,10 @@ fn result(
     fingerprint: String,
     suppression: Option<Option<String>>,
 ) -> SarifResult {
-    let rule_index = registry()
+    let rule_index = outcome
+        .rules
         .iter()
-        .position(|r| r.meta().code == d.code)
+        .position(|m| m.code == d.code)
         .unwrap_or(0);
     let mut message = d.message.clone();
     if let Some(h) = &d.help {
@@ -231,28 +231,26 @@ fn result(
 
 /// `root`: the absolute scan root, the base of every artifact URI.
 pub fn render(outcome: &Outcome, root: &std::path::Path) -> String {
-    let rules = registry()
+    let rules = outcome
+        .rules
         .iter()
-        .map(|r| {
-            let m = r.meta();
-            Rule {
-                id: m.code,
-                name: pascal(m.name),
-                short_description: Text {
-                    text: m.summary.to_string(),
-                },
-                full_description: Text {
-                    text: format!("{} ({}): {}.", m.code, m.name, m.summary),
-                },
-                help: Help {
-                    text: m.docs.to_string(),
-                    markdown: m.docs.to_string(),
-                },
-                help_uri: format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.code),
-                default_configuration: Configuration {
-                    level: level(m.default_severity),
-                },
-            }
+        .map(|m| Rule {
+            id: m.code,
+            name: pascal(m.name),
+            short_description: Text {
+                text: m.summary.to_string(),
+            },
+            full_description: Text {
+                text: format!("{} ({}): {}.", m.code, m.name, m.summary),
+            },
+            help: Help {
+                text: m.docs.to_string(),
+                markdown: m.docs.to_string(),
+            },
+            help_uri: format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.code),
+            default_configuration: Configuration {
+                level: level(m.default_severity),
+            },
         })
         .collect();
     let prints = fingerprints(outcome);

@@ -74,7 +74,7 @@ impl Rule for CiCopiedEnvNotTest {
                 let Some(run) = cx.ws.php_runs().find(|r| is_within(&r.dir, &env.dir)) else {
                     continue;
                 };
-                if super::laravel_no_test_database::decided_in_code(cx, &run.dir) {
+                if cx.ws.php_database_set_in_code(&run.dir) {
                     continue;
                 }
                 // the run chooses a database above `.env`

@@ -2,7 +2,6 @@
 
 use super::{Context, Rule, RuleMeta, with_test_command};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::stacks::ci::{caches_laravel_config, clears_laravel_config};
 
 pub struct ConfigCacheBeforeTests;
 
@@ -45,18 +44,12 @@ impl Rule for ConfigCacheBeforeTests {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for env in &cx.ws.envs {
             let Some(ci) = env.ci() else { continue };
-            let mut cached = None;
-            for cmd in &ci.commands {
-                if caches_laravel_config(&cmd.value) {
-                    cached = Some(cmd);
-                } else if clears_laravel_config(&cmd.value) {
-                    cached = None;
-                }
-            }
-            let Some(cmd) = cached else { continue };
+            let Some(cached) = ci.caches_laravel_config else {
+                continue;
+            };
             let d = META
                 .diag(
-                    Some(cmd.span),
+                    Some(cached),
                     format!(
                         "{} caches the Laravel configuration before running the tests: Laravel then ignores phpunit.xml's <env> and .env.testing and uses the cached values",
                         env.name

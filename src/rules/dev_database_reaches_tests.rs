@@ -143,7 +143,7 @@ impl Rule for DevDatabaseReachesTests {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let covered_by_tg212 =
-            super::test_database_only_in_script::covered_dirs(cx.ws, &cx.policy.extra_db_keys);
+            super::script_database::covered_dirs(cx.ws, &cx.policy.extra_db_keys);
         for (dir, c) in &cx.ws.projects {
             // a Node package with tests here or in a workspace below; the dotenv
             // of a Laravel, Symfony or Django app belongs to that app, not to its JS tests
@@ -506,7 +506,9 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let found = rails.templates.iter().find_map(|t| {
-            let s = crate::stacks::dotenv_settings(cx.ws, *t)
+            let s = cx
+                .ws
+                .dotenv_settings(*t)
                 .into_iter()
                 .rev()
                 .find(|s| s.key.value == "DATABASE_URL")?;
@@ -524,7 +526,7 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let template = &cx.ws.file(s.value_span.file).path;
         let yml = &cx.ws.file(rails.database_yml).path;
         let gem = rails.dotenv_gem_name;
-        let env_path = crate::stacks::join(&run.dir, ".env");
+        let env_path = crate::paths::join(&run.dir, ".env");
         let base = ["_development", "_dev"]
             .iter()
             .find_map(|sfx| name.strip_suffix(sfx))

@@ -124,7 +124,7 @@ impl Rule for LaravelNoTestDatabase {
 /// development dotenv (`environment_file`, default `.env`).
 fn codeception(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in cx.ws.codeception_laravel() {
-        if !cx.ws.frameworks_of(&m.dir).laravel || decided_in_code(cx, &m.dir) {
+        if !cx.ws.frameworks_of(&m.dir).laravel || cx.ws.php_database_set_in_code(&m.dir) {
             continue;
         }
         // the app folder: the nearest one above the suite with a dotenv
@@ -134,7 +134,7 @@ fn codeception(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }) else {
             continue;
         };
-        let path = crate::stacks::join(app, &m.environment_file);
+        let path = crate::paths::join(app, &m.environment_file);
         let name = path.rsplit('/').next().unwrap_or(&path);
         // a test dotenv is judged as one; only the development file is this finding
         if name != ".env" {
@@ -196,7 +196,10 @@ fn check_env(cx: &Context<'_>, env: &TestEnv, out: &mut Vec<Diagnostic>) {
         return;
     }
     // the test code switches the database after the app boots: decided in code
-    if decided_in_code(cx, run.map_or(env.dir.as_str(), |r| r.dir.as_str())) {
+    if cx
+        .ws
+        .php_database_set_in_code(run.map_or(env.dir.as_str(), |r| r.dir.as_str()))
+    {
         return;
     }
     // the dotenv file the run's loader reads instead of `.env` (`.env.testing`
@@ -453,7 +456,7 @@ fn dusk_without_env_file(
         .files
         .iter()
         .any(|f| f.dir() == run.dir && f.file_name().starts_with(".env.dusk"));
-    if swapped || decided_in_code(cx, &run.dir) {
+    if swapped || cx.ws.php_database_set_in_code(&run.dir) {
         return;
     }
     let Some(dev) = dev_database(cx, &run.dir, "DB_DATABASE") else {
@@ -474,14 +477,6 @@ fn dusk_without_env_file(
         .with_primary_label("read by the test process only")
         .with_help("add a .env.dusk.local (or .env.dusk) naming a test database: `artisan dusk` swaps it in as `.env` while the tests run");
     out.push(with_dev_label(d, Some(dev), cx));
-}
-
-/// The project's test code sets `database.*` configuration itself
-/// (`config(['database.default' => 'sqlite'])` in `createApplication()`).
-pub fn decided_in_code(cx: &Context<'_>, dir: &str) -> bool {
-    cx.ws
-        .php_test_setup()
-        .any(|t| !t.config_sets.is_empty() && crate::model::is_within(dir, &t.project))
 }
 
 /// The dev dotenv setting that names the database the tests would fall back

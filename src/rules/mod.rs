@@ -1,10 +1,10 @@
 //! The rules. Each lives in a file of its own, with its documentation (served
 //! by `testguard explain`) beside its code; each sees only the model.
 
-use crate::database::{DatabaseRef, DbKeyKind, Markers, db_key_kind};
+use crate::database::{DatabaseRef, DbKeyKind, db_key_kind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{DbSetting, TestEnv, Workspace};
-use crate::stacks::{ParseIssue, Unreadable};
+use crate::model::{ParseIssue, Unreadable};
 
 mod app_env_not_testing;
 mod ci_copied_env_not_test;
@@ -22,6 +22,7 @@ mod node_env_not_test;
 mod overridable_setting;
 mod parse_error;
 mod runtime_env_not_test;
+mod script_database;
 mod settings_module_not_test;
 mod shadowed_pytest_config;
 mod spring;
@@ -29,28 +30,13 @@ mod test_database_is_dev_database;
 mod test_database_only_in_script;
 mod test_database_shares_dev_variable;
 mod test_env_file_missing;
-pub mod test_in_production_environment;
+mod test_in_production_environment;
 mod test_task_loads_dev_dotenv;
 mod unreadable_file;
 pub mod unused_suppression;
 
-/// What a rule is, for `rules`, `explain`, SARIF and the JSON output.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub default_severity: Severity,
-    /// One line, for `testguard rules`.
-    pub summary: &'static str,
-    /// The full documentation (Markdown): what, why, example, fix, facts.
-    pub docs: &'static str,
-    /// Codes whose finding on the same span this rule's finding replaces (the
-    /// more specific finding wins; one problem, one diagnostic).
-    pub supersedes: &'static [&'static str],
-    /// Former names, still accepted wherever a name is (`ignore[…]`,
-    /// `--select`, `[severity]`, `explain`).
-    pub aliases: &'static [&'static str],
-}
+pub use crate::diagnostic::RuleMeta;
+pub use crate::policy::Policy;
 
 /// A rule's documentation page: what `testguard explain` prints and what
 /// `docs/rules/<CODE>.md` holds (a test keeps the two identical).
@@ -86,82 +72,6 @@ pub fn docs_index() -> String {
         ));
     }
     s
-}
-
-impl RuleMeta {
-    /// A diagnostic of this rule at its default severity.
-    pub fn diag(
-        &'static self,
-        primary: Option<crate::source::Span>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        self.diag_with(self.default_severity, primary, message)
-    }
-
-    pub fn diag_with(
-        &'static self,
-        severity: Severity,
-        primary: Option<crate::source::Span>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic {
-            code: self.code,
-            rule: self.name,
-            severity,
-            message: message.into(),
-            primary,
-            primary_label: None,
-            labels: Vec::new(),
-            help: None,
-            fix: None,
-        }
-    }
-}
-
-/// The policy every rule and the engine consult: defaults, extended by
-/// `testguard.toml` / `[tool.testguard]` (see [`crate::config`]).
-#[derive(Clone, Debug, Default)]
-pub struct Policy {
-    pub markers: Markers,
-    pub extra_db_keys: Vec<String>,
-    pub extra_local_hosts: Vec<String>,
-    /// Paths never read.
-    pub exclude: Option<globset::GlobSet>,
-    /// Per-rule severity: `None` turns the rule off.
-    pub severity: Vec<(&'static str, Option<Severity>)>,
-    /// Rules ignored in files matching a glob.
-    pub per_path_ignores: Vec<(globset::GlobSet, Vec<&'static str>)>,
-    /// `--no-ignore-comments`: report what inline suppressions would silence.
-    pub show_suppressed: bool,
-    /// `--select`: only these rules report (every rule when `None`).
-    pub select: Option<Vec<&'static str>>,
-    /// `--ignore`: these rules never report.
-    pub ignore: Vec<&'static str>,
-}
-
-impl Policy {
-    /// The severity a rule's finding gets: the configured one, the rule's own
-    /// (`None` when the rule is off).
-    pub fn severity_of(&self, code: &str, own: Severity) -> Option<Severity> {
-        if self.ignore.contains(&code) || self.select.as_ref().is_some_and(|s| !s.contains(&code)) {
-            return None;
-        }
-        match self.severity.iter().rev().find(|(c, _)| *c == code) {
-            Some((_, s)) => *s,
-            None => Some(own),
-        }
-    }
-
-    /// Whether a finding of `code` in `path` is ignored by `per-path-ignores`.
-    pub fn ignored_in(&self, code: &str, path: &str) -> bool {
-        self.per_path_ignores
-            .iter()
-            .any(|(g, codes)| codes.contains(&code) && g.is_match(path))
-    }
-
-    pub fn excluded(&self, path: &str) -> bool {
-        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
-    }
 }
 
 /// What a rule may look at.
@@ -210,6 +120,11 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in code order: the one list `rules`, `explain` and SARIF read.
+/// Every rule's metadata, in the registry's order (what SARIF lists).
+pub fn catalog() -> Vec<&'static RuleMeta> {
+    registry().iter().map(|r| r.meta()).collect()
+}
+
 pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &parse_error::ParseError,
@@ -256,7 +171,10 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
 /// The rules a `--select`/`--ignore` list names: codes (`TG101`), names
 /// (`database-not-test`) or code prefixes (`TG1`: every TG1xx rule), any
 /// case. A word that names none is an error (exit 2) with the closest name.
-pub fn selection(words: &[String], flag: &str) -> Result<Vec<&'static str>, crate::RunError> {
+pub fn selection(
+    words: &[String],
+    flag: &str,
+) -> Result<Vec<&'static str>, crate::error::RunError> {
     let mut out = Vec::new();
     for word in words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
         let upper = word.to_ascii_uppercase();
@@ -274,7 +192,7 @@ pub fn selection(words: &[String], flag: &str) -> Result<Vec<&'static str>, crat
             let suggestion = suggest(word)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            return Err(crate::RunError(format!(
+            return Err(crate::error::RunError(format!(
                 "{flag}: no rule `{word}`{suggestion}; `testguard rules` lists them"
             )));
         }
@@ -291,7 +209,7 @@ pub fn suggest(word: &str) -> Option<&'static str> {
         .iter()
         .flat_map(|r| [r.meta().code, r.meta().name])
         .collect();
-    crate::config::closest(word, words)
+    crate::suggest::closest(word, words)
 }
 
 /// Runs every rule and applies `supersedes`.
@@ -455,6 +373,20 @@ pub fn graded_by_wipe(mut d: Diagnostic, cx: &Context<'_>, dir: &str) -> Diagnos
         }
     }
 }
+
+/// Environment variables whose production value in a CI test step this rule
+/// reports (TG208 leaves those to it).
+pub(crate) const ENV_KEYS: &[&str] = &[
+    "APP_ENV",
+    "NODE_ENV",
+    "RAILS_ENV",
+    "RACK_ENV",
+    "DJANGO_ENV",
+    "FLASK_ENV",
+    "APP_ENVIRONMENT",
+    "ENVIRONMENT",
+    "MIX_ENV",
+];
 
 /// Whether a setting guards the test run: it selects the settings module, the
 /// environment or the database. Losing or overriding one of these breaks

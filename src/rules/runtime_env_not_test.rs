@@ -138,10 +138,7 @@ impl Rule for RuntimeEnvNotTest {
                     continue;
                 }
                 let ci_step = matches!(env.source, EnvSource::GithubActions | EnvSource::GitlabCi);
-                if ci_step
-                    && real == "production"
-                    && super::test_in_production_environment::ENV_KEYS.contains(key)
-                {
+                if ci_step && real == "production" && super::ENV_KEYS.contains(key) {
                     continue;
                 }
                 // `testguard run`: an exported development APP_ENV boots the

@@ -174,7 +174,7 @@ impl Rule for TestDatabaseSharesDevVariable {
             else {
                 continue;
             };
-            if super::laravel_no_test_database::decided_in_code(cx, &run.dir) {
+            if cx.ws.php_database_set_in_code(&run.dir) {
                 continue;
             }
             let Some(chosen) = run.decided("DB_CONNECTION").cloned() else {

@@ -55,20 +55,6 @@ Extra forbidden markers in `testguard.toml` (`extra-forbidden-markers =
 exception.
 "#;
 
-/// Environment variables whose production value in a CI test step this rule
-/// reports (TG208 leaves those to it).
-pub const ENV_KEYS: &[&str] = &[
-    "APP_ENV",
-    "NODE_ENV",
-    "RAILS_ENV",
-    "RACK_ENV",
-    "DJANGO_ENV",
-    "FLASK_ENV",
-    "APP_ENVIRONMENT",
-    "ENVIRONMENT",
-    "MIX_ENV",
-];
-
 fn is_production(name: &str) -> bool {
     crate::database::tokens(name)
         .iter()
@@ -125,7 +111,7 @@ impl Rule for TestInProductionEnvironment {
                 out.push(with_test_command(d, env));
             }
             for s in &env.settings {
-                if ENV_KEYS.iter().any(|k| s.key_is(k))
+                if super::ENV_KEYS.iter().any(|k| s.key_is(k))
                     && !s.is_reference()
                     && is_production(&s.value)
                 {

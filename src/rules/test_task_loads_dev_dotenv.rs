@@ -4,7 +4,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::database::{DatabaseRef, db_key_kind};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::TestTask;
-use crate::source::{SourceKind, Span};
+use crate::source::Span;
 
 pub struct TestTaskLoadsDevDotenv;
 
@@ -67,7 +67,7 @@ impl Rule for TestTaskLoadsDevDotenv {
         // first development dotenv they load
         let mut reported: Vec<(crate::source::FileId, Vec<String>)> = Vec::new();
         for t in cx.ws.test_tasks() {
-            if seen.contains(&t.dotenv_span) || !is_development(&t.dotenv) {
+            if seen.contains(&t.dotenv_span) || !t.dotenv_is_development {
                 continue;
             }
             seen.push(t.dotenv_span);
@@ -82,7 +82,7 @@ impl Rule for TestTaskLoadsDevDotenv {
                 continue;
             }
             reported.push((file, group));
-            let path = crate::stacks::join(&t.dir, t.dotenv.trim_start_matches("./"));
+            let path = crate::paths::join(&t.dir, t.dotenv.trim_start_matches("./"));
             let committed = cx
                 .ws
                 .dev_dotenvs
@@ -150,49 +150,6 @@ impl Rule for TestTaskLoadsDevDotenv {
                 d = d.with_label(s.value_span, "the development database");
             }
             out.push(d);
-        }
-    }
-}
-
-/// A dotenv file a developer keeps the development values in: `.env`,
-/// `.env.local`, `.env.development`, `.dev.env`, `local.env` — not a test,
-/// CI or example file.
-fn is_development(name: &str) -> bool {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    if let Some(kind) = crate::discover::classify(file) {
-        return kind == SourceKind::DotenvDev
-            && !file.contains("example")
-            && !file.contains("sample")
-            && !file.contains("dist");
-    }
-    let stem = file.trim_end_matches(".env").trim_matches('.');
-    file.ends_with(".env") && matches!(stem, "dev" | "local" | "development")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_development;
-
-    #[test]
-    fn development_dotenv_names() {
-        for yes in [
-            ".env",
-            ".env.local",
-            ".env.development",
-            ".dev.env",
-            "config/.env",
-        ] {
-            assert!(is_development(yes), "{yes}");
-        }
-        for no in [
-            ".env.test",
-            ".env.testing",
-            ".env.example",
-            ".env.ci",
-            "test.env",
-            "prod.env",
-        ] {
-            assert!(!is_development(no), "{no}");
         }
     }
 }

@@ -1,8 +1,8 @@
 //! TG003 unused-suppression.
 
 use super::{Context, Rule, RuleMeta};
-use crate::config::closest;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::suggest::closest;
 use crate::suppress::Suppression;
 
 pub struct UnusedSuppression;

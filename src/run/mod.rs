@@ -5,20 +5,19 @@
 //! become the command (`exec`: same process id, signals and exit status are
 //! the runner's, arguments byte for byte, no shell).
 
-pub mod command;
 pub mod explain;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::RunError;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Outcome;
+use crate::error::RunError;
 use crate::model::{Invocation, RunnerFamily, Workspace};
 use crate::rules::Policy;
 use crate::source::SourceKind;
 
-use command::Recognised;
+use crate::stacks::runners::{self as command, Recognised};
 
 /// Exit status of a refused run (the convention `git bisect run` and `env`
 /// use for "the command could not be run because of the wrapper").
@@ -71,7 +70,7 @@ pub fn run(req: RunRequest) -> Result<u8, RunError> {
     };
     let cwd = std::env::current_dir()
         .map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
-    let root = crate::cli::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let root = crate::git::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let (policy, _) = crate::config::load(&root, req.config.as_deref())?;
     let dir = relative_dir(&root, &cwd);
     let invocation = invocation(&recognised, &root, &dir);
@@ -141,7 +140,7 @@ fn relative_dir(root: &Path, cwd: &Path) -> String {
 /// the runner reads (PHPUnit: `-c`, else the first of `phpunit.xml`,
 /// `phpunit.dist.xml`, `phpunit.xml.dist` in the folder it starts in).
 fn invocation(r: &Recognised, root: &Path, dir: &str) -> Invocation {
-    let in_dir = |name: &str| crate::stacks::join(dir, name);
+    let in_dir = |name: &str| crate::paths::join(dir, name);
     // `composer test`: the PHPUnit command its script runs says which config
     let from_script = r
         .composer_script
@@ -160,7 +159,7 @@ fn invocation(r: &Recognised, root: &Path, dir: &str) -> Invocation {
             if r.family == RunnerFamily::Php && root.join(&path).is_dir() {
                 ["phpunit.xml", "phpunit.dist.xml", "phpunit.xml.dist"]
                     .iter()
-                    .map(|n| crate::stacks::join(&path, n))
+                    .map(|n| crate::paths::join(&path, n))
                     .find(|p| root.join(p).is_file())
             } else {
                 Some(path)

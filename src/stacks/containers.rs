@@ -139,7 +139,7 @@ pub fn env_files(ws: &Workspace, dir: &str, svc: &Node) -> Vec<(String, FileId)>
             let path = ef
                 .as_str()
                 .or_else(|| ef.get("path").and_then(Node::as_str))?;
-            let rel = crate::stacks::join(dir, path.trim_start_matches("./"));
+            let rel = crate::paths::join(dir, path.trim_start_matches("./"));
             let id = ws.files.iter().position(|f| f.path == rel)?;
             Some((rel, FileId(id)))
         })
@@ -289,12 +289,12 @@ fn envrc_dotenv(ws: &Workspace, file: &SourceFile, out: &mut Vec<CallerKey>) {
         if name.starts_with('#') || name.contains('$') {
             continue;
         }
-        let rel = crate::stacks::join(file.dir(), name.trim_start_matches("./"));
+        let rel = crate::paths::join(file.dir(), name.trim_start_matches("./"));
         let Some(id) = ws.files.iter().position(|f| f.path == rel) else {
             continue;
         };
         let how = format!("{} (direnv) loads {rel} and exports it", file.path);
-        for s in crate::stacks::dotenv_settings(ws, FileId(id)) {
+        for s in ws.dotenv_settings(FileId(id)) {
             out.push(CallerKey {
                 scope: file.dir().to_string(),
                 value: (!s.is_reference()).then(|| s.value.clone()),

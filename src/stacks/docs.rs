@@ -8,6 +8,44 @@ use crate::model::{Documented, Setting, Via, Workspace};
 use crate::source::{FileId, SourceKind, Span, Spanned};
 use crate::syntax::{dotenv, markdown};
 
+/// Reads the `README.md` of the root and of each project, whose setup
+/// commands a developer runs before the tests: only where they matter.
+pub fn read_readmes(tree: &dyn crate::tree::Tree, files: &mut Vec<crate::source::SourceFile>) {
+    use crate::paths::dir_prefix;
+    use crate::source::SourceFile;
+    // the README of the root and of every project
+    let mut readmes: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.file_name(),
+                "artisan" | "manage.py" | "composer.json" | "pyproject.toml"
+            )
+        })
+        .map(|f| format!("{}README.md", dir_prefix(f.dir())))
+        .collect();
+    readmes.push("README.md".to_string());
+    readmes.sort();
+    readmes.dedup();
+    // a README's setup matters only above a suite that reads its database
+    // from the environment (a conftest) or a test dotenv it may copy over
+    let consumers: Vec<&str> = files
+        .iter()
+        .filter(|f| f.file_name() == "conftest.py" || f.kind == SourceKind::DotenvTest)
+        .map(SourceFile::dir)
+        .collect();
+    readmes.retain(|r| {
+        let dir = r
+            .strip_suffix("README.md")
+            .unwrap_or("")
+            .trim_end_matches('/');
+        consumers.iter().any(|c| crate::model::is_within(c, dir))
+    });
+    crate::tree::read_named(tree, files, readmes, SourceKind::Readme, |_| {
+        crate::tree::MAX_TEST_FILE_SIZE
+    });
+}
+
 pub fn read(ws: &mut Workspace) {
     let mut out = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {

@@ -14,6 +14,7 @@ pub mod node;
 pub mod php;
 pub mod python;
 pub mod ruby;
+pub mod runners;
 pub mod task_runners;
 
 use crate::syntax::dotenv;
@@ -25,23 +26,31 @@ use python::{pytest, tox};
 use crate::model::{DevDotenv, EnvSource, Runner, Setting, TestEnv, Via, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
 
-/// A file that is malformed, with the span of the fault.
-#[derive(Clone, Debug)]
-pub struct ParseIssue {
-    pub span: Span,
-    pub message: String,
-}
-
-/// A recognised file that could not be read (permission, encoding, size).
-#[derive(Clone, Debug)]
-pub struct Unreadable {
-    pub file: FileId,
-    pub reason: String,
-}
+pub use crate::model::{ParseIssue, Unreadable};
 
 /// Builds the whole model from the files read by discovery.
 /// With an `invocation` (`testguard run`), the runs are the one being
 /// started and the caller's environment is known.
+/// Reads what each stack's configuration points at and no listing by name
+/// finds (included pipelines, settings modules, test code, setup files), in
+/// this order: a stack that reads a file another one named comes after it.
+pub fn read_more(
+    tree: &dyn crate::tree::Tree,
+    files: &mut Vec<SourceFile>,
+    unreadable: &mut Vec<Unreadable>,
+) {
+    ci::reads::gitlab_includes(tree, files, unreadable);
+    php::reads::test_code(tree, files);
+    python::reads::settings_modules(tree, files);
+    php::reads::laravel_config(tree, files);
+    docs::read_readmes(tree, files);
+    ci::reads::copied_dotenvs(tree, files);
+    node::reads::code(tree, files);
+    jvm::reads::test_code(tree, files);
+    go::reads::test_code(tree, files);
+    dotnet::reads::test_code(tree, files);
+}
+
 pub fn build(
     files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
@@ -218,6 +227,7 @@ pub fn build(
             ws.envs.extend(envs);
         }
     }
+    ci::annotate(&mut ws.envs);
     // a dotenv file is malformed only for the loaders that read it
     for d in dotenv_issues {
         let dir = ws.file(d.issue.span.file).dir().to_string();
@@ -320,7 +330,6 @@ pub fn build(
     python::pytest_dotenv::read(&mut ws);
     docs::read(&mut ws);
     keep_invoked_family(&mut ws);
-    crate::mask::mask_workspace(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
     issues.retain(|i| !is_template_path(&ws.file(i.span.file).path));
@@ -467,10 +476,7 @@ fn framework_for_env(
     f
 }
 
-/// `dir/name` (just `name` at the root).
-pub fn join(dir: &str, name: &str) -> String {
-    format!("{}{name}", crate::tree::dir_prefix(dir))
-}
+pub use crate::paths::join;
 
 /// The dotenv file `name` in folder `dir`, if the workspace holds it.
 pub fn dotenv_file_in(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
@@ -481,19 +487,6 @@ pub fn dotenv_file_in(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
             f.path == want && matches!(f.kind, SourceKind::DotenvTest | SourceKind::DotenvDev)
         })
         .map(FileId)
-}
-
-/// A dotenv file's settings as the model holds them (test or dev file alike),
-/// for a run that layers it.
-pub fn dotenv_settings(ws: &Workspace, id: FileId) -> Vec<Setting> {
-    if let Some(d) = ws.dev_dotenvs.iter().find(|d| d.file == id) {
-        return d.settings.clone();
-    }
-    ws.envs
-        .iter()
-        .find(|e| e.file == id && e.source == EnvSource::Dotenv)
-        .map(|e| e.settings.clone())
-        .unwrap_or_default()
 }
 
 /// Whether a path runs through a template folder (`{{cookiecutter.project_slug}}`).

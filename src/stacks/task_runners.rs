@@ -11,7 +11,7 @@
 //! A target counts when one of its commands runs a test suite.
 
 use crate::model::TestTask;
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, SourceFile, SourceKind, Span};
 use crate::stacks::ci;
 use crate::syntax::{makefile, yaml};
 
@@ -62,6 +62,7 @@ fn taskfile(id: FileId, file: &SourceFile) -> Vec<TestTask> {
             out.push(TestTask {
                 name: format!("`task {}`", task.value),
                 dir: file.dir().to_string(),
+                dotenv_is_development: is_development(dotenv),
                 dotenv: dotenv.clone(),
                 dotenv_span: *span,
                 command,
@@ -90,6 +91,7 @@ fn make(id: FileId, file: &SourceFile) -> Vec<TestTask> {
             out.push(TestTask {
                 name: format!("`make {}`", rule.targets.join(" ")),
                 dir: file.dir().to_string(),
+                dotenv_is_development: is_development(dotenv),
                 dotenv: dotenv.clone(),
                 dotenv_span: Span::new(id, r.start, r.end),
                 command: Span::new(id, range.start, range.end),
@@ -215,4 +217,47 @@ pub fn make_databases(id: FileId, file: &SourceFile) -> Vec<crate::model::Enviro
         out.push(entry("development", template(dev_default, dev_span)));
     }
     out
+}
+
+/// A dotenv file a developer keeps the development values in: `.env`,
+/// `.env.local`, `.env.development`, `.dev.env`, `local.env` — not a test,
+/// CI or example file.
+fn is_development(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    if let Some(kind) = crate::kinds::classify(file) {
+        return kind == SourceKind::DotenvDev
+            && !file.contains("example")
+            && !file.contains("sample")
+            && !file.contains("dist");
+    }
+    let stem = file.trim_end_matches(".env").trim_matches('.');
+    file.ends_with(".env") && matches!(stem, "dev" | "local" | "development")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_development;
+
+    #[test]
+    fn development_dotenv_names() {
+        for yes in [
+            ".env",
+            ".env.local",
+            ".env.development",
+            ".dev.env",
+            "config/.env",
+        ] {
+            assert!(is_development(yes), "{yes}");
+        }
+        for no in [
+            ".env.test",
+            ".env.testing",
+            ".env.example",
+            ".env.ci",
+            "test.env",
+            "prod.env",
+        ] {
+            assert!(!is_development(no), "{no}");
+        }
+    }
 }

@@ -109,6 +109,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                 test_command: Some(test_command),
                 services: services.clone(),
                 env_file_copies: Vec::new(),
+                caches_laravel_config: None,
             };
             let mut env = TestEnv::local(
                 format!("job \"{}\", step \"{}\"", job_key.value, step_name),

@@ -358,6 +358,7 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
             test_command: Some(test_command),
             services: service_hosts(services_node.as_ref()),
             env_file_copies: Vec::new(),
+            caches_laravel_config: None,
         };
         let file = &files[key.span.file.0];
         let mut env = TestEnv::local(
@@ -463,7 +464,7 @@ fn shared_folder_copies(
             if job == &ci.job || dir != test_dir {
                 continue;
             }
-            let path = crate::stacks::join(root_dir, from);
+            let path = crate::paths::join(root_dir, from);
             let Some((i, f)) = files.iter().enumerate().find(|(_, f)| f.path == path) else {
                 continue;
             };

@@ -5,5 +5,25 @@
 mod commands;
 pub mod github;
 pub mod gitlab;
+pub mod reads;
 
 pub use commands::*;
+
+/// What the commands of each CI test job do before its tests: the last
+/// `artisan config:cache` (or `optimize`) that no later command clears.
+pub fn annotate(envs: &mut [crate::model::TestEnv]) {
+    for env in envs {
+        let crate::model::Runner::Ci(ci) = &mut env.runner else {
+            continue;
+        };
+        let mut cached = None;
+        for cmd in &ci.commands {
+            if caches_laravel_config(&cmd.value) {
+                cached = Some(cmd.span);
+            } else if clears_laravel_config(&cmd.value) {
+                cached = None;
+            }
+        }
+        ci.caches_laravel_config = cached;
+    }
+}

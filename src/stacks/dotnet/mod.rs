@@ -3,27 +3,17 @@
 //! the projects a test project references, and the `WebApplicationFactory`
 //! its code starts the app with.
 
+pub mod reads;
+
 use crate::model::dotnet::{AppSetting, DotnetRun, WebFactory};
 use crate::model::{Setting, Via, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
 use crate::syntax::clike::{self, Dialect, Token};
 
-/// `appsettings.json` → `Some(None)`, `appsettings.Development.json` →
-/// `Some(Some("Development"))`.
-pub fn environment_of(name: &str) -> Option<Option<String>> {
-    let stem = name.strip_suffix(".json")?;
-    let rest = stem.strip_prefix("appsettings")?;
-    if rest.is_empty() {
-        return Some(None);
-    }
-    let env = rest.strip_prefix('.')?;
-    (!env.is_empty() && !env.contains('.')).then(|| Some(env.to_string()))
-}
-
 /// Every scalar setting of an `appsettings*.json`, keyed `A:B:C`. A file
 /// that does not parse gives nothing (the app would not start).
 pub fn read_settings(id: FileId, file: &SourceFile) -> Vec<AppSetting> {
-    let Some(environment) = environment_of(file.file_name()) else {
+    let Some(environment) = crate::kinds::appsettings_environment(file.file_name()) else {
         return Vec::new();
     };
     let options = jsonc_parser::ParseOptions {
@@ -467,12 +457,18 @@ mod tests {
             )
             .is_empty()
         );
-        assert_eq!(environment_of("appsettings.json"), Some(None));
         assert_eq!(
-            environment_of("appsettings.Testing.json"),
+            crate::kinds::appsettings_environment("appsettings.json"),
+            Some(None)
+        );
+        assert_eq!(
+            crate::kinds::appsettings_environment("appsettings.Testing.json"),
             Some(Some("Testing".into()))
         );
-        assert_eq!(environment_of("appsettings.schema.x.json"), None);
+        assert_eq!(
+            crate::kinds::appsettings_environment("appsettings.schema.x.json"),
+            None
+        );
     }
 
     #[test]

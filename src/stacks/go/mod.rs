@@ -4,6 +4,8 @@
 //! handed the folder that holds `app.env`), whether it connects to a
 //! database, and what isolates or writes it.
 
+pub mod reads;
+
 use crate::model::{GoTestLoad, Workspace};
 use crate::source::{FileId, SourceFile, SourceKind, Span};
 use crate::syntax::clike::{self, Dialect, Token};

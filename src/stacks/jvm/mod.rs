@@ -2,6 +2,7 @@
 //! classes into the model; [`crate::resolve::spring_runs`] turns them into runs.
 
 pub mod build_file;
+pub mod reads;
 pub mod spring;
 pub mod test_classes;
 

@@ -2,51 +2,10 @@
 //! under `src/main/resources` and `src/test/resources`, flattened to
 //! properties in Spring's canonical form.
 
-use crate::model::jvm::{ClasspathRoot, SpringProperty};
+use crate::model::jvm::SpringProperty;
 use crate::model::{Setting, Via};
 use crate::source::{FileId, SourceFile, Span, Spanned};
 use crate::syntax::yaml::{self, Node};
-
-/// The module folder and classpath root of a configuration file's path, and
-/// its resource name: `shop/src/test/resources/application.yml` →
-/// (`shop`, Test, `application.yml`).
-pub fn place(rel_path: &str) -> Option<(String, ClasspathRoot, &str)> {
-    let (dir, name) = rel_path.rsplit_once('/')?;
-    // `classpath:/config/` is a location of its own (JHipster keeps its
-    // files there): the resource name keeps the folder
-    let (dir, name) = match dir.strip_suffix("/config") {
-        Some(d) if d.ends_with("src/main/resources") || d.ends_with("src/test/resources") => {
-            (d, &rel_path[d.len() + 1..])
-        }
-        _ => (dir, name),
-    };
-    let (module, root) = if let Some(m) = dir.strip_suffix("src/main/resources") {
-        (m, ClasspathRoot::Main)
-    } else if let Some(m) = dir.strip_suffix("src/test/resources") {
-        (m, ClasspathRoot::Test)
-    } else {
-        return None;
-    };
-    if !(module.is_empty() || module.ends_with('/')) {
-        return None;
-    }
-    Some((module.trim_end_matches('/').to_string(), root, name))
-}
-
-/// `application.yml` → `Some(None)`, `application-dev.properties` →
-/// `Some(Some("dev"))`, anything else → `None`.
-pub fn profile_of(name: &str) -> Option<Option<String>> {
-    let stem = name
-        .strip_suffix(".properties")
-        .or_else(|| name.strip_suffix(".yml"))
-        .or_else(|| name.strip_suffix(".yaml"))?;
-    let rest = stem.strip_prefix("application")?;
-    if rest.is_empty() {
-        return Some(None);
-    }
-    let profile = rest.strip_prefix('-')?;
-    (!profile.is_empty()).then(|| Some(profile.to_string()))
-}
 
 pub use crate::model::jvm::canonical;
 
@@ -54,10 +13,12 @@ pub use crate::model::jvm::canonical;
 /// parse gives nothing: Spring would fail to start, which no test run
 /// survives, and the file is judged by no other rule.
 pub fn read(id: FileId, file: &SourceFile) -> Vec<SpringProperty> {
-    let Some((module, root, name)) = place(&file.path) else {
+    let Some((module, root, name)) = crate::kinds::spring_place(&file.path) else {
         return Vec::new();
     };
-    let Some(file_profile) = profile_of(name.strip_prefix("config/").unwrap_or(name)) else {
+    let Some(file_profile) =
+        crate::kinds::spring_profile(name.strip_prefix("config/").unwrap_or(name))
+    else {
         return Vec::new();
     };
     let properties_format = name.ends_with(".properties");
@@ -220,22 +181,32 @@ mod tests {
 
     #[test]
     fn places_and_profiles() {
+        use crate::kinds::ClasspathRoot;
         assert_eq!(
-            place("shop/src/test/resources/application.yml"),
+            crate::kinds::spring_place("shop/src/test/resources/application.yml"),
             Some(("shop".into(), ClasspathRoot::Test, "application.yml"))
         );
         assert_eq!(
-            place("src/main/resources/application-dev.yml"),
+            crate::kinds::spring_place("src/main/resources/application-dev.yml"),
             Some((String::new(), ClasspathRoot::Main, "application-dev.yml"))
         );
-        assert_eq!(place("xsrc/main/resources/application.yml"), None);
         assert_eq!(
-            place("src/test/resources/config/application.yml"),
+            crate::kinds::spring_place("xsrc/main/resources/application.yml"),
+            None
+        );
+        assert_eq!(
+            crate::kinds::spring_place("src/test/resources/config/application.yml"),
             Some((String::new(), ClasspathRoot::Test, "config/application.yml"))
         );
-        assert_eq!(profile_of("application-dev.yml"), Some(Some("dev".into())));
-        assert_eq!(profile_of("application.properties"), Some(None));
-        assert_eq!(profile_of("applicationContext.yml"), None);
+        assert_eq!(
+            crate::kinds::spring_profile("application-dev.yml"),
+            Some(Some("dev".into()))
+        );
+        assert_eq!(
+            crate::kinds::spring_profile("application.properties"),
+            Some(None)
+        );
+        assert_eq!(crate::kinds::spring_profile("applicationContext.yml"), None);
         assert_eq!(
             canonical("spring.datasource.hikari.jdbc-url"),
             "spring.datasource.hikari.jdbcurl"

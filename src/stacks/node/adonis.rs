@@ -6,7 +6,7 @@
 use crate::model::run::{Layer, LayerKind, RunFramework, TestRun, Write};
 use crate::model::{EnvSource, Runner, Setting, TestEnv, Via, Workspace};
 use crate::source::{FileId, Span};
-use crate::stacks::{dotenv_file_in, dotenv_settings};
+use crate::stacks::dotenv_file_in;
 
 /// One run per AdonisJS app that has a test dotenv file.
 pub fn build(ws: &mut Workspace) {
@@ -27,7 +27,7 @@ pub fn build(ws: &mut Workspace) {
         };
         let mut layers = vec![ws.caller_layer()];
         for id in test_files.iter().chain(file_in(".env").as_ref()) {
-            let settings = dotenv_settings(ws, *id);
+            let settings = ws.dotenv_settings(*id);
             layers.push(
                 Layer::new(
                     ws.file(*id).path.clone(),

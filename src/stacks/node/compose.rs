@@ -35,10 +35,8 @@ pub fn read(ws: &mut Workspace, packages: &[Package]) {
                     match texts[i] {
                         "-f" | "--file" => {
                             if let Some(f) = texts.get(i + 1) {
-                                files.push(crate::stacks::join(
-                                    &pkg.dir,
-                                    f.trim_start_matches("./"),
-                                ));
+                                files
+                                    .push(crate::paths::join(&pkg.dir, f.trim_start_matches("./")));
                             }
                             i += 2;
                         }

@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
-use super::runs::package_of;
+use super::files::package_of;
 use crate::model::{ConfigValue, NodeTestConfig, Workspace};
+use crate::paths::join;
 use crate::source::{FileId, SourceKind, Span};
-use crate::stacks::{config_value, join};
+use crate::stacks::config_value;
 use crate::syntax::code::Value;
 use crate::syntax::js::Module;
 
@@ -35,7 +36,7 @@ pub fn read(ws: &mut Workspace, parsed: &HashMap<FileId, Module>) {
         };
         let rel = f
             .path
-            .strip_prefix(&crate::tree::dir_prefix(project))
+            .strip_prefix(&crate::paths::dir_prefix(project))
             .unwrap_or(&f.path);
         // a config keyed by environment whose `development` block is what a
         // run without NODE_ENV gets (knexfile, Sequelize config)

@@ -3,7 +3,7 @@
 //! do to the database they reach — a literal scan, bounded by what
 //! [`crate::tree::read_node_code`] read.
 
-use super::runs::package_of;
+use super::files::package_of;
 use super::scripts::{Package, TestEntry};
 use crate::model::{Destruction, Workspace};
 use crate::source::{FileId, SourceKind, Span};

@@ -198,7 +198,7 @@ fn resolve(dir: &str, written: &str) -> Option<Vec<String>> {
     if rel.contains("..") || rel.starts_with('/') {
         return None;
     }
-    let base = crate::stacks::join(dir, rel);
+    let base = crate::paths::join(dir, rel);
     if is_script(&base) {
         return Some(vec![base]);
     }
@@ -240,6 +240,12 @@ pub fn jest_key(v: &serde_json::Value) -> Value {
         serde_json::Value::Number(n) => Value::Number(n.to_string()),
         serde_json::Value::Null => Value::Null,
     }
+}
+
+/// The package folder a file belongs to: its nearest ancestor with a
+/// `package.json`.
+pub(super) fn package_of<'w>(ws: &'w crate::model::Workspace, dir: &'w str) -> Option<&'w str> {
+    crate::paths::ancestors(dir).find(|d| ws.projects.get(*d).is_some_and(|c| c.node_root))
 }
 
 #[cfg(test)]

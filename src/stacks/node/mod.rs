@@ -11,5 +11,6 @@ pub mod destruction;
 pub mod files;
 pub mod orm;
 pub mod playwright;
+pub mod reads;
 pub mod runs;
 pub mod scripts;

@@ -2,7 +2,7 @@
 //! `ormconfig.json` (read in every environment unless `TYPEORM_*` is set),
 //! and whether Prisma loads `.env` itself (≤ 6 does, 7 does not).
 
-use super::runs::package_of;
+use super::files::package_of;
 use super::scripts::Package;
 use crate::model::{ConfigValue, OrmConfig, Workspace};
 use crate::source::{FileId, SourceKind, Span};
@@ -112,6 +112,6 @@ pub fn prisma_loads_dotenv(has_file: impl Fn(&str) -> bool, pkg: &Package) -> Op
     // the schema's default places (`prisma/schema.prisma`, `schema.prisma`)
     let schema = ["prisma/schema.prisma", "schema.prisma"]
         .iter()
-        .any(|p| has_file(&crate::stacks::join(&pkg.dir, p)));
+        .any(|p| has_file(&crate::paths::join(&pkg.dir, p)));
     schema.then(|| format!("Prisma {major} loads .env itself"))
 }

@@ -207,7 +207,7 @@ fn served_package(command: &str, config_dir: &str, packages: &[Package]) -> Opti
             .iter()
             .find(|p| {
                 p.name.as_deref() == Some(n)
-                    || p.dir == crate::stacks::join(config_dir, n.trim_start_matches("./"))
+                    || p.dir == crate::paths::join(config_dir, n.trim_start_matches("./"))
                     || p.dir.rsplit('/').next() == Some(n)
             })
             .map(|p| p.dir.clone()),

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use super::scripts::{self, EnvFileLoader, Package, RunnerKind, TestEntry};
 use crate::model::run::{Layer, LayerKind, MissingNodeEnvFile, NodeRun, RunFacts, TestRun, Write};
 use crate::model::{Setting, Via, Workspace, ancestors};
+use crate::paths::join;
 use crate::source::{FileId, SourceKind, Span, Spanned};
-use crate::stacks::join;
 use crate::syntax::code::Value;
 use crate::syntax::js::{self, Dialect, Module};
 
@@ -290,12 +290,6 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
         .collect()
 }
 
-/// The package folder a file belongs to: its nearest ancestor with a
-/// `package.json`.
-pub(super) fn package_of<'w>(ws: &'w Workspace, dir: &'w str) -> Option<&'w str> {
-    ancestors(dir).find(|d| ws.projects.get(*d).is_some_and(|c| c.node_root))
-}
-
 /// A setting written by a script wrapper.
 fn assign_setting(a: &scripts::Assign) -> Setting {
     Setting {
@@ -323,7 +317,7 @@ fn dotenv_at(ws: &Workspace, paths: &Paths, path: &str) -> Option<FileId> {
 
 fn dotenv_layer(ws: &Workspace, id: FileId, write: Write) -> Layer {
     Layer::new(ws.file(id).path.clone(), LayerKind::Dotenv, write, Some(id))
-        .with(crate::stacks::dotenv_settings(ws, id))
+        .with(ws.dotenv_settings(id))
 }
 
 /// What a setup file does with dotenv: `(path, overrides, where)` for each

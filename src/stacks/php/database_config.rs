@@ -98,7 +98,7 @@ pub fn database_keys(ws: &mut Workspace) {
         .map(|(d, _)| d.clone())
         .collect();
     for app in apps {
-        let path = crate::stacks::join(&app, "config/database.php");
+        let path = crate::paths::join(&app, "config/database.php");
         let config = ws
             .files
             .iter()
@@ -165,7 +165,7 @@ fn keys_read(text: &str) -> Option<Vec<String>> {
 /// package version, else the lowest major `composer.json` allows.
 fn framework_version(ws: &Workspace, app: &str) -> Option<u32> {
     let find = |name: &str| {
-        let path = crate::stacks::join(app, name);
+        let path = crate::paths::join(app, name);
         ws.files.iter().find(|f| f.path == path)
     };
     let major = |v: &str| -> Option<u32> {

@@ -6,5 +6,6 @@ pub mod database_config;
 pub mod destruction;
 pub mod doctrine;
 pub mod phpunit;
+pub mod reads;
 pub mod runs;
 pub mod test_setup;

@@ -26,7 +26,8 @@ use crate::model::{EnvSource, Project, Runner, Setting, TestEnv, Via, Workspace,
 use crate::source::{FileId, SourceKind};
 
 use super::doctrine::DoctrineTest;
-use crate::stacks::{dotenv_file_in, dotenv_settings, join};
+use crate::paths::join;
+use crate::stacks::dotenv_file_in;
 
 /// Builds the runs of every PHPUnit config of an application, adds a
 /// [`TestEnv`] per run holding the values its dotenv and framework layers
@@ -341,7 +342,7 @@ fn symfony_bootstrap_skips_dotenv(ws: &Workspace, env: &TestEnv, app_dir: &str) 
         return true;
     }
     let path = join(config.dir(), attr);
-    if !path.starts_with(&crate::tree::dir_prefix(app_dir)) || !path.contains("tests/") {
+    if !path.starts_with(&crate::paths::dir_prefix(app_dir)) || !path.contains("tests/") {
         return false;
     }
     ws.files
@@ -362,7 +363,7 @@ fn bootstrap_layer(ws: &Workspace, env: &TestEnv, app_dir: &str) -> Option<Layer
         t.bootstrap && t.project == app_dir && !t.env_writes.is_empty() && {
             let path = &ws.file(t.file).path;
             let rel = path
-                .strip_prefix(&crate::tree::dir_prefix(config.dir()))
+                .strip_prefix(&crate::paths::dir_prefix(config.dir()))
                 .unwrap_or(path);
             config.text.contains(&format!("bootstrap=\"{rel}\""))
                 || config.text.contains(&format!("bootstrap=\"./{rel}\""))
@@ -450,7 +451,7 @@ fn dotenv_chain(
         .into_iter()
         .filter_map(|n| {
             let id = file_in(&n)?;
-            let settings = dotenv_settings(ws, id);
+            let settings = ws.dotenv_settings(id);
             Some((
                 id,
                 Layer::new(

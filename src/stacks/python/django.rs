@@ -192,7 +192,7 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             let r = if p == "." {
                 config.dir().to_string()
             } else {
-                crate::stacks::join(config.dir(), &p)
+                crate::paths::join(config.dir(), &p)
             };
             if !roots.contains(&r) {
                 roots.insert(0, r);
@@ -273,7 +273,7 @@ fn roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
             roots.push(m.clone());
         }
     }
-    roots.push(format!("{}src", crate::tree::dir_prefix(dir)));
+    roots.push(format!("{}src", crate::paths::dir_prefix(dir)));
     roots
 }
 

@@ -8,4 +8,5 @@ pub mod modules;
 pub mod parsed;
 pub mod pytest;
 pub mod pytest_dotenv;
+pub mod reads;
 pub mod tox;

@@ -66,7 +66,7 @@ fn declarations(ws: &Workspace) -> Vec<(&str, Span)> {
 fn find_dotenv(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
     let name = name.trim_start_matches("./");
     ancestors(dir).find_map(|d| {
-        let path = crate::stacks::join(d, name);
+        let path = crate::paths::join(d, name);
         ws.files.iter().position(|f| f.path == path).map(FileId)
     })
 }

@@ -58,7 +58,7 @@ pub fn apply(ws: &mut Workspace) {
 /// `url` of its own: then `DATABASE_URL` decides.
 fn merges_database_url(ws: &Workspace, dir: &str) -> bool {
     let Some(app) = crate::model::ancestors(dir).find(|d| {
-        let path = crate::stacks::join(d, "config/database.yml");
+        let path = crate::paths::join(d, "config/database.yml");
         ws.files
             .iter()
             .any(|f| f.kind == SourceKind::RailsDatabase && f.path == path)
@@ -80,7 +80,7 @@ fn merges_database_url(ws: &Workspace, dir: &str) -> bool {
 /// Whether a helper of the suite in `dir` assigns `RAILS_ENV` the value
 /// `test` (not `||=`), outside comments.
 pub(crate) fn helper_forces_test(ws: &Workspace, dir: &str) -> bool {
-    let prefix = crate::tree::dir_prefix(dir);
+    let prefix = crate::paths::dir_prefix(dir);
     ws.files.iter().any(|f| {
         f.kind == SourceKind::RubyTestHelper
             && (f.path == format!("{prefix}spec/rails_helper.rb")

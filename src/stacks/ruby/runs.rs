@@ -56,7 +56,7 @@ pub fn build(ws: &mut Workspace) {
             continue;
         }
         let at = |name: &str| {
-            let path = crate::stacks::join(dir, name);
+            let path = crate::paths::join(dir, name);
             ws.files.iter().position(|f| f.path == path).map(FileId)
         };
         let Some(gemfile) = at("Gemfile").filter(|g| ws.file(*g).kind == SourceKind::Gemfile)
@@ -88,7 +88,7 @@ pub fn build(ws: &mut Workspace) {
             }) {
                 layers.push(
                     Layer::new(name, LayerKind::Dotenv, Write::IfUnset, Some(f))
-                        .with(crate::stacks::dotenv_settings(ws, f)),
+                        .with(ws.dotenv_settings(f)),
                 );
             }
         }
@@ -100,7 +100,7 @@ pub fn build(ws: &mut Workspace) {
         runs.push(crate::model::TestRun {
             name: format!(
                 "Rails tests ({})",
-                crate::stacks::join(dir, "config/database.yml")
+                crate::paths::join(dir, "config/database.yml")
             ),
             family: crate::model::RunnerFamily::Ruby,
             framework: crate::model::RunFramework::Rails,
@@ -143,7 +143,7 @@ pub fn compose_pins(ws: &mut Workspace) {
             };
             let args: Vec<std::ffi::OsString> =
                 command.split_whitespace().map(Into::into).collect();
-            let keeps = crate::run::command::recognise(&args).is_some_and(|r| {
+            let keeps = crate::stacks::runners::recognise(&args).is_some_and(|r| {
                 r.family == RunnerFamily::Ruby
                     && matches!(r.program.as_str(), "rspec" | "parallel_rspec")
             });
@@ -241,7 +241,7 @@ fn service_layers(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Layer> {
                 Write::IfUnset,
                 Some(f),
             )
-            .with(crate::stacks::dotenv_settings(ws, f)),
+            .with(ws.dotenv_settings(f)),
         );
     }
     // the image's own `ENV`, last: a service built from a Dockerfile of the
@@ -261,9 +261,9 @@ fn service_layers(ws: &Workspace, dir: &str, svc: &Node) -> Vec<Layer> {
         let context = if context == "." || context.is_empty() {
             dir.to_string()
         } else {
-            crate::stacks::join(dir, context)
+            crate::paths::join(dir, context)
         };
-        let rel = crate::stacks::join(&context, dockerfile.trim_start_matches("./"));
+        let rel = crate::paths::join(&context, dockerfile.trim_start_matches("./"));
         if let Some(f) = ws
             .files
             .iter()

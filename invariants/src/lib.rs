@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::discover::Candidate;
-use crate::rules::Policy;
-use crate::{Outcome, ReadFailure, Tree, check_size, report};
+use testguard::discover::Candidate;
+use testguard::rules::Policy;
+use testguard::{Outcome, ReadFailure, Tree, check_size, report};
 
 /// Files held in memory: a [`Tree`] for fuzzing the whole pipeline without a disk.
 #[derive(Default)]
@@ -34,7 +34,7 @@ impl Tree for MemoryTree {
     }
 
     fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
-        let prefix = crate::tree::dir_prefix(rel_dir);
+        let prefix = testguard::paths::dir_prefix(rel_dir);
         self.files
             .keys()
             .filter(|p| p.starts_with(&prefix))
@@ -64,13 +64,13 @@ pub fn lint_and_check(tree: &MemoryTree, policy: &Policy) -> Result<Outcome, Str
         .files
         .keys()
         .filter_map(|p| {
-            crate::discover::classify(p).map(|kind| Candidate {
+            testguard::kinds::classify(p).map(|kind| Candidate {
                 rel_path: p.clone(),
                 kind,
             })
         })
         .collect();
-    let outcome = crate::lint_tree(tree, candidates, policy, None);
+    let outcome = testguard::lint_tree(tree, candidates, policy, None);
     check(&outcome)?;
     Ok(outcome)
 }
@@ -149,7 +149,7 @@ fn pick<'a>(data: &'a [u8], names: &[&'static str]) -> (&'static str, &'a [u8]) 
 /// What blanking comments must keep: the length, every line break where it
 /// was, every byte outside a blanked run, and nothing left to blank.
 fn check_comments(text: &str) -> Result<(), String> {
-    use crate::syntax::comments::{Style, blank};
+    use testguard::syntax::comments::{Style, blank};
     for style in [Style::Php, Style::Js, Style::Python] {
         let out = blank(text, style);
         if out.len() != text.len() {
@@ -208,7 +208,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "ini" => {
             let (name, body) = pick(data, &["pytest.ini", "tox.ini", "setup.cfg"]);
             if let Ok(t) = std::str::from_utf8(body) {
-                let _ = crate::syntax::ini::parse(t);
+                let _ = testguard::syntax::ini::parse(t);
             }
             check_files(&[
                 (name, body),
@@ -221,7 +221,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         }
         "dotenv" => {
             if let Some(t) = text {
-                let _ = crate::syntax::dotenv::parse(t);
+                let _ = testguard::syntax::dotenv::parse(t);
             }
             // a test dotenv beside a dev one, in a Laravel app
             check_files(&[
@@ -233,7 +233,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "toml" => {
             let (name, body) = pick(data, &["pyproject.toml", "pytest.toml", "tox.toml"]);
             if let Ok(t) = std::str::from_utf8(body) {
-                let _ = crate::syntax::toml::parse(t);
+                let _ = testguard::syntax::toml::parse(t);
             }
             check_files(&[(name, body)])
         }
@@ -329,7 +329,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // base and its conftest are the input
         "python_code" => {
             if let Some(t) = text {
-                let _ = crate::syntax::python::parse(t);
+                let _ = testguard::syntax::python::parse(t);
             }
             check_files(&[
                 ("app/settings/test.py", data),
@@ -346,7 +346,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // a Laravel app whose database config and test bootstrap are the input
         "php_code" => {
             if let Some(t) = text {
-                let _ = crate::syntax::php::parse(t);
+                let _ = testguard::syntax::php::parse(t);
             }
             check_files(&[
                 ("config/database.php", data),
@@ -366,7 +366,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // DATABASE_URL, and a Laravel app with a committed .env.testing
         "readme" => {
             if let Some(t) = text {
-                let _ = crate::syntax::markdown::shell_lines(t);
+                let _ = testguard::syntax::markdown::shell_lines(t);
             }
             check_files(&[
                 ("README.md", data),
@@ -388,8 +388,8 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // module and test helper are the input
         "js_code" => {
             if let Some(t) = text {
-                let _ = crate::syntax::js::parse(t, crate::syntax::js::Dialect::Tsx);
-                let _ = crate::syntax::js::parse(t, crate::syntax::js::Dialect::TypeScript);
+                let _ = testguard::syntax::js::parse(t, testguard::syntax::js::Dialect::Tsx);
+                let _ = testguard::syntax::js::parse(t, testguard::syntax::js::Dialect::TypeScript);
             }
             check_files(&[
                 ("jest.config.js", data),
@@ -408,7 +408,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // Rails' config/database.yml: ERB over YAML, beside a test dotenv
         "erb" => {
             if let Some(t) = text
-                && let Some(template) = crate::syntax::erb::strip(t)
+                && let Some(template) = testguard::syntax::erb::strip(t)
             {
                 if template.text.len() != t.len() {
                     return Err("a blanked template changed length".into());
@@ -417,8 +417,8 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                     let Some(code) = t.get(tag.code.clone()) else {
                         return Err(format!("tag code {:?} is not text", tag.code));
                     };
-                    for a in crate::syntax::erb::ruby_value(code).unwrap_or_default() {
-                        if let crate::syntax::erb::Alternative::Env { name, at } = a
+                    for a in testguard::syntax::erb::ruby_value(code).unwrap_or_default() {
+                        if let testguard::syntax::erb::Alternative::Env { name, at } = a
                             && code.get(at.clone()) != Some(name.as_str())
                         {
                             return Err(format!("`{name}` is not at {at:?} of {code:?}"));
@@ -435,8 +435,8 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // Elixir config: the same text as every file of an app's config/
         "elixir" => {
             if let Some(t) = text {
-                let helpers = crate::syntax::elixir::helpers(t);
-                for call in crate::syntax::elixir::config_calls(t) {
+                let helpers = testguard::syntax::elixir::helpers(t);
+                for call in testguard::syntax::elixir::config_calls(t) {
                     if !t
                         .get(call.at..)
                         .is_some_and(|rest| rest.starts_with("config"))
@@ -450,9 +450,9 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                         if t.get(range.clone()).is_none() {
                             return Err(format!("`{key}`'s value {range:?} is not text"));
                         }
-                        let value = crate::syntax::elixir::value(t, range.clone(), &helpers);
+                        let value = testguard::syntax::elixir::value(t, range.clone(), &helpers);
                         for a in value.map(|v| v.alternatives).unwrap_or_default() {
-                            if let crate::syntax::erb::Alternative::Env { name, at } = a
+                            if let testguard::syntax::erb::Alternative::Env { name, at } = a
                                 && t.get(at.clone()) != Some(name.as_str())
                             {
                                 return Err(format!("`{name}` is not at {at:?}"));
@@ -474,7 +474,8 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // dotenv-rails
         "gemfile" => {
             if let Some(t) = text
-                && let Some(r) = crate::stacks::ruby::gemfile::required_in_test(t, "dotenv-rails")
+                && let Some(r) =
+                    testguard::stacks::ruby::gemfile::required_in_test(t, "dotenv-rails")
                 && t.get(r.clone()) != Some("dotenv-rails")
             {
                 return Err(format!("the gem's name is not at {r:?}"));
@@ -504,7 +505,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // configuration read the same variable
         "nix" => {
             if let Some(t) = text {
-                for e in crate::syntax::nix::shell_exports(t) {
+                for e in testguard::syntax::nix::shell_exports(t) {
                     if t.get(e.at.clone()) != Some(e.name.as_str()) {
                         return Err(format!("`{}` is not at {:?}", e.name, e.at));
                     }
@@ -525,7 +526,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // profile documents, Java with annotations, comments, text blocks
         "spring" => {
             if let Some(t) = text {
-                for p in crate::syntax::properties::parse(t) {
+                for p in testguard::syntax::properties::parse(t) {
                     if p.verbatim && t.get(p.value_range.clone()) != Some(p.value.as_str()) {
                         return Err(format!(
                             "property `{}` is not at {:?}",
@@ -533,13 +534,14 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                         ));
                     }
                 }
-                let toks = crate::syntax::clike::tokens(t, crate::syntax::clike::Dialect::Java);
+                let toks =
+                    testguard::syntax::clike::tokens(t, testguard::syntax::clike::Dialect::Java);
                 for tok in &toks {
                     if t.get(tok.range()).is_none() {
                         return Err(format!("token {tok:?} splits a character"));
                     }
                 }
-                let _ = crate::syntax::clike::annotations(&toks);
+                let _ = testguard::syntax::clike::annotations(&toks);
             }
             check_files(&[
                 ("src/main/resources/application.properties", data),
@@ -556,12 +558,13 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // commas, C# factories, `.csproj` references
         "dotnet" => {
             if let Some(t) = text {
-                let f = crate::source::SourceFile::new(
+                let f = testguard::source::SourceFile::new(
                     "src/Web/appsettings.Development.json".into(),
-                    crate::source::SourceKind::DotnetAppSettings,
+                    testguard::source::SourceKind::DotnetAppSettings,
                     t.to_string(),
                 );
-                for s in crate::stacks::dotnet::read_settings(crate::source::FileId(0), &f) {
+                for s in testguard::stacks::dotnet::read_settings(testguard::source::FileId(0), &f)
+                {
                     let v = &s.setting;
                     if v.verbatim
                         && t.get(v.value_span.start..v.value_span.end) != Some(v.value.as_str())
@@ -585,17 +588,17 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "go_code" => {
             if let Some(t) = text {
                 for d in [
-                    crate::syntax::clike::Dialect::Go,
-                    crate::syntax::clike::Dialect::CSharp,
+                    testguard::syntax::clike::Dialect::Go,
+                    testguard::syntax::clike::Dialect::CSharp,
                 ] {
-                    let toks = crate::syntax::clike::tokens(t, d);
+                    let toks = testguard::syntax::clike::tokens(t, d);
                     for tok in &toks {
                         if t.get(tok.range()).is_none() {
                             return Err(format!("token {tok:?} splits a character"));
                         }
                     }
-                    for (_, _, i) in crate::syntax::clike::calls(&toks) {
-                        let _ = crate::syntax::clike::call_strings(&toks, i);
+                    for (_, _, i) in testguard::syntax::clike::calls(&toks) {
+                        let _ = testguard::syntax::clike::call_strings(&toks, i);
                     }
                 }
             }
@@ -617,16 +620,16 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 .split(|b| *b == 0)
                 .map(|a| std::ffi::OsString::from(String::from_utf8_lossy(a).into_owned()))
                 .collect();
-            if let Some(r) = crate::run::command::recognise(&args) {
+            if let Some(r) = testguard::stacks::runners::recognise(&args) {
                 if r.program.is_empty() || r.runner.is_empty() {
                     return Err(format!("recognised with no program: {r:?}"));
                 }
-                if r.node_script.is_some() && r.family != crate::model::RunnerFamily::Node {
+                if r.node_script.is_some() && r.family != testguard::model::RunnerFamily::Node {
                     return Err(format!("a package script outside Node: {r:?}"));
                 }
             }
             if let Some(first) = args.first() {
-                let _ = crate::run::command::named(&first.to_string_lossy());
+                let _ = testguard::stacks::runners::named(&first.to_string_lossy());
             }
             Ok(())
         }
@@ -634,7 +637,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // the whole package.json), beside Prisma and a gitignored .env.test
         "node_scripts" => {
             let script = String::from_utf8_lossy(data);
-            let _ = crate::stacks::node::scripts::words(&script);
+            let _ = testguard::stacks::node::scripts::words(&script);
             let pkg = serde_json::json!({
                 "scripts": {
                     "test": script,
@@ -668,7 +671,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         "task_runner" => {
             let (name, body) = pick(data, &["Taskfile.yml", "Makefile"]);
             if let Ok(t) = std::str::from_utf8(body) {
-                let _ = crate::syntax::makefile::parse(t);
+                let _ = testguard::syntax::makefile::parse(t);
             }
             check_files(&[
                 (name, body),
@@ -683,7 +686,7 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
 /// Every part and secret range of a parsed database value lies inside it, and
 /// the byte-for-byte mask (what snippets are cut from) hides every secret byte.
 fn check_database_url(value: &str) -> Result<(), String> {
-    use crate::database::{DatabaseRef, DbKeyKind};
+    use testguard::database::{DatabaseRef, DbKeyKind};
     for kind in [DbKeyKind::Url, DbKeyKind::Name, DbKeyKind::Host] {
         let r = DatabaseRef::parse(value, kind);
         for p in [&r.user, &r.password, &r.host, &r.port, &r.name]
@@ -694,7 +697,7 @@ fn check_database_url(value: &str) -> Result<(), String> {
                 return Err(format!("part {p:?} of {value:?}"));
             }
         }
-        let masked = crate::mask::mask_bytes(value, &r.secrets);
+        let masked = testguard::mask::mask_bytes(value, &r.secrets);
         if masked.len() != value.len() {
             return Err(format!("masking changed the length of {value:?}"));
         }
@@ -707,9 +710,9 @@ fn check_database_url(value: &str) -> Result<(), String> {
                 return Err(format!("secret {s:?} of {value:?} not masked"));
             }
         }
-        let _ = crate::database::tokens(value);
-        let _ = crate::database::reference_names(value);
-        let _ = crate::database::is_local_host(value, &[]);
+        let _ = testguard::database::tokens(value);
+        let _ = testguard::database::reference_names(value);
+        let _ = testguard::database::is_local_host(value, &[]);
     }
     Ok(())
 }
@@ -717,7 +720,7 @@ fn check_database_url(value: &str) -> Result<(), String> {
 /// Checks every invariant of an outcome (see the module documentation).
 pub fn check(outcome: &Outcome) -> Result<(), String> {
     for f in &outcome.workspace.files {
-        if f.masked().len() != f.text.len() {
+        if testguard::mask::masked(f).len() != f.text.len() {
             return Err(format!("{}: masking changed the length", f.path));
         }
     }
@@ -756,7 +759,7 @@ pub fn check(outcome: &Outcome) -> Result<(), String> {
     // (`end_co` inside `end_column`) is not a leak.
     let mut base = outcome.clone();
     for f in &mut base.workspace.files {
-        f.text = f.masked().to_string();
+        f.text = testguard::mask::masked(f).to_string();
     }
     for d in base
         .diagnostics
@@ -781,8 +784,8 @@ pub fn check(outcome: &Outcome) -> Result<(), String> {
         for ((format, text), base_text) in outputs.iter().zip(&boilerplate) {
             // a secret that is an ordinary word may stand in a message's own
             // prose ("the repository root"); as a quoted value it is a leak
-            if crate::mask::quoted_occurrences(text, &secret)
-                > crate::mask::quoted_occurrences(base_text, &secret)
+            if testguard::mask::quoted_occurrences(text, &secret)
+                > testguard::mask::quoted_occurrences(base_text, &secret)
             {
                 return Err(format!(
                     "the masked secret {secret:?} appears in the {format} output"
@@ -862,7 +865,7 @@ fn check_json_locations(outcome: &Outcome, json: &str) -> Result<(), String> {
 /// characters no output format escapes.
 fn masked_secrets(outcome: &Outcome) -> Vec<String> {
     let ws = &outcome.workspace;
-    crate::mask::hidden_secrets(ws)
+    testguard::mask::hidden_secrets(ws)
         .into_iter()
         .filter(|secret| {
             secret.len() >= 6

@@ -1,0 +1,97 @@
+//! The PHP files a run's configuration points at and no listing by name
+//! finds: the suite's test code (destructive evidence) and Laravel's
+//! database configuration.
+
+use crate::paths::dir_prefix;
+use crate::source::{SourceFile, SourceKind};
+use crate::tree::{
+    MAX_FILE_SIZE, MAX_TEST_FILE_SIZE, MAX_TEST_FILES_PER_PROJECT, MAX_TEST_LISTING, Tree,
+};
+
+/// Reads the PHP test code of every PHP project (`tests/**/*.php` beside its
+/// `composer.json` or `artisan`), so the model can tell whether the suite
+/// wipes the database it reaches (destructive evidence). No listing
+/// by name finds these; their place decides.
+pub fn test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let mut projects: Vec<String> = files
+        .iter()
+        .filter(|f| matches!(f.file_name(), "composer.json" | "artisan"))
+        .map(|f| f.dir().to_string())
+        .collect();
+    projects.sort();
+    projects.dedup();
+    for project in projects {
+        let tests = format!("{}tests", dir_prefix(&project));
+        let listed = tree.files_under(&tests, MAX_TEST_LISTING);
+        // a suite larger than the bound is not read at all: a partial read
+        // could miss the one file that wipes the database
+        if listed.len() >= MAX_TEST_LISTING {
+            continue;
+        }
+        let php: Vec<String> = listed.into_iter().filter(|p| p.ends_with(".php")).collect();
+        if php.len() > MAX_TEST_FILES_PER_PROJECT {
+            continue;
+        }
+        if php.is_empty() {
+            continue;
+        }
+        // a test file that cannot be read, is too large or is not UTF-8 leaves
+        // the suite unknown: nothing of this project is kept
+        let known: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.path.as_str()).collect();
+        let php: Vec<String> = php
+            .into_iter()
+            .filter(|p| !known.contains(p.as_str()))
+            .collect();
+        let paths: Vec<&str> = php.iter().map(String::as_str).collect();
+        let contents = tree.read_many(&paths);
+        let mut read = Vec::with_capacity(php.len());
+        let mut complete = contents.len() == php.len();
+        for (rel, bytes) in php.into_iter().zip(contents) {
+            match bytes.map(String::from_utf8) {
+                Ok(Ok(text)) if text.len() <= MAX_TEST_FILE_SIZE => {
+                    read.push(SourceFile::new(rel, SourceKind::TestCode, text));
+                }
+                _ => {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        if complete {
+            files.extend(read);
+        }
+    }
+}
+
+/// Reads, beside each `artisan`, Lumen's bootstrap (which names the dotenv
+/// file it loads) and Laravel's `config/database.php` (which connection a
+/// run selects, and which variables the app's database configuration reads
+/// at all: `DB_URL` since Laravel 11, `DATABASE_URL` before), else the lock
+/// file that names the framework's version.
+pub fn laravel_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    // else the lock file that names the framework's version
+    let laravel: Vec<String> = files
+        .iter()
+        .filter(|f| f.file_name() == "artisan")
+        .flat_map(|f| {
+            let d = dir_prefix(f.dir());
+            let config = format!("{d}config/database.php");
+            let mut v = vec![format!("{d}bootstrap/app.php")];
+            if tree.exists(&config) {
+                v.push(config);
+            } else {
+                v.push(format!("{d}composer.lock"));
+            }
+            v
+        })
+        .collect();
+    // a lock file is larger than any configuration file, and still read
+    crate::tree::read_named(tree, files, laravel, SourceKind::AppCode, |path| {
+        if path.ends_with("composer.lock") {
+            MAX_FILE_SIZE as usize
+        } else {
+            MAX_TEST_FILE_SIZE
+        }
+    });
+}
