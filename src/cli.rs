@@ -29,6 +29,10 @@ pub enum Command {
     /// environment and the files on disk, refuses (exit 125, nothing run) when it would
     /// reach a database that is not a test one, else becomes the command.
     Run(RunArgs),
+    /// List every test run and every test suite under PATH, with the database each
+    /// reaches (test, isolated, not-test, none, unresolved), the files that decided
+    /// it, or why it cannot be decided.
+    Runs(RunsArgs),
     /// List every rule: code, name, default severity, summary.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
@@ -143,6 +147,85 @@ impl LintArgs {
     }
 }
 
+#[derive(clap::Args, Debug)]
+pub struct RunsArgs {
+    /// Directories to account for (default `.`); inside a git repository the whole
+    /// repository is read.
+    pub paths: Vec<PathBuf>,
+    /// The runs of what the next commit contains (the git index).
+    #[arg(long, conflicts_with = "paths")]
+    pub staged: bool,
+    /// The format of the list on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
+    /// Read this configuration instead of `testguard.toml` / `[tool.testguard]`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless `NO_COLOR`; `FORCE_COLOR` forces it), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl RunsArgs {
+    /// The lint that finds the runs: the same pipeline, nothing printed.
+    fn lint_args(&self) -> LintArgs {
+        LintArgs {
+            paths: self.paths.clone(),
+            staged: self.staged,
+            format: None,
+            output_format: None,
+            strict: false,
+            exit_zero: false,
+            quiet: true,
+            config: self.config.clone(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+            no_ignore_comments: false,
+            output_file: None,
+            output_file_format: None,
+            no_cache: true,
+            fix: false,
+            diff: false,
+            statistics: false,
+            color: self.color,
+            show_files: false,
+        }
+    }
+}
+
+/// `testguard runs`: the same lint, then the list of its runs. Exit 0: the
+/// list is a report, `lint` is the check.
+fn run_runs(args: RunsArgs) -> Result<u8, RunError> {
+    let lint_args = args.lint_args();
+    let outcome = if args.staged {
+        let cwd = current_dir()?;
+        let repo = crate::git::discover(&cwd)?;
+        let root = crate::git::workdir(&repo)?;
+        let policy = load_policy(&lint_args, &root)?;
+        let staged = crate::git::index::StagedTree::of(repo)?;
+        crate::engine::lint_staged_tree(&staged, &policy)
+    } else {
+        let (outcomes, several) = lint_outcomes(&lint_args)?;
+        if several {
+            merge_outcomes(outcomes)?
+        } else {
+            outcomes
+                .into_iter()
+                .next()
+                .ok_or_else(|| RunError("nothing to account for".into()))?
+        }
+    };
+    let text = match args.format {
+        RulesFormat::Json => report::runs::render_json(&outcome),
+        RulesFormat::Human => report::runs::render_human(
+            &outcome,
+            colour(args.color, std::io::stdout().is_terminal()),
+        ),
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -208,6 +291,7 @@ pub fn write_stdout(text: &str) -> Result<(), RunError> {
 pub fn run(cli: Cli) -> Result<u8, RunError> {
     match cli.command {
         Command::Lint(args) => run_lint(args),
+        Command::Runs(args) => run_runs(args),
         Command::Run(args) => crate::run::run(crate::run::RunRequest {
             runner: args.runner,
             explain: args.explain,

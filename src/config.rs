@@ -23,6 +23,7 @@ pub const KEYS: &[&str] = &[
     "exclude",
     "severity",
     "per-path-ignores",
+    "unresolved",
 ];
 
 /// Where the configuration came from.
@@ -252,7 +253,13 @@ fn read_policy(table: &DeTable<'_>, issues: &mut Vec<Issue>) -> Policy {
                             _ => None,
                         };
                         match level {
-                            Some(l) => policy.severity.push((code, l)),
+                            Some(l) => {
+                                // TG004 is off unless configured: a severity turns it on
+                                if code == "TG004" {
+                                    policy.unresolved = l;
+                                }
+                                policy.severity.push((code, l))
+                            }
                             None => issues.push(Issue {
                                 range: rv.span(),
                                 message: format!("the severity of `{}` must be \"error\", \"warning\" or \"off\"", rk.get_ref()),
@@ -265,6 +272,16 @@ fn read_policy(table: &DeTable<'_>, issues: &mut Vec<Issue>) -> Policy {
                     range: v.span(),
                     message: "`severity` must be a table: [severity] TG103 = \"off\"".into(),
                     help: None,
+                }),
+            },
+            "unresolved" => match v.get_ref().as_str() {
+                Some("allow") => policy.unresolved = None,
+                Some("warn") => policy.unresolved = Some(Severity::Warning),
+                Some("error") => policy.unresolved = Some(Severity::Error),
+                _ => issues.push(Issue {
+                    range: v.span(),
+                    message: "`unresolved` must be \"allow\", \"warn\" or \"error\"".into(),
+                    help: Some("\"warn\" or \"error\" report every test run whose database testguard cannot name (TG004)".into()),
                 }),
             },
             "per-path-ignores" => match v.get_ref().as_table() {
@@ -323,7 +340,6 @@ fn render(path: &str, text: &str, issues: Vec<Issue>) -> RunError {
         .collect();
     let outcome = crate::engine::Outcome {
         files_read: 1,
-        test_environments: 0,
         scope: None,
         workspace: crate::model::Workspace {
             files: vec![file],

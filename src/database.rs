@@ -272,6 +272,24 @@ impl Markers {
             .any(|t| self.test.iter().any(|m| m == t))
     }
 
+    /// Whether `name` is a development database's name with a test marker
+    /// glued on (`mautictest` beside `mautic`, `testshop` beside `shop`):
+    /// the way a developer names the test copy of a database. A word that
+    /// merely ends in a marker (`latest`, `contest`, `attestation`) stays
+    /// no test name: its stem is no development database.
+    pub fn glued_test(&self, name: &str, dev_names: &[String]) -> bool {
+        let n = name.trim().to_ascii_lowercase();
+        dev_names.iter().any(|d| {
+            let d = d.trim().to_ascii_lowercase();
+            !d.is_empty()
+                && d != n
+                && self.test.iter().any(|m| {
+                    n.strip_prefix(d.as_str()) == Some(m.as_str())
+                        || n.strip_suffix(d.as_str()) == Some(m.as_str())
+                })
+        })
+    }
+
     /// The first forbidden marker found as a whole token in `s` (references
     /// included: a variable named `PROD_DB` is a production hint).
     pub fn forbidden_in(&self, s: &str) -> Option<String> {

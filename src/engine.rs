@@ -67,9 +67,6 @@ pub struct Outcome {
     pub files_scanned: usize,
     /// Every file read, context included.
     pub files_read: usize,
-    /// Test environments checked: test dotenv files, runner configs, CI test
-    /// steps and each ecosystem's resolved test runs.
-    pub test_environments: usize,
     /// The paths named on the command line, when not the whole root.
     pub scope: Option<Scope>,
     /// Findings silenced by `testguard: ignore[…]` comments.
@@ -101,7 +98,6 @@ impl Outcome {
             diagnostics: Vec::new(),
             files_scanned: 0,
             files_read: 0,
-            test_environments: 0,
             scope: None,
             suppressed: 0,
             suppressed_findings: Vec::new(),
@@ -137,9 +133,27 @@ impl Outcome {
                 shift(&mut d);
                 merged.suppressed_findings.push((d, reason));
             }
+            let at = |s: &mut crate::source::Span| s.file = FileId(s.file.0 + offset);
+            let prefixed = |p: &str| match (prefix.is_empty(), p) {
+                (true, _) => p.to_string(),
+                (false, "") | (false, ".") => prefix.clone(),
+                (false, p) => format!("{prefix}/{p}"),
+            };
+            for mut a in part.workspace.accounts {
+                a.entry.iter_mut().for_each(at);
+                a.database.reason_at.iter_mut().for_each(at);
+                a.database
+                    .decided_by
+                    .iter_mut()
+                    .for_each(|d| at(&mut d.span));
+                a.files.iter_mut().for_each(|f| *f = FileId(f.0 + offset));
+                a.id = prefixed(&a.id);
+                a.path = prefixed(&a.path);
+                a.dir = prefixed(&a.dir);
+                merged.workspace.accounts.push(a);
+            }
             merged.files_scanned += part.files_scanned;
             merged.files_read += part.files_read;
-            merged.test_environments += part.test_environments;
             merged.suppressed += part.suppressed;
         }
         merged
@@ -417,8 +431,8 @@ fn lint_tree_with(
         u.file = FileId(u.file.0 + offset);
         u
     }));
-    crate::stacks::read_more(tree, &mut files, &mut unreadable);
-    lint_files_with(files, unreadable, policy, only, run)
+    let suites = crate::stacks::read_more(tree, &mut files, &mut unreadable);
+    lint_files_with(files, unreadable, suites, policy, only, run)
 }
 
 /// GitHub runs the workflows in `.github/workflows` at the root of a
@@ -452,12 +466,13 @@ pub fn lint_files(
     policy: &Policy,
     only: Option<&Scope>,
 ) -> Outcome {
-    lint_files_with(files, unreadable, policy, only, None)
+    lint_files_with(files, unreadable, Vec::new(), policy, only, None)
 }
 
 fn lint_files_with(
     mut files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
+    suites: Vec<crate::model::Suite>,
     policy: &Policy,
     only: Option<&Scope>,
     run: Option<(Invocation, &[(String, String)])>,
@@ -475,8 +490,10 @@ fn lint_files_with(
         inv.caller_file = Some(id);
         inv
     });
-    let (mut workspace, issues, unreadable) = stacks::build(files, unreadable, invocation);
+    let (mut workspace, issues, unreadable) = stacks::build(files, unreadable, invocation, suites);
     crate::resolve::stage(&mut workspace);
+    // every run's database verdict, and every suite no run covers
+    crate::resolve::account::stage(&mut workspace, policy);
     // the secret ranges of every setting, for every output's masking
     mask::mask_workspace(&mut workspace);
     let cx = Context {
@@ -572,25 +589,96 @@ fn lint_files_with(
         }
     }
     let mut diagnostics = cap_per_file(merged);
+    attach_findings(&mut workspace, &mut diagnostics, only);
     // after every finding exists, TG003's quotes of suppression comments included
     mask::scrub(&workspace, &mut diagnostics);
+    mask::scrub_accounts(&mut workspace);
     let mut hidden: Vec<Diagnostic> = suppressed_findings.iter().map(|(d, _)| d.clone()).collect();
     mask::scrub(&workspace, &mut hidden);
     for ((d, _), clean) in suppressed_findings.iter_mut().zip(hidden) {
         *d = clean;
     }
-    let test_environments = workspace.test_environment_count();
     Outcome {
         workspace,
         diagnostics,
         files_scanned,
         files_read,
-        test_environments,
         scope: only.cloned(),
         suppressed,
         suppressed_findings,
         root: None,
         rules: rules::catalog(),
+    }
+}
+
+/// The findings on each run's files become the run's; an error about its
+/// database makes its verdict `not-test` whatever the names said (the rules
+/// know more than a name: a fall-back to `.env`, a cached configuration), and
+/// an unresolved run's TG004 gives way to it. With a scope, only the runs
+/// that touch it are kept.
+fn attach_findings(ws: &mut Workspace, diagnostics: &mut Vec<Diagnostic>, only: Option<&Scope>) {
+    use crate::model::Verdict;
+    // the rules about a database a run reaches (not TG001-TG004, parse
+    // errors and suppressions, nor TG401's credentials)
+    let about_database =
+        |code: &str| code.starts_with("TG1") || code.starts_with("TG2") || code.starts_with("TG3");
+    let mut gave_way: Vec<crate::source::Span> = Vec::new();
+    for a in &mut ws.accounts {
+        let mut codes: Vec<&'static str> = Vec::new();
+        let mut error = None;
+        for d in diagnostics.iter() {
+            let Some(p) = d.primary else { continue };
+            if d.code == "TG004" {
+                continue;
+            }
+            // a finding on one of the run's files, or pointing at one, or on
+            // a file of the run's ecosystem in its folder (a Laravel app's
+            // cached configuration)
+            let file = &ws.files[p.file.0];
+            let family = crate::model::run::family_of(file.kind, &file.path);
+            let own = a.files.contains(&p.file)
+                || d.labels.iter().any(|l| a.files.contains(&l.span.file))
+                || (crate::paths::is_within(file.dir(), &a.dir)
+                    && match family {
+                        // a file of the run's ecosystem
+                        Some(Some(f)) => a.family == Some(f),
+                        // a file every run of the folder reads or is started
+                        // from (a dotenv file, a README's setup, a compose
+                        // service, CI): its database findings are the run's
+                        _ => about_database(d.code),
+                    });
+            if !own {
+                continue;
+            }
+            if !codes.contains(&d.code) {
+                codes.push(d.code);
+            }
+            if d.severity == Severity::Error && about_database(d.code) && error.is_none() {
+                error = Some((d.code, p));
+            }
+        }
+        codes.sort_unstable();
+        a.findings = codes;
+        if let Some((code, span)) = error
+            && a.database.verdict != Verdict::NotTest
+        {
+            if a.database.verdict == Verdict::Unresolved {
+                gave_way.extend(a.database.reason_at.or(a.entry));
+            }
+            a.database.verdict = Verdict::NotTest;
+            a.database.reason = Some(format!("{code} reports the database this run reaches"));
+            a.database.reason_at = Some(span);
+        }
+    }
+    if !gave_way.is_empty() {
+        diagnostics
+            .retain(|d| !(d.code == "TG004" && d.primary.is_some_and(|p| gave_way.contains(&p))));
+    }
+    if let Some(scope) = only {
+        let files = &ws.files;
+        ws.accounts.retain(|a| {
+            scope.contains(&a.path) || a.files.iter().any(|f| scope.contains(&files[f.0].path))
+        });
     }
 }
 

@@ -96,6 +96,7 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         "mix.exs" => SourceKind::MixProject,
         "pom.xml" | "build.gradle" | "build.gradle.kts" => SourceKind::JvmBuild,
         "go.mod" => SourceKind::GoModule,
+        "Pipfile" | "setup.py" => SourceKind::Manifest,
         ".gitignore" => SourceKind::Gitignore,
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
@@ -294,6 +295,8 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "build.gradle"
                     | "build.gradle.kts"
                     | "go.mod"
+                    | "Pipfile"
+                    | "setup.py"
             ) || name.starts_with("jest.config.")
                 || name.starts_with("application")
                 || name.starts_with("appsettings")
@@ -554,11 +557,13 @@ mod hook_pattern_tests {
             SourceKind::OrmConfig => "prisma/schema.prisma",
             // not a file: the caller's environment under `testguard run`
             SourceKind::CallerEnvironment => ".env",
+            SourceKind::Manifest => "Pipfile",
         }
     }
 
     const ALL: &[SourceKind] = &[
         SourceKind::PytestToml,
+        SourceKind::Manifest,
         SourceKind::PytestIni,
         SourceKind::PyprojectToml,
         SourceKind::ToxIni,

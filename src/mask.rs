@@ -481,24 +481,7 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
     if diagnostics.is_empty() {
         return;
     }
-    mask_all(ws, quotable);
-    let mut secrets: Vec<&str> = hidden_secrets_in(ws, quotable)
-        .into_iter()
-        // very short runs (`p` in `u:p@h`) would mangle ordinary words
-        .filter(|s| s.len() >= 4)
-        .collect();
-    if secrets.is_empty() {
-        return;
-    }
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets.dedup();
-    let clean = |text: &mut String| {
-        for s in &secrets {
-            if text.contains(s) {
-                *text = replace_unless_prose(text, s);
-            }
-        }
-    };
+    let Some(clean) = cleaner(ws) else { return };
     for d in diagnostics {
         clean(&mut d.message);
         if let Some(h) = d.help.as_mut() {
@@ -511,6 +494,54 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
             clean(&mut l.message);
         }
     }
+}
+
+/// [`scrub`] for what `testguard runs` prints of each run: its name, its
+/// database's name and host, the chain and the reason.
+pub fn scrub_accounts(ws: &mut Workspace) {
+    if ws.accounts.is_empty() {
+        return;
+    }
+    let mut accounts = std::mem::take(&mut ws.accounts);
+    if let Some(clean) = cleaner(ws) {
+        for a in &mut accounts {
+            clean(&mut a.name);
+            let db = &mut a.database;
+            for s in [&mut db.name, &mut db.host, &mut db.reason, &mut db.engine]
+                .into_iter()
+                .flatten()
+            {
+                clean(s);
+            }
+            for d in &mut db.decided_by {
+                clean(&mut d.what);
+            }
+        }
+    }
+    ws.accounts = accounts;
+}
+
+/// What replaces every secret the workspace holds (at least four bytes
+/// long) in a text, `None` when it holds none.
+fn cleaner(ws: &Workspace) -> Option<impl Fn(&mut String) + '_> {
+    mask_all(ws, quotable);
+    let mut secrets: Vec<&str> = hidden_secrets_in(ws, quotable)
+        .into_iter()
+        // very short runs (`p` in `u:p@h`) would mangle ordinary words
+        .filter(|s| s.len() >= 4)
+        .collect();
+    if secrets.is_empty() {
+        return None;
+    }
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    Some(move |text: &mut String| {
+        for s in &secrets {
+            if text.contains(s) {
+                *text = replace_unless_prose(text, s);
+            }
+        }
+    })
 }
 
 /// `text` with each occurrence of `secret` replaced by `****`, except where

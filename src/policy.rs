@@ -25,6 +25,10 @@ pub struct Policy {
     pub select: Option<Vec<&'static str>>,
     /// `--ignore`: these rules never report.
     pub ignore: Vec<&'static str>,
+    /// `unresolved = "warn" | "error"`: the severity of TG004 (a run whose
+    /// database cannot be named); `None` (`"allow"`, the default) keeps
+    /// unresolved runs out of the findings.
+    pub unresolved: Option<Severity>,
 }
 
 impl Policy {

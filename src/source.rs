@@ -112,8 +112,11 @@ pub enum SourceKind {
     /// C# of a test project that references `Microsoft.AspNetCore.Mvc.Testing`,
     /// read for its `WebApplicationFactory`
     DotnetTestCode,
-    /// `go.mod`: where a Go module is
+    /// `go.mod`: where a Go module is, and the modules it requires
     GoModule,
+    /// `Pipfile`, `setup.py`: a Python project's dependencies (which
+    /// database client it uses)
+    Manifest,
     /// A Go module's `*_test.go` files, read for what their setup loads
     GoTestCode,
     /// An env file Go test code loads by name (`app.env` through viper)
@@ -204,7 +207,8 @@ impl SourceKind {
             SourceKind::DotnetAppSettings => "ASP.NET Core appsettings",
             SourceKind::DotnetProject => ".NET project: its references",
             SourceKind::DotnetTestCode => ".NET test code (WebApplicationFactory)",
-            SourceKind::GoModule => "go.mod: a Go module",
+            SourceKind::GoModule => "go.mod: a Go module and its dependencies",
+            SourceKind::Manifest => "Pipfile / setup.py: a Python project's dependencies",
             SourceKind::GoTestCode => "Go test file (what its setup loads)",
             SourceKind::GoLoadedEnv => "configuration file Go test code loads",
             SourceKind::LaravelConfigCache => "Laravel's cached configuration (present)",
@@ -244,6 +248,7 @@ impl SourceKind {
                 | SourceKind::RubyTestHelper
                 | SourceKind::Gemfile
                 | SourceKind::MixProject
+                | SourceKind::Manifest
                 | SourceKind::LaravelConfigCache
                 | SourceKind::ComposeFile
                 | SourceKind::Dockerfile
@@ -278,7 +283,7 @@ impl SourceKind {
                     || file_name == "manage.py"
                     || file_name.starts_with("playwright.config.")
             }
-            SourceKind::LaravelConfigCache | SourceKind::GoModule => false,
+            SourceKind::LaravelConfigCache => false,
             // listed by discovery, read per module (`tree::read_go_code`)
             SourceKind::GoTestCode => false,
             // Prisma's schema counts by its presence (Prisma ≤ 6 loads `.env`)

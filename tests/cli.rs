@@ -18,7 +18,52 @@ fn json_output_matches_the_spec_field_for_field() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(top, ["version", "summary", "diagnostics"]);
+    assert_eq!(top, ["version", "summary", "diagnostics", "runs"]);
+    // the runs, as `testguard runs --format json` gives them (SPEC §1b)
+    let runs = report["runs"].as_array().expect("runs");
+    assert!(!runs.is_empty());
+    let keys: Vec<&str> = runs[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "name",
+            "runner",
+            "framework",
+            "entry",
+            "database",
+            "findings"
+        ]
+    );
+    let db_keys: Vec<&str> = runs[0]["database"]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        db_keys,
+        [
+            "verdict",
+            "engine",
+            "name",
+            "host",
+            "decided_by",
+            "reason",
+            "reason_at"
+        ]
+    );
+    assert!(runs.iter().any(|r| {
+        r["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|c| c == "TG105"))
+            && r["database"]["verdict"] == "not-test"
+    }));
     assert_eq!(report["version"], 1);
     assert_eq!(
         report["summary"],
@@ -120,7 +165,8 @@ fn quiet_prints_only_diagnostics() {
     let noisy = run(clean.path(), &["lint"]);
     assert_eq!(
         stdout(&noisy),
-        "testguard: no problems (4 files read, 2 test environments)\n"
+        "testguard: no problems (4 files read)\n\
+         testguard: 1 test run: 1 isolated — `testguard runs` lists them\n"
     );
 }
 
@@ -149,7 +195,8 @@ fn file_arguments_report_only_those_files_with_repository_context() {
     assert_eq!(other.status.code(), Some(0), "{}", stdout(&other));
     assert_eq!(
         stdout(&other),
-        "testguard: no problems in apps/web/package.json (1 file of 3 read)\n"
+        "testguard: no problems in apps/web/package.json (1 file of 3 read)\n\
+         testguard: 1 test run: 1 none — `testguard runs` lists them\n"
     );
     // a file testguard does not read: nothing was checked, and it says so
     std::fs::write(repo.path().join("Kernel.php"), "<?php\n").expect("write");
@@ -413,7 +460,12 @@ fn several_roots_make_one_document_with_prefixed_paths() {
     assert_eq!(sarif["runs"].as_array().map(Vec::len), Some(1));
     let out = run(repo.path(), &["lint", "a", "b"]);
     let human = stdout(&out);
-    assert_eq!(human.matches("testguard: ").count(), 1, "{human}");
+    // one summary and one line of runs for the whole document
+    assert_eq!(human.matches("testguard: ").count(), 2, "{human}");
+    assert!(
+        human.ends_with("testguard: 2 test runs: 2 not-test — `testguard runs` lists them\n"),
+        "{human}"
+    );
     assert!(human.contains("a/.env.test") && human.contains("b/.env.test"));
 }
 
@@ -792,7 +844,7 @@ fn the_summary_says_what_was_checked() {
     let repo = repo_from_fixture("laravel-good-silent");
     let text = stdout(&run(repo.path(), &["lint"]));
     assert!(
-        text.contains("files read") && text.contains("test environment"),
+        text.contains("files read") && text.contains("1 test run: 1 isolated"),
         "{text}"
     );
     assert!(!text.contains("configuration file"), "{text}");

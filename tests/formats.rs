@@ -24,6 +24,10 @@ fn every_rule_repo() -> tempfile::TempDir {
             git(&to, &["commit", "-q", "-m", "fixture"]);
         }
     }
+    // a fixture's own `testguard.toml` is not the root's: TG004 is turned
+    // on for the whole repository
+    std::fs::write(dir.path().join("testguard.toml"), "unresolved = \"warn\"\n")
+        .expect("write testguard.toml");
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "all"]);

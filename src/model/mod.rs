@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod account;
 pub mod dotnet;
 pub mod elixir;
 pub mod go;
@@ -11,6 +12,7 @@ pub mod php;
 pub mod python;
 pub mod run;
 
+pub use account::{DatabaseVerdict, Decision, Evidence, RunAccount, Suite, Verdict};
 pub use elixir::{ConfigWrite, Runs};
 pub use go::GoTestLoad;
 pub use node::{ComposeTestStack, E2eServer, NodeEnvKeyedConfig, NodeTestConfig, OrmConfig};
@@ -229,6 +231,9 @@ pub struct CiJob {
     /// The command that caches Laravel's configuration before the tests
     /// (`php artisan config:cache`, `optimize`), when no later one clears it.
     pub caches_laravel_config: Option<Span>,
+    /// The ecosystem and runner of the test command, when recognised.
+    pub test_family: Option<RunnerFamily>,
+    pub test_runner: Option<String>,
 }
 
 /// `cp .env.deploy .env` in job `by_job`, in the folder a later test job
@@ -342,6 +347,14 @@ pub struct Project {
     /// in code (`mongodb-memory-server`, `testcontainers`, `pg-mem`, a
     /// conftest's `dependency_overrides`): the run is isolated in code.
     pub isolating_dependency: Option<String>,
+    /// The ecosystems whose manifests stand here.
+    pub ecosystems: Vec<RunnerFamily>,
+    /// A database client or ORM its manifests depend on, per ecosystem.
+    pub database_client: Vec<(RunnerFamily, Evidence)>,
+    /// A dependency that gives its tests a database of their own.
+    pub isolating_evidence: Vec<(RunnerFamily, Evidence)>,
+    /// A test runner its manifests depend on.
+    pub test_runner: Vec<(RunnerFamily, Evidence)>,
     pub php: php::PhpProject,
     pub python: python::PythonProject,
     pub node: node::NodeProject,
@@ -415,6 +428,12 @@ pub struct Workspace {
     pub test_code: BTreeMap<String, usize>,
     /// Shell lines a README documents for the tests' environment.
     pub documented: Vec<Documented>,
+    /// The folders of tests the repository holds (`tests/`, `spec/`, Go
+    /// packages with tests…).
+    pub suites: Vec<Suite>,
+    /// Every run and every suite no run covers, with its database verdict:
+    /// filled by the account stage after `resolve`.
+    pub accounts: Vec<RunAccount>,
 }
 
 /// Where a framework keeps one database setting per environment.
@@ -725,39 +744,6 @@ impl Workspace {
 
     pub fn go_loaded_env(&self) -> impl Iterator<Item = &DevDotenv> {
         self.projects.values().flat_map(|p| &p.go.loaded_env)
-    }
-
-    /// How many test environments the rules checked: every [`TestEnv`] (test
-    /// dotenv files, runner configs, CI test steps, resolved PHP runs) and
-    /// each ecosystem's own runs.
-    pub fn test_environment_count(&self) -> usize {
-        // a Rails app's or an Ecto project's test entry (one per app and
-        // scope, however many keys it sets)
-        let mut entries: Vec<(DatabaseFramework, &str, &str)> = self
-            .environment_databases()
-            .filter(|e| e.environment == "test")
-            .map(|e| (e.framework, e.project.as_str(), e.scope.as_str()))
-            .collect();
-        entries.sort_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)));
-        entries.dedup();
-        // a Node run's values are held in a test environment of its own,
-        // counted with the run
-        let envs = self
-            .envs
-            .iter()
-            .filter(|e| {
-                !(e.source == EnvSource::TestRun
-                    && self.file(e.file).kind == crate::source::SourceKind::PackageJson)
-            })
-            .count();
-        envs + self.runs.iter().filter(|r| !r.is_php()).count()
-            + entries.len()
-            + self.test_tasks().count()
-            + self.compose_test_stacks().count()
-            + self.codeception_laravel().count()
-            + self.flask_config_modules().count()
-            + self.python_dotenv_settings().count()
-            + self.e2e_servers().count()
     }
 
     /// The runs of PHP frameworks' PHPUnit configs (and AdonisJS's).

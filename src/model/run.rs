@@ -3,7 +3,7 @@
 //! the way its framework's loader does; [`crate::resolve`] applies precedence;
 //! rules judge the effective values and cite the layer that decided each one.
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceKind, Span};
 
 use super::Setting;
 
@@ -399,4 +399,67 @@ pub struct RailsRun {
     /// `.env.sample`) a developer copies to `.env`, when `.env` itself is
     /// not in the repository.
     pub templates: Vec<FileId>,
+}
+
+/// The ecosystem a file belongs to: `Some(None)` for files every run may
+/// read (dotenv files, `.gitignore`), `None` for files about other entry
+/// points.
+pub fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
+    use RunnerFamily::*;
+    let by_extension = || {
+        if path.ends_with(".php") {
+            Some(Php)
+        } else if path.ends_with(".py") {
+            Some(Python)
+        } else {
+            Some(Node)
+        }
+    };
+    Some(match kind {
+        SourceKind::Phpunit
+        | SourceKind::ComposerJson
+        | SourceKind::DoctrineConfig
+        | SourceKind::LaravelConfigCache
+        | SourceKind::Codeception => Some(Php),
+        SourceKind::PytestToml
+        | SourceKind::PytestIni
+        | SourceKind::PyprojectToml
+        | SourceKind::ToxIni
+        | SourceKind::ToxToml
+        | SourceKind::SetupCfg
+        | SourceKind::Manifest => Some(Python),
+        SourceKind::PackageJson | SourceKind::NodeCode | SourceKind::OrmConfig => Some(Node),
+        SourceKind::TestCode | SourceKind::AppCode => by_extension(),
+        SourceKind::FrameworkMarker => {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if name == "artisan" {
+                Some(Php)
+            } else if name == "manage.py" || name.starts_with("requirements") {
+                Some(Python)
+            } else {
+                Some(Node)
+            }
+        }
+        SourceKind::DotenvTest
+        | SourceKind::DotenvDev
+        | SourceKind::Envrc
+        | SourceKind::DevShell
+        | SourceKind::Gitignore
+        | SourceKind::CallerEnvironment => None,
+        SourceKind::GithubWorkflow
+        | SourceKind::GitlabCi
+        | SourceKind::GitlabCiInclude
+        | SourceKind::ComposeFile
+        | SourceKind::Dockerfile
+        | SourceKind::TaskRunner
+        | SourceKind::Readme
+        | SourceKind::CopiedDotenv => return None,
+        SourceKind::RailsDatabase | SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
+        SourceKind::ElixirConfig | SourceKind::MixProject => Some(Elixir),
+        SourceKind::SpringConfig | SourceKind::JvmTestCode | SourceKind::JvmBuild => Some(Jvm),
+        SourceKind::GoModule | SourceKind::GoTestCode | SourceKind::GoLoadedEnv => Some(Go),
+        SourceKind::DotnetAppSettings | SourceKind::DotnetProject | SourceKind::DotnetTestCode => {
+            Some(Dotnet)
+        }
+    })
 }

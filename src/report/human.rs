@@ -91,7 +91,7 @@ fn source_of(outcome: &Outcome, file: FileId) -> Option<(NamedSource<String>, Re
 /// C1 `CSI`) must not reach the terminal, nor bidirectional overrides that
 /// make a snippet read differently from its bytes ("Trojan Source"): each
 /// becomes `?` once per byte, so spans still point at the same bytes.
-fn printable(s: &str) -> String {
+pub(crate) fn printable(s: &str) -> String {
     if !s.chars().any(is_unsafe) {
         return s.to_string();
     }
@@ -258,13 +258,24 @@ pub fn summary(outcome: &Outcome) -> String {
         0 => String::new(),
         n => format!(" ({n} suppressed)"),
     };
-    let found = if outcome.diagnostics.is_empty() {
-        "no problems".to_string()
-    } else {
-        super::counts(outcome)
+    let unresolved = outcome
+        .workspace
+        .accounts
+        .iter()
+        .filter(|a| a.database.verdict == crate::model::Verdict::Unresolved)
+        .count();
+    // a clean lint that could not decide every run says so
+    let found = match (outcome.diagnostics.is_empty(), unresolved) {
+        (true, 0) => "no problems".to_string(),
+        (true, n) => format!(
+            "no findings, but {} {} unresolved",
+            plural(n, "test run"),
+            if n == 1 { "is" } else { "are" }
+        ),
+        (false, _) => super::counts(outcome),
     };
     let list = "`testguard lint --show-files` lists what it reads";
-    match &outcome.scope {
+    let files = match &outcome.scope {
         Some(scope) if outcome.files_scanned == 0 && outcome.diagnostics.is_empty() => format!(
             "testguard: nothing checked: testguard reads no file in {} ({list})\n",
             scope.describe()
@@ -275,20 +286,18 @@ pub fn summary(outcome: &Outcome) -> String {
             plural(outcome.files_scanned, "file"),
             outcome.files_read
         ),
-        None if outcome.files_read == 0 => {
+        None if outcome.files_read == 0 && outcome.workspace.accounts.is_empty() => {
             format!("testguard: nothing checked: no test configuration found ({list})\n")
         }
-        None => {
-            let envs = match outcome.test_environments {
-                0 => "no test environment found".to_string(),
-                n => plural(n, "test environment"),
-            };
-            format!(
-                "testguard: {found}{suppressed} ({} read, {envs})\n",
-                plural(outcome.files_read, "file")
-            )
-        }
+        None => format!(
+            "testguard: {found}{suppressed} ({} read)\n",
+            plural(outcome.files_read, "file")
+        ),
+    };
+    if outcome.files_read == 0 && outcome.workspace.accounts.is_empty() {
+        return files;
     }
+    files + &super::runs::summary_line(outcome)
 }
 
 #[cfg(test)]

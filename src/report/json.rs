@@ -11,6 +11,8 @@ struct Report<'a> {
     version: u32,
     summary: Summary,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Every test run and uncovered suite, with its database verdict (SPEC §1b).
+    runs: Vec<super::runs::JsonRun<'a>>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +97,7 @@ pub fn render(outcome: &Outcome) -> String {
             warnings: outcome.count(Severity::Warning),
         },
         diagnostics,
+        runs: super::runs::json_runs(outcome),
     };
     let mut s =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -4,6 +4,7 @@ pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod runs;
 pub mod sarif;
 
 use crate::engine::Outcome;

@@ -15,6 +15,7 @@
 //! depends on a value (Laravel reads `.env.{APP_ENV}`): the precedence it
 //! applies is this module's, never its own.
 
+pub mod account;
 pub mod dotnet;
 pub mod ecto;
 pub mod layers;

@@ -31,6 +31,7 @@ mod test_database_only_in_script;
 mod test_database_shares_dev_variable;
 mod test_env_file_missing;
 mod test_in_production_environment;
+mod test_run_unresolved;
 mod test_task_loads_dev_dotenv;
 mod unreadable_file;
 pub mod unused_suppression;
@@ -130,6 +131,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &parse_error::ParseError,
         &unreadable_file::UnreadableFile,
         &unused_suppression::UnusedSuppression,
+        &test_run_unresolved::TestRunUnresolved,
         &database_not_test::DatabaseNotTest,
         &database_forbidden_marker::DatabaseForbiddenMarker,
         &database_remote_host::DatabaseRemoteHost,

@@ -102,6 +102,48 @@ pub fn run(req: RunRequest) -> Result<u8, RunError> {
             crate::report::human::render(&shown_outcome, colour, true)
         );
     }
+    // a run whose database cannot be named is said so, not passed in silence
+    let unresolved: Vec<&crate::model::RunAccount> = outcome
+        .workspace
+        .accounts
+        .iter()
+        .filter(|a| {
+            a.database.verdict == crate::model::Verdict::Unresolved
+                && a.family.is_none_or(|f| f == recognised.family)
+                && (crate::paths::is_within(&dir, &a.dir) || crate::paths::is_within(&a.dir, &dir))
+        })
+        .collect();
+    for a in &unresolved {
+        let at = a
+            .database
+            .reason_at
+            .or(a.entry)
+            .map(|s| {
+                let f = outcome.workspace.file(s.file);
+                format!(" ({}:{})", f.path, f.line_col(s.start).0)
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "testguard: note: {}: database unresolved: {}{at}",
+            a.name,
+            a.database
+                .reason
+                .as_deref()
+                .unwrap_or("testguard cannot tell which database it reaches")
+        );
+    }
+    if errors == 0 && !unresolved.is_empty() && policy.unresolved == Some(Severity::Error) {
+        eprintln!(
+            "testguard: refused to start {}: `unresolved = \"error\"` and testguard cannot name the database of {} above. Nothing was run.",
+            recognised.runner,
+            if unresolved.len() == 1 {
+                "the run".to_string()
+            } else {
+                format!("{} runs", unresolved.len())
+            }
+        );
+        return Ok(REFUSED);
+    }
     if errors > 0 {
         eprintln!(
             "testguard: refused to start {}: {errors} error{} above would let this test run reach a database that is not a test one. Nothing was run.",
@@ -293,7 +335,7 @@ fn applicable(outcome: &Outcome, family: &RunnerFamily, dir: &str) -> Vec<Diagno
             if f.kind == SourceKind::CallerEnvironment {
                 return true;
             }
-            let Some(owner) = family_of(f.kind, &f.path) else {
+            let Some(owner) = crate::model::run::family_of(f.kind, &f.path) else {
                 return false;
             };
             if owner.is_some_and(|o| o != *family) {
@@ -359,68 +401,6 @@ fn unset_help(ws: &Workspace, diagnostics: &mut [Diagnostic]) {
             format!("`unset {key}` in this shell (it is exported there); for every shell: {own}")
         });
     }
-}
-
-/// The ecosystem a file belongs to: `Some(None)` for files every run may
-/// read (dotenv files, `.gitignore`), `None` for files about other entry
-/// points.
-fn family_of(kind: SourceKind, path: &str) -> Option<Option<RunnerFamily>> {
-    use RunnerFamily::*;
-    let by_extension = || {
-        if path.ends_with(".php") {
-            Some(Php)
-        } else if path.ends_with(".py") {
-            Some(Python)
-        } else {
-            Some(Node)
-        }
-    };
-    Some(match kind {
-        SourceKind::Phpunit
-        | SourceKind::ComposerJson
-        | SourceKind::DoctrineConfig
-        | SourceKind::LaravelConfigCache
-        | SourceKind::Codeception => Some(Php),
-        SourceKind::PytestToml
-        | SourceKind::PytestIni
-        | SourceKind::PyprojectToml
-        | SourceKind::ToxIni
-        | SourceKind::ToxToml
-        | SourceKind::SetupCfg => Some(Python),
-        SourceKind::PackageJson | SourceKind::NodeCode | SourceKind::OrmConfig => Some(Node),
-        SourceKind::TestCode | SourceKind::AppCode => by_extension(),
-        SourceKind::FrameworkMarker => {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            if name == "artisan" {
-                Some(Php)
-            } else if name == "manage.py" || name.starts_with("requirements") {
-                Some(Python)
-            } else {
-                Some(Node)
-            }
-        }
-        SourceKind::DotenvTest
-        | SourceKind::DotenvDev
-        | SourceKind::Envrc
-        | SourceKind::DevShell
-        | SourceKind::Gitignore
-        | SourceKind::CallerEnvironment => None,
-        SourceKind::GithubWorkflow
-        | SourceKind::GitlabCi
-        | SourceKind::GitlabCiInclude
-        | SourceKind::ComposeFile
-        | SourceKind::Dockerfile
-        | SourceKind::TaskRunner
-        | SourceKind::Readme
-        | SourceKind::CopiedDotenv => return None,
-        SourceKind::RailsDatabase | SourceKind::RubyTestHelper | SourceKind::Gemfile => Some(Ruby),
-        SourceKind::ElixirConfig | SourceKind::MixProject => Some(Elixir),
-        SourceKind::SpringConfig | SourceKind::JvmTestCode | SourceKind::JvmBuild => Some(Jvm),
-        SourceKind::GoModule | SourceKind::GoTestCode | SourceKind::GoLoadedEnv => Some(Go),
-        SourceKind::DotnetAppSettings | SourceKind::DotnetProject | SourceKind::DotnetTestCode => {
-            Some(Dotnet)
-        }
-    })
 }
 
 /// A file of the project (in its folder, or below it but not inside a

@@ -391,7 +391,7 @@ mod tests {
                 "DB=app\n".into(),
             ),
         ];
-        let (ws, _, _) = crate::stacks::build(files, Vec::new(), None);
+        let (ws, _, _) = crate::stacks::build(files, Vec::new(), None, Vec::new());
         let keys: Vec<(&str, Option<&str>, &str, bool)> = ws
             .caller_keys
             .iter()

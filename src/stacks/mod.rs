@@ -15,7 +15,9 @@ pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod runners;
+pub mod suites;
 pub mod task_runners;
+pub mod usage;
 
 use crate::syntax::dotenv;
 use ci::{github, gitlab};
@@ -38,7 +40,7 @@ pub fn read_more(
     tree: &dyn crate::tree::Tree,
     files: &mut Vec<SourceFile>,
     unreadable: &mut Vec<Unreadable>,
-) {
+) -> Vec<crate::model::Suite> {
     ci::reads::gitlab_includes(tree, files, unreadable);
     php::reads::test_code(tree, files);
     python::reads::settings_modules(tree, files);
@@ -49,16 +51,19 @@ pub fn read_more(
     jvm::reads::test_code(tree, files);
     go::reads::test_code(tree, files);
     dotnet::reads::test_code(tree, files);
+    suites::find(tree, files)
 }
 
 pub fn build(
     files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
     invocation: Option<crate::model::Invocation>,
+    suites: Vec<crate::model::Suite>,
 ) -> (Workspace, Vec<ParseIssue>, Vec<Unreadable>) {
     let mut ws = Workspace {
         files,
         invocation,
+        suites,
         ..Workspace::default()
     };
     let mut issues = Vec::new();
@@ -182,6 +187,7 @@ pub fn build(
             | SourceKind::JvmTestCode
             | SourceKind::JvmBuild
             | SourceKind::GoModule
+            | SourceKind::Manifest
             | SourceKind::GoTestCode
             | SourceKind::DotnetAppSettings
             | SourceKind::DotnetProject
@@ -219,6 +225,7 @@ pub fn build(
             }
         }
         frameworks::detect(id, file, &mut ws.projects);
+        usage::scan(id, file, &mut ws.projects);
     }
     for idx in 0..ws.files.len() {
         if ws.files[idx].kind == SourceKind::GitlabCi && !unreadable_ids.contains(&FileId(idx)) {

@@ -17,6 +17,7 @@ pub mod nix;
 pub mod php;
 pub mod properties;
 pub mod python;
+pub mod shell;
 pub mod toml;
 pub mod yaml;
 

@@ -68,10 +68,8 @@ const WRAPPERS: &[&str] = &[
 
 /// Whether a simple command runs a test suite.
 pub fn is_test_command(cmd: &str) -> bool {
-    let words: Vec<&str> = cmd
-        .split_whitespace()
-        .map(|w| w.trim_matches(['"', '\'']))
-        .collect();
+    let texts = crate::syntax::shell::texts(cmd);
+    let words: Vec<&str> = texts.iter().map(String::as_str).collect();
     let mut i = 0;
     // leading `VAR=value` assignments and wrappers
     loop {
@@ -215,10 +213,8 @@ pub fn compose_test_service(cmd: &str) -> Option<String> {
     if !is_test_command(cmd) {
         return None;
     }
-    let words: Vec<&str> = cmd
-        .split_whitespace()
-        .map(|w| w.trim_matches(['"', '\'']))
-        .collect();
+    let texts = crate::syntax::shell::texts(cmd);
+    let words: Vec<&str> = texts.iter().map(String::as_str).collect();
     let at = words
         .iter()
         .position(|w| *w == "docker-compose")
@@ -352,7 +348,8 @@ pub fn expand_variables(settings: &mut [crate::model::Setting]) {
 
 /// Whether a command caches Laravel's configuration (TG207).
 pub fn caches_laravel_config(cmd: &str) -> bool {
-    let w: Vec<&str> = cmd.split_whitespace().collect();
+    let texts = crate::syntax::shell::texts(cmd);
+    let w: Vec<&str> = texts.iter().map(String::as_str).collect();
     w.iter()
         .position(|x| x.ends_with("artisan"))
         .is_some_and(|i| matches!(w.get(i + 1), Some(&"config:cache") | Some(&"optimize")))
@@ -360,7 +357,8 @@ pub fn caches_laravel_config(cmd: &str) -> bool {
 
 /// Whether a command clears Laravel's cached configuration.
 pub fn clears_laravel_config(cmd: &str) -> bool {
-    let w: Vec<&str> = cmd.split_whitespace().collect();
+    let texts = crate::syntax::shell::texts(cmd);
+    let w: Vec<&str> = texts.iter().map(String::as_str).collect();
     w.iter()
         .position(|x| x.ends_with("artisan"))
         .is_some_and(|i| {

@@ -110,6 +110,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                 services: services.clone(),
                 env_file_copies: Vec::new(),
                 caches_laravel_config: None,
+                ..Default::default()
             };
             let mut env = TestEnv::local(
                 format!("job \"{}\", step \"{}\"", job_key.value, step_name),

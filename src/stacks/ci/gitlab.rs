@@ -359,6 +359,7 @@ pub fn parse(root_id: FileId, files: &[SourceFile]) -> (Vec<TestEnv>, Vec<ParseI
             services: service_hosts(services_node.as_ref()),
             env_file_copies: Vec::new(),
             caches_laravel_config: None,
+            ..Default::default()
         };
         let file = &files[key.span.file.0];
         let mut env = TestEnv::local(

@@ -25,5 +25,15 @@ pub fn annotate(envs: &mut [crate::model::TestEnv]) {
             }
         }
         ci.caches_laravel_config = cached;
+        if let Some(cmd) = &ci.test_command {
+            let words: Vec<std::ffi::OsString> = crate::syntax::shell::texts(&cmd.value)
+                .into_iter()
+                .map(Into::into)
+                .collect();
+            if let Some(r) = crate::stacks::runners::recognise(&words) {
+                ci.test_family = Some(r.family);
+                ci.test_runner = Some(r.runner);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! `env-cmd -f F`, `node --env-file=F`. A script line that cannot be split
 //! yields nothing (`Unknown`), never an error.
 
+pub use crate::syntax::shell::{Word, words};
 use std::ops::Range;
 
 use crate::source::{FileId, SourceFile, Span};
@@ -223,75 +224,6 @@ fn string_after_key(text: &str, key: &str, from: usize) -> Option<Range<usize>> 
         }
     }
     None
-}
-
-/// A shell word: its text after quote removal and its range in the command.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Word {
-    pub text: String,
-    pub range: Range<usize>,
-}
-
-/// Splits one simple command into words (quotes and backslashes removed);
-/// `None` on an unterminated quote.
-pub fn words(cmd: &str) -> Option<Vec<Word>> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut start: Option<usize> = None;
-    let mut chars = cmd.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                if let Some(s) = start.take() {
-                    out.push(Word {
-                        text: std::mem::take(&mut cur),
-                        range: s..i,
-                    });
-                }
-            }
-            '\'' => {
-                start.get_or_insert(i);
-                loop {
-                    match chars.next() {
-                        Some((_, '\'')) => break,
-                        Some((_, ch)) => cur.push(ch),
-                        None => return None,
-                    }
-                }
-            }
-            '"' => {
-                start.get_or_insert(i);
-                loop {
-                    match chars.next() {
-                        Some((_, '"')) => break,
-                        Some((_, '\\')) => match chars.next() {
-                            Some((_, ch)) => cur.push(ch),
-                            None => return None,
-                        },
-                        Some((_, ch)) => cur.push(ch),
-                        None => return None,
-                    }
-                }
-            }
-            '\\' => {
-                start.get_or_insert(i);
-                if let Some((_, ch)) = chars.next() {
-                    cur.push(ch);
-                }
-            }
-            _ => {
-                start.get_or_insert(i);
-                cur.push(c);
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push(Word {
-            text: cur,
-            range: s..cmd.len(),
-        });
-    }
-    Some(out)
 }
 
 /// `VAR=value` as a shell assignment: the key and the value's offset in the word.

@@ -363,23 +363,10 @@ fn strings_of(text: &str, v: &toml::Spanned<DeValue<'_>>) -> Vec<(String, Range<
     }
 }
 
-/// Whitespace-separated words of `s` with their byte offsets (quotes kept out).
+/// The words of an `addopts` piece as written, with their byte offsets:
+/// pytest splits `addopts` with `shlex`, as a shell would.
 fn words(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        if c.is_whitespace() {
-            if let Some(st) = start.take() {
-                out.push((st, &s[st..i]));
-            }
-        } else if start.is_none() {
-            start = Some(i);
-        }
-    }
-    if let Some(st) = start {
-        out.push((st, &s[st..]));
-    }
-    out
+    crate::syntax::shell::raw_words(s)
 }
 
 /// `--ds=mod`, `--ds mod`, `--dc=Conf`, `--dc Conf` in an `addopts` piece.
