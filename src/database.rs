@@ -272,22 +272,31 @@ impl Markers {
             .any(|t| self.test.iter().any(|m| m == t))
     }
 
-    /// Whether `name` is a development database's name with a test marker
-    /// glued on (`mautictest` beside `mautic`, `testshop` beside `shop`):
-    /// the way a developer names the test copy of a database. A word that
-    /// merely ends in a marker (`latest`, `contest`, `attestation`) stays
-    /// no test name: its stem is no development database.
+    /// Whether `name` is a database's name with a test marker glued on: a
+    /// development database's (`mautictest` beside `mautic`, `testshop`
+    /// beside `shop`) or a bare `db` (`testdb`, `dbtest`) — the ways a
+    /// developer names the test copy of a database. A word that merely
+    /// ends in a marker (`latest`, `contest`, `attestation`) stays no test
+    /// name: its stem is no database.
     pub fn glued_test(&self, name: &str, dev_names: &[String]) -> bool {
         let n = name.trim().to_ascii_lowercase();
-        dev_names.iter().any(|d| {
-            let d = d.trim().to_ascii_lowercase();
-            !d.is_empty()
-                && d != n
-                && self.test.iter().any(|m| {
-                    n.strip_prefix(d.as_str()) == Some(m.as_str())
-                        || n.strip_suffix(d.as_str()) == Some(m.as_str())
-                })
-        })
+        let stems = dev_names
+            .iter()
+            .map(|d| d.trim().to_ascii_lowercase())
+            .chain(["db".to_string(), "database".to_string()]);
+        for d in stems {
+            if d.is_empty() || d == n {
+                continue;
+            }
+            let glued = self.test.iter().any(|m| {
+                n.strip_prefix(d.as_str()) == Some(m.as_str())
+                    || n.strip_suffix(d.as_str()) == Some(m.as_str())
+            });
+            if glued {
+                return true;
+            }
+        }
+        false
     }
 
     /// The first forbidden marker found as a whole token in `s` (references
@@ -341,6 +350,9 @@ pub fn strip_references(s: &str) -> String {
 pub fn is_in_memory(v: &str) -> bool {
     let l = v.trim().to_ascii_lowercase();
     l == ":memory:"
+        // SQLAlchemy: a sqlite URL without a path is an in-memory database
+        || l == "sqlite://"
+        || l.starts_with("sqlite+") && l.ends_with("://")
         || l.starts_with("sqlite::memory:")
         || l.starts_with("sqlite:///:memory:")
         || l.starts_with("sqlite://:memory:")
@@ -644,6 +656,35 @@ pub fn is_local_host(host: &str, extra_local: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn glued_markers_need_a_database_stem() {
+        let m = Markers::default();
+        let dev = vec!["mautic".to_string(), "Shop".to_string()];
+        for name in [
+            "mautictest",
+            "testmautic",
+            "shoptesting",
+            "testdb",
+            "dbtest",
+            "testdatabase",
+        ] {
+            assert!(m.glued_test(name, &dev), "{name}");
+        }
+        for name in [
+            "latest",
+            "contest",
+            "attestation",
+            "mautic",
+            "mautictests2",
+            "testdbx",
+        ] {
+            assert!(!m.glued_test(name, &dev), "{name}");
+        }
+        // the dev database itself is no test database
+        assert!(!m.glued_test("test", &["".to_string()]));
+    }
+
     use super::*;
 
     fn url(v: &str) -> DatabaseRef {

@@ -35,6 +35,7 @@ fn json_output_matches_the_spec_field_for_field() {
             "name",
             "runner",
             "framework",
+            "dir",
             "entry",
             "database",
             "findings"
@@ -196,7 +197,7 @@ fn file_arguments_report_only_those_files_with_repository_context() {
     assert_eq!(
         stdout(&other),
         "testguard: no problems in apps/web/package.json (1 file of 3 read)\n\
-         testguard: 1 test run: 1 none — `testguard runs` lists them\n"
+         testguard: 1 test run: 1 not-test — `testguard runs` lists them\n"
     );
     // a file testguard does not read: nothing was checked, and it says so
     std::fs::write(repo.path().join("Kernel.php"), "<?php\n").expect("write");

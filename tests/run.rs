@@ -1391,3 +1391,42 @@ fn explain_shows_the_database_the_verdict_rests_on() {
         "{err}"
     );
 }
+
+/// A suite whose database testguard cannot name: the run says so on stderr
+/// and goes on; under `unresolved = "error"` it is refused.
+#[test]
+fn an_unresolved_run_is_said_and_refused_under_unresolved_error() {
+    let files: &[(&str, &[u8])] = &[
+        ("requirements.txt", b"flask\nsqlalchemy\npsycopg2-binary\npytest\n"),
+        ("pytest.ini", b"[pytest]\ntestpaths = tests\n"),
+        (
+            "tests/conftest.py",
+            b"import pytest\nfrom app import create_app\n\n@pytest.fixture\ndef app():\n    return create_app()\n",
+        ),
+    ];
+    let repo = repo_with(files);
+    executable(repo.path(), "bin/pytest", FAKE_RUNNER);
+    let g = guarded(repo.path(), &[], &["--", "bin/pytest"]);
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(g.ran().is_some(), "an unresolved run still runs by default");
+    let err = g.stderr();
+    assert!(err.contains("database unresolved"), "{err}");
+    assert!(err.contains("pytest.ini:1"), "{err}");
+    // the environment decides what the configuration leaves unset
+    let g = guarded(
+        repo.path(),
+        &[("DATABASE_URL", "postgresql://app:pw-77@localhost/app_test")],
+        &["--", "bin/pytest"],
+    );
+    assert_eq!(g.status(), 0, "{}", g.stderr());
+    assert!(!g.stderr().contains("unresolved"), "{}", g.stderr());
+    std::fs::write(
+        repo.path().join("testguard.toml"),
+        "unresolved = \"error\"\n",
+    )
+    .expect("write");
+    let g = guarded(repo.path(), &[], &["--", "bin/pytest"]);
+    assert_eq!(g.status(), 125, "{}", g.stderr());
+    assert!(g.ran().is_none(), "nothing may start");
+    assert!(g.stderr().contains("unresolved"), "{}", g.stderr());
+}

@@ -776,6 +776,35 @@ impl Workspace {
         self.runs.iter().filter_map(TestRun::go)
     }
 
+    /// The names of the development databases around `dir` (the dotenv
+    /// files a developer keeps, in the folder or above or below it): a test
+    /// database named like one of them with a test marker glued on
+    /// (`mautictest` beside `mautic`) is a test database.
+    pub fn dev_database_names(&self, dir: &str, extra_keys: &[String]) -> Vec<String> {
+        use crate::database::{DatabaseRef, DbKeyKind, db_key_kind};
+        let mut out = Vec::new();
+        for d in &self.dev_dotenvs {
+            if !(is_within(dir, &d.dir) || is_within(&d.dir, dir)) {
+                continue;
+            }
+            for s in &d.settings {
+                let Some(kind) = db_key_kind(&s.key.value, extra_keys) else {
+                    continue;
+                };
+                if kind == DbKeyKind::Host {
+                    continue;
+                }
+                if let Some(n) = DatabaseRef::parse(&s.value, kind).name
+                    && !n.is_reference()
+                    && !out.contains(&n.text)
+                {
+                    out.push(n.text);
+                }
+            }
+        }
+        out
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
     }

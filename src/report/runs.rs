@@ -15,6 +15,8 @@ pub struct JsonRun<'a> {
     name: &'a str,
     runner: Option<&'a str>,
     framework: Option<&'a str>,
+    /// The folder the run starts in (`""`: the root).
+    dir: &'a str,
     entry: JsonEntry,
     database: JsonDatabase<'a>,
     findings: &'a [&'static str],
@@ -57,6 +59,7 @@ pub fn json_runs(outcome: &Outcome) -> Vec<JsonRun<'_>> {
                 name: &a.name,
                 runner: a.runner.as_deref(),
                 framework: a.framework.as_deref(),
+                dir: &a.dir,
                 entry: JsonEntry {
                     path: a.path.clone(),
                     line: a.entry.map(|e| locate(outcome, e).line),

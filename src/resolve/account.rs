@@ -44,6 +44,50 @@ pub fn stage(ws: &mut Workspace, policy: &Policy) {
     judge.environment_databases(&mut accounts);
     judge.other_runs(&mut accounts);
     judge.uncovered_suites(&mut accounts);
+    // runs of one file with one runner that reach one database the same
+    // way (`npm test`, `test:watch`, `test:cov`) are one line
+    let mut merged: Vec<(RunAccount, usize)> = Vec::with_capacity(accounts.len());
+    for a in accounts {
+        // the same database for the same reason (where each run's chain
+        // ends may be its own line)
+        let same_database = |x: &DatabaseVerdict, y: &DatabaseVerdict| {
+            (&x.verdict, &x.engine, &x.name, &x.host, &x.reason)
+                == (&y.verdict, &y.engine, &y.name, &y.host, &y.reason)
+                && x.decided_by
+                    .iter()
+                    .map(|d| &d.what)
+                    .eq(y.decided_by.iter().map(|d| &d.what))
+        };
+        let same = merged.iter_mut().find(|(m, _)| {
+            m.entry.is_some()
+                && a.entry.is_some()
+                && m.path == a.path
+                && m.runner == a.runner
+                && m.family == a.family
+                && m.dir == a.dir
+                && same_database(&m.database, &a.database)
+        });
+        match same {
+            Some((m, n)) => {
+                m.files.extend(a.files);
+                *n += 1;
+            }
+            None => merged.push((a, 0)),
+        }
+    }
+    let mut accounts: Vec<RunAccount> = merged
+        .into_iter()
+        .map(|(mut a, n)| {
+            if n > 0 {
+                a.name = format!(
+                    "{} and {n} more run{} like it",
+                    a.name,
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            a
+        })
+        .collect();
     for a in &mut accounts {
         a.files.sort();
         a.files.dedup();
@@ -108,36 +152,13 @@ fn engine_of(db: &DatabaseRef) -> Option<String> {
 }
 
 impl<'a> Judge<'a> {
-    /// The names of the development databases around `dir`: a test database
-    /// named like one of them with a test marker glued on (`mautictest`
-    /// beside `mautic`) is a test database.
-    fn dev_names(&self, dir: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for d in &self.ws.dev_dotenvs {
-            if !(is_within(dir, &d.dir) || is_within(&d.dir, dir)) {
-                continue;
-            }
-            for s in &d.settings {
-                let Some(kind) = db_key_kind(&s.key.value, self.extra_keys) else {
-                    continue;
-                };
-                if kind == DbKeyKind::Host {
-                    continue;
-                }
-                if let Some(n) = DatabaseRef::parse(&s.value, kind).name
-                    && !n.is_reference()
-                {
-                    out.push(n.text);
-                }
-            }
-        }
-        out
-    }
-
     /// Whether `name` is a test database's: a test marker as a word, or a
     /// development database's name with one glued on.
     fn is_test_name(&self, name: &str, dir: &str) -> bool {
-        self.markers.has_test(name) || self.markers.glued_test(name, &self.dev_names(dir))
+        self.markers.has_test(name)
+            || self
+                .markers
+                .glued_test(name, &self.ws.dev_database_names(dir, self.extra_keys))
     }
 
     /// The verdict of one database setting.
@@ -401,7 +422,14 @@ impl<'a> Judge<'a> {
         RunAccount {
             id: format!(
                 "{path}:{line}:{}",
-                runner.as_deref().unwrap_or("suite").to_ascii_lowercase()
+                runner
+                    .as_deref()
+                    .unwrap_or("suite")
+                    .to_ascii_lowercase()
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-")
             ),
             name,
             runner,
@@ -516,14 +544,37 @@ impl<'a> Judge<'a> {
             RunFacts::Node(n) => match &n.isolated {
                 Some(what) => DatabaseVerdict::new(Verdict::Isolated)
                     .because(format!("{what} gives the tests a database of their own"), None),
-                None => self.settings(effective(), &run.dir, &never).unwrap_or_else(|| {
-                    self.by_dependencies(
-                        &run.dir,
-                        Some(run.family),
-                        "no database setting in any file the run loads: the code decides",
-                        Some(run.entry),
-                    )
-                }),
+                None => self
+                    .settings(effective(), &run.dir, &never)
+                    .or_else(|| {
+                        // the package's committed test dotenv file, which the
+                        // rules judge as its test database (the app's own
+                        // dotenv setup loads it for its tests)
+                        let env = self.ws.envs.iter().find(|e| {
+                            e.source == EnvSource::Dotenv
+                                && e.dir == run.dir
+                                && self.ws.file(e.file).kind == crate::source::SourceKind::DotenvTest
+                        })?;
+                        files.push(env.file);
+                        let mut v = self.settings(&env.settings, &run.dir, &never)?;
+                        let note = format!(
+                            "the script loads no file; the package's `{}` holds its test database",
+                            self.ws.file(env.file).file_name()
+                        );
+                        v.reason = Some(match v.reason {
+                            Some(r) => format!("{r}; {note}"),
+                            None => note,
+                        });
+                        Some(v)
+                    })
+                    .unwrap_or_else(|| {
+                        self.by_dependencies(
+                            &run.dir,
+                            Some(run.family),
+                            "no database setting in any file the run loads: the code decides",
+                            Some(run.entry),
+                        )
+                    }),
             },
             RunFacts::Rails(r) => {
                 files.push(r.database_yml);
@@ -805,6 +856,15 @@ impl<'a> Judge<'a> {
         let django = env.frameworks.django;
         let database = self
             .settings(&env.settings, &env.dir, &ephemeral)
+            // `testguard run`: what the configuration leaves unset, the
+            // environment the run starts from decides
+            .or_else(|| {
+                let inv = self.ws.invocation.as_ref()?;
+                if family.is_some_and(|f| f != inv.family) || ci.is_some() {
+                    return None;
+                }
+                self.settings(&inv.caller, &env.dir, &ephemeral)
+            })
             .or_else(|| django.then(|| self.django_default(env)))
             .unwrap_or_else(|| {
                 let what = match env.source {
@@ -815,21 +875,38 @@ impl<'a> Judge<'a> {
                     _ => "no database setting in the run's configuration: the code decides",
                 };
                 let mut v = self.by_dependencies(&env.dir, family, what, Some(env.anchor));
-                // a CI job whose services are the only databases it can reach
+                // a CI job that points its tests at no database reaches the
+                // ones the job itself has (its services, the runner's own),
+                // thrown away after it: a remote one would need a variable
+                // (or a file the other runs judge). Not so for a job bound
+                // to a deployment environment.
                 if v.verdict == Verdict::Unresolved
                     && let Some(ci) = ci
-                    && !ci.services.is_empty()
+                    && ci.deployment.is_none()
+                    && env.source != EnvSource::Dotenv
                 {
-                    v.reason = Some(format!(
-                        "{what}; the job's service containers ({}) are throwaway, but which database the code connects to is not in the workflow",
-                        ci.services.join(", ")
-                    ));
+                    let own = if ci.services.is_empty() {
+                        "the runner's own".to_string()
+                    } else {
+                        format!("its service containers ({})", ci.services.join(", "))
+                    };
+                    v = DatabaseVerdict::new(Verdict::Isolated).because(
+                        format!(
+                            "the job sets no database variable: the only databases it reaches are {own}, created for the job and thrown away after it"
+                        ),
+                        Some(env.anchor),
+                    );
                 }
                 v
             });
         let name = match env.source {
             EnvSource::Dotenv => format!("tests loading {}", self.ws.file(env.file).path),
             _ => env.name.clone(),
+        };
+        // a workflow's steps run from the checkout's root
+        let dir = match env.source {
+            EnvSource::GithubActions => "",
+            _ => env.dir.as_str(),
         };
         self.account(
             Who {
@@ -839,7 +916,7 @@ impl<'a> Judge<'a> {
                 family,
             },
             env.anchor,
-            &env.dir,
+            dir,
             database,
         )
     }
@@ -876,6 +953,10 @@ impl<'a> Judge<'a> {
                 continue;
             }
             seen.push((e.project.as_str(), e.scope.as_str()));
+            // a Phoenix endpoint's `url:` is where the app serves, not a database
+            if e.scope.ends_with("Endpoint") {
+                continue;
+            }
             let covered = self.ws.runs.iter().any(|r| {
                 r.rails().is_some_and(|x| x.database_yml == e.file) && is_within(&r.dir, &e.project)
             });
@@ -1148,11 +1229,16 @@ impl<'a> Judge<'a> {
                 }
                 ConfigValue::Env { key, span, default } => {
                     return match default {
-                        Some((d, dspan)) if self.is_test_name(d, dir) || d.contains(":memory:") => {
+                        // the default holds while the variable is unset; a
+                        // variable named for tests names a test database
+                        Some((d, dspan)) => {
                             let s = literal_setting("SQLALCHEMY_DATABASE_URI", d, *dspan);
                             let mut v = self.setting(&s, DbKeyKind::Url, dir, &|_| None);
-                            v.reason =
-                                Some(format!("`{key}` from the environment, else this default"));
+                            let note = format!("`{}` reads `{key}`, else this default", c.name);
+                            v.reason = Some(match v.reason {
+                                Some(r) => format!("{r}; {note}"),
+                                None => note,
+                            });
                             v
                         }
                         _ => DatabaseVerdict::new(Verdict::Unresolved).because(

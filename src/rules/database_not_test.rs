@@ -21,13 +21,19 @@ Every database setting of a test environment (`DATABASE_URL`, `*_DATABASE_URL`,
 a test dotenv file, a PHPUnit `<env>`/`<server>` or bootstrap file, a
 pytest-env entry, a tox `setenv`, a Django settings module's `TEST.NAME`, or a
 Codeception `Db` module's `dsn`. The *database name* — the URL path, a `dbname=` parameter, the bare
-value, or a sqlite file path — must carry a test marker as a whole token
-(`test`, `tests`, `testing`: `app_test`, `testing`, `myAppTest`), or be an
-in-memory database (`:memory:`, `sqlite::memory:`, `file::memory:`).
+value, or a sqlite file path — must be a test database's name, or an
+in-memory database (`:memory:`, `sqlite::memory:`, `file::memory:`). A test
+database's name is either:
+
+- a name with a test marker as a whole token (`test`, `tests`, `testing`, and
+  `extra-test-markers`): `app_test`, `test-app`, `testing`, `myAppTest`;
+- a development database's name (from the dotenv files a developer keeps in
+  the folder, above or below it) or `db` with a marker glued on: `mautictest`
+  beside a `.env` naming `mautic`, `testshop` beside `shop`, `testdb`.
 
 User names and passwords never count: `postgres://test_user@db/app` names the
-database `app`. Markers are whole tokens: `latest_snapshot` is not a test
-database, `test_domain_events` is.
+database `app`. A marker inside a word is no marker: `latest_snapshot`,
+`contest` and `attestation` are not test databases, `test_domain_events` is.
 
 ## Why it is dangerous
 Test suites truncate tables, run `migrate:fresh`, and `deleteMany()` between
@@ -82,7 +88,6 @@ impl Rule for DatabaseNotTest {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let markers = &cx.policy.markers;
         for env in &cx.ws.envs {
             let symfony_suffix = env.frameworks.symfony
                 && cx
@@ -106,7 +111,7 @@ impl Rule for DatabaseNotTest {
                     continue;
                 }
                 let Some(name) = &d.db.name else { continue };
-                if name.is_reference() || markers.has_test(&name.text) {
+                if name.is_reference() || cx.is_test_database(&name.text, &env.dir) {
                     continue;
                 }
                 let host = d.db.host.as_ref().map(|h| h.text.as_str());
@@ -174,8 +179,9 @@ impl Rule for DatabaseNotTest {
                             env.name, name.text
                         ),
                         format!(
-                            "name a database that contains `test` (e.g. `{}_test`) or use an in-memory database",
-                            name.text
+                            "name a test database with `test` as a word of its name (`{stem}_test`, `test-{stem}`) or glued onto the development database's name or `db` (`{stem}test`, `testdb`), or use an in-memory database",
+                            stem = name
+                                .text
                                 .trim_end_matches(".sqlite")
                                 .trim_end_matches(".db")
                         ),

@@ -110,6 +110,19 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether a database name is a test database's: a test marker as a word
+    /// (`shop_test`, `test-shop`, `testing`), or glued onto the name of a
+    /// development database around `dir` or onto `db` (`shoptest` beside
+    /// `shop`, `testdb`). `latest`, `contest` and `attestation` are not.
+    pub fn is_test_database(&self, name: &str, dir: &str) -> bool {
+        let markers = &self.policy.markers;
+        markers.has_test(name)
+            || markers.glued_test(
+                name,
+                &self.ws.dev_database_names(dir, &self.policy.extra_db_keys),
+            )
+    }
+
     pub fn display(&self, s: &crate::model::Setting) -> String {
         crate::mask::display_value(s, &self.policy.extra_db_keys)
     }

@@ -48,6 +48,7 @@ pub fn read_more(
     docs::read_readmes(tree, files);
     ci::reads::copied_dotenvs(tree, files);
     node::reads::code(tree, files);
+    node::reads::script_env_files(tree, files);
     jvm::reads::test_code(tree, files);
     go::reads::test_code(tree, files);
     dotnet::reads::test_code(tree, files);
@@ -587,14 +588,11 @@ pub(crate) fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvI
     issues.sort_by_key(|d| d.issue.span.start);
     // `.env.ci` is loaded only on CI runners, whose databases are service
     // containers or the runner's own: a CI environment, not a developer's.
+    // (`.env.ci`, and a file a CI script names, `tests/ci.test.env`)
     let ci_only = file
         .file_name()
-        .strip_prefix(".env.")
-        .is_some_and(|suffix| {
-            suffix
-                .split(['.', '-', '_'])
-                .any(|w| w.eq_ignore_ascii_case("ci"))
-        });
+        .split(['.', '-', '_'])
+        .any(|w| w.eq_ignore_ascii_case("ci"));
     let runner = if ci_only {
         Runner::Ci(Box::new(crate::model::CiJob {
             job: format!("dotenv {}", file.file_name()),

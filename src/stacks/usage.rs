@@ -104,6 +104,7 @@ fn database_clients(family: RunnerFamily) -> &'static [&'static str] {
             "@strapi/strapi",
             "slonik",
             "pg-promise",
+            "@redwoodjs/api",
         ],
         RunnerFamily::Php => &[
             "laravel/framework",
@@ -207,6 +208,7 @@ fn isolating(family: RunnerFamily) -> &'static [&'static str] {
             "mongodb-memory-server-core",
             "@shelf/jest-mongodb",
             "pg-mem",
+            "@redwoodjs/testing",
         ],
         RunnerFamily::Php => &[],
         RunnerFamily::Ruby => &["testcontainers"],
@@ -240,6 +242,7 @@ fn runners(family: RunnerFamily) -> &'static [&'static str] {
             "@playwright/test",
             "cypress",
             "jasmine",
+            "@redwoodjs/core",
         ],
         RunnerFamily::Php => &["phpunit/phpunit", "pestphp/pest", "codeception/codeception"],
         RunnerFamily::Ruby => &["rspec", "rspec-rails", "minitest", "rails"],
@@ -335,6 +338,20 @@ pub fn scan(id: FileId, file: &SourceFile, projects: &mut BTreeMap<String, Proje
             })
         })
     };
+    // a `package.json` or `composer.json` test script runs a suite whatever
+    // its runner
+    if matches!(family, RunnerFamily::Node | RunnerFamily::Php)
+        && !project.test_runner.iter().any(|(f, _)| *f == family)
+        && let Some(i) = file.text.find("\"test\":")
+    {
+        project.test_runner.push((
+            family,
+            Evidence {
+                what: format!("the `test` script of {}", file.file_name()),
+                span: Span::new(id, i + 1, i + 5),
+            },
+        ));
+    }
     for (list, names) in [
         (&mut project.database_client, database_clients(family)),
         (&mut project.isolating_evidence, isolating(family)),

@@ -196,3 +196,34 @@ pub fn code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
     }
 }
+
+/// Reads the env files a package's test scripts load by a name discovery
+/// does not know (`env-cmd -f ./tests/ci.test.env`, `dotenv -e test.env`):
+/// named by the script, they are its test environment files.
+pub fn script_env_files(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let mut wanted: Vec<String> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.kind != SourceKind::PackageJson {
+            continue;
+        }
+        let Some(pkg) = super::scripts::read(crate::source::FileId(i), f) else {
+            continue;
+        };
+        for entry in super::scripts::test_entries(&pkg) {
+            for env in &entry.env_files {
+                let rel = env.path.trim_start_matches("./");
+                if rel.is_empty() || rel.split('/').any(|s| s == ".." || s == ".") {
+                    continue;
+                }
+                let path = crate::paths::join(f.dir(), rel);
+                if crate::kinds::classify(&path).is_none() && !wanted.contains(&path) {
+                    wanted.push(path);
+                }
+            }
+        }
+    }
+    wanted.retain(|p| !files.iter().any(|f| f.path == *p));
+    crate::tree::read_named(tree, files, wanted, SourceKind::DotenvTest, |_| {
+        MAX_TEST_FILE_SIZE
+    });
+}
