@@ -98,6 +98,10 @@ pub struct PhpProject {
     pub laravel_databases: Option<LaravelDatabases>,
     /// Codeception suites that boot the Laravel app through the `Laravel` module.
     pub codeception_laravel: Vec<CodeceptionLaravel>,
+    /// Codeception `Db`/`WPDb` modules that reload a dump into a database
+    /// whose `dsn` names it by parameters (`%DB_NAME%`), which the suite's
+    /// params loader decides: the file, the `dsn` and the module's name.
+    pub codeception_param_dsns: Vec<(FileId, Span, String)>,
     /// What its test code sets up before the tests (bootstrap env writes,
     /// `database.*` config switches).
     pub test_setup: Vec<PhpTestSetup>,

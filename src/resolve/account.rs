@@ -42,6 +42,7 @@ pub fn stage(ws: &mut Workspace, policy: &Policy) {
         accounts.push(judge.env(env));
     }
     judge.environment_databases(&mut accounts);
+    judge.test_environment_settings(&mut accounts);
     judge.other_runs(&mut accounts);
     judge.uncovered_suites(&mut accounts);
     // runs of one file with one runner that reach one database the same
@@ -1015,6 +1016,69 @@ impl<'a> Judge<'a> {
         }
     }
 
+    /// An ASP.NET Core app's settings for an environment named for tests
+    /// (`appsettings.Test.json`, `appsettings.Testing.json`) that no
+    /// recognised run covers: a run in that environment reads them over
+    /// `appsettings.json`.
+    fn test_environment_settings(&self, out: &mut Vec<RunAccount>) {
+        let settings: Vec<&crate::model::dotnet::AppSetting> = self
+            .ws
+            .projects
+            .values()
+            .flat_map(|p| &p.dotnet.app_settings)
+            .collect();
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for s in &settings {
+            let Some(environment) = s.environment.as_deref() else {
+                continue;
+            };
+            if !self.markers.has_test(environment)
+                || seen.contains(&(s.project.as_str(), environment))
+            {
+                continue;
+            }
+            seen.push((s.project.as_str(), environment));
+            let covered = self.ws.runs.iter().any(|r| {
+                r.dotnet().is_some_and(|d| {
+                    d.app == s.project && d.environment.eq_ignore_ascii_case(environment)
+                })
+            });
+            if covered {
+                continue;
+            }
+            let all: Vec<crate::model::dotnet::AppSetting> =
+                settings.iter().map(|s| (*s).clone()).collect();
+            let strings =
+                super::dotnet::effective_connection_strings(&all, &s.project, environment);
+            let database = self
+                .connection_strings(&strings, &s.project)
+                .unwrap_or_else(|| {
+                    self.by_dependencies(
+                        &s.project,
+                        Some(RunnerFamily::Dotnet),
+                        &format!(
+                            "no connection string in the `{environment}` environment's settings"
+                        ),
+                        Some(Span::new(s.file, 0, 0)),
+                    )
+                });
+            let path = self.ws.file(s.file).path.clone();
+            let mut a = self.account(
+                Who {
+                    name: format!("ASP.NET Core `{environment}` environment ({path})"),
+                    runner: Some("dotnet test".into()),
+                    framework: Some("ASP.NET Core".into()),
+                    family: Some(RunnerFamily::Dotnet),
+                },
+                Span::new(s.file, 0, 0),
+                &s.project,
+                database,
+            );
+            a.files.extend(strings.iter().map(|c| c.file));
+            out.push(a);
+        }
+    }
+
     /// The other things the rules judge as a test run's environment: task
     /// targets, compose test stacks, e2e servers, Codeception's Laravel
     /// module, Flask config modules, settings objects reading a dotenv file.
@@ -1152,6 +1216,74 @@ impl<'a> Judge<'a> {
                 },
                 c.module_span,
                 &c.dir,
+                database,
+            ));
+        }
+        for (dir, p) in &self.ws.projects {
+            for (file, dsn, module) in &p.php.codeception_param_dsns {
+                let path = self.ws.file(*file).path.clone();
+                let database = DatabaseVerdict::new(Verdict::Unresolved).because(
+                    format!(
+                        "the `{module}` module reloads its dump into the database its `dsn` names by Codeception parameters, which the suite's params loader decides"
+                    ),
+                    Some(*dsn),
+                );
+                out.push(self.account(
+                    Who {
+                        name: format!("Codeception `{module}` module ({path})"),
+                        runner: Some("Codeception".into()),
+                        framework: None,
+                        family: Some(RunnerFamily::Php),
+                    },
+                    *dsn,
+                    dir,
+                    database,
+                ));
+            }
+        }
+        // a Spring module whose configuration names a datasource and no
+        // run of it was recognised (no test sources read, no build file)
+        for (dir, p) in &self.ws.projects {
+            if self
+                .ws
+                .runs
+                .iter()
+                .any(|r| r.spring().is_some_and(|s| s.module == *dir))
+            {
+                continue;
+            }
+            let Some(ds) = p.jvm.properties.iter().find(|x| {
+                crate::model::jvm::datasource_key(&x.canonical)
+                    && x.file_profile.is_none()
+                    && x.document_profiles.is_empty()
+            }) else {
+                continue;
+            };
+            let named = self.setting(&ds.setting, DbKeyKind::Url, dir, &|_| None);
+            let what = match (&named.name, named.verdict) {
+                (Some(n), Verdict::Test) => format!("`{n}`, a test database"),
+                (Some(n), _) => format!("`{n}`"),
+                (None, _) => "a database it does not name literally".to_string(),
+            };
+            let database = DatabaseVerdict::new(Verdict::Unresolved).because(
+                format!(
+                    "no test run of the module was recognised (no test sources were read); its default configuration's datasource is {what}, which a test that starts the application with no test profile reaches"
+                ),
+                Some(ds.setting.value_span),
+            );
+            let path = self.ws.file(ds.file).path.clone();
+            out.push(self.account(
+                Who {
+                    name: format!(
+                        "Spring Boot module `{}` ({path})",
+                        if dir.is_empty() { "." } else { dir }
+                    ),
+                    runner: None,
+                    framework: Some("Spring Boot".into()),
+                    family: Some(RunnerFamily::Jvm),
+                },
+                ds.setting.value_span,
+                dir,
                 database,
             ));
         }
@@ -1308,12 +1440,15 @@ impl<'a> Judge<'a> {
             added.push(self.suite_account(&s.dir, &s.what, family, database));
         }
         for (dir, p) in &self.ws.projects {
+            // a project that uses a database and no run covers: its tests
+            // (wherever they are) are not accounted for, which is said
             for (family, client) in &p.database_client {
                 let family = Some(*family);
-                let Some((_, runner)) = p.test_runner.iter().find(|(f, _)| Some(*f) == family)
-                else {
-                    continue;
-                };
+                let runner = p
+                    .test_runner
+                    .iter()
+                    .find(|(f, _)| Some(*f) == family)
+                    .map(|(_, r)| r);
                 if covered(dir, family, out)
                     || added
                         .iter()
@@ -1325,10 +1460,16 @@ impl<'a> Judge<'a> {
                     self.by_dependencies(dir, family, "", None)
                 } else {
                     DatabaseVerdict::new(Verdict::Unresolved).because(
-                        format!(
-                            "no test run recognised: the project depends on a test runner ({}) and a database client ({})",
-                            runner.what, client.what
-                        ),
+                        match runner {
+                            Some(runner) => format!(
+                                "no test run recognised: the project depends on a test runner ({}) and a database client ({})",
+                                runner.what, client.what
+                            ),
+                            None => format!(
+                                "the project uses a database ({}) and testguard recognises no test run or suite of it",
+                                client.what
+                            ),
+                        },
                         Some(client.span),
                     )
                 };

@@ -220,6 +220,11 @@ pub fn build(
             }
             SourceKind::Codeception => {
                 ws.envs.extend(php::codeception::read(id, file));
+                let dir = file.dir().to_string();
+                crate::model::project_in(&mut ws.projects, &dir)
+                    .php
+                    .codeception_param_dsns
+                    .extend(php::codeception::param_dsns(id, file));
                 if let Some(m) = php::codeception::laravel_module(id, file) {
                     crate::model::project_in(&mut ws.projects, &m.dir).php.codeception_laravel.push(m);
                 }

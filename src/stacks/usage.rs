@@ -352,6 +352,22 @@ pub fn scan(id: FileId, file: &SourceFile, projects: &mut BTreeMap<String, Proje
             },
         ));
     }
+    // Go and Elixir carry their test runner (`go test`, ExUnit's `mix test`)
+    if matches!(family, RunnerFamily::Go | RunnerFamily::Elixir)
+        && !project.test_runner.iter().any(|(f, _)| *f == family)
+    {
+        let what = match family {
+            RunnerFamily::Go => "`go test`, built into Go",
+            _ => "ExUnit (`mix test`), built into Elixir",
+        };
+        project.test_runner.push((
+            family,
+            Evidence {
+                what: what.to_string(),
+                span: Span::new(id, 0, 0),
+            },
+        ));
+    }
     for (list, names) in [
         (&mut project.database_client, database_clients(family)),
         (&mut project.isolating_evidence, isolating(family)),

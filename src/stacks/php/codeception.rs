@@ -10,7 +10,7 @@
 //! run time: such a value is a reference and not judged here.
 
 use crate::model::{CodeceptionLaravel, EnvSource, Setting, TestEnv, Via};
-use crate::source::{FileId, SourceFile, Spanned};
+use crate::source::{FileId, SourceFile, Span, Spanned};
 use crate::syntax::yaml::{self, Node};
 
 /// The `Laravel` (or `Laravel5`) module of a suite, enabled with or
@@ -55,6 +55,40 @@ pub fn laravel_module(id: FileId, file: &SourceFile) -> Option<CodeceptionLarave
         environment_file_span: env_file.map(|s| s.span),
         cleanup,
     })
+}
+
+/// The `Db` modules (and wp-browser's `WPDb`, which extends it) that reload
+/// a dump into a database their `dsn` names only by Codeception parameters
+/// (`mysql:host=%DB_HOST%;dbname=%DB_NAME%`): the params loader decides it.
+pub fn param_dsns(id: FileId, file: &SourceFile) -> Vec<(FileId, Span, String)> {
+    let Ok(docs) = yaml::parse(id, &file.text) else {
+        return Vec::new();
+    };
+    let Some(modules) = docs.first().and_then(|d| d.get("modules")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in ["Db", "WPDb"] {
+        let mut configs: Vec<&Node> = Vec::new();
+        if let Some(enabled) = modules.get("enabled") {
+            configs.extend(enabled.items().iter().filter_map(|item| item.get(name)));
+        }
+        configs.extend(modules.get("config").and_then(|c| c.get(name)));
+        for db in configs {
+            let Some(dsn) = db.get("dsn").and_then(Node::as_scalar) else {
+                continue;
+            };
+            let flag = |k: &str| {
+                db.get(k)
+                    .and_then(Node::as_scalar)
+                    .is_some_and(|s| s.value.eq_ignore_ascii_case("true"))
+            };
+            if (flag("populate") || flag("cleanup")) && dsn.value.contains('%') {
+                out.push((id, dsn.span, name.to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// One environment per file whose `Db` module reloads a database it names.
