@@ -405,6 +405,9 @@ def span(xs: list[float]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", type=Path, help="time this repository instead of generating one")
+    ap.add_argument("--real", type=Path, metavar="DIR",
+                    help="time each repository of bench/real-repositories.tsv, checked out at its "
+                         "commit in DIR/<owner>+<name> (lint <= 1.0x of git ls-files -co with --check)")
     ap.add_argument("--files", type=int, default=100_000, help="committed files to generate")
     ap.add_argument("--packages", type=int, default=300, help="packages holding config files")
     ap.add_argument("--ignored", type=int, default=20_000, help="files in the ignored node_modules")
@@ -421,6 +424,8 @@ def main() -> int:
     tg = str(args.testguard.resolve())
     tmp = None
     expect = None
+    if args.real:
+        return measure_real(args.real.resolve(), tg, args)
     if args.repo:
         repo = args.repo.resolve()
     elif args.keep and (args.keep / ".git").exists():
@@ -526,6 +531,41 @@ def measure(repo: Path, tg: str, args, expect) -> int:
         else:
             print(f"bench: over the bar (only --check fails on it): {f}", file=sys.stderr)
     return 1 if wrong or (slow and args.check) else 0
+
+
+def measure_real(folder: Path, tg: str, args) -> int:
+    """lint against git's listing on the large public repositories of
+    bench/real-repositories.tsv, one table row each."""
+    rows = []
+    for line in (ROOT / "bench" / "real-repositories.tsv").read_text().splitlines()[1:]:
+        name, commit, _files, _why = line.split("\t")
+        repo = folder / name.replace("/", "+")
+        if not (repo / ".git").exists():
+            sys.exit(f"bench: {repo} is missing: git clone https://github.com/{name} {repo} "
+                     f"&& git -C {repo} checkout {commit}")
+        head = git(repo, "rev-parse", "HEAD").strip()
+        if head != commit:
+            sys.exit(f"bench: {repo} is at {head}, not {commit}")
+        rows.append((name, repo))
+    print(f"\n{os.cpu_count()} cores; {args.pairs} alternating pairs\n")
+    print("| repository | files | `testguard lint` median (min-max) | `git ls-files -co --exclude-standard` "
+          "median (min-max) | ratio | bar | testguard peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    slow = []
+    for name, repo in rows:
+        listed = len(git(repo, "ls-files", "-co", "--exclude-standard").splitlines())
+        a = [tg, "lint"]
+        b = ["git", "ls-files", "-co", "--exclude-standard"]
+        ta, tb = time_pairs(a, b, repo, args.pairs, ok_codes=(0, 1))
+        ma, mb = statistics.median(ta), statistics.median(tb)
+        rss, _ = peak_rss_kib(a, repo)
+        print(f"| {name} | {listed} | {fmt_ms(ma)} ({span(ta)}) | {fmt_ms(mb)} ({span(tb)}) | "
+              f"{ma / mb:.2f}x | <= 1.0x | {rss / 1024:.1f} MiB |")
+        if ma / mb > 1.0:
+            slow.append(f"{name}: lint {ma / mb:.2f}x of git ls-files -co, over 1.0x")
+    for f in slow:
+        print(f"bench: {'FAILED' if args.check else 'over the bar'}: {f}", file=sys.stderr)
+    return 1 if slow and args.check else 0
 
 
 if __name__ == "__main__":

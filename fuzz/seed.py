@@ -126,8 +126,31 @@ def main() -> int:
                 "pnpm exec vitest", "yarn run test:e2e", "composer run-script test", "npm exec -- jest",
                 "bundle exec rspec", "./gradlew :app:test", "python manage.py test --settings x"]:
         put("run_command", cmd.replace(" ", "\0").encode())
+    seed_git_indexes()
     print(f"seeded fuzz/corpus from {n} fixture files", file=sys.stderr)
     return 0
+
+
+def seed_git_indexes() -> None:
+    """Real index files, as git writes them in formats 2, 3 and 4."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        repo = Path(d)
+        git = ["git", "-c", "user.name=seed", "-c", "user.email=seed@example.invalid"]
+        subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+        for rel in ["phpunit.xml", ".env.test", "apps/web/package.json", "a/b/c/config/database.yml",
+                    "x" * 200 + "/.env.testing", "src/test/resources/application.yml"]:
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            (repo / rel).write_text("x\n")
+        subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+        put("git_index", (repo / ".git" / "index").read_bytes())
+        (repo / "pytest.ini").write_text("[pytest]\n")
+        subprocess.run([*git, "add", "-N", "pytest.ini"], cwd=repo, check=True)
+        for version in ("3", "4"):
+            subprocess.run([*git, "update-index", "--index-version", version], cwd=repo, check=True)
+            put("git_index", (repo / ".git" / "index").read_bytes())
 
 
 if __name__ == "__main__":

@@ -42,8 +42,12 @@ pub fn walk(root: &Path) -> Vec<Candidate> {
         .threads(threads)
         .filter_entry(|e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && e.depth() > 0
+            if !is_dir {
+                // a file whose name no kind takes never reaches the callback
+                // (nor the walkers' shared queue)
+                return e.depth() == 0 || e.file_name().to_str().is_some_and(may_be_candidate);
+            }
+            !(e.depth() > 0
                 && e.file_name()
                     .to_str()
                     .is_some_and(|n| SKIPPED_DIRS.contains(&n)))

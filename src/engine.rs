@@ -179,10 +179,10 @@ pub fn lint(root: &Path, policy: &Policy, only: Option<&Scope>) -> Result<Outcom
 /// `.gitignore`, so the index adds the tracked candidates it skipped (those
 /// present in the work tree). Outside a git repository there is nothing to add.
 fn add_tracked_ignored(root: &Path, candidates: &mut Vec<discover::Candidate>) {
-    let Ok(staged) = crate::git::index::StagedTree::open(root) else {
+    let Some((workdir, tracked)) = crate::git::index::tracked_candidates(root) else {
         return;
     };
-    let (Ok(root_abs), Ok(workdir)) = (root.canonicalize(), staged.workdir().canonicalize()) else {
+    let (Ok(root_abs), Ok(workdir)) = (root.canonicalize(), workdir.canonicalize()) else {
         return;
     };
     let Ok(prefix) = root_abs.strip_prefix(&workdir) else {
@@ -195,7 +195,7 @@ fn add_tracked_ignored(root: &Path, candidates: &mut Vec<discover::Candidate>) {
     let known: std::collections::HashSet<String> =
         candidates.iter().map(|c| c.rel_path.clone()).collect();
     let mut added = false;
-    for mut c in staged.candidates() {
+    for mut c in tracked {
         if !prefix.is_empty() {
             match c
                 .rel_path

@@ -110,6 +110,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "spring",
     "go_code",
     "dotnet",
+    "git_index",
 ];
 
 const SYMFONY_COMPOSER: &[u8] = br#"{"require":{"symfony/framework-bundle":"^7"}}"#;
@@ -584,6 +585,9 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("tests/Web.Tests/Factory.cs", data),
             ])
         }
+        // the git index streamed for its file names: never a panic, and
+        // where gix decodes the same bytes, the same names
+        "git_index" => check_git_index(data),
         // Go test setup: TestMain, loaders, connections, raw strings
         "go_code" => {
             if let Some(t) = text {
@@ -876,6 +880,47 @@ fn masked_secrets(outcome: &Outcome) -> Vec<String> {
         })
         .map(String::from)
         .collect()
+}
+
+/// The streamed index reader against gix's decoder on the same bytes.
+fn check_git_index(data: &[u8]) -> Result<(), String> {
+    let mut streamed = Vec::new();
+    let result = testguard::git::index_names::for_each_file(data, |p| streamed.push(p.to_vec()));
+    let Ok(()) = result else {
+        return Ok(());
+    };
+    let options = gix::index::decode::Options {
+        thread_limit: Some(1),
+        expected_checksum: None,
+        ..Default::default()
+    };
+    let Ok((state, _)) = gix::index::State::from_bytes(
+        data,
+        filetime::FileTime::zero(),
+        gix::hash::Kind::Sha1,
+        options,
+    ) else {
+        return Ok(());
+    };
+    use gix::index::entry::{Flags, Mode, Stage};
+    let decoded: Vec<Vec<u8>> = state
+        .entries()
+        .iter()
+        .filter(|e| {
+            (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE)
+                && e.stage() == Stage::Unconflicted
+                && !e.flags.contains(Flags::INTENT_TO_ADD)
+        })
+        .map(|e| e.path(&state).to_vec())
+        .collect();
+    if decoded != streamed {
+        return Err(format!(
+            "streamed {} names, gix decoded {}",
+            streamed.len(),
+            decoded.len()
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -258,24 +258,50 @@ impl StagedTree {
             .entries()
             .iter()
             .filter(|e| is_staged_file(e))
-            .filter_map(|e| {
-                let path = e.path(index);
-                // the name alone rules out almost every entry before any UTF-8 check
-                let name = match path.iter().rposition(|&b| b == b'/') {
-                    Some(i) => &path[i + 1..],
-                    None => path,
-                };
-                if !std::str::from_utf8(name).is_ok_and(may_be_candidate) {
-                    return None;
-                }
-                let path = std::str::from_utf8(path).ok()?;
-                let kind = classify(path)?;
-                (!in_skipped_dir(path)).then(|| Candidate {
-                    rel_path: path.to_string(),
-                    kind,
-                })
-            })
+            .filter_map(|e| candidate_of(e.path(index).as_ref()))
             .collect()
+    }
+}
+
+/// The candidate an index path is, if its name makes it one.
+fn candidate_of(path: &[u8]) -> Option<Candidate> {
+    // the name alone rules out almost every entry before any UTF-8 check
+    let name = match path.iter().rposition(|&b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    };
+    if !std::str::from_utf8(name).is_ok_and(may_be_candidate) {
+        return None;
+    }
+    let path = std::str::from_utf8(path).ok()?;
+    let kind = classify(path)?;
+    (!in_skipped_dir(path)).then(|| Candidate {
+        rel_path: path.to_string(),
+        kind,
+    })
+}
+
+/// The candidates the index of the repository holding `start` tracks, and
+/// that repository's work tree: what [`StagedTree::candidates`] gives,
+/// streamed from the index file without decoding it whole (see
+/// [`super::index_names`]); a split index goes through gix.
+pub fn tracked_candidates(start: &Path) -> Option<(PathBuf, Vec<Candidate>)> {
+    let repo = super::discover(start).ok()?;
+    let workdir = super::workdir(&repo).ok()?;
+    let index_path = repo.index_path();
+    let file = match std::fs::File::open(&index_path) {
+        Ok(f) => f,
+        // nothing was ever added
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some((workdir, Vec::new())),
+        Err(_) => return None,
+    };
+    let mut found = Vec::new();
+    match super::index_names::for_each_file(file, |p| found.extend(candidate_of(p))) {
+        Ok(()) => Some((workdir, found)),
+        Err(_) => {
+            let staged = StagedTree::of(repo).ok()?;
+            Some((workdir, staged.candidates()))
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod hook;
 pub mod index;
+pub mod index_names;
 pub mod staged_cache;
 
 use std::path::{Component, Path, PathBuf};

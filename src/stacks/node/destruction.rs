@@ -29,6 +29,16 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
     ("destroy({ truncate: true", "truncates its tables"),
 ];
 
+/// [`DESTRUCTIVE`]'s patterns, matched in one pass (built once; literal
+/// patterns always build).
+fn destructive_matcher() -> Option<&'static aho_corasick::AhoCorasick> {
+    static MATCHER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    MATCHER
+        .get_or_init(|| aho_corasick::AhoCorasick::new(DESTRUCTIVE.iter().map(|(p, _)| p)).ok())
+        .as_ref()
+}
+
 /// Destructive commands a test script runs around its runner.
 const DESTRUCTIVE_COMMANDS: &[(&str, &str)] = &[
     ("migrate reset", "resets it (prisma migrate reset)"),
@@ -55,20 +65,36 @@ pub fn scan(ws: &mut Workspace) {
             continue;
         };
         counts.push(project.to_string());
-        // a commented-out call is no evidence
+        // one pass over the file for every idiom (a suite's helpers can be
+        // megabytes); most files hold none, and only those that do are
+        // blanked of comments (a commented-out call is no evidence) and
+        // searched again
+        let Some(matcher) = destructive_matcher() else {
+            continue;
+        };
+        if !matcher.is_match(f.text.as_str()) {
+            continue;
+        }
         let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Js);
-        for (pattern, what) in DESTRUCTIVE {
+        // the first idiom of the list that occurs is reported, at its last
+        // occurrence
+        let mut last: [Option<usize>; DESTRUCTIVE.len()] = [None; DESTRUCTIVE.len()];
+        for m in matcher.find_iter(&*code) {
+            last[m.pattern().as_usize()] = Some(m.start());
+        }
+        if let Some((at, (pattern, what))) = last
+            .iter()
+            .zip(DESTRUCTIVE)
+            .find_map(|(at, idiom)| at.map(|a| (a, idiom)))
+        {
             // the idiom as a message names it: `deleteMany`, not `deleteMany(`
             let idiom = pattern.trim_end_matches('(');
-            if let Some(at) = code.rfind(pattern) {
-                found.push(Destruction {
-                    project: project.to_string(),
-                    idiom,
-                    what,
-                    span: Span::new(FileId(i), at, at + idiom.len()),
-                });
-                break;
-            }
+            found.push(Destruction {
+                project: project.to_string(),
+                idiom,
+                what,
+                span: Span::new(FileId(i), at, at + idiom.len()),
+            });
         }
     }
     for p in counts {

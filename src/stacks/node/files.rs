@@ -68,6 +68,16 @@ pub fn is_config_module(path: &str) -> bool {
         .any(|m| path == *m || path.ends_with(&format!("/{m}")))
 }
 
+/// Whether a script is a test by its name, as Jest's and Vitest's default
+/// patterns (`*.test.*`, `*.spec.*`) and Nest's `*.e2e-spec.ts` say.
+pub fn is_test_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    is_script(name)
+        && [".test.", ".spec.", "-spec.", ".e2e."]
+            .iter()
+            .any(|infix| name.contains(infix))
+}
+
 /// Whether a file is JavaScript or TypeScript source.
 pub fn is_script(path: &str) -> bool {
     [".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".jsx", ".tsx"]

@@ -261,7 +261,14 @@ fn parse_code(ws: &Workspace) -> HashMap<FileId, Module> {
             // a helper of the suite is only scanned for destructive idioms;
             // code is parsed when it may load env files, isolate the run or
             // be a config module
+            // a test file (`x.test.ts`, `x.spec.js`) is neither a setup
+            // file (Jest and Vitest would run it as a suite, and fail it for
+            // holding no test) nor a config module: what a run takes from
+            // parsed code is never in it. A monorepo's suite holds hundreds,
+            // megabytes that tree-sitter would parse for nothing; they are
+            // still scanned for destructive idioms
             let node_code = f.kind == SourceKind::NodeCode
+                && !super::files::is_test_file(&f.path)
                 && (super::files::is_config_module(&f.path)
                     || f.text.contains("dotenv")
                     || f.text.contains("process.env")
