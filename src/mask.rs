@@ -448,9 +448,42 @@ pub fn hidden_secrets(ws: &Workspace) -> Vec<&str> {
 
 /// [`hidden_secrets`] of the files `which` picks, unmasked nowhere among them.
 fn hidden_secrets_in(ws: &Workspace, which: fn(&crate::source::SourceFile) -> bool) -> Vec<&str> {
+    hidden_secrets_among(ws, which, None)
+}
+
+/// [`hidden_secrets_in`], of the runs that occur in `texts` only (when
+/// given): what cleaning those texts needs, without scanning every file for
+/// runs that no text quotes.
+fn hidden_secrets_among<'w>(
+    ws: &'w Workspace,
+    which: fn(&crate::source::SourceFile) -> bool,
+    texts: Option<&[&str]>,
+) -> Vec<&'w str> {
     let mut runs: Vec<&str> = Vec::new();
     for f in ws.files.iter().filter(|f| which(f)) {
         runs.extend(hidden_runs(f).into_iter().filter_map(|r| f.text.get(r)));
+    }
+    if let Some(texts) = texts {
+        let mut unique = runs.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        let Ok(finder) = aho_corasick::AhoCorasick::new(&unique) else {
+            return runs;
+        };
+        let mut quoted = vec![false; unique.len()];
+        for t in texts {
+            for m in finder.find_overlapping_iter(*t) {
+                quoted[m.pattern().as_usize()] = true;
+            }
+        }
+        runs.retain(|r| {
+            unique
+                .binary_search(r)
+                .is_ok_and(|i| quoted.get(i).copied().unwrap_or(false))
+        });
+        if runs.is_empty() {
+            return runs;
+        }
     }
     let mut unique = runs.clone();
     unique.sort_unstable();
@@ -481,7 +514,22 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
     if diagnostics.is_empty() {
         return;
     }
-    let Some(clean) = cleaner(ws) else { return };
+    let texts: Vec<&str> = diagnostics
+        .iter()
+        .flat_map(|d| {
+            [
+                Some(d.message.as_str()),
+                d.help.as_deref(),
+                d.primary_label.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(d.labels.iter().map(|l| l.message.as_str()))
+        })
+        .collect();
+    let Some(clean) = cleaner(ws, &texts) else {
+        return;
+    };
     for d in diagnostics {
         clean(&mut d.message);
         if let Some(h) = d.help.as_mut() {
@@ -503,7 +551,23 @@ pub fn scrub_accounts(ws: &mut Workspace) {
         return;
     }
     let mut accounts = std::mem::take(&mut ws.accounts);
-    if let Some(clean) = cleaner(ws) {
+    let texts: Vec<&str> = accounts
+        .iter()
+        .flat_map(|a| {
+            let db = &a.database;
+            [
+                Some(a.name.as_str()),
+                db.name.as_deref(),
+                db.host.as_deref(),
+                db.reason.as_deref(),
+                db.engine.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(db.decided_by.iter().map(|d| d.what.as_str()))
+        })
+        .collect();
+    if let Some(clean) = cleaner(ws, &texts) {
         for a in &mut accounts {
             clean(&mut a.name);
             let db = &mut a.database;
@@ -523,9 +587,9 @@ pub fn scrub_accounts(ws: &mut Workspace) {
 
 /// What replaces every secret the workspace holds (at least four bytes
 /// long) in a text, `None` when it holds none.
-fn cleaner(ws: &Workspace) -> Option<impl Fn(&mut String) + '_> {
+fn cleaner<'w>(ws: &'w Workspace, texts: &[&str]) -> Option<impl Fn(&mut String) + 'w> {
     mask_all(ws, quotable);
-    let mut secrets: Vec<&str> = hidden_secrets_in(ws, quotable)
+    let mut secrets: Vec<&str> = hidden_secrets_among(ws, quotable, Some(texts))
         .into_iter()
         // very short runs (`p` in `u:p@h`) would mangle ordinary words
         .filter(|s| s.len() >= 4)

@@ -65,30 +65,7 @@ pub fn scan(ws: &mut Workspace) {
             continue;
         };
         counts.push(project.to_string());
-        // one pass over the file for every idiom (a suite's helpers can be
-        // megabytes); most files hold none, and only those that do are
-        // blanked of comments (a commented-out call is no evidence) and
-        // searched again
-        let Some(matcher) = destructive_matcher() else {
-            continue;
-        };
-        if !matcher.is_match(f.text.as_str()) {
-            continue;
-        }
-        let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Js);
-        // the first idiom of the list that occurs is reported, at its last
-        // occurrence
-        let mut last: [Option<usize>; DESTRUCTIVE.len()] = [None; DESTRUCTIVE.len()];
-        for m in matcher.find_iter(&*code) {
-            last[m.pattern().as_usize()] = Some(m.start());
-        }
-        if let Some((at, (pattern, what))) = last
-            .iter()
-            .zip(DESTRUCTIVE)
-            .find_map(|(at, idiom)| at.map(|a| (a, idiom)))
-        {
-            // the idiom as a message names it: `deleteMany`, not `deleteMany(`
-            let idiom = pattern.trim_end_matches('(');
+        if let Some((at, idiom, what)) = idiom_in(&f.text) {
             found.push(Destruction {
                 project: project.to_string(),
                 idiom,
@@ -101,6 +78,29 @@ pub fn scan(ws: &mut Workspace) {
         *ws.test_code.entry(p).or_default() += 1;
     }
     ws.destruction.extend(found);
+}
+
+/// The destructive idiom a file of Node code holds, outside comments: the
+/// first of [`DESTRUCTIVE`] that occurs, at its last occurrence, as the
+/// message names it (`deleteMany`, not `deleteMany(`), and what it does.
+pub fn idiom_in(text: &str) -> Option<(usize, &'static str, &'static str)> {
+    // one pass over the file for every idiom (a suite's helpers can be
+    // megabytes); most files hold none, and only those that do are blanked
+    // of comments (a commented-out call is no evidence) and searched again
+    let matcher = destructive_matcher()?;
+    if !matcher.is_match(text) {
+        return None;
+    }
+    let code = crate::syntax::comments::blank(text, crate::syntax::comments::Style::Js);
+    let mut last: [Option<usize>; DESTRUCTIVE.len()] = [None; DESTRUCTIVE.len()];
+    for m in matcher.find_iter(&*code) {
+        last[m.pattern().as_usize()] = Some(m.start());
+    }
+    let (at, (pattern, what)) = last
+        .iter()
+        .zip(DESTRUCTIVE)
+        .find_map(|(at, idiom)| at.map(|a| (a, idiom)))?;
+    Some((at, pattern.trim_end_matches('('), what))
 }
 
 /// Destructive commands the entry points run around the runner (`pretest`:

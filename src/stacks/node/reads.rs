@@ -174,7 +174,13 @@ pub fn code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
             }
         }
     }
-    // the suite's helpers: what it does to the database it reaches
+    // the suite's helpers: what it does to the database it reaches. Every
+    // helper is read (a setup file, a config module); the test files only
+    // until one shows the suite wipes its database: the rules need the
+    // first such idiom of a package (in listing order), and a monorepo's
+    // suites hold hundreds of test files, megabytes (read a batch at a time,
+    // on several threads)
+    let mut scripts_of: Vec<Vec<String>> = Vec::new();
     for dir in db_packages.iter().filter(|d| !settled(d)) {
         let d = dir_prefix(dir);
         let mut listed: Vec<String> = Vec::new();
@@ -191,11 +197,53 @@ pub fn code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         if scripts.len() > MAX_TEST_FILES_PER_PROJECT {
             continue;
         }
-        for p in scripts {
-            read(&p, files, &mut known);
+        scripts_of.push(
+            scripts
+                .into_iter()
+                .filter(|p| known.insert(p.clone()))
+                .collect(),
+        );
+    }
+    let read_text = |bytes: Result<Vec<u8>, crate::tree::ReadFailure>| {
+        bytes
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .filter(|t| t.len() <= MAX_TEST_FILE_SIZE)
+    };
+    for scripts in scripts_of {
+        let (tests, others): (Vec<&String>, Vec<&String>) =
+            scripts.iter().partition(|p| node::is_test_file(p));
+        let mut texts: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+        let wanted: Vec<&str> = others.iter().map(|p| p.as_str()).collect();
+        for (path, bytes) in wanted.iter().zip(tree.read_many(&wanted)) {
+            texts.extend(read_text(bytes).map(|t| (*path, t)));
+        }
+        for batch in tests.chunks(TEST_FILE_BATCH) {
+            let wanted: Vec<&str> = batch.iter().map(|p| p.as_str()).collect();
+            let mut wipes = false;
+            for (path, bytes) in wanted.iter().zip(tree.read_many(&wanted)) {
+                if let Some(t) = read_text(bytes) {
+                    wipes |= super::destruction::idiom_in(&t).is_some();
+                    texts.insert(path, t);
+                }
+            }
+            if wipes {
+                break;
+            }
+        }
+        // in listing order, as if each had been read
+        for path in &scripts {
+            if let Some(text) = texts.remove(path.as_str()) {
+                files.push(SourceFile::new(path.clone(), SourceKind::NodeCode, text));
+            }
         }
     }
 }
+
+/// How many test files are read at a time while no destructive idiom has
+/// turned up: enough to keep two threads busy, few enough that a suite
+/// whose first files wipe is not read whole.
+const TEST_FILE_BATCH: usize = 16;
 
 /// Reads the env files a package's test scripts load by a name discovery
 /// does not know (`env-cmd -f ./tests/ci.test.env`, `dotenv -e test.env`):
