@@ -4,6 +4,9 @@
     python3 bench/bench.py                     # generate a 100,000-file monorepo, time it
     python3 bench/bench.py --repo PATH         # time a real repository you fetched
     python3 bench/bench.py --files 10000 --pairs 3   # a quick run
+    python3 bench/bench.py --real DIR          # the large public repositories of
+                                               # bench/real-repositories.tsv, cloned
+                                               # at their commits in DIR/<owner>+<name>
 
 The generated monorepo has FILES committed files in about FILES/10 folders, a
 few hundred configuration files of every kind testguard reads spread over
