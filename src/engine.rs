@@ -591,10 +591,8 @@ fn lint_files_with(
     let mut diagnostics = cap_per_file(merged);
     attach_findings(&mut workspace, &mut diagnostics, only);
     // after every finding exists, TG003's quotes of suppression comments included
-    mask::scrub(&workspace, &mut diagnostics);
-    mask::scrub_accounts(&mut workspace);
     let mut hidden: Vec<Diagnostic> = suppressed_findings.iter().map(|(d, _)| d.clone()).collect();
-    mask::scrub(&workspace, &mut hidden);
+    mask::scrub_all(&mut workspace, &mut [&mut diagnostics, &mut hidden]);
     for ((d, _), clean) in suppressed_findings.iter_mut().zip(hidden) {
         *d = clean;
     }

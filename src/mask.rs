@@ -548,6 +548,83 @@ pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) 
     }
 }
 
+/// [`scrub`] of every group of findings and [`scrub_accounts`] at once:
+/// one cleaner for all the texts a lint prints.
+pub fn scrub_all(ws: &mut Workspace, groups: &mut [&mut Vec<crate::diagnostic::Diagnostic>]) {
+    let mut accounts = std::mem::take(&mut ws.accounts);
+    scrub_with_one_cleaner(ws, groups, &mut accounts);
+    ws.accounts = accounts;
+}
+
+fn scrub_with_one_cleaner(
+    ws: &Workspace,
+    groups: &mut [&mut Vec<crate::diagnostic::Diagnostic>],
+    accounts: &mut [crate::model::RunAccount],
+) {
+    let clean = {
+        let mut texts: Vec<&str> = Vec::new();
+        for d in groups.iter().flat_map(|g| g.iter()) {
+            texts.extend(
+                [
+                    Some(d.message.as_str()),
+                    d.help.as_deref(),
+                    d.primary_label.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .chain(d.labels.iter().map(|l| l.message.as_str())),
+            );
+        }
+        for a in accounts.iter() {
+            let db = &a.database;
+            texts.extend(
+                [
+                    Some(a.name.as_str()),
+                    db.name.as_deref(),
+                    db.host.as_deref(),
+                    db.reason.as_deref(),
+                    db.engine.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .chain(db.decided_by.iter().map(|d| d.what.as_str())),
+            );
+        }
+        if texts.is_empty() {
+            None
+        } else {
+            cleaner(ws, &texts)
+        }
+    };
+    if let Some(clean) = clean {
+        for d in groups.iter_mut().flat_map(|g| g.iter_mut()) {
+            clean(&mut d.message);
+            if let Some(h) = d.help.as_mut() {
+                clean(h);
+            }
+            if let Some(l) = d.primary_label.as_mut() {
+                clean(l);
+            }
+            for l in &mut d.labels {
+                clean(&mut l.message);
+            }
+        }
+        for a in accounts.iter_mut() {
+            clean(&mut a.name);
+            let db = &mut a.database;
+            for s in [&mut db.name, &mut db.host, &mut db.reason, &mut db.engine]
+                .into_iter()
+                .flatten()
+            {
+                clean(s);
+            }
+            for d in &mut db.decided_by {
+                clean(&mut d.what);
+            }
+        }
+    }
+}
+
 /// [`scrub`] for what `testguard runs` prints of each run: its name, its
 /// database's name and host, the chain and the reason.
 pub fn scrub_accounts(ws: &mut Workspace) {

@@ -194,7 +194,7 @@ pub fn read_files(
         let read = contents
             .next()
             .unwrap_or_else(|| Err(ReadFailure::Unreadable("it could not be read".into())));
-        match read.and_then(decode) {
+        match read.and_then(|bytes| decode_as(&c.rel_path, bytes)) {
             Ok(text) => files.push(SourceFile::new(c.rel_path, c.kind, text)),
             Err(ReadFailure::Gone) => {}
             Err(ReadFailure::Unreadable(reason)) => {
@@ -211,6 +211,18 @@ pub fn read_files(
 }
 
 /// Text from bytes: UTF-8 only (a UTF-16 file is named as such).
+/// Text from a file's bytes as the tool that reads it decodes them: a Java
+/// `.properties` file is ISO-8859-1 (`java.util.Properties.load(InputStream)`,
+/// and Spring Boot's properties loader reads it with that charset), so a
+/// Latin-1 `é` is a character, not an error. Every byte is one character
+/// there, so lines and columns stay the file's. Other files are [`decode`]d.
+fn decode_as(rel_path: &str, bytes: Vec<u8>) -> Result<String, ReadFailure> {
+    if rel_path.ends_with(".properties") && std::str::from_utf8(&bytes).is_err() {
+        return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+    }
+    decode(bytes)
+}
+
 fn decode(bytes: Vec<u8>) -> Result<String, ReadFailure> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(ReadFailure::Unreadable(

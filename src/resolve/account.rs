@@ -34,9 +34,16 @@ pub fn stage(ws: &mut Workspace, policy: &Policy) {
     for run in &ws.runs {
         accounts.push(judge.run(run));
     }
-    let owned: Vec<usize> = ws.runs.iter().filter_map(|r| r.env).collect();
+    let owned: std::collections::HashSet<usize> = ws.runs.iter().filter_map(|r| r.env).collect();
+    // the files a recognised run reads: its entry and its layers
+    let held: std::collections::HashSet<crate::source::FileId> = ws
+        .runs
+        .iter()
+        .flat_map(|r| std::iter::once(r.entry.file).chain(r.layers.iter().filter_map(|l| l.file)))
+        .collect();
     for (i, env) in ws.envs.iter().enumerate() {
-        if owned.contains(&i) || env.source == EnvSource::TestRun || judge.held_by_run(env) {
+        let held_by_run = env.ci().is_none() && held.contains(&env.file);
+        if owned.contains(&i) || env.source == EnvSource::TestRun || held_by_run {
             continue;
         }
         accounts.push(judge.env(env));
@@ -48,6 +55,9 @@ pub fn stage(ws: &mut Workspace, policy: &Policy) {
     // runs of one file with one runner that reach one database the same
     // way (`npm test`, `test:watch`, `test:cov`) are one line
     let mut merged: Vec<(RunAccount, usize)> = Vec::with_capacity(accounts.len());
+    // the merged entries of each (file, runner, family, folder)
+    let mut by_entry: std::collections::HashMap<(String, String, String, String), Vec<usize>> =
+        std::collections::HashMap::new();
     for a in accounts {
         // the same database for the same reason (where each run's chain
         // ends may be its own line)
@@ -59,21 +69,31 @@ pub fn stage(ws: &mut Workspace, policy: &Policy) {
                     .map(|d| &d.what)
                     .eq(y.decided_by.iter().map(|d| &d.what))
         };
-        let same = merged.iter_mut().find(|(m, _)| {
-            m.entry.is_some()
-                && a.entry.is_some()
-                && m.path == a.path
-                && m.runner == a.runner
-                && m.family == a.family
-                && m.dir == a.dir
-                && same_database(&m.database, &a.database)
-        });
+        let key = (
+            a.path.clone(),
+            format!("{:?}", a.runner),
+            format!("{:?}", a.family),
+            a.dir.clone(),
+        );
+        let same = if a.entry.is_some() {
+            by_entry.get(&key).and_then(|ids| {
+                ids.iter().copied().find(|&i| {
+                    merged[i].0.entry.is_some() && same_database(&merged[i].0.database, &a.database)
+                })
+            })
+        } else {
+            None
+        };
         match same {
-            Some((m, n)) => {
+            Some(i) => {
+                let (m, n) = &mut merged[i];
                 m.files.extend(a.files);
                 *n += 1;
             }
-            None => merged.push((a, 0)),
+            None => {
+                by_entry.entry(key).or_default().push(merged.len());
+                merged.push((a, 0));
+            }
         }
     }
     let mut accounts: Vec<RunAccount> = merged
@@ -804,19 +824,6 @@ impl<'a> Judge<'a> {
                 None,
             ),
         }
-    }
-
-    /// Whether a test environment's values are one of a recognised run's
-    /// layers (a PHPUnit config, a test dotenv file a run loads): the run
-    /// accounts for them.
-    fn held_by_run(&self, env: &TestEnv) -> bool {
-        if env.ci().is_some() {
-            return false;
-        }
-        self.ws
-            .runs
-            .iter()
-            .any(|r| r.entry.file == env.file || r.layers.iter().any(|l| l.file == Some(env.file)))
     }
 
     fn env(&self, env: &TestEnv) -> RunAccount {

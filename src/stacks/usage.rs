@@ -272,13 +272,15 @@ fn name_byte(b: u8) -> bool {
 /// Where `name` stands as a whole name in `text` (case-insensitively for
 /// Python and .NET, whose package indexes ignore case). A Go module path may
 /// go on with its major version (`github.com/jackc/pgx/v5`).
-fn find_name(text: &str, name: &str, family: RunnerFamily) -> Option<std::ops::Range<usize>> {
-    let fold = matches!(family, RunnerFamily::Python | RunnerFamily::Dotnet);
-    let hay: std::borrow::Cow<str> = if fold {
-        text.to_ascii_lowercase().into()
-    } else {
-        text.into()
-    };
+/// Whether an ecosystem compares package names case-insensitively.
+fn folds_case(family: RunnerFamily) -> bool {
+    matches!(family, RunnerFamily::Python | RunnerFamily::Dotnet)
+}
+
+/// Where a manifest names a package, in `hay`: the manifest's text, in
+/// lower case where the ecosystem folds case (same offsets: ASCII folding).
+fn find_name(hay: &str, name: &str, family: RunnerFamily) -> Option<std::ops::Range<usize>> {
+    let fold = folds_case(family);
     let needle: std::borrow::Cow<str> = if fold {
         name.to_ascii_lowercase().into()
     } else {
@@ -330,9 +332,14 @@ pub fn scan(id: FileId, file: &SourceFile, projects: &mut BTreeMap<String, Proje
     if !project.ecosystems.contains(&family) {
         project.ecosystems.push(family);
     }
+    let hay: std::borrow::Cow<str> = if folds_case(family) {
+        file.text.to_ascii_lowercase().into()
+    } else {
+        file.text.as_str().into()
+    };
     let found = |names: &[&str]| -> Option<Evidence> {
         names.iter().find_map(|n| {
-            find_name(&file.text, n, family).map(|r| Evidence {
+            find_name(&hay, n, family).map(|r| Evidence {
                 what: format!("`{n}` in {}", file.file_name()),
                 span: Span::new(id, r.start, r.end),
             })

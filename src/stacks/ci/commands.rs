@@ -127,7 +127,10 @@ pub fn is_test_command(cmd: &str) -> bool {
         | "paratest" | "rspec" | "ava" | "parallel_rspec" | "cucumber" => true,
         // a project's own test script (`bin/test`, `./bin/test`)
         "test" => prog.ends_with("bin/test"),
-        "mix" => next == "test",
+        // ExCoveralls' tasks (`mix coveralls`, `coveralls.json`, `.html`…)
+        // run the suite with coverage, in the test environment its
+        // `preferred_cli_env` names
+        "mix" => next == "test" || next == "coveralls" || next.starts_with("coveralls."),
         "python" | "python3" | "py" => {
             (next == "-m" && matches!(next2, "pytest" | "tox" | "nox" | "unittest"))
                 || (next.ends_with("manage.py") && next2 == "test")
@@ -372,6 +375,26 @@ pub fn clears_laravel_config(cmd: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mix_test_and_excoveralls_run_the_suite() {
+        for cmd in [
+            "mix test",
+            "mix coveralls",
+            "mix coveralls.json --max-cases 2",
+            "MIX_ENV=test mix coveralls.html",
+        ] {
+            assert!(is_test_command(cmd), "{cmd}");
+        }
+        for cmd in [
+            "mix deps.get",
+            "mix compile",
+            "mix coverallsx",
+            "mix ecto.migrate",
+        ] {
+            assert!(!is_test_command(cmd), "{cmd}");
+        }
+    }
 
     #[test]
     fn the_compose_service_a_test_command_runs_in() {
