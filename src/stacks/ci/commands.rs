@@ -66,6 +66,43 @@ const WRAPPERS: &[&str] = &[
     "dotenv", "unbuffer", "xargs",
 ];
 
+/// Whether the arguments of a Python interpreter run a test suite: its own
+/// options first (`-Wd`, `-W error`, `-X dev`, `-u`), then a module (`-m
+/// pytest`, `-m manage test`, `-m coverage run …`, which is followed) or a
+/// script (`manage.py test`, `runtests.py`).
+fn python_runs_tests(args: &[&str]) -> bool {
+    let mut k = 0;
+    while let Some(w) = args.get(k) {
+        match *w {
+            // options that take the next word as their value
+            "-W" | "-X" | "--check-hash-based-pycs" => k += 2,
+            "-m" => break,
+            // `-c` runs a string: nothing this can follow
+            "-c" => return false,
+            _ if w.starts_with('-') => k += 1,
+            _ => break,
+        }
+    }
+    let (Some(first), rest) = (args.get(k), args.get(k + 1..).unwrap_or(&[])) else {
+        return false;
+    };
+    if *first == "-m" {
+        let Some(module) = rest.first() else {
+            return false;
+        };
+        let after = &rest[1..];
+        return match *module {
+            "pytest" | "tox" | "nox" | "unittest" => true,
+            "manage" => after.first() == Some(&"test"),
+            // `-m coverage run manage.py test`: the command coverage runs
+            "coverage" => is_test_command(&rest.join(" ")),
+            _ => false,
+        };
+    }
+    (first.ends_with("manage.py") && rest.first() == Some(&"test"))
+        || first.ends_with("runtests.py")
+}
+
 /// Whether a simple command runs a test suite.
 pub fn is_test_command(cmd: &str) -> bool {
     let texts = crate::syntax::shell::texts(cmd);
@@ -131,12 +168,9 @@ pub fn is_test_command(cmd: &str) -> bool {
         // run the suite with coverage, in the test environment its
         // `preferred_cli_env` names
         "mix" => next == "test" || next == "coveralls" || next.starts_with("coveralls."),
-        "python" | "python3" | "py" => {
-            (next == "-m" && matches!(next2, "pytest" | "tox" | "nox" | "unittest"))
-                || (next.ends_with("manage.py") && next2 == "test")
-                || next.ends_with("runtests.py")
-        }
-        "manage.py" | "django-admin" | "django-admin.py" => next == "test",
+        "python" | "python3" | "py" => python_runs_tests(&words[i + 1..]),
+        // `python -m manage test`, `coverage run --module manage test`
+        "manage.py" | "manage" | "django-admin" | "django-admin.py" => next == "test",
         "php" => {
             // skip `-d key=value`, `-c php.ini` and other options
             let mut rest: Vec<&str> = Vec::new();
@@ -375,6 +409,34 @@ pub fn clears_laravel_config(cmd: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_interpreter_options_and_coverage_are_followed() {
+        for cmd in [
+            "python -m pytest",
+            "python3 -Wd -m pytest -x",
+            "python -W error -m pytest",
+            "python -Wd -m coverage run manage.py test -v2",
+            "python -m coverage run --source=. --module manage test --verbosity 2 blog",
+            "coverage run --source=. --module manage test",
+            "coverage run -m pytest",
+            "python -m manage test",
+            "python manage.py test",
+            "python ./tests/runtests.py",
+        ] {
+            assert!(is_test_command(cmd), "{cmd}");
+        }
+        for cmd in [
+            "python -m manage compilemessages",
+            "python -Wd -m coverage report",
+            "python -m coverage run manage.py migrate",
+            "python -c 'import pytest'",
+            "python manage.py runserver",
+            "python -m pip install pytest",
+        ] {
+            assert!(!is_test_command(cmd), "{cmd}");
+        }
+    }
 
     #[test]
     fn mix_test_and_excoveralls_run_the_suite() {
