@@ -1,6 +1,7 @@
 //! Human output: rustc-style diagnostics through miette, snippets cut from the
 //! masked text so that no secret is ever shown.
 
+use super::printable;
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -85,30 +86,6 @@ fn source_of(outcome: &Outcome, file: FileId) -> Option<(NamedSource<String>, Re
         NamedSource::new(f.path.clone(), printable(&view.text)),
         view,
     ))
-}
-
-/// Control characters from a file (an escape sequence in a value, a NUL, a
-/// C1 `CSI`) must not reach the terminal, nor bidirectional overrides that
-/// make a snippet read differently from its bytes ("Trojan Source"): each
-/// becomes `?` once per byte, so spans still point at the same bytes.
-pub(crate) fn printable(s: &str) -> String {
-    if !s.chars().any(is_unsafe) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_unsafe(c) {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn labeled(view: &Redacted, span: Span, label: Option<String>) -> LabeledSpan {

@@ -131,3 +131,27 @@ pub fn statistics(outcome: &Outcome, json: bool) -> String {
     }
     s
 }
+
+/// Control characters from a file (an escape sequence in a value, a NUL, a
+/// C1 `CSI`) must not reach the terminal, nor bidirectional overrides that
+/// make a snippet read differently from its bytes ("Trojan Source"): each
+/// becomes `?` once per byte, so spans still point at the same bytes.
+pub(crate) fn printable(s: &str) -> String {
+    if !s.chars().any(is_unsafe) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}

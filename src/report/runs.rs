@@ -168,8 +168,8 @@ pub fn render_human(outcome: &Outcome, colour: bool) -> String {
         };
         out.push_str(&format!(
             "{}  {}\n",
-            paint("1", &super::human::printable(&at)),
-            super::human::printable(&a.name)
+            paint("1", &super::printable(&at)),
+            super::printable(&a.name)
         ));
         let runner = match (&a.runner, &a.framework) {
             (Some(r), Some(f)) if r != f => format!("{r} ({f})"),
@@ -177,10 +177,7 @@ pub fn render_human(outcome: &Outcome, colour: bool) -> String {
             (None, Some(f)) => f.clone(),
             (None, None) => "not recognised".to_string(),
         };
-        out.push_str(&format!(
-            "    runner    {}\n",
-            super::human::printable(&runner)
-        ));
+        out.push_str(&format!("    runner    {}\n", super::printable(&runner)));
         let mut what = Vec::new();
         if let Some(e) = &db.engine {
             what.push(e.clone());
@@ -198,15 +195,15 @@ pub fn render_human(outcome: &Outcome, colour: bool) -> String {
         };
         out.push_str(&format!(
             "    database  {verdict}{}\n",
-            super::human::printable(&what)
+            super::printable(&what)
         ));
         for d in &db.decided_by {
             let l = locate(outcome, d.span);
             out.push_str(&format!(
                 "    decided   {}:{}  {}\n",
-                super::human::printable(&l.path),
+                super::printable(&l.path),
                 l.line,
-                super::human::printable(&d.what)
+                super::printable(&d.what)
             ));
         }
         if let Some(r) = &db.reason {
@@ -214,13 +211,10 @@ pub fn render_human(outcome: &Outcome, colour: bool) -> String {
                 .reason_at
                 .map(|s| {
                     let l = locate(outcome, s);
-                    format!(" ({}:{})", super::human::printable(&l.path), l.line)
+                    format!(" ({}:{})", super::printable(&l.path), l.line)
                 })
                 .unwrap_or_default();
-            out.push_str(&format!(
-                "    why       {}{at}\n",
-                super::human::printable(r)
-            ));
+            out.push_str(&format!("    why       {}{at}\n", super::printable(r)));
         }
         if !a.findings.is_empty() {
             out.push_str(&format!("    findings  {}\n", a.findings.join(", ")));
