@@ -179,6 +179,29 @@ fn list(root: &Path, dir: &Dir, found: &mut Vec<Candidate>, children: &mut Vec<D
     }
 }
 
+/// The folder holding a repository's shared files (`info/exclude`): the
+/// `.git` folder itself, or, for a linked worktree or a submodule whose
+/// `.git` is a file (`gitdir: …`), the folder it names and, from there, the
+/// `commondir` a linked worktree records.
+fn common_git_dir(dot_git: &Path) -> std::path::PathBuf {
+    if dot_git.is_dir() {
+        return dot_git.to_path_buf();
+    }
+    let base = dot_git.parent().unwrap_or(Path::new("."));
+    let Some(git_dir) = std::fs::read_to_string(dot_git).ok().and_then(|t| {
+        t.lines()
+            .next()
+            .and_then(|l| l.strip_prefix("gitdir:"))
+            .map(|p| base.join(p.trim()))
+    }) else {
+        return dot_git.to_path_buf();
+    };
+    match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(common) => git_dir.join(common.trim()),
+        Err(_) => git_dir,
+    }
+}
+
 /// The ignore rules of one folder, over those of the folders above it.
 struct IgnoreLevel {
     matcher: ignore::gitignore::Gitignore,
@@ -209,10 +232,10 @@ impl IgnoreLevel {
             parents.clear();
         }
         if let Some(g) = git_dir {
-            let exclude = g.join("info").join("exclude");
+            let top = g.parent().unwrap_or(root).to_path_buf();
+            let exclude = common_git_dir(&g).join("info").join("exclude");
             if exclude.is_file() {
-                let top = g.parent().unwrap_or(root);
-                let mut b = ignore::gitignore::GitignoreBuilder::new(top);
+                let mut b = ignore::gitignore::GitignoreBuilder::new(&top);
                 let _ = b.add(&exclude);
                 if let Ok(m) = b.build() {
                     levels.push(m);

@@ -117,3 +117,33 @@ fn the_walk_lists_what_git_lists() {
         assert!(got.contains(kept), "{kept} is listed: {got:?}");
     }
 }
+
+#[test]
+fn a_linked_worktree_takes_info_exclude_from_the_common_git_dir() {
+    let home = tempfile::tempdir().expect("home");
+    let main = repo_with(&[("phpunit.xml", b"<phpunit/>\n"), ("README.md", b"readme\n")]);
+    let linked = tempfile::tempdir().expect("worktree parent");
+    let wt = linked.path().join("wt");
+    git(
+        main.path(),
+        &["worktree", "add", "-q", wt.to_str().expect("utf-8 path")],
+    );
+    // `.git` in the worktree is a file naming `.git/worktrees/wt`, whose
+    // `commondir` leads back to the main `.git`, where info/exclude is
+    std::fs::write(main.path().join(".git/info/exclude"), "local/\n").expect("write");
+    std::fs::create_dir_all(wt.join("local")).expect("mkdir");
+    std::fs::write(wt.join("local/.env.test"), "A=1\n").expect("write");
+    std::fs::create_dir_all(wt.join("kept")).expect("mkdir");
+    std::fs::write(wt.join("kept/.env.test"), "A=2\n").expect("write");
+    assert!(
+        wt.join(".git").is_file(),
+        "a linked worktree's .git is a file"
+    );
+    // (README.md is read for documented test commands)
+    let want: BTreeSet<String> = git_listing(&wt, home.path());
+    assert!(
+        !want.contains("local/.env.test"),
+        "git excludes it: {want:?}"
+    );
+    assert_eq!(walked(&wt, home.path()), want);
+}
