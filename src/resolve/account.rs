@@ -860,7 +860,17 @@ impl<'a> Judge<'a> {
             EnvSource::FrameworkConfig => Some("Django".to_string()),
             EnvSource::Dotenv | EnvSource::TestRun => None,
         };
-        let framework = env.frameworks.names().first().map(|f| f.to_string());
+        // as the other runs name their frameworks
+        let framework = env.frameworks.names().first().map(|f| {
+            match *f {
+                "django" => "Django",
+                "laravel" => "Laravel",
+                "symfony" => "Symfony",
+                "node" => "Node",
+                other => other,
+            }
+            .to_string()
+        });
         let django = env.frameworks.django;
         let database = self
             .settings(&env.settings, &env.dir, &ephemeral)
