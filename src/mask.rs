@@ -512,44 +512,10 @@ fn hidden_secrets_among<'w>(
 
 /// The last line of defence: any text that masking hid in a file is replaced
 /// by `****` wherever a rule's message, label or help quotes it (a database
-/// "name" parsed out of a malformed URL can carry the password with it).
-pub fn scrub(ws: &Workspace, diagnostics: &mut [crate::diagnostic::Diagnostic]) {
-    // nothing to print, nothing to scrub (and no file needs masking)
-    if diagnostics.is_empty() {
-        return;
-    }
-    let texts: Vec<&str> = diagnostics
-        .iter()
-        .flat_map(|d| {
-            [
-                Some(d.message.as_str()),
-                d.help.as_deref(),
-                d.primary_label.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .chain(d.labels.iter().map(|l| l.message.as_str()))
-        })
-        .collect();
-    let Some(clean) = cleaner(ws, &texts) else {
-        return;
-    };
-    for d in diagnostics {
-        clean(&mut d.message);
-        if let Some(h) = d.help.as_mut() {
-            clean(h);
-        }
-        if let Some(l) = d.primary_label.as_mut() {
-            clean(l);
-        }
-        for l in &mut d.labels {
-            clean(&mut l.message);
-        }
-    }
-}
-
-/// [`scrub`] of every group of findings and [`scrub_accounts`] at once:
-/// one cleaner for all the texts a lint prints.
+/// "name" parsed out of a malformed URL can carry the password with it), and
+/// in what `testguard runs` prints of each run (its name, its database's name
+/// and host, the chain and the reason): one cleaner for every text a lint
+/// prints, every group of findings and the run accounts.
 pub fn scrub_all(ws: &mut Workspace, groups: &mut [&mut Vec<crate::diagnostic::Diagnostic>]) {
     let mut accounts = std::mem::take(&mut ws.accounts);
     scrub_with_one_cleaner(ws, groups, &mut accounts);
@@ -623,47 +589,6 @@ fn scrub_with_one_cleaner(
             }
         }
     }
-}
-
-/// [`scrub`] for what `testguard runs` prints of each run: its name, its
-/// database's name and host, the chain and the reason.
-pub fn scrub_accounts(ws: &mut Workspace) {
-    if ws.accounts.is_empty() {
-        return;
-    }
-    let mut accounts = std::mem::take(&mut ws.accounts);
-    let texts: Vec<&str> = accounts
-        .iter()
-        .flat_map(|a| {
-            let db = &a.database;
-            [
-                Some(a.name.as_str()),
-                db.name.as_deref(),
-                db.host.as_deref(),
-                db.reason.as_deref(),
-                db.engine.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .chain(db.decided_by.iter().map(|d| d.what.as_str()))
-        })
-        .collect();
-    if let Some(clean) = cleaner(ws, &texts) {
-        for a in &mut accounts {
-            clean(&mut a.name);
-            let db = &mut a.database;
-            for s in [&mut db.name, &mut db.host, &mut db.reason, &mut db.engine]
-                .into_iter()
-                .flatten()
-            {
-                clean(s);
-            }
-            for d in &mut db.decided_by {
-                clean(&mut d.what);
-            }
-        }
-    }
-    ws.accounts = accounts;
 }
 
 /// What replaces every secret the workspace holds (at least four bytes

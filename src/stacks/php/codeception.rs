@@ -57,6 +57,27 @@ pub fn laravel_module(id: FileId, file: &SourceFile) -> Option<CodeceptionLarave
     })
 }
 
+/// The configurations of the module `name` in a suite's `modules`: in the
+/// `enabled` list and under `config`.
+fn db_modules<'n>(modules: &'n Node, name: &str) -> Vec<&'n Node> {
+    let mut configs: Vec<&Node> = Vec::new();
+    if let Some(enabled) = modules.get("enabled") {
+        configs.extend(enabled.items().iter().filter_map(|item| item.get(name)));
+    }
+    configs.extend(modules.get("config").and_then(|c| c.get(name)));
+    configs
+}
+
+/// Whether a `Db` module reloads its database (`populate` or `cleanup`).
+fn reloads(db: &Node) -> bool {
+    let flag = |k: &str| {
+        db.get(k)
+            .and_then(Node::as_scalar)
+            .is_some_and(|s| s.value.eq_ignore_ascii_case("true"))
+    };
+    flag("populate") || flag("cleanup")
+}
+
 /// The `Db` modules (and wp-browser's `WPDb`, which extends it) that reload
 /// a dump into a database their `dsn` names only by Codeception parameters
 /// (`mysql:host=%DB_HOST%;dbname=%DB_NAME%`): the params loader decides it.
@@ -69,21 +90,11 @@ pub fn param_dsns(id: FileId, file: &SourceFile) -> Vec<(FileId, Span, String)> 
     };
     let mut out = Vec::new();
     for name in ["Db", "WPDb"] {
-        let mut configs: Vec<&Node> = Vec::new();
-        if let Some(enabled) = modules.get("enabled") {
-            configs.extend(enabled.items().iter().filter_map(|item| item.get(name)));
-        }
-        configs.extend(modules.get("config").and_then(|c| c.get(name)));
-        for db in configs {
+        for db in db_modules(modules, name) {
             let Some(dsn) = db.get("dsn").and_then(Node::as_scalar) else {
                 continue;
             };
-            let flag = |k: &str| {
-                db.get(k)
-                    .and_then(Node::as_scalar)
-                    .is_some_and(|s| s.value.eq_ignore_ascii_case("true"))
-            };
-            if (flag("populate") || flag("cleanup")) && dsn.value.contains('%') {
+            if reloads(db) && dsn.value.contains('%') {
                 out.push((id, dsn.span, name.to_string()));
             }
         }
@@ -103,29 +114,12 @@ pub fn read(id: FileId, file: &SourceFile) -> Vec<TestEnv> {
     let Some(modules) = doc.get("modules") else {
         return Vec::new();
     };
-    let mut configs: Vec<&Node> = Vec::new();
-    if let Some(enabled) = modules.get("enabled") {
-        for item in enabled.items() {
-            if let Some(db) = item.get("Db") {
-                configs.push(db);
-            }
-        }
-    }
-    if let Some(db) = modules.get("config").and_then(|c| c.get("Db")) {
-        configs.push(db);
-    }
     let mut out = Vec::new();
-    for db in configs {
+    for db in db_modules(modules, "Db") {
         let Some(dsn) = db.get("dsn").and_then(Node::as_scalar) else {
             continue;
         };
-        let flag = |k: &str| {
-            db.get(k)
-                .and_then(Node::as_scalar)
-                .is_some_and(|s| s.value.eq_ignore_ascii_case("true"))
-        };
-        let reloads = flag("populate") || flag("cleanup");
-        if !reloads || dsn.value.contains('%') {
+        if !reloads(db) || dsn.value.contains('%') {
             continue;
         }
         let setting = Setting {

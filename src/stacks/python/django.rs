@@ -185,7 +185,7 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         runner,
     } in runs
     {
-        let mut roots = roots(&dir, &manage_dirs);
+        let mut roots = super::reads::settings_roots(&dir, &manage_dirs);
         // pytest's `pythonpath` of the naming config comes first on sys.path
         let config = ws.file(file);
         for p in modules::pythonpath(&config.text) {
@@ -261,20 +261,6 @@ fn settings_option(cmd: &str) -> Option<String> {
         }
     }
     None
-}
-
-fn roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
-    let mut roots: Vec<String> = crate::model::ancestors(dir).map(str::to_string).collect();
-    for m in manage_dirs
-        .iter()
-        .filter(|m| crate::model::is_within(m, dir))
-    {
-        if !roots.contains(m) {
-            roots.push(m.clone());
-        }
-    }
-    roots.push(format!("{}src", crate::paths::dir_prefix(dir)));
-    roots
 }
 
 /// The settings file of `module`, as read (first root that holds it).

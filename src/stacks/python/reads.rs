@@ -111,7 +111,7 @@ pub fn settings_modules(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 /// Where a settings module named in a file of `dir` is looked for: that
 /// folder and the folders above it (pytest's rootdir, a CI job's checkout),
 /// then each Django project's `manage.py` folder and a `src/` layout.
-fn settings_roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
+pub(super) fn settings_roots(dir: &str, manage_dirs: &[String]) -> Vec<String> {
     let mut roots: Vec<String> = crate::model::ancestors(dir).map(str::to_string).collect();
     // pytest-django puts the `manage.py` folder below the rootdir on the path
     for m in manage_dirs
