@@ -206,6 +206,22 @@ fn a_suite_gets_its_verdict_from_its_manifests() {
             ],
             "test",
         ),
+        (
+            // a project template's suite is listed, not judged: its settings
+            // are only complete in a project generated from it
+            &[
+                (
+                    "{{cookiecutter.app_name}}/requirements.txt",
+                    b"sqlalchemy\npytest\n",
+                ),
+                (
+                    "{{cookiecutter.app_name}}/tests/settings.py",
+                    b"SQLALCHEMY_DATABASE_URI = \"sqlite://\"\n",
+                ),
+                ("{{cookiecutter.app_name}}/tests/test_a.py", b"def test_a():\n    pass\n"),
+            ],
+            "unresolved",
+        ),
     ];
     for (files, want) in cases {
         let repo = repo_with(files);

@@ -126,6 +126,9 @@ pub struct Suite {
     pub dir: String,
     /// For humans: "`tests/`", "3 Go packages with `_test.go` files".
     pub what: String,
+    /// The suite lies in a project template (`{{cookiecutter.app_name}}/`):
+    /// its configuration is only complete in a project generated from it.
+    pub template: bool,
 }
 
 /// One piece of evidence in a manifest: what it is, and where.

@@ -1441,19 +1441,26 @@ impl<'a> Judge<'a> {
                 .map(|(_, p)| p.ecosystems.clone())
                 .unwrap_or_default();
             let family = families.first().copied();
-            if families.is_empty() {
+            if families.is_empty() || s.template {
                 if covered(&s.dir, None, out) {
                     continue;
                 }
             } else if families.iter().any(|f| covered(project_dir, Some(*f), out)) {
                 continue;
             }
-            let database = self.by_dependencies(
-                &s.dir,
-                family,
-                &format!("no test run recognised for {}", s.what),
-                None,
-            );
+            let database = if s.template {
+                DatabaseVerdict::new(Verdict::Unresolved).because(
+                    "the suite belongs to a project template (`{{…}}` in its path): its settings are filled in when a project is generated from it, and testguard judges that project",
+                    None,
+                )
+            } else {
+                self.by_dependencies(
+                    &s.dir,
+                    family,
+                    &format!("no test run recognised for {}", s.what),
+                    None,
+                )
+            };
             added.push(self.suite_account(&s.dir, &s.what, family, database));
         }
         for (dir, p) in &self.ws.projects {

@@ -36,15 +36,16 @@ pub fn find(tree: &dyn Tree, files: &[SourceFile]) -> Vec<Suite> {
     projects.dedup();
     let mut out: Vec<Suite> = Vec::new();
     for p in projects {
-        if crate::stacks::is_template_path(p) {
-            continue;
-        }
+        // a template's suites are listed (never silently skipped), but
+        // judged only in the projects generated from it
+        let template = crate::stacks::is_template_path(p);
         for s in SUITE_DIRS {
             let dir = join(p, s);
             if !tree.files_under(&dir, 1).is_empty() {
                 out.push(Suite {
                     what: format!("`{dir}/`"),
                     dir,
+                    template,
                 });
             }
         }
@@ -74,6 +75,7 @@ pub fn find(tree: &dyn Tree, files: &[SourceFile]) -> Vec<Suite> {
                 pkgs.len(),
                 if pkgs.len() == 1 { "" } else { "s" }
             ),
+            template: crate::stacks::is_template_path(module),
         });
     }
     // a .NET test project
@@ -84,6 +86,7 @@ pub fn find(tree: &dyn Tree, files: &[SourceFile]) -> Vec<Suite> {
         out.push(Suite {
             dir: f.dir().to_string(),
             what: format!(".NET test project `{}`", f.file_name()),
+            template: crate::stacks::is_template_path(&f.path),
         });
     }
     out.sort_by(|a, b| a.dir.cmp(&b.dir));
