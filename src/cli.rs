@@ -110,9 +110,10 @@ pub struct LintArgs {
     /// The format of `--output-file` (default: the stdout format).
     #[arg(long, value_enum, value_name = "FORMAT", requires = "output_file")]
     pub output_file_format: Option<Format>,
-    /// With `--staged`: always lint, never replay the last result (which is
-    /// replayed only while the binary, the options, the configuration and
-    /// every staged file it read are unchanged).
+    /// Always lint, never replay the last result (which is replayed only
+    /// while the binary, the options, the configuration, the candidate files
+    /// and every file it read are unchanged: staged object ids with
+    /// `--staged`, stat data in the work tree).
     #[arg(long)]
     pub no_cache: bool,
     /// Apply the safe, mechanical fixes (uncomment the Laravel skeleton's database
@@ -478,6 +479,18 @@ fn run_lint(args: LintArgs) -> Result<u8, RunError> {
             );
         }
     }
+    if !args.fix {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        if let [(root, scope)] = targets(&paths)?.as_slice()
+            && let Some(code) = lint_worktree_cached(&args, root, scope.as_ref())?
+        {
+            return Ok(code);
+        }
+    }
     let (outcomes, several) = lint_outcomes(&args)?;
     if several {
         return emit(&args, &[merge_outcomes(outcomes)?]);
@@ -600,9 +613,50 @@ fn show_files(args: &LintArgs, outcomes: &[Outcome]) -> Result<u8, RunError> {
     Ok(0)
 }
 
+/// What a cached result depends on besides the tree's answers (see
+/// [`crate::git::result_cache`]); `None` when nothing is to be cached: under
+/// `--no-cache`, with a report file (`--output-file` is always written from a
+/// real lint), or when this binary cannot be identified.
+fn cache_inputs(
+    args: &LintArgs,
+    root: &Path,
+    scope: Option<&crate::engine::Scope>,
+    candidates: Vec<String>,
+    colour: bool,
+) -> Option<crate::git::result_cache::Inputs> {
+    if args.no_cache || args.output_file.is_some() {
+        return None;
+    }
+    let binary = crate::git::result_cache::binary_identity()?;
+    let config = crate::config::source(root, args.config.as_deref()).map(|p| {
+        let text = std::fs::read(&p).unwrap_or_default();
+        (
+            p.display().to_string(),
+            String::from_utf8_lossy(&text).into_owned(),
+        )
+    });
+    Some(crate::git::result_cache::Inputs {
+        binary,
+        options: format!(
+            "{:?} strict={} exit_zero={} quiet={} statistics={} colour={colour} no_ignore_comments={} select={:?} ignore={:?} scope={:?}",
+            args.stdout_format(),
+            args.strict,
+            args.exit_zero,
+            args.quiet,
+            args.statistics,
+            args.no_ignore_comments,
+            args.select,
+            args.ignore,
+            scope
+        ),
+        workdir: root.display().to_string(),
+        config,
+        candidates,
+    })
+}
+
 /// `lint --staged`, replaying the last result when nothing it depends on
-/// changed (see [`crate::git::staged_cache`]). A report file
-/// (`--output-file`) is always written from a real lint.
+/// changed (see [`crate::git::result_cache`]).
 fn lint_staged_cached(
     args: &LintArgs,
     policy: &Policy,
@@ -610,44 +664,14 @@ fn lint_staged_cached(
     root: &Path,
     git_dir: &Path,
 ) -> Result<u8, RunError> {
-    use crate::git::staged_cache::{Inputs, Replay, StagedCache, binary_identity};
+    use crate::git::result_cache::{Replay, ResultCache};
     let colour = colour(args.color, std::io::stdout().is_terminal());
-    let inputs = if args.no_cache || args.output_file.is_some() {
-        None
-    } else {
-        binary_identity().map(|binary| {
-            let config = crate::config::source(root, args.config.as_deref()).map(|p| {
-                let text = std::fs::read(&p).unwrap_or_default();
-                (
-                    p.display().to_string(),
-                    String::from_utf8_lossy(&text).into_owned(),
-                )
-            });
-            Inputs {
-                binary,
-                options: format!(
-                    "{:?} strict={} exit_zero={} quiet={} statistics={} colour={colour} no_ignore_comments={} select={:?} ignore={:?}",
-                    args.stdout_format(),
-                    args.strict,
-                    args.exit_zero,
-                    args.quiet,
-                    args.statistics,
-                    args.no_ignore_comments,
-                    args.select,
-                    args.ignore
-                ),
-                workdir: root.display().to_string(),
-                config,
-                candidates: staged.candidate_paths(),
-            }
-        })
-    };
-    let Some(inputs) = inputs else {
+    let Some(inputs) = cache_inputs(args, root, None, staged.candidate_paths(), colour) else {
         let outcome = crate::engine::lint_staged_tree(staged, policy);
         return emit(args, &[outcome]);
     };
-    let cache = StagedCache::of(git_dir);
-    if let Some(replay) = cache.lookup(&inputs, staged) {
+    let cache = ResultCache::staged(git_dir);
+    if let Some(replay) = cache.lookup(&inputs, |c| staged.answer(c)) {
         write_stdout(&replay.stdout)?;
         return Ok(replay.exit_code);
     }
@@ -662,6 +686,50 @@ fn lint_staged_cached(
         cache.store(inputs, consulted, &replay);
     }
     Ok(replay.exit_code)
+}
+
+/// `lint` of one work tree (a repository, or paths in one), replaying the
+/// last result when nothing it depends on changed: the walk is redone (it
+/// decides the candidates), the files are not read nor parsed again while
+/// their stat data is unchanged. `None` when the target is not in a git
+/// repository (the cache lives in its git directory) or nothing is to be
+/// cached: the caller lints as usual.
+fn lint_worktree_cached(
+    args: &LintArgs,
+    root: &Path,
+    scope: Option<&crate::engine::Scope>,
+) -> Result<Option<u8>, RunError> {
+    use crate::git::result_cache::{Replay, ResultCache};
+    if args.no_cache || args.output_file.is_some() || !root.is_dir() {
+        return Ok(None);
+    }
+    let Some(git_dir) = crate::git::git_dir_of(root) else {
+        return Ok(None);
+    };
+    let started = std::time::SystemTime::now();
+    let policy = load_policy(args, root)?;
+    let colour = colour(args.color, std::io::stdout().is_terminal());
+    let candidates = crate::engine::worktree_candidates(root);
+    let paths = candidates.iter().map(|c| c.rel_path.clone()).collect();
+    let Some(inputs) = cache_inputs(args, root, scope, paths, colour) else {
+        return Ok(None);
+    };
+    let tree = crate::tree::WorkTree::recording(root);
+    let cache = ResultCache::worktree(&git_dir);
+    if let Some(replay) = cache.lookup(&inputs, |c| tree.answer(c)) {
+        write_stdout(&replay.stdout)?;
+        return Ok(Some(replay.exit_code));
+    }
+    let outcome = crate::engine::lint_worktree(&tree, candidates, &policy, scope);
+    let replay = Replay {
+        stdout: stdout_report(args, &outcome, colour),
+        exit_code: exit_code(args, &outcome),
+    };
+    write_stdout(&replay.stdout)?;
+    if let Some(consulted) = tree.consultations(started) {
+        cache.store(inputs, consulted, &replay);
+    }
+    Ok(Some(replay.exit_code))
 }
 
 /// 1 for an error (or, under `--strict`, a warning), else 0; always 0 under

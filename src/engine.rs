@@ -166,11 +166,34 @@ pub fn lint(root: &Path, policy: &Policy, only: Option<&Scope>) -> Result<Outcom
     if !root.is_dir() {
         return Err(RunError(format!("{} is not a directory", root.display())));
     }
+    let candidates = worktree_candidates(root);
+    Ok(lint_worktree(
+        &WorkTree::new(root),
+        candidates,
+        policy,
+        only,
+    ))
+}
+
+/// The candidates of a work tree: what the walk finds (honouring ignore
+/// files as git does), and the tracked files it skipped.
+pub fn worktree_candidates(root: &Path) -> Vec<discover::Candidate> {
     let mut candidates = discover::walk(root);
     add_tracked_ignored(root, &mut candidates);
-    let mut outcome = lint_tree(&WorkTree { root }, candidates, policy, only);
-    outcome.root = Some(root.to_path_buf());
-    Ok(outcome)
+    candidates
+}
+
+/// [`lint`] of candidates already found, read from `tree` (a recording one,
+/// for the result cache).
+pub fn lint_worktree(
+    tree: &WorkTree,
+    candidates: Vec<discover::Candidate>,
+    policy: &Policy,
+    only: Option<&Scope>,
+) -> Outcome {
+    let mut outcome = lint_tree(tree, candidates, policy, only);
+    outcome.root = Some(tree.root.to_path_buf());
+    outcome
 }
 
 /// Tracked files are always candidates: a committed `phpunit.xml` that a
@@ -271,7 +294,7 @@ pub fn lint_for_run(
         ) && (node || c.kind != SourceKind::ComposeFile)
     });
     let mut outcome = lint_tree_with(
-        &WorkTree { root },
+        &WorkTree::new(root),
         candidates,
         policy,
         None,

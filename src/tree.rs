@@ -12,6 +12,19 @@ use crate::source::{FileId, SourceFile, SourceKind};
 /// big, and a hostile one must not cost memory.
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
+/// One question a lint asks of a tree. A result cache stores each question
+/// with the answer the tree gave, and replays the result only while every
+/// question still gets the same answer: what decides the result is the
+/// candidates and these answers, nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum Consultation {
+    Read(String),
+    Exists(String),
+    ListDir(String),
+    FilesUnder(String, usize),
+    NestedRepository(String),
+}
+
 /// Where files come from: the working tree, or the git index (`--staged`).
 pub trait Tree {
     /// The bytes of a file (relative path), within [`MAX_FILE_SIZE`].
@@ -63,19 +76,186 @@ pub enum ReadFailure {
 /// The working tree under a folder.
 pub struct WorkTree<'a> {
     pub root: &'a Path,
+    /// What the lint asked, while recording (the work-tree result cache).
+    consulted: Option<std::sync::Mutex<Vec<Consultation>>>,
+}
+
+impl<'a> WorkTree<'a> {
+    pub fn new(root: &'a Path) -> Self {
+        WorkTree {
+            root,
+            consulted: None,
+        }
+    }
+
+    /// A tree that remembers every question asked of it.
+    pub fn recording(root: &'a Path) -> Self {
+        WorkTree {
+            root,
+            consulted: Some(std::sync::Mutex::new(Vec::new())),
+        }
+    }
+
+    fn note(&self, c: impl FnOnce() -> Consultation) {
+        if let Some(log) = &self.consulted
+            && let Ok(mut log) = log.lock()
+        {
+            log.push(c());
+        }
+    }
+
+    /// What was asked, each once, with the answer the tree gives now;
+    /// `None` when not recording, or when an answer cannot vouch for what
+    /// was read (a file changed too recently for its times to tell a later
+    /// change apart, see [`WorkTree::answer`]).
+    pub fn consultations(
+        &self,
+        started: std::time::SystemTime,
+    ) -> Option<Vec<(Consultation, String)>> {
+        let mut asked = self.consulted.as_ref()?.lock().ok()?.clone();
+        asked.sort();
+        asked.dedup();
+        let mut out = Vec::with_capacity(asked.len());
+        for c in asked {
+            if let Consultation::Read(path) = &c
+                && is_racy(&self.root.join(path), started)
+            {
+                return None;
+            }
+            let answer = self.answer(&c);
+            out.push((c, answer));
+        }
+        Some(out)
+    }
+
+    /// The answer the work tree gives now. A file's content is vouched for
+    /// by its stat data, as git's index does: size, modification and change
+    /// times to the nanosecond, inode and device. A content change that
+    /// keeps all of them is only possible within the timestamp granularity
+    /// of the moment the answer was recorded; [`WorkTree::consultations`]
+    /// stores nothing for a file changed that recently.
+    pub fn answer(&self, c: &Consultation) -> String {
+        match c {
+            Consultation::Read(path) => stat_fingerprint(&self.root.join(path)),
+            Consultation::Exists(path) => self.exists_unrecorded(path).to_string(),
+            Consultation::ListDir(dir) => self.list_dir_unrecorded(dir).join("\n"),
+            Consultation::FilesUnder(dir, limit) => {
+                self.files_under_unrecorded(dir, *limit).join("\n")
+            }
+            Consultation::NestedRepository(dir) => self.is_nested_unrecorded(dir).to_string(),
+        }
+    }
+}
+
+/// A file's stat data as one string: size, modification and change times
+/// (nanoseconds), inode, device; `gone` when there is no file.
+fn stat_fingerprint(path: &Path) -> String {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return "gone".to_string();
+    };
+    if !meta.is_file() {
+        return "not a file".to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        format!(
+            "{} {}.{} {}.{} {} {}",
+            meta.len(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+            meta.ino(),
+            meta.dev()
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let nanos = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos())
+        };
+        format!(
+            "{} {} {}",
+            meta.len(),
+            nanos(meta.modified()),
+            nanos(meta.created())
+        )
+    }
+}
+
+/// How close to the start of a lint a file's times must be for its stat
+/// data not to vouch for its content: a file rewritten within the clock's
+/// granularity (a jiffy on Linux, two seconds on FAT) of the moment it was
+/// read can keep the same times. Generous on purpose: a miss costs one lint.
+const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether a file changed (or its inode did) so close to `started` that its
+/// stat data cannot vouch for the bytes the lint read.
+fn is_racy(path: &Path, started: std::time::SystemTime) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    let limit = started
+        .checked_sub(RACY_WINDOW)
+        .unwrap_or(std::time::UNIX_EPOCH);
+    let recent = |t: Option<std::time::SystemTime>| t.is_none_or(|t| t >= limit);
+    #[cfg(unix)]
+    let changed = {
+        use std::os::unix::fs::MetadataExt;
+        u64::try_from(meta.ctime()).ok().map(|secs| {
+            std::time::UNIX_EPOCH
+                + std::time::Duration::new(secs, u32::try_from(meta.ctime_nsec()).unwrap_or(0))
+        })
+    };
+    #[cfg(not(unix))]
+    let changed = meta.modified().ok();
+    recent(meta.modified().ok()) || recent(changed)
 }
 
 impl Tree for WorkTree<'_> {
     fn read_many(&self, rel_paths: &[&str]) -> Vec<Result<Vec<u8>, ReadFailure>> {
-        let out = read_parallel(rel_paths, |p| self.read(p));
+        for p in rel_paths {
+            self.note(|| Consultation::Read(p.to_string()));
+        }
+        let out = read_parallel(rel_paths, |p| self.read_unrecorded(p));
         if out.len() == rel_paths.len() {
             out
         } else {
-            rel_paths.iter().map(|p| self.read(p)).collect()
+            rel_paths.iter().map(|p| self.read_unrecorded(p)).collect()
         }
     }
 
     fn read(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
+        self.note(|| Consultation::Read(rel_path.to_string()));
+        self.read_unrecorded(rel_path)
+    }
+
+    fn exists(&self, rel_path: &str) -> bool {
+        self.note(|| Consultation::Exists(rel_path.to_string()));
+        self.exists_unrecorded(rel_path)
+    }
+
+    fn is_nested_repository(&self, rel_dir: &str) -> bool {
+        self.note(|| Consultation::NestedRepository(rel_dir.to_string()));
+        self.is_nested_unrecorded(rel_dir)
+    }
+
+    fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
+        self.note(|| Consultation::FilesUnder(rel_dir.to_string(), limit));
+        self.files_under_unrecorded(rel_dir, limit)
+    }
+
+    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+        self.note(|| Consultation::ListDir(rel_dir.to_string()));
+        self.list_dir_unrecorded(rel_dir)
+    }
+}
+
+impl WorkTree<'_> {
+    fn read_unrecorded(&self, rel_path: &str) -> Result<Vec<u8>, ReadFailure> {
         use std::io::Read;
         let path = self.root.join(rel_path);
         let file = match std::fs::File::open(&path) {
@@ -98,16 +278,16 @@ impl Tree for WorkTree<'_> {
         Ok(bytes)
     }
 
-    fn exists(&self, rel_path: &str) -> bool {
+    fn exists_unrecorded(&self, rel_path: &str) -> bool {
         self.root.join(rel_path).is_file()
     }
 
-    fn is_nested_repository(&self, rel_dir: &str) -> bool {
+    fn is_nested_unrecorded(&self, rel_dir: &str) -> bool {
         // a folder (a clone) or a file (a submodule's or worktree's `gitdir:`)
         std::fs::symlink_metadata(self.root.join(rel_dir).join(".git")).is_ok()
     }
 
-    fn files_under(&self, rel_dir: &str, limit: usize) -> Vec<String> {
+    fn files_under_unrecorded(&self, rel_dir: &str, limit: usize) -> Vec<String> {
         let mut out = Vec::new();
         let mut stack = vec![rel_dir.to_string()];
         while let Some(dir) = stack.pop() {
@@ -137,7 +317,7 @@ impl Tree for WorkTree<'_> {
         out
     }
 
-    fn list_dir(&self, rel_dir: &str) -> Vec<String> {
+    fn list_dir_unrecorded(&self, rel_dir: &str) -> Vec<String> {
         std::fs::read_dir(self.root.join(rel_dir))
             .map(|rd| {
                 rd.flatten()

@@ -466,7 +466,7 @@ fn a_file_deleted_between_discovery_and_reading_is_skipped() {
     assert!(candidates.iter().any(|c| c.rel_path == ".env.test"));
     std::fs::remove_file(root.join(".env.test")).expect("rm");
     let outcome = testguard::lint_tree(
-        &testguard::WorkTree { root },
+        &testguard::WorkTree::new(root),
         candidates,
         &testguard::rules::Policy::default(),
         None,

@@ -10,17 +10,37 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use testguard::git::index::{StagedTree, tracked_candidates};
+use testguard::git::index::{StagedTree, candidate_of, tracked_candidates};
 
+/// The candidates streamed (for `lint`, and by the staged tree for
+/// `--staged`), each checked against gix's full decode of the same index.
 fn names_both_ways(dir: &Path) -> (Vec<String>, Vec<String>) {
     let (_, streamed) = tracked_candidates(dir).expect("a repository");
-    let decoded = StagedTree::open(dir).expect("index").candidates();
+    let staged = StagedTree::open(dir).expect("index").candidates();
+    let repo = gix::open(dir).expect("repository");
+    let index = repo.open_index().expect("index");
+    let decoded: Vec<String> = index
+        .entries()
+        .iter()
+        .filter(|e| {
+            use gix::index::entry::{Flags, Mode, Stage};
+            (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE)
+                && e.stage() == Stage::Unconflicted
+                && !e.flags.contains(Flags::INTENT_TO_ADD)
+        })
+        .filter_map(|e| candidate_of(e.path(&index)))
+        .map(|c| c.rel_path)
+        .collect();
     let names = |v: Vec<testguard::discover::Candidate>| {
         let mut n: Vec<String> = v.into_iter().map(|c| c.rel_path).collect();
         n.sort();
         n
     };
-    (names(streamed), names(decoded))
+    let (streamed, staged) = (names(streamed), names(staged));
+    assert_eq!(streamed, staged, "the staged tree's candidates");
+    let mut decoded = decoded;
+    decoded.sort();
+    (streamed, decoded)
 }
 
 fn repository() -> tempfile::TempDir {
@@ -148,4 +168,92 @@ fn unmerged_paths_and_a_split_index_stream_what_gix_decodes() {
         "{streamed:?}"
     );
     assert!(streamed.contains(&".env.test".to_string()), "{streamed:?}");
+}
+
+/// A monorepo of forty packages, each with its own test setup and filler
+/// files, so that the staged tree's blocks of 32 entries cut across
+/// folders; the root is a Laravel app whose `.env` names a live database.
+fn monorepo() -> tempfile::TempDir {
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("artisan".into(), b"#!/usr/bin/env php\n".to_vec()),
+        (
+            "composer.json".into(),
+            br#"{"require":{"laravel/framework":"^11.0"}}"#.to_vec(),
+        ),
+        (
+            "phpunit.xml".into(),
+            b"<phpunit><php></php></phpunit>\n".to_vec(),
+        ),
+        (
+            ".env".into(),
+            b"DB_CONNECTION=mysql\nDB_HOST=db.prod.example.com\nDB_DATABASE=shop_production\n"
+                .to_vec(),
+        ),
+    ];
+    for i in 0..40 {
+        let p = format!("packages/p{i:02}");
+        files.push((
+            format!("{p}/package.json"),
+            format!(r#"{{"name":"p{i}","scripts":{{"test":"jest"}},"devDependencies":{{"jest":"^29"}},"dependencies":{{"pg":"^8"}}}}"#).into_bytes(),
+        ));
+        files.push((
+            format!("{p}/.env.test"),
+            format!(
+                "DATABASE_URL=postgres://localhost/p{i}_{}\n",
+                if i % 7 == 0 { "dev" } else { "test" }
+            )
+            .into_bytes(),
+        ));
+        files.push((
+            format!("{p}/test/a.test.js"),
+            b"test('a', () => {});\n".to_vec(),
+        ));
+        for j in 0..12 {
+            files.push((
+                format!("{p}/src/f{j:02}.js"),
+                b"module.exports = 1;\n".to_vec(),
+            ));
+        }
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    repo_with(&refs)
+}
+
+#[test]
+fn the_staged_tree_answers_as_gix_decodes_in_every_index_format() {
+    let dir = monorepo();
+    let answers = |dir: &Path| {
+        let lint = run(dir, &["lint", "--staged", "--no-cache", "--format", "json"]);
+        let runs = run(dir, &["runs", "--staged", "--format", "json"]);
+        (stdout(&lint), stdout(&runs))
+    };
+    // format 3 (and 2) are streamed and read back in blocks; 4 and a split
+    // index are decoded whole by gix
+    git(dir.path(), &["update-index", "--index-version", "3"]);
+    let (lint3, runs3) = answers(dir.path());
+    let report: serde_json::Value = serde_json::from_str(&lint3).expect("JSON");
+    let errors = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    assert!(errors >= 1, "{lint3}");
+    let listed: serde_json::Value = serde_json::from_str(&runs3).expect("JSON");
+    assert!(
+        listed["runs"].as_array().expect("runs").len() >= 40,
+        "{runs3}"
+    );
+    git(dir.path(), &["update-index", "--index-version", "4"]);
+    assert_eq!(
+        answers(dir.path()),
+        (lint3.clone(), runs3.clone()),
+        "format 4"
+    );
+    git(dir.path(), &["update-index", "--index-version", "2"]);
+    git(dir.path(), &["update-index", "--split-index"]);
+    assert_eq!(answers(dir.path()), (lint3, runs3), "split index");
 }

@@ -882,13 +882,36 @@ fn masked_secrets(outcome: &Outcome) -> Vec<String> {
         .collect()
 }
 
-/// The streamed index reader against gix's decoder on the same bytes.
+/// The streamed index reader against gix's decoder on the same bytes: the
+/// same staged files, each with the same object id and stat data.
 fn check_git_index(data: &[u8]) -> Result<(), String> {
-    let mut streamed = Vec::new();
-    let result = testguard::git::index_names::for_each_file(data, |p| streamed.push(p.to_vec()));
-    let Ok(()) = result else {
+    type Row = (Vec<u8>, Vec<u8>, u32, (u32, u32), u32);
+    let mut streamed: Vec<Row> = Vec::new();
+    let mut offsets = Vec::new();
+    let result = testguard::git::index_names::for_each_file(data, |f| {
+        offsets.push(f.offset);
+        streamed.push((f.path.to_vec(), f.id.to_vec(), f.size, f.mtime, f.ino))
+    });
+    let Ok(layout) = result else {
         return Ok(());
     };
+    // formats 2 and 3 read back from any staged entry's offset give the
+    // same entries from there on (what `--staged` lookups rely on)
+    if layout.version <= 3 {
+        let end = usize::try_from(layout.entries_end).map_err(|e| e.to_string())?;
+        for (k, offset) in offsets.iter().enumerate().step_by(7) {
+            let start = usize::try_from(*offset).map_err(|e| e.to_string())?;
+            let slice = data.get(start..end).ok_or("offset beyond the entries")?;
+            let mut again: Vec<Row> = Vec::new();
+            testguard::git::index_names::for_each_file_in(slice, layout.version, *offset, |f| {
+                again.push((f.path.to_vec(), f.id.to_vec(), f.size, f.mtime, f.ino))
+            })
+            .map_err(|e| format!("entries from offset {offset} not read back: {e:?}"))?;
+            if again[..] != streamed[k..] {
+                return Err(format!("entries read back from offset {offset} differ"));
+            }
+        }
+    }
     let options = gix::index::decode::Options {
         thread_limit: Some(1),
         expected_checksum: None,
@@ -903,7 +926,7 @@ fn check_git_index(data: &[u8]) -> Result<(), String> {
         return Ok(());
     };
     use gix::index::entry::{Flags, Mode, Stage};
-    let decoded: Vec<Vec<u8>> = state
+    let decoded: Vec<Row> = state
         .entries()
         .iter()
         .filter(|e| {
@@ -911,11 +934,19 @@ fn check_git_index(data: &[u8]) -> Result<(), String> {
                 && e.stage() == Stage::Unconflicted
                 && !e.flags.contains(Flags::INTENT_TO_ADD)
         })
-        .map(|e| e.path(&state).to_vec())
+        .map(|e| {
+            (
+                e.path(&state).to_vec(),
+                e.id.as_bytes().to_vec(),
+                e.stat.size,
+                (e.stat.mtime.secs, e.stat.mtime.nsecs),
+                e.stat.ino,
+            )
+        })
         .collect();
     if decoded != streamed {
         return Err(format!(
-            "streamed {} names, gix decoded {}",
+            "streamed {} files, gix decoded {} (or an id or stat differs)",
             streamed.len(),
             decoded.len()
         ));

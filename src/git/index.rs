@@ -12,9 +12,8 @@ use crate::tree::{ReadFailure, Tree, check_size};
 
 pub struct StagedTree {
     repo: gix::Repository,
-    /// The index as git wrote it; paths are looked up in place (binary search)
-    /// so a 100,000-entry index costs no per-entry allocation.
-    index: Option<gix::index::File>,
+    /// The staged files, sorted by path; paths are looked up by binary search.
+    index: Entries,
     workdir: PathBuf,
     /// When the index file was written (seconds, nanoseconds): a work-tree
     /// file modified at or after it is "racily clean" and its stat data
@@ -33,16 +32,7 @@ pub struct StagedTree {
     object_read_failed: std::cell::Cell<bool>,
 }
 
-/// One question a lint asks of the staged tree. Its answer is computed from
-/// the index alone (an entry's object id, a listing), never from content:
-/// a file's content is a function of its object id.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub enum Consultation {
-    Read(String),
-    Exists(String),
-    ListDir(String),
-    FilesUnder(String, usize),
-}
+pub use crate::tree::Consultation;
 
 /// A regular file at stage 0 that is really staged (not `git add -N`).
 fn is_staged_file(e: &gix::index::Entry) -> bool {
@@ -64,6 +54,292 @@ fn open_index(repo: &gix::Repository) -> Result<gix::index::File, String> {
     .map_err(|e| e.to_string())
 }
 
+/// The staged files of the index (regular files at stage 0, not
+/// `git add -N`), sorted by path.
+enum Entries {
+    /// No index file: nothing was ever added.
+    Empty,
+    /// Streamed once (see [`super::index_names`]), then read back in blocks.
+    Sparse(Sparse),
+    /// Decoded whole by gix: a split index, a version 4 index (whose names
+    /// depend on the entry before), a SHA-256 repository, or a file the
+    /// stream does not read (gix then says what is wrong with it).
+    /// Boxed: the decoded index is large and this is the rare path.
+    Decoded(Box<gix::index::File>),
+}
+
+/// How many staged entries one block holds: a lookup reads one block
+/// (a few kilobytes) from the file.
+const BLOCK: usize = 32;
+
+/// How many blocks are kept once read (a few hundred kilobytes at most).
+const CACHED_BLOCKS: usize = 128;
+
+/// What a block says of one staged file.
+struct IndexEntryAt {
+    id: [u8; 20],
+    stat: RecordedStat,
+}
+
+/// A version 2 or 3 index, streamed once and kept as little as a lint needs:
+/// where each staged entry starts in the file, the path of the first entry
+/// of every block, the candidates and the `.gitattributes` files. A lookup
+/// or a folder listing reads the blocks it needs from the open file (git
+/// replaces the index by renaming a new file over it, so the open file
+/// keeps the index this lint started with). On a 100,000-entry index this
+/// holds half a megabyte, where gix's whole decode held the file, every
+/// entry and every path (peak 28.5 MiB for `lint --staged`).
+struct Sparse {
+    file: std::fs::File,
+    version: u32,
+    offsets: Vec<u64>,
+    entries_end: u64,
+    /// The path of staged entry `k * BLOCK`, for each block `k`.
+    firsts: Vec<Box<[u8]>>,
+    candidates: Vec<Candidate>,
+    attributes: Vec<String>,
+    /// The file no longer held a block it held when streamed.
+    lost: std::cell::Cell<bool>,
+    /// The bytes of the blocks read last, by block.
+    blocks: std::cell::RefCell<std::collections::HashMap<usize, Box<[u8]>>>,
+}
+
+impl Sparse {
+    /// The index file at `path` streamed, or `None` when only gix can read
+    /// it (or it is not there).
+    fn read(path: &Path) -> Option<Sparse> {
+        let file = std::fs::File::open(path).ok()?;
+        let mut offsets = Vec::new();
+        let mut firsts = Vec::new();
+        let mut candidates = Vec::new();
+        let mut attributes = Vec::new();
+        let layout = super::index_names::for_each_file(&file, |f| {
+            if offsets.len() % BLOCK == 0 {
+                firsts.push(f.path.into());
+            }
+            offsets.push(f.offset);
+            candidates.extend(candidate_of(f.path));
+            if (f.path == b".gitattributes" || f.path.ends_with(b"/.gitattributes"))
+                && let Ok(p) = std::str::from_utf8(f.path)
+            {
+                attributes.push(p.to_string());
+            }
+        })
+        .ok()?;
+        if layout.version > 3 {
+            return None;
+        }
+        Some(Sparse {
+            file,
+            version: layout.version,
+            offsets,
+            entries_end: layout.entries_end,
+            firsts,
+            candidates,
+            attributes,
+            lost: std::cell::Cell::new(false),
+            blocks: std::cell::RefCell::new(std::collections::HashMap::new()),
+        })
+    }
+
+    /// Calls `each` with the staged files of block `k`, in order, until it
+    /// says to stop; `None` when the file no longer holds the block (it was
+    /// truncated in place). The blocks read last are kept (a lint asks
+    /// about neighbouring paths one after the other), a bounded number.
+    fn block(&self, k: usize, mut each: impl FnMut(&[u8], &IndexEntryAt) -> bool) -> Option<()> {
+        let mut cache = self.blocks.borrow_mut();
+        if !cache.contains_key(&k) {
+            let start = *self.offsets.get(k * BLOCK)?;
+            let end = self
+                .offsets
+                .get((k + 1) * BLOCK)
+                .copied()
+                .unwrap_or(self.entries_end);
+            let mut bytes = vec![0; usize::try_from(end.checked_sub(start)?).ok()?];
+            read_exact_at(&self.file, &mut bytes, start)?;
+            if cache.len() >= CACHED_BLOCKS {
+                cache.clear();
+            }
+            cache.insert(k, bytes.into_boxed_slice());
+        }
+        let bytes = cache.get(&k)?;
+        let start = *self.offsets.get(k * BLOCK)?;
+        let mut going = true;
+        super::index_names::for_each_file_in(bytes, self.version, start, |f| {
+            if going {
+                going = each(
+                    f.path,
+                    &IndexEntryAt {
+                        id: f.id,
+                        stat: RecordedStat {
+                            size: f.size,
+                            mtime: f.mtime,
+                            ino: f.ino,
+                        },
+                    },
+                );
+            }
+        })
+        .ok()
+    }
+
+    /// The block a path at or after `path` starts being looked for in.
+    fn block_of(&self, path: &[u8]) -> usize {
+        self.firsts
+            .partition_point(|first| &**first <= path)
+            .saturating_sub(1)
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> Option<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset).ok()
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> Option<()> {
+    use std::os::windows::fs::FileExt;
+    let mut done = 0;
+    while done < buf.len() {
+        let n = file
+            .seek_read(&mut buf[done..], offset + done as u64)
+            .ok()?;
+        if n == 0 {
+            return None;
+        }
+        done += n;
+    }
+    Some(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_file: &std::fs::File, _buf: &mut [u8], _offset: u64) -> Option<()> {
+    None
+}
+
+/// A staged file: its object id and the stat data of its work-tree copy.
+struct Staged {
+    id: gix::ObjectId,
+    stat: RecordedStat,
+}
+
+impl Entries {
+    fn get(&self, rel_path: &str) -> Option<Staged> {
+        match self {
+            Entries::Empty => None,
+            Entries::Sparse(sparse) => {
+                let path = rel_path.as_bytes();
+                let mut found = None;
+                let read = sparse.block(sparse.block_of(path), |p, e| {
+                    if p == path {
+                        found = Some((e.id, e.stat));
+                    }
+                    found.is_none() && p < path
+                });
+                if read.is_none() {
+                    self.lost();
+                    return None;
+                }
+                let (id, stat) = found?;
+                Some(Staged {
+                    id: gix::ObjectId::try_from(&id[..]).ok()?,
+                    stat,
+                })
+            }
+            Entries::Decoded(index) => index
+                .entry_by_path_and_stage(rel_path.as_bytes().into(), Stage::Unconflicted)
+                .filter(|e| is_staged_file(e))
+                .map(|e| Staged {
+                    id: e.id,
+                    stat: RecordedStat::of(e),
+                }),
+        }
+    }
+
+    /// The staged paths that start with `prefix`, in order, while `more`
+    /// says to go on.
+    fn under(&self, prefix: &[u8], mut more: impl FnMut(&[u8]) -> bool) {
+        match self {
+            Entries::Empty => {}
+            Entries::Sparse(sparse) => {
+                let mut done = false;
+                for k in sparse.block_of(prefix)..sparse.firsts.len() {
+                    let read = sparse.block(k, |path, _| {
+                        if path < prefix {
+                            return true;
+                        }
+                        done = !path.starts_with(prefix) || !more(path);
+                        !done
+                    });
+                    if read.is_none() {
+                        self.lost();
+                        return;
+                    }
+                    if done {
+                        return;
+                    }
+                }
+            }
+            Entries::Decoded(index) => {
+                let entries = index.entries();
+                let first = entries.partition_point(|e| e.path(index) < prefix);
+                for e in &entries[first..] {
+                    let path = e.path(index);
+                    if !path.starts_with(prefix) {
+                        return;
+                    }
+                    if is_staged_file(e) && !more(path) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// An index file changed in place under the lint (git never does
+    /// that): what it said before cannot be read again, and the result
+    /// depends on more than the index (it is not cached).
+    fn lost(&self) {
+        if let Entries::Sparse(sparse) = self {
+            sparse.lost.set(true);
+        }
+    }
+
+    fn was_lost(&self) -> bool {
+        matches!(self, Entries::Sparse(sparse) if sparse.lost.get())
+    }
+
+    fn candidates(&self) -> Vec<Candidate> {
+        match self {
+            Entries::Empty => Vec::new(),
+            Entries::Sparse(sparse) => sparse.candidates.clone(),
+            Entries::Decoded(index) => index
+                .entries()
+                .iter()
+                .filter(|e| is_staged_file(e))
+                .filter_map(|e| candidate_of(e.path(index).as_ref()))
+                .collect(),
+        }
+    }
+
+    /// The `.gitattributes` files staged anywhere.
+    fn attributes(&self) -> Vec<String> {
+        match self {
+            Entries::Empty => Vec::new(),
+            Entries::Sparse(sparse) => sparse.attributes.clone(),
+            Entries::Decoded(index) => index
+                .entries()
+                .iter()
+                .filter(|e| is_staged_file(e))
+                .map(|e| e.path(index))
+                .filter(|p| *p == b".gitattributes" || p.ends_with(b"/.gitattributes"))
+                .filter_map(|p| std::str::from_utf8(p).ok().map(String::from))
+                .collect(),
+        }
+    }
+}
+
 impl StagedTree {
     pub fn open(start: &Path) -> Result<StagedTree, RunError> {
         Self::of(super::discover(start)?)
@@ -73,15 +349,20 @@ impl StagedTree {
     pub fn of(repo: gix::Repository) -> Result<StagedTree, RunError> {
         let workdir = super::workdir(&repo)?;
         // a repository where nothing was ever added has no index file yet
-        let index = if repo.index_path().exists() {
-            Some(open_index(&repo).map_err(|e| {
+        let streamed = (repo.object_hash() == gix::hash::Kind::Sha1)
+            .then(|| Sparse::read(&repo.index_path()))
+            .flatten();
+        let index = if let Some(sparse) = streamed {
+            Entries::Sparse(sparse)
+        } else if repo.index_path().exists() {
+            Entries::Decoded(Box::new(open_index(&repo).map_err(|e| {
                 RunError(format!(
                     "cannot read the git index {}: {e}",
                     repo.index_path().display()
                 ))
-            })?)
+            })?))
         } else {
-            None
+            Entries::Empty
         };
         let index_mtime = std::fs::metadata(repo.index_path())
             .ok()
@@ -118,7 +399,7 @@ impl StagedTree {
     /// its answer; `None` when the answers do not decide the result (a
     /// blob could not be read).
     pub fn consultations(&self) -> Option<Vec<(Consultation, String)>> {
-        if self.object_read_failed.get() {
+        if self.object_read_failed.get() || self.index.was_lost() {
             return None;
         }
         let mut asked = self.consulted.borrow().clone()?;
@@ -148,6 +429,8 @@ impl StagedTree {
             Consultation::FilesUnder(dir, limit) => {
                 self.files_under_unrecorded(dir, *limit).join("\n")
             }
+            // an index lists no other repository's files
+            Consultation::NestedRepository(_) => false.to_string(),
         }
     }
 
@@ -183,22 +466,16 @@ impl StagedTree {
             {
                 return false;
             }
-            let Some(index) = &self.index else {
-                return true;
-            };
             // every `.gitattributes` in the index (symfony/symfony has 183),
             // its work-tree copy when clean (a conversion cannot add or
             // remove an attribute's name), read on several threads
+            let names = self.index.attributes();
             let mut attributes = Vec::new();
-            for e in index.entries() {
-                let path = e.path(index);
-                if !(path == b".gitattributes" || path.ends_with(b"/.gitattributes")) {
-                    continue;
-                }
-                let Ok(rel) = std::str::from_utf8(path) else {
+            for rel in &names {
+                let Some(e) = self.index.get(rel) else {
                     return false;
                 };
-                attributes.push((rel, RecordedStat::of(e), e.id));
+                attributes.push((rel.as_str(), e.stat, e.id));
             }
             let (workdir, index_mtime) = (&self.workdir, self.index_mtime);
             let clean: Vec<Option<Vec<u8>>> =
@@ -225,15 +502,16 @@ impl StagedTree {
     /// entry (git's own notion of a clean file: size, mtime, inode) and the
     /// index was written after it changed: the same bytes as the blob,
     /// without inflating a pack's delta chain. `None`: read the blob.
-    fn clean_worktree_bytes(&self, rel_path: &str, e: &gix::index::Entry) -> Option<Vec<u8>> {
+    fn clean_worktree_bytes(&self, rel_path: &str, e: &Staged) -> Option<Vec<u8>> {
         let data = self.stat_clean_bytes(rel_path, e)?;
         self.worktree_is_blob().then_some(data)
     }
 
     /// The work-tree file's bytes when git would call it clean (stat data as
     /// recorded, not racily so), whatever conversion it went through.
-    fn stat_clean_bytes(&self, rel_path: &str, e: &gix::index::Entry) -> Option<Vec<u8>> {
-        RecordedStat::of(e).clean_bytes(&self.workdir.join(rel_path), self.index_mtime?)
+    fn stat_clean_bytes(&self, rel_path: &str, e: &Staged) -> Option<Vec<u8>> {
+        e.stat
+            .clean_bytes(&self.workdir.join(rel_path), self.index_mtime?)
     }
 
     /// The work tree root: paths in every output are relative to it.
@@ -241,30 +519,19 @@ impl StagedTree {
         &self.workdir
     }
 
-    fn entry(&self, rel_path: &str) -> Option<&gix::index::Entry> {
-        let index = self.index.as_ref()?;
-        index
-            .entry_by_path_and_stage(rel_path.as_bytes().into(), Stage::Unconflicted)
-            .filter(|e| is_staged_file(e))
+    fn entry(&self, rel_path: &str) -> Option<Staged> {
+        self.index.get(rel_path)
     }
 
     /// Index entries whose name makes them candidates: only these
     /// are turned into strings.
     pub fn candidates(&self) -> Vec<Candidate> {
-        let Some(index) = &self.index else {
-            return Vec::new();
-        };
-        index
-            .entries()
-            .iter()
-            .filter(|e| is_staged_file(e))
-            .filter_map(|e| candidate_of(e.path(index).as_ref()))
-            .collect()
+        self.index.candidates()
     }
 }
 
 /// The candidate an index path is, if its name makes it one.
-fn candidate_of(path: &[u8]) -> Option<Candidate> {
+pub fn candidate_of(path: &[u8]) -> Option<Candidate> {
     // the name alone rules out almost every entry before any UTF-8 check
     let name = match path.iter().rposition(|&b| b == b'/') {
         Some(i) => &path[i + 1..],
@@ -296,8 +563,11 @@ pub fn tracked_candidates(start: &Path) -> Option<(PathBuf, Vec<Candidate>)> {
         Err(_) => return None,
     };
     let mut found = Vec::new();
-    match super::index_names::for_each_file(file, |p| found.extend(candidate_of(p))) {
-        Ok(()) => Some((workdir, found)),
+    if repo.object_hash() != gix::hash::Kind::Sha1 {
+        return StagedTree::of(repo).ok().map(|s| (workdir, s.candidates()));
+    }
+    match super::index_names::for_each_file(file, |f| found.extend(candidate_of(f.path))) {
+        Ok(_) => Some((workdir, found)),
         Err(_) => {
             let staged = StagedTree::of(repo).ok()?;
             Some((workdir, staged.candidates()))
@@ -377,7 +647,7 @@ impl Tree for StagedTree {
             return Err(ReadFailure::Gone);
         };
         check_size(u64::from(e.stat.size))?;
-        if let Some(data) = self.clean_worktree_bytes(rel_path, e) {
+        if let Some(data) = self.clean_worktree_bytes(rel_path, &e) {
             return Ok(data);
         }
         let blob = self.repo.find_blob(e.id).map_err(|err| {
@@ -407,7 +677,7 @@ impl Tree for StagedTree {
         // what each entry's stat data says, copied so the threads need no repository
         let stats: Vec<Option<RecordedStat>> = rel_paths
             .iter()
-            .map(|p| self.entry(p).map(RecordedStat::of))
+            .map(|p| self.entry(p).map(|e| e.stat))
             .collect();
         let jobs: Vec<(&str, Option<RecordedStat>)> =
             rel_paths.iter().copied().zip(stats).collect();
@@ -447,40 +717,33 @@ impl Tree for StagedTree {
 
 impl StagedTree {
     fn files_under_unrecorded(&self, rel_dir: &str, limit: usize) -> Vec<String> {
-        let Some(index) = &self.index else {
-            return Vec::new();
-        };
         let prefix = crate::paths::dir_prefix(rel_dir);
-        // entries are sorted by path: the folder's files are one run of them
-        let entries = index.entries();
-        let first = entries.partition_point(|e| e.path(index) < prefix.as_bytes());
-        entries[first..]
-            .iter()
-            .take_while(|e| e.path(index).starts_with(prefix.as_bytes()))
-            .filter(|e| is_staged_file(e))
-            .filter_map(|e| std::str::from_utf8(e.path(index)).ok())
-            .filter(|p| !in_skipped_dir(p))
-            .take(limit)
-            .map(String::from)
-            .collect()
+        let mut out = Vec::new();
+        if limit == 0 {
+            return out;
+        }
+        self.index.under(prefix.as_bytes(), |path| {
+            if let Ok(p) = std::str::from_utf8(path)
+                && !in_skipped_dir(p)
+            {
+                out.push(p.to_string());
+            }
+            out.len() < limit
+        });
+        out
     }
 
     fn list_dir_unrecorded(&self, rel_dir: &str) -> Vec<String> {
-        let Some(index) = &self.index else {
-            return Vec::new();
-        };
-        let prefix = if rel_dir.is_empty() {
-            String::new()
-        } else {
-            format!("{rel_dir}/")
-        };
-        index
-            .entries()
-            .iter()
-            .filter(|e| is_staged_file(e))
-            .filter_map(|e| std::str::from_utf8(e.path(index)).ok())
-            .filter(|p| p.starts_with(&prefix) && !p[prefix.len()..].contains('/'))
-            .map(String::from)
-            .collect()
+        let prefix = crate::paths::dir_prefix(rel_dir);
+        let mut out = Vec::new();
+        self.index.under(prefix.as_bytes(), |path| {
+            if let Ok(p) = std::str::from_utf8(path)
+                && !p[prefix.len()..].contains('/')
+            {
+                out.push(p.to_string());
+            }
+            true
+        });
+        out
     }
 }

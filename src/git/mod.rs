@@ -3,7 +3,7 @@
 pub mod hook;
 pub mod index;
 pub mod index_names;
-pub mod staged_cache;
+pub mod result_cache;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -64,4 +64,20 @@ pub fn repository_root(start: &std::path::Path) -> Option<std::path::PathBuf> {
         .ancestors()
         .find(|a| a.join(".git").exists())
         .map(std::path::Path::to_path_buf)
+}
+
+/// The git directory of the repository whose work tree is `root` (which
+/// holds `.git`): the `.git` folder, or the folder a `.git` file names
+/// (`gitdir: …`, a linked worktree's or a submodule's own). `None` when
+/// `root` is not a repository's top.
+pub fn git_dir_of(root: &Path) -> Option<PathBuf> {
+    let dot_git = root.join(".git");
+    let meta = std::fs::metadata(&dot_git).ok()?;
+    if meta.is_dir() {
+        return Some(dot_git);
+    }
+    let text = std::fs::read_to_string(&dot_git).ok()?;
+    let named = text.lines().next()?.strip_prefix("gitdir:")?.trim();
+    let dir = root.join(named);
+    dir.is_dir().then_some(dir)
 }

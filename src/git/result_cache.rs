@@ -1,30 +1,37 @@
-//! The last `lint --staged` result, replayed while nothing it depends on has
-//! changed. A pre-commit hook runs on every commit, and most commits touch
-//! no file a test run's configuration is read from: the hook then costs the
-//! index read and this check, not the reading and parsing of every
-//! configuration file (symfony/symfony: 743 files).
+//! The last lint's result, replayed while nothing it depends on has changed.
+//! A pre-commit hook runs on every commit, and most commits touch no file a
+//! test run's configuration is read from: the hook then costs the index read
+//! and this check, not the reading and parsing of every configuration file
+//! (symfony/symfony: 743 files). The same holds for `lint` of a work tree
+//! run again and again from an editor or a script: it costs the walk (git's
+//! own cost for `git ls-files -co`) and this check.
 //!
-//! What a staged lint prints is a function of:
+//! What a lint prints is a function of:
 //! - this binary (its version, size and modification time);
 //! - how it was asked (format, `--strict`, `--quiet`, colour,
-//!   `--no-ignore-comments`), the work tree's path (SARIF prints it) and the
-//!   configuration file's bytes;
-//! - the candidate paths the index lists (discovery looks at names only);
-//! - the answers the index gave to every question the lint asked of it:
-//!   a file's object id (its content is a function of it), whether a path
-//!   exists, a folder's listing.
+//!   `--no-ignore-comments`, the paths it was given), the work tree's path
+//!   (SARIF prints it) and the configuration file's bytes;
+//! - the candidate paths (discovery looks at names only: the index's for
+//!   `--staged`, the walk's for a work tree, both redone every time);
+//! - the answers the tree gave to every question the lint asked of it
+//!   ([`Consultation`]): for the index, a file's object id (its content is a
+//!   function of it); for the work tree, a file's stat data (size, times to
+//!   the nanosecond, inode, device), as git's index vouches for a clean
+//!   file; whether a path exists; a folder's listing.
 //!
 //! All of these are kept whole and compared whole (no hash that could
 //! collide). A result that depended on anything else (a blob the object
-//! database could not give) is never stored. The cache lives in the git
-//! directory (`testguard/staged.json`), per worktree, written atomically;
-//! one that cannot be read or written is a miss, never an error.
+//! database could not give, a work-tree file changed within seconds of the
+//! lint, whose times cannot tell a later rewrite apart) is never stored.
+//! The caches live in the git directory (`testguard/staged.json`,
+//! `testguard/worktree.json`), per worktree, written atomically; one that
+//! cannot be read or written is a miss, never an error.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::index::{Consultation, StagedTree};
+use crate::tree::Consultation;
 
 /// Everything a result depends on besides the index's answers.
 #[derive(Serialize, Deserialize, PartialEq, Eq, Debug)]
@@ -47,8 +54,8 @@ struct Entry {
     stdout: String,
 }
 
-/// The cache file of a repository.
-pub struct StagedCache {
+/// A cache file of a repository.
+pub struct ResultCache {
     path: PathBuf,
 }
 
@@ -58,16 +65,28 @@ pub struct Replay {
     pub exit_code: u8,
 }
 
-impl StagedCache {
-    pub fn of(git_dir: &Path) -> StagedCache {
-        StagedCache {
+impl ResultCache {
+    /// The result of `lint --staged`.
+    pub fn staged(git_dir: &Path) -> ResultCache {
+        ResultCache {
             path: git_dir.join("testguard").join("staged.json"),
         }
     }
 
+    /// The result of `lint` of the work tree.
+    pub fn worktree(git_dir: &Path) -> ResultCache {
+        ResultCache {
+            path: git_dir.join("testguard").join("worktree.json"),
+        }
+    }
+
     /// The stored result, when it was produced from the same inputs and the
-    /// index still answers every question it asked the same way.
-    pub fn lookup(&self, inputs: &Inputs, staged: &StagedTree) -> Option<Replay> {
+    /// tree still answers every question it asked the same way.
+    pub fn lookup(
+        &self,
+        inputs: &Inputs,
+        answer: impl Fn(&Consultation) -> String,
+    ) -> Option<Replay> {
         let bytes = std::fs::read(&self.path).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
         if entry.inputs != *inputs {
@@ -76,7 +95,7 @@ impl StagedCache {
         entry
             .consulted
             .iter()
-            .all(|(c, answer)| staged.answer(c) == *answer)
+            .all(|(c, stored)| answer(c) == *stored)
             .then_some(Replay {
                 stdout: entry.stdout,
                 exit_code: entry.exit_code,
@@ -102,7 +121,10 @@ impl StagedCache {
         }
         // written whole, then renamed: a concurrent hook reads the old
         // entry or the new one, never half of one
-        let tmp = dir.join(format!("staged.json.{}", std::process::id()));
+        let Some(name) = self.path.file_name().and_then(|n| n.to_str()) else {
+            return;
+        };
+        let tmp = dir.join(format!("{name}.{}", std::process::id()));
         if std::fs::write(&tmp, json).is_ok() && std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
