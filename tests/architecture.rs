@@ -383,6 +383,54 @@ fn violations(files: &[Source]) -> Vec<String> {
     out
 }
 
+/// The stacks' driver (`stacks/mod.rs`) names each stack once, in its
+/// registry: every phase is a loop over the registry, so a stack called by
+/// hand from the driver would take its turn out of order, or twice.
+fn driver_violations(files: &[Source]) -> Vec<String> {
+    let Some(driver) = files.iter().find(|f| f.rel == "stacks/mod.rs") else {
+        return Vec::new();
+    };
+    let bare = code(&driver.text, false);
+    let Some(start) = bare.find("fn registry(") else {
+        return vec![
+            "src/stacks/mod.rs: no `fn registry()`: the stacks are listed in one registry".into(),
+        ];
+    };
+    let end = bare[start..]
+        .find("\n}")
+        .map_or(bare.len(), |e| start + e + 2);
+    let body = &bare[start..end];
+    // the stacks: each `Box::new(module::Stack…)` of the registry
+    let stacks: Vec<String> = body
+        .split("Box::new(")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("::").map(|(m, _)| m.trim().to_string()))
+        .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    let mut out = Vec::new();
+    for (n, line) in bare.lines().enumerate() {
+        let at = bare.lines().take(n).map(|l| l.len() + 1).sum::<usize>();
+        if (start..end).contains(&at) {
+            continue;
+        }
+        for s in &stacks {
+            let mut rest = line;
+            while let Some(i) = rest.find(&format!("{s}::")) {
+                let before = rest[..i].chars().next_back();
+                rest = &rest[i + s.len() + 2..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                out.push(format!(
+                    "src/stacks/mod.rs:{}: the driver calls the stack `{s}` by hand: each stack takes its turn in the registry's phases",
+                    n + 1
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn planted(files: &[(&str, &str)]) -> Vec<String> {
     let files: Vec<Source> = files
         .iter()
@@ -391,7 +439,9 @@ fn planted(files: &[(&str, &str)]) -> Vec<String> {
             text: text.to_string(),
         })
         .collect();
-    violations(&files)
+    let mut out = violations(&files);
+    out.extend(driver_violations(&files));
+    out
 }
 
 #[test]
@@ -450,6 +500,17 @@ fn the_checks_catch_planted_violations() {
             "a reporter imports `rules`",
         ),
         (&[("newthing.rs", "")], "stands on no floor"),
+        (
+            &[(
+                "stacks/mod.rs",
+                "pub fn registry() -> Vec<Box<dyn Stack>> {\n    vec![Box::new(php::Php::default())]\n}\npub fn build(ws: &mut Workspace) {\n    php::runs::build(ws);\n}\n",
+            )],
+            "the driver calls the stack `php` by hand",
+        ),
+        (
+            &[("stacks/mod.rs", "pub fn build() {}\n")],
+            "no `fn registry()`",
+        ),
     ];
     for (files, want) in cases {
         let found = planted(files);
@@ -478,7 +539,8 @@ fn src_keeps_the_house_rules() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let files = sources(&root);
     assert!(files.len() > 100, "read {} files of src/", files.len());
-    let found = violations(&files);
+    let mut found = violations(&files);
+    found.extend(driver_violations(&files));
     assert!(
         found.is_empty(),
         "{} breach(es) of the house rules:\n{}",

@@ -336,6 +336,20 @@ fn is_var_name(s: &str) -> bool {
         && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
+/// Compose services and Dockerfiles: the services a run starts in, and
+/// their environments as layers.
+pub struct Containers;
+
+impl super::stack::Stack for Containers {
+    fn name(&self) -> &'static str {
+        "containers"
+    }
+
+    fn runs(&mut self, ws: &mut Workspace) {
+        collect(ws);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,6 +119,29 @@ fn dotenv_copy(line: &str) -> Option<(String, String)> {
     })
 }
 
+/// READMEs and contributing guides: the commands they tell a developer to
+/// run before the tests.
+pub struct Docs;
+
+impl super::stack::Stack for Docs {
+    fn name(&self) -> &'static str {
+        "documentation"
+    }
+
+    fn read_more(
+        &self,
+        tree: &dyn crate::tree::Tree,
+        files: &mut Vec<crate::source::SourceFile>,
+        _unreadable: &mut Vec<crate::model::Unreadable>,
+    ) {
+        read_readmes(tree, files);
+    }
+
+    fn evidence(&mut self, ws: &mut Workspace) {
+        read(ws);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::dotenv_copy;

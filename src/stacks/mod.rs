@@ -8,6 +8,7 @@ pub mod detect;
 pub mod docs;
 pub mod dotnet;
 pub mod elixir;
+pub mod environment;
 pub mod go;
 pub mod jvm;
 pub mod node;
@@ -15,271 +16,126 @@ pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod runners;
+pub mod stack;
 pub mod suites;
 pub mod task_runners;
 pub mod usage;
 
-use crate::syntax::dotenv;
-use ci::{github, gitlab};
-use detect as frameworks;
-use php::phpunit;
-use python::{pytest, tox};
-
-use crate::model::{DevDotenv, EnvSource, Runner, Setting, TestEnv, Via, Workspace};
-use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
+use crate::model::{EnvSource, TestEnv, Workspace};
+use crate::source::{FileId, SourceFile, SourceKind, Span};
+use stack::Stack;
 
 pub use crate::model::{ParseIssue, Unreadable};
 
-/// Builds the whole model from the files read by discovery.
-/// With an `invocation` (`testguard run`), the runs are the one being
-/// started and the caller's environment is known.
+/// Every stack, in the order each phase visits them (see [`stack`]): CI
+/// pipelines and dotenv files first (they are the environments the others'
+/// runs start in), then the ecosystems, then compose services (which pin
+/// the runs above) and the documentation (which only adds evidence).
+pub fn registry() -> Vec<Box<dyn Stack>> {
+    vec![
+        Box::new(ci::Ci::default()),
+        Box::new(environment::DotenvFiles::default()),
+        Box::new(task_runners::TaskRunners),
+        Box::new(python::Python::default()),
+        Box::new(php::Php::default()),
+        Box::new(node::Node),
+        Box::new(ruby::Ruby),
+        Box::new(elixir::Elixir),
+        Box::new(jvm::Jvm),
+        Box::new(go::Go),
+        Box::new(dotnet::Dotnet),
+        Box::new(containers::Containers),
+        Box::new(docs::Docs),
+    ]
+}
+
 /// Reads what each stack's configuration points at and no listing by name
-/// finds (included pipelines, settings modules, test code, setup files), in
-/// this order: a stack that reads a file another one named comes after it.
+/// finds (included pipelines, settings modules, test code, setup files),
+/// then finds the suite folders of every project.
 pub fn read_more(
     tree: &dyn crate::tree::Tree,
     files: &mut Vec<SourceFile>,
     unreadable: &mut Vec<Unreadable>,
 ) -> Vec<crate::model::Suite> {
-    ci::reads::gitlab_includes(tree, files, unreadable);
-    php::reads::test_code(tree, files);
-    python::reads::settings_modules(tree, files);
-    php::reads::laravel_config(tree, files);
-    docs::read_readmes(tree, files);
-    ci::reads::copied_dotenvs(tree, files);
-    node::reads::code(tree, files);
-    node::reads::script_env_files(tree, files);
-    jvm::reads::test_code(tree, files);
-    go::reads::test_code(tree, files);
-    dotnet::reads::test_code(tree, files);
+    for stack in registry() {
+        stack.read_more(tree, files, unreadable);
+    }
     suites::find(tree, files)
 }
 
+/// Builds the whole model from the files read by discovery, every stack of
+/// the [`registry`] in each phase.
+/// With an `invocation` (`testguard run`), the runs are the one being
+/// started and the caller's environment is known.
 pub fn build(
     files: Vec<SourceFile>,
     unreadable: Vec<Unreadable>,
     invocation: Option<crate::model::Invocation>,
     suites: Vec<crate::model::Suite>,
 ) -> (Workspace, Vec<ParseIssue>, Vec<Unreadable>) {
+    let mut stacks = registry();
     let mut ws = Workspace {
-        files,
         invocation,
         suites,
         ..Workspace::default()
     };
     let mut issues = Vec::new();
-    let unreadable_ids: Vec<FileId> = unreadable.iter().map(|u| u.file).collect();
-    let mut pytest_candidates = Vec::new();
-    let mut doctrine_layouts: Vec<(String, php::doctrine::Layout)> = Vec::new();
-    let mut dotenv_issues: Vec<DotenvIssue> = Vec::new();
+    let readable: Vec<bool> = {
+        let mut r = vec![true; files.len()];
+        for u in &unreadable {
+            if let Some(x) = r.get_mut(u.file.0) {
+                *x = false;
+            }
+        }
+        r
+    };
+    // which stack reads each kind
+    let mut reader: std::collections::HashMap<SourceKind, usize> = std::collections::HashMap::new();
+    for (i, stack) in stacks.iter().enumerate() {
+        for kind in stack.kinds() {
+            reader.insert(*kind, i);
+        }
+    }
     // the parsers that cost most on a large repository (YAML workflows,
-    // PHPUnit XML), run on several threads first; the loop below takes
-    // their results in file order
-    let heavy: Vec<usize> = (0..ws.files.len())
-        .filter(|&i| {
-            matches!(
-                ws.files[i].kind,
-                SourceKind::GithubWorkflow | SourceKind::Phpunit
-            ) && !unreadable_ids.contains(&FileId(i))
+    // PHPUnit XML), run on several threads first; the files are then read
+    // in order, each taking its result
+    let ahead: Vec<(usize, stack::ParseAhead)> = files
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| readable[*i])
+        .filter_map(|(i, f)| {
+            let parse = stacks[*reader.get(&f.kind)?].parse_ahead(f.kind)?;
+            Some((i, parse))
         })
         .collect();
-    let files_ref = &ws.files;
-    let results = parallel_map(&heavy, |&i| {
-        let file = &files_ref[i];
-        match file.kind {
-            SourceKind::GithubWorkflow => github::parse(FileId(i), file),
-            _ => phpunit::parse(FileId(i), file),
-        }
-    });
-    // (a file whose result is missing is parsed again below)
-    let mut pre_parsed: std::collections::HashMap<usize, (Vec<TestEnv>, Vec<ParseIssue>)> =
-        if results.len() == heavy.len() {
-            heavy.iter().copied().zip(results).collect()
+    let results = parallel_map(&ahead, |(i, parse)| parse(FileId(*i), &files[*i]));
+    // (a file whose result is missing is parsed again in order)
+    let mut parsed_ahead: std::collections::HashMap<usize, stack::Parsed> =
+        if results.len() == ahead.len() {
+            ahead.iter().map(|(i, _)| *i).zip(results).collect()
         } else {
             std::collections::HashMap::new()
         };
-    for idx in 0..ws.files.len() {
-        let id = FileId(idx);
-        if unreadable_ids.contains(&id) {
+    for (idx, file) in files.iter().enumerate() {
+        if !readable[idx] {
             continue;
         }
-        let file = &ws.files[idx];
-        match file.kind {
-            SourceKind::DotenvTest => {
-                let (env, errs) = dotenv_env(id, file);
-                dotenv_issues.extend(errs);
-                ws.test_dotenv_dirs.push((file.dir().to_string(), id));
-                ws.envs.push(env);
-            }
-            SourceKind::DotenvDev => {
-                let (env, errs) = dotenv_env(id, file);
-                dotenv_issues.extend(errs);
-                ws.dev_dotenvs.push(DevDotenv {
-                    file: id,
-                    dir: file.dir().to_string(),
-                    settings: env.settings,
-                });
-            }
-            SourceKind::PytestIni
-            | SourceKind::PytestToml
-            | SourceKind::PyprojectToml
-            | SourceKind::SetupCfg
-            | SourceKind::ToxIni
-            | SourceKind::ToxToml => {
-                let parsed = pytest::parse(id, file);
-                issues.extend(parsed.issues);
-                pytest_candidates.extend(parsed.configs);
-                ws.envs.extend(parsed.extra_envs);
-                ws.envs.extend(tox::parse(id, file));
-            }
-            SourceKind::Phpunit => {
-                let (envs, errs) = pre_parsed
-                    .remove(&idx)
-                    .unwrap_or_else(|| phpunit::parse(id, file));
-                issues.extend(errs);
-                ws.envs.extend(envs);
-            }
-            SourceKind::GithubWorkflow => {
-                let (envs, errs) = pre_parsed
-                    .remove(&idx)
-                    .unwrap_or_else(|| github::parse(id, file));
-                issues.extend(errs);
-                ws.envs.extend(envs);
-            }
-            // a pipeline is its root file and the files it includes, read together below
-            SourceKind::GitlabCi | SourceKind::GitlabCiInclude => {}
-            SourceKind::DoctrineConfig => {
-                if let Some(layout) = php::doctrine::read(id, file) {
-                    doctrine_layouts.push(layout);
-                }
-            }
-            SourceKind::ElixirConfig => {
-                for w in elixir::ecto_config::read(id, file) {
-                    crate::model::project_in(&mut ws.projects, &w.project).elixir.config_writes.push(w);
-                }
-            }
-            SourceKind::RailsDatabase => {
-                for d in ruby::database_yml::read(id, file) {
-                    crate::model::project_in(&mut ws.projects, &d.project).rails_databases.push(d);
-                }
-            }
-            SourceKind::ComposerJson
-            | SourceKind::RubyTestHelper
-            | SourceKind::Gemfile
-            | SourceKind::MixProject
-            | SourceKind::PackageJson
-            | SourceKind::FrameworkMarker
-            | SourceKind::LaravelConfigCache
-            | SourceKind::ComposeFile
-            | SourceKind::Dockerfile
-            | SourceKind::Envrc
-                | SourceKind::DevShell
-            | SourceKind::Gitignore
-            | SourceKind::TestCode
-            | SourceKind::AppCode
-            | SourceKind::Readme
-            | SourceKind::CopiedDotenv
-            | SourceKind::NodeCode
-            | SourceKind::OrmConfig
-            // its variables are the invocation's caller layer
-            | SourceKind::CallerEnvironment
-            // read together once every file is known
-            | SourceKind::SpringConfig
-            | SourceKind::JvmTestCode
-            | SourceKind::JvmBuild
-            | SourceKind::GoModule
-            | SourceKind::Manifest
-            | SourceKind::GoTestCode
-            | SourceKind::DotnetAppSettings
-            | SourceKind::DotnetProject
-            | SourceKind::DotnetTestCode => {}
-            SourceKind::GoLoadedEnv => {
-                // viper and godotenv read `KEY=value`, `export KEY=value` and
-                // `KEY: value`: no line of it is a parse error. A YAML file
-                // (viper's `config/local.yml`) gives its scalars as dotted
-                // keys (`database.url`)
-                let settings = if file.path.ends_with(".yml") || file.path.ends_with(".yaml") {
-                    go::yaml_settings(id, file)
-                } else {
-                    dotenv_env(id, file).0.settings
-                };
-                let dir = file.dir().to_string();
-                crate::model::project_in(&mut ws.projects, &dir).go.loaded_env.push(DevDotenv {
-                    file: id,
-                    dir: dir.clone(),
-                    settings,
-                });
-            }
-            SourceKind::TaskRunner => {
-                for t in task_runners::read(id, file) {
-                    crate::model::project_in(&mut ws.projects, &t.dir).tasks.test_tasks.push(t);
-                }
-                for d in task_runners::make_databases(id, file) {
-                    crate::model::project_in(&mut ws.projects, &d.project).tasks.databases.push(d);
-                }
-            }
-            SourceKind::Codeception => {
-                ws.envs.extend(php::codeception::read(id, file));
-                let dir = file.dir().to_string();
-                crate::model::project_in(&mut ws.projects, &dir)
-                    .php
-                    .codeception_param_dsns
-                    .extend(php::codeception::param_dsns(id, file));
-                if let Some(m) = php::codeception::laravel_module(id, file) {
-                    crate::model::project_in(&mut ws.projects, &m.dir).php.codeception_laravel.push(m);
-                }
-            }
+        let id = FileId(idx);
+        if let Some(&s) = reader.get(&file.kind) {
+            let stack = &mut stacks[s];
+            let ahead = parsed_ahead
+                .remove(&idx)
+                .or_else(|| stack.parse_ahead(file.kind).map(|parse| parse(id, file)));
+            stack.read_file(id, file, ahead, &mut ws, &mut issues);
         }
-        frameworks::detect(id, file, &mut ws.projects);
+        // every file may say which projects exist, their frameworks, and
+        // the database clients and test runners they depend on
+        detect::detect(id, file, &mut ws.projects);
         usage::scan(id, file, &mut ws.projects);
     }
-    for idx in 0..ws.files.len() {
-        if ws.files[idx].kind == SourceKind::GitlabCi && !unreadable_ids.contains(&FileId(idx)) {
-            let (envs, errs) = gitlab::parse(FileId(idx), &ws.files);
-            issues.extend(errs);
-            ws.envs.extend(envs);
-        }
-    }
-    ci::annotate(&mut ws.envs);
-    // a dotenv file is malformed only for the loaders that read it
-    for d in dotenv_issues {
-        let dir = ws.file(d.issue.span.file).dir().to_string();
-        let keep = match dotenv_loader(&ws.projects, &dir) {
-            DotenvLoader::Strict => true,
-            DotenvLoader::SkipsBadLines => false,
-            DotenvLoader::Other => !d.strict_only,
-        };
-        if keep {
-            issues.push(d.issue);
-        }
-    }
-    crate::resolve::python::pytest_configs(&mut ws, pytest_candidates);
-    elixir::ecto_config::drop_unloaded(&mut ws);
-    let writes: Vec<crate::model::ConfigWrite> = ws.config_writes().cloned().collect();
-    for d in crate::resolve::ecto_settings(&writes) {
-        ws.project_mut(&d.project.clone()).elixir.databases.push(d);
-    }
-    ruby::runs::build(&mut ws);
-    ruby::runs::compose_pins(&mut ws);
-    ruby::destruction::scan(&mut ws);
-    elixir::destruction::scan(&mut ws);
-    jvm::build(&mut ws);
-    go::build(&mut ws);
-    dotnet::build(&mut ws);
-    // a Node package with tests marks every folder above it (monorepo workspaces)
-    let node_dirs: Vec<String> = ws
-        .projects
-        .iter()
-        .filter(|(_, c)| c.frameworks.node)
-        .map(|(d, _)| d.clone())
-        .collect();
-    for d in node_dirs {
-        for anc in crate::model::ancestors(&d) {
-            ws.projects
-                .entry(anc.to_string())
-                .or_default()
-                .node_tests_below = true;
-        }
+    ws.files = files;
+    for stack in &mut stacks {
+        stack.link(&mut ws, &mut issues);
     }
     let pytest_dirs: Vec<String> = ws.pytest_configs().map(|c| c.dir.clone()).collect();
     let pytest_dirs: Vec<&str> = pytest_dirs.iter().map(String::as_str).collect();
@@ -287,61 +143,15 @@ pub fn build(
         let f = framework_for_env(&ws.projects, &pytest_dirs, &ws.envs[i]);
         ws.envs[i].frameworks = f;
     }
-    python::invocation::apply(&mut ws);
-    ruby::invocation::apply(&mut ws);
-    // the Python application code, parsed once for every reader below
-    let parsed_python = python::parsed::parse_all(&ws);
-    python::django::build(&mut ws, &parsed_python);
-    // test runs: each PHPUnit config of an app, with its chain of layers
-    let mut projects: Vec<String> = doctrine_layouts.iter().map(|(p, _)| p.clone()).collect();
-    projects.sort();
-    projects.dedup();
-    let doctrine: Vec<php::doctrine::DoctrineTest> = projects
-        .into_iter()
-        .map(|p| {
-            let layouts: Vec<php::doctrine::Layout> = doctrine_layouts
-                .iter()
-                .filter(|(q, _)| *q == p)
-                .map(|(_, l)| l.clone())
-                .collect();
-            php::doctrine::merge(p, &layouts)
-        })
-        .collect();
-    for d in &doctrine {
-        if d.url.is_some() {
-            ws.projects
-                .entry(d.project.clone())
-                .or_default()
-                .php
-                .doctrine_url_vars = Some(d.url_vars.clone());
-        }
-        if d.dbname_suffix
-            .as_ref()
-            .is_some_and(|s| php::doctrine::suffix_is_test(&s.value))
-        {
-            ws.projects
-                .entry(d.project.clone())
-                .or_default()
-                .php
-                .symfony_test_dbname_suffix = true;
-        }
+    for stack in &mut stacks {
+        stack.invocation(&mut ws);
     }
-    php::database_config::lumen_dotenv(&mut ws);
-    php::test_setup::scan(&mut ws);
-    php::database_config::database_keys(&mut ws);
-    php::runs::build(&mut ws, &doctrine);
-    php::database_config::read(&mut ws);
-    node::adonis::build(&mut ws);
-    node::runs::build(&mut ws);
-    // a Symfony test dotenv no PHPUnit run reads is still layered over `.env`
-    inherit_symfony_dotenv(&mut ws);
-    containers::collect(&mut ws);
-    php::destruction::scan(&mut ws);
-    python::conftest::scan(&mut ws, &parsed_python);
-    python::invocation::test_code_reads(&mut ws);
-    python::app_config::read(&mut ws, &parsed_python);
-    python::pytest_dotenv::read(&mut ws);
-    docs::read(&mut ws);
+    for stack in &mut stacks {
+        stack.runs(&mut ws);
+    }
+    for stack in &mut stacks {
+        stack.evidence(&mut ws);
+    }
     keep_invoked_family(&mut ws);
     // A project template (cookiecutter, copier: `{{cookiecutter.slug}}/…`) holds
     // files that are rendered before use; their Jinja is not a syntax error.
@@ -415,39 +225,6 @@ fn keep_invoked_family(ws: &mut Workspace) {
     });
 }
 
-/// Symfony loads `.env`, then `.env.test` over it
-/// (symfony.com/doc/current/configuration.html): a database
-/// setting the test file leaves out is the one `.env` gives — the development
-/// database, unless Doctrine's `dbname_suffix` changes it (the rules judge that).
-/// Only database keys are inherited: `APP_ENV` comes from phpunit's `<server>`
-/// before dotenv runs, and dotenv never overrides what is set.
-fn inherit_symfony_dotenv(ws: &mut Workspace) {
-    for i in 0..ws.envs.len() {
-        let env = &ws.envs[i];
-        if env.source != EnvSource::Dotenv || !env.frameworks.symfony {
-            continue;
-        }
-        let Some(dev) = ws
-            .dev_dotenvs
-            .iter()
-            .find(|d| d.dir == env.dir && ws.files[d.file.0].file_name() == ".env")
-        else {
-            continue;
-        };
-        let inherited: Vec<Setting> = dev
-            .settings
-            .iter()
-            .filter(|s| crate::database::db_key_kind(&s.key.value, &[]).is_some())
-            .filter(|s| !env.settings.iter().any(|t| t.key.value == s.key.value))
-            .map(|s| Setting {
-                via: Via::DotenvLayered,
-                ..s.clone()
-            })
-            .collect();
-        ws.envs[i].settings.extend(inherited);
-    }
-}
-
 fn framework_for_env(
     folders: &std::collections::BTreeMap<String, crate::model::Project>,
     pytest_dirs: &[&str],
@@ -514,108 +291,6 @@ fn depth_below(dir: &str, anc: &str) -> usize {
         dir.get(anc.len()..).unwrap_or("")
     };
     rest.split('/').filter(|s| !s.is_empty()).count()
-}
-
-/// A syntax error of a dotenv file, and whether only strict loaders reject it
-/// (`KEY: value`, which godotenv and compose accept).
-pub(crate) struct DotenvIssue {
-    issue: ParseIssue,
-    strict_only: bool,
-}
-
-/// How the loaders that read a folder's dotenv files treat a line they
-/// cannot parse.
-enum DotenvLoader {
-    /// phpdotenv (Laravel, Lumen) and Symfony Dotenv throw: the app does not boot.
-    Strict,
-    /// dotenv for Node (and Next.js, Vite), python-dotenv, pydantic-settings:
-    /// the line is skipped (python-dotenv warns), the rest loads.
-    SkipsBadLines,
-    /// Anything else (godotenv, compose `env_file`, unknown): `KEY: value`
-    /// and `export KEY=` parse, other broken lines fail.
-    Other,
-}
-
-/// The loader of the nearest project above `dir`.
-fn dotenv_loader(
-    folders: &std::collections::BTreeMap<String, crate::model::Project>,
-    dir: &str,
-) -> DotenvLoader {
-    let project = crate::model::ancestors(dir).find_map(|d| {
-        folders
-            .get(d)
-            .filter(|c| c.php_root || c.node_root || c.python_root)
-    });
-    match project {
-        Some(c) if c.php_root && (c.frameworks.laravel || c.frameworks.symfony || c.php.lumen) => {
-            DotenvLoader::Strict
-        }
-        Some(c) if c.node_root || c.python_root => DotenvLoader::SkipsBadLines,
-        _ => DotenvLoader::Other,
-    }
-}
-
-/// A dotenv file as one test environment (for dev files: their settings).
-pub(crate) fn dotenv_env(id: FileId, file: &SourceFile) -> (TestEnv, Vec<DotenvIssue>) {
-    let parsed = dotenv::parse(&file.text);
-    let settings = parsed
-        .entries
-        .iter()
-        .cloned()
-        .map(|e| Setting {
-            key: Spanned::new(e.key, Span::new(id, e.key_range.start, e.key_range.end)),
-            value: e.value,
-            value_span: Span::new(id, e.value_range.start, e.value_range.end),
-            verbatim: e.verbatim,
-            // dotenv loaders never override a variable that is already set
-            overridable: true,
-            via: Via::Dotenv,
-            unset: false,
-            provenance: None,
-            raw_offsets: None,
-        })
-        .collect();
-    let colon_lines = parsed.entries.iter().filter(|e| e.colon).map(|e| DotenvIssue {
-        issue: ParseIssue {
-            span: Span::new(id, e.key_range.start, e.value_range.end.max(e.key_range.end)),
-            message: "`KEY: value` is not dotenv syntax for phpdotenv or Symfony Dotenv, which refuse the file; write `KEY=value`".into(),
-        },
-        strict_only: true,
-    });
-    let mut issues: Vec<DotenvIssue> = colon_lines.collect();
-    issues.extend(parsed.errors.into_iter().map(|e| DotenvIssue {
-        issue: ParseIssue {
-            span: Span::new(id, e.range.start, e.range.end),
-            message: e.message,
-        },
-        strict_only: false,
-    }));
-    issues.sort_by_key(|d| d.issue.span.start);
-    // `.env.ci` is loaded only on CI runners, whose databases are service
-    // containers or the runner's own: a CI environment, not a developer's.
-    // (`.env.ci`, and a file a CI script names, `tests/ci.test.env`)
-    let ci_only = file
-        .file_name()
-        .split(['.', '-', '_'])
-        .any(|w| w.eq_ignore_ascii_case("ci"));
-    let runner = if ci_only {
-        Runner::Ci(Box::new(crate::model::CiJob {
-            job: format!("dotenv {}", file.file_name()),
-            ..Default::default()
-        }))
-    } else {
-        Runner::Local
-    };
-    let mut env = TestEnv::local(
-        format!("test dotenv ({})", file.path),
-        EnvSource::Dotenv,
-        file,
-        id,
-        Span::new(id, 0, 0),
-        settings,
-    );
-    env.runner = runner;
-    (env, issues)
 }
 
 /// A configuration value as code writes it: a literal, an environment read
@@ -704,4 +379,53 @@ pub fn gitignored_by(ws: &Workspace, from_dir: &str, path: &str) -> Option<Span>
             Some(ignored.then(|| Span::new(FileId(id), range.start, range.end)))
         })
         .flatten()
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn no_kind_is_read_by_two_stacks() {
+        let mut reader: std::collections::BTreeMap<SourceKind, &str> = Default::default();
+        for stack in registry() {
+            for kind in stack.kinds() {
+                if let Some(other) = reader.insert(*kind, stack.name()) {
+                    panic!("{kind:?} is read by {other} and by {}", stack.name());
+                }
+            }
+        }
+        // the kinds whose text is test environments are each some stack's
+        for kind in [
+            SourceKind::DotenvTest,
+            SourceKind::PytestIni,
+            SourceKind::Phpunit,
+            SourceKind::GithubWorkflow,
+            SourceKind::GitlabCi,
+            SourceKind::Codeception,
+            SourceKind::ElixirConfig,
+            SourceKind::RailsDatabase,
+            SourceKind::GoLoadedEnv,
+            SourceKind::TaskRunner,
+        ] {
+            assert!(reader.contains_key(&kind), "{kind:?} is read by no stack");
+        }
+    }
+
+    #[test]
+    fn every_stack_is_registered_once() {
+        let names: Vec<&str> = registry().iter().map(|s| s.name()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for ecosystem in [
+            "Python", "PHP", "Node", "Ruby", "Elixir", "JVM", ".NET", "Go",
+        ] {
+            assert!(
+                names.contains(&ecosystem),
+                "{ecosystem} is not in {names:?}"
+            );
+        }
+    }
 }

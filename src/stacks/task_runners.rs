@@ -234,6 +234,42 @@ fn is_development(name: &str) -> bool {
     file.ends_with(".env") && matches!(stem, "dev" | "local" | "development")
 }
 
+/// Makefiles, Taskfiles and justfiles: the test tasks they define and the
+/// databases their variables name.
+pub struct TaskRunners;
+
+impl super::stack::Stack for TaskRunners {
+    fn name(&self) -> &'static str {
+        "task runners"
+    }
+
+    fn kinds(&self) -> &'static [SourceKind] {
+        &[SourceKind::TaskRunner]
+    }
+
+    fn read_file(
+        &mut self,
+        id: FileId,
+        file: &SourceFile,
+        _ahead: Option<super::stack::Parsed>,
+        ws: &mut crate::model::Workspace,
+        _issues: &mut Vec<crate::model::ParseIssue>,
+    ) {
+        for t in read(id, file) {
+            crate::model::project_in(&mut ws.projects, &t.dir)
+                .tasks
+                .test_tasks
+                .push(t);
+        }
+        for d in make_databases(id, file) {
+            crate::model::project_in(&mut ws.projects, &d.project)
+                .tasks
+                .databases
+                .push(d);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_development;

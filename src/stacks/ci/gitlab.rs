@@ -469,7 +469,9 @@ fn shared_folder_copies(
             let Some((i, f)) = files.iter().enumerate().find(|(_, f)| f.path == path) else {
                 continue;
             };
-            let settings = crate::stacks::dotenv_env(FileId(i), f).0.settings;
+            let settings = crate::stacks::environment::dotenv_env(FileId(i), f)
+                .0
+                .settings;
             ci.env_file_copies.push(EnvFileCopy {
                 by_job: job.clone(),
                 from: path,

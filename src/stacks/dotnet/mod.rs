@@ -423,6 +423,29 @@ pub fn connection_string_name(var: &str) -> Option<&str> {
     None
 }
 
+/// ASP.NET Core: `appsettings*.json`, projects and their references, and
+/// the `WebApplicationFactory` classes of test projects.
+pub struct Dotnet;
+
+impl crate::stacks::stack::Stack for Dotnet {
+    fn name(&self) -> &'static str {
+        ".NET"
+    }
+
+    fn read_more(
+        &self,
+        tree: &dyn crate::tree::Tree,
+        files: &mut Vec<SourceFile>,
+        _unreadable: &mut Vec<crate::model::Unreadable>,
+    ) {
+        reads::test_code(tree, files);
+    }
+
+    fn link(&mut self, ws: &mut Workspace, _issues: &mut Vec<crate::model::ParseIssue>) {
+        build(ws);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -281,6 +281,60 @@ fn writes(id: FileId, f: &SourceFile) -> Option<(String, Span)> {
     None
 }
 
+/// Go: modules, their test code, and the files their helpers load.
+pub struct Go;
+
+impl crate::stacks::stack::Stack for Go {
+    fn name(&self) -> &'static str {
+        "Go"
+    }
+
+    fn kinds(&self) -> &'static [crate::source::SourceKind] {
+        &[crate::source::SourceKind::GoLoadedEnv]
+    }
+
+    fn read_more(
+        &self,
+        tree: &dyn crate::tree::Tree,
+        files: &mut Vec<SourceFile>,
+        _unreadable: &mut Vec<crate::model::Unreadable>,
+    ) {
+        reads::test_code(tree, files);
+    }
+
+    fn read_file(
+        &mut self,
+        id: FileId,
+        file: &SourceFile,
+        _ahead: Option<crate::stacks::stack::Parsed>,
+        ws: &mut Workspace,
+        _issues: &mut Vec<crate::model::ParseIssue>,
+    ) {
+        // viper and godotenv read `KEY=value`, `export KEY=value` and
+        // `KEY: value`: no line of it is a parse error. A YAML file
+        // (viper's `config/local.yml`) gives its scalars as dotted
+        // keys (`database.url`)
+        let settings = if file.path.ends_with(".yml") || file.path.ends_with(".yaml") {
+            yaml_settings(id, file)
+        } else {
+            crate::stacks::environment::dotenv_env(id, file).0.settings
+        };
+        let dir = file.dir().to_string();
+        crate::model::project_in(&mut ws.projects, &dir)
+            .go
+            .loaded_env
+            .push(crate::model::DevDotenv {
+                file: id,
+                dir: dir.clone(),
+                settings,
+            });
+    }
+
+    fn link(&mut self, ws: &mut Workspace, _issues: &mut Vec<crate::model::ParseIssue>) {
+        build(ws);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,3 +83,26 @@ pub fn build(ws: &mut Workspace) {
         });
     }
 }
+
+/// Spring Boot on the JVM: configuration files, build files and test
+/// classes, read together per module.
+pub struct Jvm;
+
+impl crate::stacks::stack::Stack for Jvm {
+    fn name(&self) -> &'static str {
+        "JVM"
+    }
+
+    fn read_more(
+        &self,
+        tree: &dyn crate::tree::Tree,
+        files: &mut Vec<crate::source::SourceFile>,
+        _unreadable: &mut Vec<crate::model::Unreadable>,
+    ) {
+        reads::test_code(tree, files);
+    }
+
+    fn link(&mut self, ws: &mut Workspace, _issues: &mut Vec<crate::model::ParseIssue>) {
+        build(ws);
+    }
+}
