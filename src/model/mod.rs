@@ -412,6 +412,10 @@ pub struct Workspace {
     pub dev_dotenvs: Vec<DevDotenv>,
     /// Folders holding a test dotenv file (for TG206, TG302).
     pub test_dotenv_dirs: Vec<(String, FileId)>,
+    /// Files that a test tool alone reads, and only while its tests run
+    /// (Laravel Dusk's `.env.dusk.{env}`, swapped in for `.env` by `artisan
+    /// dusk`): a database only such a file names is the tool's own.
+    pub test_tool_files: Vec<FileId>,
     /// Every test run, in every ecosystem; a run names the [`TestEnv`] in
     /// `envs` that holds its effective settings, when it has one.
     pub runs: Vec<TestRun>,
@@ -803,6 +807,25 @@ impl Workspace {
             }
         }
         out
+    }
+
+    /// Whether `name`, set in `file`, is a database that only a test tool's
+    /// own settings name: `file` is one of [`Workspace::test_tool_files`],
+    /// the folder's development files name at least one database, and none
+    /// of them is `name`. (Without a development database to compare with,
+    /// nothing says the name is not the developer's own.)
+    pub fn names_test_tool_database(
+        &self,
+        file: FileId,
+        name: &str,
+        dir: &str,
+        extra_keys: &[String],
+    ) -> bool {
+        if !self.test_tool_files.contains(&file) {
+            return false;
+        }
+        let dev = self.dev_database_names(dir, extra_keys);
+        !dev.is_empty() && !dev.iter().any(|d| d.eq_ignore_ascii_case(name))
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {

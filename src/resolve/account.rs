@@ -264,6 +264,16 @@ impl<'a> Judge<'a> {
             v.verdict = Verdict::Test;
             return v;
         }
+        if self
+            .ws
+            .names_test_tool_database(s.value_span.file, &name.text, dir, self.extra_keys)
+        {
+            v.verdict = Verdict::Test;
+            return v.because(
+                "a database only a test tool's own settings name, none of the development files' databases",
+                Some(s.value_span),
+            );
+        }
         let host = db.host_text();
         if let Some(why) = ephemeral(host.as_deref()) {
             v.verdict = Verdict::Isolated;

@@ -60,6 +60,14 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   first (pytest-django always; `manage.py test --noinput` without asking). Equal
   to the application's own `NAME`: an error. Another name without a test
   marker: a warning.
+- Laravel Dusk's `.env.dusk.{env}` (or `.env.dusk`) is read by `php artisan
+  dusk` alone: it swaps the file in for `.env` while the browser tests run
+  and puts `.env` back after (laravel/dusk `DuskCommand::setupDuskEnvironment`).
+  A database that file names is the browser suite's own when the folder's
+  development files name a database and it is none of them
+  (`ecommerce_dusk` beside `.env.example`'s `laravel`): no finding. The
+  development database's own name there is TG105's; with no development
+  database to compare with, the name is judged as any other.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
@@ -111,7 +119,15 @@ impl Rule for DatabaseNotTest {
                     continue;
                 }
                 let Some(name) = &d.db.name else { continue };
-                if name.is_reference() || cx.is_test_database(&name.text, &env.dir) {
+                if name.is_reference()
+                    || cx.is_test_database(&name.text, &env.dir)
+                    || cx.ws.names_test_tool_database(
+                        d.setting.value_span.file,
+                        &name.text,
+                        &env.dir,
+                        &cx.policy.extra_db_keys,
+                    )
+                {
                     continue;
                 }
                 let host = d.db.host.as_ref().map(|h| h.text.as_str());

@@ -85,6 +85,18 @@ impl crate::stacks::stack::Stack for Php {
     }
 
     fn runs(&mut self, ws: &mut Workspace) {
+        // `artisan dusk` swaps `.env.dusk.{env}` (or `.env.dusk`) in for
+        // `.env` while the browser tests run and puts `.env` back after
+        // (laravel/dusk `DuskCommand::setupDuskEnvironment`): nothing else reads it
+        let dusk: Vec<FileId> = ws
+            .test_dotenv_dirs
+            .iter()
+            .filter(|(dir, id)| {
+                runs::is_dusk_file(ws.file(*id).file_name()) && ws.frameworks_of(dir).laravel
+            })
+            .map(|(_, id)| *id)
+            .collect();
+        ws.test_tool_files.extend(dusk);
         // each project's Doctrine test configuration, its files merged
         let mut projects: Vec<String> = self
             .doctrine_layouts

@@ -282,7 +282,7 @@ fn framework_of(ctx: &Project, config_name: &str) -> RunFramework {
     }
 }
 
-fn is_dusk_file(name: &str) -> bool {
+pub fn is_dusk_file(name: &str) -> bool {
     name == ".env.dusk" || name.starts_with(".env.dusk.")
 }
 
