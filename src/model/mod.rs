@@ -355,6 +355,10 @@ pub struct Project {
     pub isolating_evidence: Vec<(RunnerFamily, Evidence)>,
     /// A test runner its manifests depend on.
     pub test_runner: Vec<(RunnerFamily, Evidence)>,
+    /// A harness that runs each test in a transaction and rolls it back
+    /// after (DAMA DoctrineTestBundle's PHPUnit extension): row writes do
+    /// not persist, what escapes a transaction does ([`Destruction::escapes_rollback`]).
+    pub rolled_back: Option<Evidence>,
     pub php: php::PhpProject,
     pub python: python::PythonProject,
     pub node: node::NodeProject,
@@ -565,6 +569,12 @@ pub struct Destruction {
     /// What it does, for a message: "runs migrate:fresh on it".
     pub what: &'static str,
     pub span: Span,
+    /// A transaction rolled back after each test does not undo it: DDL
+    /// (`migrate:fresh`, a schema drop) and MySQL's `TRUNCATE` commit
+    /// implicitly, and a wipe before the first test runs outside any test's
+    /// transaction. `false` only for row writes inside a test (Doctrine's
+    /// `ORMPurger`, which deletes rows by default).
+    pub escapes_rollback: bool,
 }
 
 /// What a project's test code shows about its database.
@@ -900,6 +910,16 @@ impl Workspace {
         self.caller_keys
             .iter()
             .find(|c| c.key == key && is_within(dir, &c.scope))
+    }
+
+    /// The first idiom of the test code of the project at `dir` (as in
+    /// [`Workspace::wipe_evidence`]) that a transaction rolled back after
+    /// each test does not undo.
+    pub fn wipe_escaping_rollback(&self, dir: &str) -> Option<&Destruction> {
+        let project = ancestors(dir).find(|anc| self.test_code.contains_key(*anc))?;
+        self.destruction
+            .iter()
+            .find(|d| d.project == project && d.escapes_rollback)
     }
 
     /// The resolved test run whose effective settings `env` holds.

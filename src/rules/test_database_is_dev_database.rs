@@ -130,6 +130,20 @@ that sets no `DATABASE_URL` (the recipe's default file) runs the tests on the
 `.env` database, and the finding points at that `.env` line.
 Dev-file keys that are themselves about tests (`TEST_DATABASE_URL`) are not
 taken as the development database.
+
+**Each test rolled back.** DAMA DoctrineTestBundle's PHPUnit hook
+(`<bootstrap class="DAMA\DoctrineTestBundle\PHPUnit\PHPUnitExtension"/>`
+in PHPUnit 10+, `<extension class="…"/>` in 8 and 9, `<listener
+class="…PHPUnitListener"/>` before its version 6) begins a transaction
+before every test on each DBAL connection and rolls it back after
+(dmaicher/doctrine-test-bundle README): the tests' row writes never reach
+the development data. The finding is then a warning, naming the hook. What
+escapes a transaction still does: DDL (`ALTER`/`DROP TABLE`, which MySQL
+commits implicitly), MySQL's `TRUNCATE`, a schema reset or fixture load
+before the first test, a test marked `#[SkipDatabaseRollback]`. When the
+suite's code shows one (`doctrine:schema:drop`, Foundry's `ResetDatabase`,
+`migrate:fresh`, `TRUNCATE`), the finding stays an error and names it.
+A commented-out hook is no hook.
 "#;
 
 /// A compose test overlay started in the development project whose test
@@ -784,8 +798,8 @@ impl Rule for TestDatabaseIsDevDatabase {
                     );
                     continue;
                 }
-                out.push(super::with_provenance(
-                    META.diag(
+                let mut d = META
+                    .diag(
                         Some(s.value_span),
                         format!(
                             "{} uses database `{}`, the same database the development file {} configures: running the tests wipes the development data",
@@ -798,9 +812,32 @@ impl Rule for TestDatabaseIsDevDatabase {
                     .with_help(format!(
                         "give the tests their own database (e.g. `{}_test`) or an in-memory database",
                         name.text.trim_end_matches(".sqlite").trim_end_matches(".db")
-                    )),
-                    env,
-                ));
+                    ));
+                // each test rolled back: only what escapes a transaction
+                // persists, so the development data survives unless the
+                // suite wipes past it
+                let rolled = cx.ws.nearest(&env.dir, |c| c.rolled_back.clone());
+                let escaping = cx.ws.wipe_escaping_rollback(&env.dir);
+                if let (Some(rolled), Some(wipe)) = (&rolled, escaping) {
+                    d.message.push_str(&format!(
+                        "; {} rolls each test back, but `{}` in {} {} past the rollback",
+                        rolled.what,
+                        wipe.idiom,
+                        cx.ws.file(wipe.span.file).path,
+                        wipe.what
+                    ));
+                    d = d
+                        .with_label(wipe.span, "escapes the rollback")
+                        .with_label(rolled.span, "rolls each test back");
+                } else if let Some(rolled) = rolled {
+                    d.severity = Severity::Warning;
+                    d.message = format!(
+                        "{} uses database `{}`, the same database the development file {} configures; {} rolls every test back, so the tests leave its rows as they were, but a schema change or `TRUNCATE` in them, a fixture load before the first test, or a test the hook skips writes to the development data",
+                        env.name, name.text, dev_path, rolled.what
+                    );
+                    d = d.with_label(rolled.span, "rolls each test back");
+                }
+                out.push(super::with_provenance(d, env));
             }
         }
     }

@@ -49,6 +49,7 @@ pub fn scan(ws: &mut Workspace) {
                 idiom,
                 what,
                 span: Span::new(FileId(i), at.start, at.end),
+                escapes_rollback: true,
             });
         }
     }

@@ -71,6 +71,7 @@ pub fn scan(ws: &mut Workspace) {
                 idiom,
                 what,
                 span: Span::new(FileId(i), at, at + idiom.len()),
+                escapes_rollback: true,
             });
         }
     }
@@ -115,6 +116,7 @@ pub fn scan_scripts(ws: &mut Workspace, pkg: &Package, entries: &[TestEntry]) {
                     idiom,
                     what,
                     span: *span,
+                    escapes_rollback: true,
                 });
                 ws.test_code.entry(pkg.dir.clone()).or_default();
             }

@@ -33,6 +33,82 @@ const IDIOMS: &[(&str, &str)] = &[
     ("TRUNCATE", "truncates its tables"),
 ];
 
+/// The idioms that only delete or write rows inside a test: a transaction
+/// rolled back after the test undoes them (Doctrine's `ORMPurger` deletes
+/// by default; hautelook/alice's `ReloadDatabaseTrait` purges that way and
+/// loads fixtures). Every other idiom issues DDL or a `TRUNCATE`, which
+/// MySQL commits implicitly, or wipes before the first test's transaction.
+const ROW_WRITES: &[&str] = &["ORMPurger", "ReloadDatabaseTrait"];
+
+/// DAMA DoctrineTestBundle's PHPUnit hook, enabled in a PHPUnit
+/// configuration: `<bootstrap class="…PHPUnitExtension"/>` (PHPUnit 10+),
+/// `<extension class="…PHPUnitExtension"/>` (PHPUnit 8 and 9),
+/// `<listener class="…PHPUnitListener"/>` (its versions before 6). It begins
+/// a transaction before every test on each DBAL connection and rolls it
+/// back after (dmaicher/doctrine-test-bundle README), so row writes do not
+/// persist; DDL and MySQL's implicit commits do.
+pub fn dama_rollback(ws: &mut Workspace) {
+    let mut found = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::Phpunit {
+            continue;
+        }
+        if let Some(class) = dama_hook(&f.text) {
+            found.push((
+                f.dir().to_string(),
+                crate::model::Evidence {
+                    what: format!("DAMA DoctrineTestBundle's PHPUnit hook in {}", f.path),
+                    span: Span::new(FileId(i), class.start, class.end),
+                },
+            ));
+        }
+    }
+    for (dir, evidence) in found {
+        crate::model::project_in(&mut ws.projects, &dir)
+            .rolled_back
+            .get_or_insert(evidence);
+    }
+}
+
+/// Where a PHPUnit configuration names DAMA's hook class in an element
+/// that enables it (outside comments).
+fn dama_hook(text: &str) -> Option<std::ops::Range<usize>> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r#"<(?:bootstrap|extension|listener)\b[^>]*?\bclass\s*=\s*["']\\?(DAMA\\DoctrineTestBundle\\PHPUnit\\PHPUnit(?:Extension|Listener))["']"#,
+        )
+        .unwrap_or_else(|_| unreachable!())
+    });
+    let text = blank_xml_comments(text);
+    re.captures(&text).and_then(|c| c.get(1)).map(|m| m.range())
+}
+
+/// The text with every `<!-- … -->` replaced by spaces, offsets kept.
+fn blank_xml_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<!--") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("-->").map_or(after.len(), |e| e + 3);
+        // byte for byte: a multi-byte character becomes as many spaces
+        for c in after[..end].chars() {
+            if c == '\n' {
+                out.push('\n');
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 fn idioms() -> &'static aho_corasick::AhoCorasick {
     static FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     FINDER.get_or_init(|| {
@@ -79,6 +155,7 @@ pub fn scan(ws: &mut Workspace) {
                     idiom,
                     what,
                     span: Span::new(FileId(i), at, at + idiom.len()),
+                    escapes_rollback: !ROW_WRITES.contains(idiom),
                 });
             }
         }
@@ -99,6 +176,31 @@ fn project_of(path: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::source::SourceFile;
+
+    #[test]
+    fn dama_hooks_in_every_phpunit_shape() {
+        let class = "DAMA\\DoctrineTestBundle\\PHPUnit\\PHPUnitExtension";
+        for text in [
+            format!("<extensions><bootstrap class=\"{class}\"/></extensions>"),
+            format!("<extensions>\n  <extension class='\\{class}' />\n</extensions>"),
+            "<listeners><listener class=\"\\DAMA\\DoctrineTestBundle\\PHPUnit\\PHPUnitListener\"/></listeners>".to_string(),
+        ] {
+            let at = dama_hook(&text).unwrap_or_else(|| panic!("not found in {text}"));
+            assert!(text[at].starts_with("DAMA\\"), "{text}");
+        }
+        // a comment before it (multi-byte) keeps the offsets
+        let text = format!("<!-- é… --><extensions><bootstrap class=\"{class}\"/></extensions>");
+        let at = dama_hook(&text).expect("found");
+        assert_eq!(&text[at], class);
+        // not enabled: commented out, named elsewhere, another class
+        for text in [
+            format!("<!-- <extension class=\"{class}\"/> -->"),
+            format!("<php><env name=\"X\" value=\"{class}\"/></php>"),
+            "<extension class=\"Symfony\\Component\\Panther\\ServerExtension\"/>".to_string(),
+        ] {
+            assert_eq!(dama_hook(&text), None, "{text}");
+        }
+    }
 
     #[test]
     fn idioms_are_whole_words_per_project() {

@@ -147,6 +147,7 @@ impl crate::stacks::stack::Stack for Php {
 
     fn evidence(&mut self, ws: &mut Workspace) {
         destruction::scan(ws);
+        destruction::dama_rollback(ws);
     }
 }
 

@@ -108,6 +108,7 @@ fn scan_module(
                     idiom,
                     what,
                     span: Span::new(FileId(i), range.start, range.end),
+                    escapes_rollback: true,
                 });
             }
         }

@@ -125,6 +125,7 @@ pub fn scan(ws: &mut Workspace) {
                 idiom,
                 what,
                 span: Span::new(FileId(i), t_at + from, t_at + from + len),
+                escapes_rollback: true,
             });
         }
     }
