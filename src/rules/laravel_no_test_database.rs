@@ -55,7 +55,11 @@ The test code under the app's `tests/` (at most 400 PHP files, each under
 256 KiB) is read for what wipes a database: `RefreshDatabase`,
 `LazilyRefreshDatabase`, `DatabaseMigrations`, `DatabaseTruncation`,
 `migrate:fresh`, `TRUNCATE`. One of them: an error, and the message points at
-it. Test code read and none found: a warning — the tests reach the
+it. A trait counts where a class uses it (`use DatabaseMigrations;` in its
+body), not where a file only imports it: Lumen's skeleton `ExampleTest.php`
+imports `DatabaseMigrations` and `DatabaseTransactions` and uses neither.
+Commands and SQL (`migrate:fresh`, `TRUNCATE`) count anywhere, a
+bootstrap script's top level included. Test code read and none found: a warning — the tests reach the
 development database but do not wipe it. No test code read (none there, or a
 suite too large to read whole): an error, as a Laravel suite usually
 refreshes its database.

@@ -108,6 +108,10 @@ fn database_clients(family: RunnerFamily) -> &'static [&'static str] {
         ],
         RunnerFamily::Php => &[
             "laravel/framework",
+            // Lumen and CodeIgniter ship their database layer in the framework
+            "laravel/lumen-framework",
+            "codeigniter4/framework",
+            "codeigniter/framework",
             "illuminate/database",
             "doctrine/orm",
             "doctrine/dbal",

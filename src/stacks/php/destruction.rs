@@ -137,6 +137,7 @@ pub fn scan(ws: &mut Workspace) {
         // looked for in one pass over the file
         let mut last: [Option<usize>; IDIOMS.len()] = [None; IDIOMS.len()];
         let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Php);
+        let mut hits: Vec<(usize, usize)> = Vec::new();
         for m in idioms().find_overlapping_iter(code.as_ref()) {
             let (at, end) = (m.start(), m.end());
             // a whole word: `RefreshDatabase` is not `LazilyRefreshDatabase`'s tail
@@ -145,7 +146,28 @@ pub fn scan(ws: &mut Workspace) {
             if !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
                 && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
             {
-                last[m.pattern().as_usize()] = Some(at);
+                hits.push((at, m.pattern().as_usize()));
+            }
+        }
+        // A trait or class does something only where code uses it: inside
+        // a class or function body. At the file's top level it is an import
+        // (`use Laravel\Lumen\Testing\DatabaseMigrations;` in Lumen's
+        // skeleton, whose test uses neither trait it imports). A command
+        // or SQL string counts anywhere (a bootstrap script's top level).
+        hits.sort_unstable();
+        let bytes = code.as_bytes();
+        let (mut cursor, mut depth) = (0usize, 0i64);
+        for (at, pattern) in hits {
+            for &b in &bytes[cursor..at] {
+                match b {
+                    b'{' => depth += 1,
+                    b'}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            cursor = at;
+            if depth > 0 || !is_class_name(IDIOMS[pattern].0) {
+                last[pattern] = Some(at);
             }
         }
         for ((idiom, what), at) in IDIOMS.iter().zip(last) {
@@ -162,6 +184,12 @@ pub fn scan(ws: &mut Workspace) {
     }
     found.sort_by_key(|d| (d.project.clone(), d.span));
     ws.destruction.extend(found);
+}
+
+/// `RefreshDatabase`, `ORMPurger`: a name code uses, not a command
+/// (`migrate:fresh`) or SQL (`TRUNCATE`).
+fn is_class_name(idiom: &str) -> bool {
+    !idiom.contains(':') && idiom.bytes().any(|b| b.is_ascii_lowercase())
 }
 
 /// `app/tests/Feature/X.php` → `app`; `tests/X.php` → `` (the root).
@@ -200,6 +228,50 @@ mod tests {
         ] {
             assert_eq!(dama_hook(&text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn an_import_alone_is_no_evidence_but_a_command_at_top_level_is() {
+        let file = |path: &str, text: &str| {
+            SourceFile::new(path.into(), SourceKind::TestCode, text.into())
+        };
+        let mut ws = Workspace {
+            files: vec![
+                // Lumen's skeleton: both traits imported, neither used
+                file(
+                    "a/tests/ExampleTest.php",
+                    "<?php\nuse Laravel\\Lumen\\Testing\\DatabaseMigrations;\nuse Laravel\\Lumen\\Testing\\DatabaseTransactions;\nclass ExampleTest extends TestCase\n{\n    public function testExample() { $this->get('/'); }\n}\n",
+                ),
+                // used in the class body, and `new ORMPurger` in a method
+                file(
+                    "b/tests/BaseTest.php",
+                    "<?php\nuse Doctrine\\Common\\DataFixtures\\Purger\\ORMPurger;\nuse Zenstruck\\Foundry\\Test\\ResetDatabase;\nabstract class BaseTest {\n    use ResetDatabase;\n    protected function setUp(): void { (new ORMPurger($this->em))->purge(); }\n}\n",
+                ),
+                // a bootstrap script's top level
+                file(
+                    "c/tests/bootstrap.php",
+                    "<?php\npassthru('php bin/console doctrine:schema:drop --force');\n",
+                ),
+            ],
+            ..Workspace::default()
+        };
+        scan(&mut ws);
+        let found: Vec<(&str, &str)> = ws
+            .destruction
+            .iter()
+            .map(|d| (d.project.as_str(), d.idiom))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("b", "ResetDatabase"),
+                ("b", "ORMPurger"),
+                ("c", "doctrine:schema:drop")
+            ]
+        );
+        // the class body's use is the span, not the import
+        let reset = &ws.destruction[0];
+        assert_eq!(reset.span.start, ws.files[1].text.find("use ResetDatabase").unwrap_or(0) + 4);
     }
 
     #[test]
