@@ -18,8 +18,8 @@ pub use go::GoTestLoad;
 pub use node::{ComposeTestStack, E2eServer, NodeEnvKeyedConfig, NodeTestConfig, OrmConfig};
 pub use php::{CodeceptionLaravel, LaravelConnection, LaravelDatabases, LumenDotenv, PhpTestSetup};
 pub use python::{
-    FlaskChoice, FlaskConfigClass, FlaskConfigModule, PytestConfig, PythonDotenvSettings,
-    TestCodeEnvRead,
+    DjangoDbSetupOverride, FlaskChoice, FlaskConfigClass, FlaskConfigModule, PytestConfig,
+    PythonDotenvSettings, TestCodeEnvRead,
 };
 
 use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
@@ -910,6 +910,16 @@ impl Workspace {
         self.caller_keys
             .iter()
             .find(|c| c.key == key && is_within(dir, &c.scope))
+    }
+
+    /// A conftest's `django_db_setup` that replaces pytest-django's, in the
+    /// project at `dir` or above: the tests get no test database.
+    pub fn django_db_setup_override(&self, dir: &str) -> Option<&DjangoDbSetupOverride> {
+        ancestors(dir).find_map(|d| {
+            self.projects
+                .get(d)
+                .and_then(|p| p.python.django_db_setup_override.as_ref())
+        })
     }
 
     /// The first idiom of the test code of the project at `dir` (as in

@@ -105,4 +105,21 @@ pub struct PythonProject {
     /// Variables its test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`).
     pub test_code_env_writes: Vec<TestCodeEnvRead>,
+    /// A conftest's own `django_db_setup` fixture that does not request
+    /// pytest-django's: no test database is created.
+    pub django_db_setup_override: Option<DjangoDbSetupOverride>,
+}
+
+/// pytest-django's `django_db_setup` creates the test databases; a
+/// conftest fixture of that name replaces it ("Using an existing, external
+/// database for tests", pytest-django docs) unless it requests the original
+/// as a parameter (then it only adds to it).
+#[derive(Clone, Debug)]
+pub struct DjangoDbSetupOverride {
+    /// The fixture's name in the conftest.
+    pub span: crate::source::Span,
+    /// Its body does nothing: the tests run on the settings' `DATABASES`
+    /// as configured. Otherwise its code decides (it usually rewrites
+    /// `settings.DATABASES`).
+    pub empty: bool,
 }

@@ -292,7 +292,21 @@ impl<'a> Judge<'a> {
         }
         // the framework derives the test database from the configured one
         let frameworks = self.ws.frameworks_of(dir);
-        if frameworks.django && !s.key.value.to_ascii_uppercase().ends_with(".TEST.NAME") {
+        let db_setup = self.ws.django_db_setup_override(dir);
+        if frameworks.django
+            && let Some(o) = db_setup
+            && !o.empty
+        {
+            v.verdict = Verdict::Unresolved;
+            return v.because(
+                "a conftest's `django_db_setup` replaces pytest-django's: no test database is created, and its code decides which database the tests use",
+                Some(o.span),
+            );
+        }
+        if frameworks.django
+            && db_setup.is_none()
+            && !s.key.value.to_ascii_uppercase().ends_with(".TEST.NAME")
+        {
             if db.is_sqlite() {
                 v.verdict = Verdict::Isolated;
                 return v.because("Django runs a sqlite test database in memory", None);
@@ -952,6 +966,14 @@ impl<'a> Judge<'a> {
     /// Django's test runner (and pytest-django) creates `test_<NAME>` for
     /// every database unless `TEST.NAME` pins one (judged as a setting).
     fn django_default(&self, env: &TestEnv) -> DatabaseVerdict {
+        if let Some(o) = self.ws.django_db_setup_override(&env.dir) {
+            let why = if o.empty {
+                "a conftest's `django_db_setup` does nothing in place of pytest-django's: no test database is created, so the tests use the settings' own `DATABASES`, which testguard could not read"
+            } else {
+                "a conftest's `django_db_setup` replaces pytest-django's: no test database is created, and its code decides which database the tests use"
+            };
+            return DatabaseVerdict::new(Verdict::Unresolved).because(why, Some(o.span));
+        }
         let mut v = DatabaseVerdict::new(Verdict::Test);
         if let Some(s) = env
             .settings

@@ -68,6 +68,17 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   (`ecommerce_dusk` beside `.env.example`'s `laravel`): no finding. The
   development database's own name there is TG105's; with no development
   database to compare with, the name is judged as any other.
+- pytest-django creates the test databases in its `django_db_setup`
+  fixture. A conftest fixture of that name replaces it ("Using an existing,
+  external database for tests" in pytest-django's docs) unless it requests
+  the original as a parameter (`def django_db_setup(django_db_setup,
+  django_db_blocker)` only adds to it). A replacement whose body does
+  nothing (a docstring, `pass`) creates no test database: the tests run on
+  the configured database itself, so its name is judged as any non-Django
+  one, an error, and the finding points at the fixture. A replacement with
+  code (it usually rewrites `settings.DATABASES`) decides the database
+  there: no finding, and `testguard runs` says the run is unresolved at the
+  fixture.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
@@ -171,7 +182,37 @@ impl Rule for DatabaseNotTest {
                             name.text, name.text
                         ),
                     )
-                } else if env.frameworks.django {
+                } else if env.frameworks.django
+                    && cx
+                        .ws
+                        .django_db_setup_override(&env.dir)
+                        .is_some_and(|o| !o.empty)
+                {
+                    // the conftest's own fixture decides the database in code
+                    continue;
+                } else if env.frameworks.django
+                    && let Some(o) = cx.ws.django_db_setup_override(&env.dir)
+                {
+                    let at = cx.ws.file(o.span.file);
+                    let (line, _) = at.line_col(o.span.start);
+                    (
+                        Severity::Error,
+                        format!(
+                            "{} uses database `{}`, which is not a test database, and {}:{line} replaces pytest-django's `django_db_setup` with a fixture that does nothing: no test database is created, so the tests run on `{}` itself",
+                            env.name, name.text, at.path, name.text
+                        ),
+                        format!(
+                            "delete the no-op `django_db_setup` fixture (pytest-django then creates {}), or request the original (`def django_db_setup(django_db_setup, django_db_blocker)`) to add to it",
+                            if d.db.is_sqlite() {
+                                "an in-memory test database".to_string()
+                            } else {
+                                format!("`test_{}`", name.text)
+                            }
+                        ),
+                    )
+                } else if env.frameworks.django
+                    && cx.ws.django_db_setup_override(&env.dir).is_none()
+                {
                     if d.db.is_sqlite() {
                         // Django runs sqlite test databases in memory
                         continue;
@@ -203,11 +244,17 @@ impl Rule for DatabaseNotTest {
                         ),
                     )
                 };
-                let d = META
+                let mut d = META
                     .diag_with(severity, Some(s.value_span), message)
                     .with_primary_label("not a test database")
                     .with_label(name_span, "database name")
                     .with_help(help);
+                if env.frameworks.django
+                    && test_name_key.is_none()
+                    && let Some(o) = cx.ws.django_db_setup_override(&env.dir)
+                {
+                    d = d.with_label(o.span, "creates no test database");
+                }
                 // a PHP suite's test code shows whether it wipes the database
                 let php = env.frameworks.laravel || env.frameworks.symfony;
                 let d = if severity == Severity::Error && php {

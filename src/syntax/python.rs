@@ -50,8 +50,23 @@ pub struct Module {
     pub env_writes: Vec<(String, Range<usize>)>,
     /// Module-level classes (decorated ones included).
     pub classes: Vec<Class>,
+    /// Module-level functions (decorated ones included).
+    pub functions: Vec<Function>,
     /// tree-sitter found a syntax error somewhere.
     pub has_error: bool,
+}
+
+/// A module-level function: its name, parameters, decorators, and whether
+/// its body does nothing (only a docstring, `pass` or `...`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub name_range: Range<usize>,
+    /// The parameters' names, in order (`*args` and `**kw` without stars).
+    pub params: Vec<String>,
+    /// Each decorator's expression as written (`pytest.fixture(scope="session")`).
+    pub decorators: Vec<String>,
+    pub empty_body: bool,
 }
 
 /// A class and what its body assigns (fields, `model_config`, inner classes).
@@ -175,6 +190,11 @@ pub fn parse(src: &str) -> Module {
         {
             m.classes.push(c);
         }
+        if let Some(def) = def.filter(|d| d.kind() == "function_definition")
+            && let Some(f) = r.function(child, def)
+        {
+            m.functions.push(f);
+        }
     }
     m
 }
@@ -186,6 +206,58 @@ struct Reader<'s> {
 impl Reader<'_> {
     fn text(&self, n: Node) -> &str {
         self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    /// `def` (inside `outer`, its `decorated_definition` when it has one).
+    fn function(&self, outer: Node, def: Node) -> Option<Function> {
+        let name = def.child_by_field_name("name")?;
+        let mut params = Vec::new();
+        if let Some(ps) = def.child_by_field_name("parameters") {
+            let mut cur = ps.walk();
+            for p in ps.named_children(&mut cur) {
+                let id = match p.kind() {
+                    "identifier" => Some(p),
+                    // `x=1`, `x: int`, `x: int = 1`, `*args`, `**kw`
+                    _ => p
+                        .child_by_field_name("name")
+                        .or_else(|| p.named_child(0))
+                        .filter(|n| n.kind() == "identifier"),
+                };
+                if let Some(id) = id {
+                    params.push(self.text(id).to_string());
+                }
+            }
+        }
+        let mut decorators = Vec::new();
+        if outer.kind() == "decorated_definition" {
+            let mut cur = outer.walk();
+            for d in outer.named_children(&mut cur) {
+                if d.kind() == "decorator" {
+                    let text = self.text(d).trim_start_matches('@').trim();
+                    decorators.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+            }
+        }
+        let empty_body = def.child_by_field_name("body").is_some_and(|b| {
+            let mut cur = b.walk();
+            b.named_children(&mut cur).all(|st| match st.kind() {
+                "pass_statement" | "comment" => true,
+                // a docstring or `...`
+                "expression_statement" => {
+                    let mut c2 = st.walk();
+                    st.named_children(&mut c2)
+                        .all(|e| matches!(e.kind(), "string" | "ellipsis"))
+                }
+                _ => false,
+            })
+        });
+        Some(Function {
+            name: self.text(name).to_string(),
+            name_range: name.byte_range(),
+            params,
+            decorators,
+            empty_body,
+        })
     }
 
     fn block(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>, depth: usize) {
@@ -608,6 +680,43 @@ fn is_environ(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_level_functions_with_parameters_decorators_and_empty_bodies() {
+        let m = parse(
+            "import pytest\n\n@pytest.fixture(scope='session')\ndef django_db_setup():\n    \"\"\"Connect test DB\"\"\"\n\n\n@pytest.fixture(scope=\"session\")\ndef django_db_setup(django_db_setup, django_db_blocker):\n    with django_db_blocker.unblock():\n        call_command('loaddata', 'x.json')\n\ndef helper(a, b: int = 1, *args, **kw):\n    pass  # nothing\n\nclass C:\n    def method(self):\n        pass\n",
+        );
+        let got: Vec<(&str, Vec<&str>, Vec<&str>, bool)> = m
+            .functions
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.params.iter().map(String::as_str).collect(),
+                    f.decorators.iter().map(String::as_str).collect(),
+                    f.empty_body,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "django_db_setup",
+                    vec![],
+                    vec!["pytest.fixture(scope='session')"],
+                    true
+                ),
+                (
+                    "django_db_setup",
+                    vec!["django_db_setup", "django_db_blocker"],
+                    vec!["pytest.fixture(scope=\"session\")"],
+                    false
+                ),
+                ("helper", vec!["a", "b", "args", "kw"], vec![], true),
+            ]
+        );
+    }
 
     #[test]
     fn reads_settings_literally() {

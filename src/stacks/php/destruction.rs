@@ -271,7 +271,10 @@ mod tests {
         );
         // the class body's use is the span, not the import
         let reset = &ws.destruction[0];
-        assert_eq!(reset.span.start, ws.files[1].text.find("use ResetDatabase").unwrap_or(0) + 4);
+        assert_eq!(
+            reset.span.start,
+            ws.files[1].text.find("use ResetDatabase").unwrap_or(0) + 4
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ const SQL: &[(&str, &str)] = &[
 pub fn scan(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut found = Vec::new();
     let mut reads = Vec::new();
+    let mut overrides = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode || f.file_name() != "conftest.py" {
             continue;
@@ -43,6 +44,15 @@ pub fn scan(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             continue;
         }
         scan_module(i, &project, m, &mut found, &mut reads);
+        if let Some(o) = db_setup_override(i, m) {
+            overrides.push((project, o));
+        }
+    }
+    for (project, o) in overrides {
+        ws.project_mut(&project)
+            .python
+            .django_db_setup_override
+            .get_or_insert(o);
     }
     // one record per idiom per project: the first place it is written
     found.sort_by_key(|d| (d.project.clone(), d.idiom, d.span));
@@ -129,6 +139,27 @@ fn scan_module(
             }
         }
     }
+}
+
+/// A module-level pytest fixture named `django_db_setup` that does not
+/// request pytest-django's own (`def django_db_setup(django_db_setup,
+/// django_db_blocker)` extends it; `def django_db_setup():` and
+/// `def django_db_setup(django_db_blocker):` replace it).
+fn db_setup_override(i: usize, m: &python::Module) -> Option<crate::model::DjangoDbSetupOverride> {
+    let f = m.functions.iter().find(|f| {
+        f.name == "django_db_setup"
+            && f.decorators.iter().any(|d| {
+                let callee = d.split('(').next().unwrap_or("").trim();
+                callee == "pytest.fixture" || callee == "fixture"
+            })
+    })?;
+    if f.params.iter().any(|p| p == "django_db_setup") {
+        return None;
+    }
+    Some(crate::model::DjangoDbSetupOverride {
+        span: Span::new(FileId(i), f.name_range.start, f.name_range.end),
+        empty: f.empty_body,
+    })
 }
 
 /// The Python project a `conftest.py` belongs to: the nearest folder above it
