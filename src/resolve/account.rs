@@ -336,10 +336,13 @@ impl<'a> Judge<'a> {
             );
         }
         v.verdict = Verdict::NotTest;
-        let why = match self.markers.forbidden_in(&name.text) {
+        let mut why = match self.markers.forbidden_in(&name.text) {
             Some(m) => format!("`{}` says `{m}`", name.text),
             None => format!("`{}` has no test marker", name.text),
         };
+        if frameworks.django && db_setup.is_some() {
+            why.push_str(", and a conftest's `django_db_setup` that does nothing in place of pytest-django's creates no test database: the tests use it as it is");
+        }
         v.because(why, Some(s.value_sub_span(name.range.clone())))
     }
 

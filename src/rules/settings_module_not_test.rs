@@ -41,7 +41,11 @@ environment, which beats the ini key (pytest-django's precedence).
 ## Why it is dangerous
 Production or local settings point at real databases, real caches, real mail
 and payment services. Django isolates the *database name* (`test_<NAME>`), not
-the rest.
+the rest. A conftest fixture named `django_db_setup` that does not request
+pytest-django's own replaces it, and then not even the name is isolated:
+no test database is created (pytest-django docs, "Using an existing,
+external database for tests"). The message says so and points at the
+fixture.
 
 ## Example
 ```ini
@@ -116,15 +120,30 @@ impl Rule for SettingsModuleNotTest {
                             ),
                         )
                         .with_primary_label(format!("`{m}` {what}")),
-                    None => META
-                        .diag(
-                            Some(s.value_span),
-                            format!(
-                                "{} runs the tests with the {what} `{v}`, which is not a test {what}: Django isolates only the database name (test_<NAME>), not the server, caches or external services these settings reach",
-                                env.name
+                    None => {
+                        // a conftest that replaces pytest-django's
+                        // `django_db_setup` takes even the `test_` prefix away
+                        let isolation = match cx.ws.django_db_setup_override(&env.dir) {
+                            Some(o) => format!(
+                                ", and {}'s `django_db_setup` replaces pytest-django's, so not even a `test_<NAME>` database is created: the tests reach the databases, caches and services these settings configure",
+                                cx.ws.file(o.span.file).path
                             ),
-                        )
-                        .with_primary_label(format!("not a test {what}")),
+                            None => ": Django isolates only the database name (test_<NAME>), not the server, caches or external services these settings reach".to_string(),
+                        };
+                        let d = META
+                            .diag(
+                                Some(s.value_span),
+                                format!(
+                                    "{} runs the tests with the {what} `{v}`, which is not a test {what}{isolation}",
+                                    env.name
+                                ),
+                            )
+                            .with_primary_label(format!("not a test {what}"));
+                        match cx.ws.django_db_setup_override(&env.dir) {
+                            Some(o) => d.with_label(o.span, "creates no test database"),
+                            None => d,
+                        }
+                    }
                 };
                 out.push(super::with_test_command(
                     d.with_help(format!(
