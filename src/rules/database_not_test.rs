@@ -113,6 +113,12 @@ impl Rule for DatabaseNotTest {
                     .ws
                     .nearest(&env.dir, |c| c.php.symfony_test_dbname_suffix.then_some(()))
                     .is_some();
+            // a conftest's `django_db_setup` in place of pytest-django's
+            let db_setup = env
+                .frameworks
+                .django
+                .then(|| cx.ws.django_db_setup_override(&env.dir))
+                .flatten();
             for d in cx.db_settings(env) {
                 // the run's own fall-back to the development file is the
                 // fall-back's finding (TG206, TG302)
@@ -182,17 +188,10 @@ impl Rule for DatabaseNotTest {
                             name.text, name.text
                         ),
                     )
-                } else if env.frameworks.django
-                    && cx
-                        .ws
-                        .django_db_setup_override(&env.dir)
-                        .is_some_and(|o| !o.empty)
-                {
+                } else if db_setup.is_some_and(|o| !o.empty) {
                     // the conftest's own fixture decides the database in code
                     continue;
-                } else if env.frameworks.django
-                    && let Some(o) = cx.ws.django_db_setup_override(&env.dir)
-                {
+                } else if let Some(o) = db_setup {
                     let at = cx.ws.file(o.span.file);
                     let (line, _) = at.line_col(o.span.start);
                     (
@@ -210,9 +209,7 @@ impl Rule for DatabaseNotTest {
                             }
                         ),
                     )
-                } else if env.frameworks.django
-                    && cx.ws.django_db_setup_override(&env.dir).is_none()
-                {
+                } else if env.frameworks.django {
                     if d.db.is_sqlite() {
                         // Django runs sqlite test databases in memory
                         continue;
@@ -249,9 +246,8 @@ impl Rule for DatabaseNotTest {
                     .with_primary_label("not a test database")
                     .with_label(name_span, "database name")
                     .with_help(help);
-                if env.frameworks.django
-                    && test_name_key.is_none()
-                    && let Some(o) = cx.ws.django_db_setup_override(&env.dir)
+                if test_name_key.is_none()
+                    && let Some(o) = db_setup
                 {
                     d = d.with_label(o.span, "creates no test database");
                 }

@@ -123,7 +123,8 @@ impl Rule for SettingsModuleNotTest {
                     None => {
                         // a conftest that replaces pytest-django's
                         // `django_db_setup` takes even the `test_` prefix away
-                        let isolation = match cx.ws.django_db_setup_override(&env.dir) {
+                        let db_setup = cx.ws.django_db_setup_override(&env.dir);
+                        let isolation = match db_setup {
                             Some(o) => format!(
                                 ", and {}'s `django_db_setup` replaces pytest-django's, so not even a `test_<NAME>` database is created: the tests reach the databases, caches and services these settings configure",
                                 cx.ws.file(o.span.file).path
@@ -139,7 +140,7 @@ impl Rule for SettingsModuleNotTest {
                                 ),
                             )
                             .with_primary_label(format!("not a test {what}"));
-                        match cx.ws.django_db_setup_override(&env.dir) {
+                        match db_setup {
                             Some(o) => d.with_label(o.span, "creates no test database"),
                             None => d,
                         }

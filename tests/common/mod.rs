@@ -174,3 +174,15 @@ pub fn sarif_multitool() -> Option<PathBuf> {
     }
     found
 }
+
+/// What a planted cache entry prints instead of a lint: a run that prints it
+/// replayed the stored result (tests/staged_cache.rs, tests/worktree_cache.rs).
+pub const CACHE_MARKER: &str = "REPLAYED FROM THE CACHE\n";
+
+/// Replaces the output stored in the result cache at `path` by [`CACHE_MARKER`].
+pub fn plant_cache_marker(path: &Path) {
+    let text = std::fs::read_to_string(path).expect("a lint stored its result");
+    let mut entry: serde_json::Value = serde_json::from_str(&text).expect("cache is JSON");
+    entry["stdout"] = serde_json::Value::String(CACHE_MARKER.into());
+    std::fs::write(path, entry.to_string()).expect("write cache");
+}
