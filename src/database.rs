@@ -66,7 +66,11 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
     let k = key.to_ascii_uppercase();
     // a Django settings module's `DATABASES['default']['HOST']`, `…['TEST']['NAME']`
     if let Some(field) = k.strip_prefix("DATABASES.") {
-        return if field.ends_with(".TEST.NAME") {
+        // `default.NAME` too: what Django prefixes with `test_` for the
+        // tests, and what they use as it is when no test database is created
+        return if field.ends_with(".TEST.NAME")
+            || field.split('.').count() == 2 && field.ends_with(".NAME")
+        {
             Some(DbKeyKind::Name)
         } else if field.ends_with(".HOST") {
             Some(DbKeyKind::Host)

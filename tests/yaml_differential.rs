@@ -102,3 +102,49 @@ fn testguard_accepts_exactly_the_ci_yaml_that_libyaml_accepts() {
     );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
+
+/// Flow collections whose closing bracket sits at or left of its key, after
+/// a comment (a workflow's `matrix:` list with an item commented out): libyaml,
+/// and so GitHub, accepts them; saphyr needs the bracket joined to the last
+/// item, and a comment on the line before must not swallow it.
+#[test]
+fn flow_closers_after_comments_are_judged_as_libyaml_judges_them() {
+    if !pyyaml_with_libyaml() {
+        common::required_in_ci("PyYAML with libyaml", "python3 -m pip install pyyaml");
+        return;
+    }
+    let cases: &[&str] = &[
+        "m:\n  k: [\n    \"x\",\n    # \"y\",\n  ]\n  o: 1\n",
+        "k: [\n  \"x\",\n  # c\n]\no: 1\n",
+        "m:\n  k: [\n    \"x\", # c\n  ]\n  o: 1\n",
+        "m:\n  k: [\n    \"x\",\n    # one\n\n    # two\n  ]\n  o: 1\n",
+        "m:\n  k: {\n    a: 1,\n    # c\n  }\n  o: 1\n",
+        "m:\n  k: [\n    \"a # not a comment\",\n  ]\n  o: 1\n",
+        "m:\n  k: [\n    x,\n    # c\n  ]\n o: 1\n",
+        "m:\n  k: [\n    x\n    # c\n  ]]\n",
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let p = dir.path().join(format!("case{i}.yml"));
+            std::fs::write(&p, text).expect("write case");
+            p
+        })
+        .collect();
+    let verdicts = libyaml_accepts(&files).expect("the libyaml judge ran");
+    assert_eq!(verdicts.len(), cases.len());
+    let mut accepted = 0;
+    for ((libyaml_ok, path), text) in verdicts.iter().zip(cases) {
+        accepted += usize::from(*libyaml_ok);
+        let ours = yaml::parse(FileId(0), text).is_ok();
+        assert_eq!(
+            ours,
+            *libyaml_ok,
+            "{}: {text:?}: libyaml accepts: {libyaml_ok}",
+            path.display()
+        );
+    }
+    assert!(accepted >= 5, "most cases are valid YAML: {accepted}");
+}

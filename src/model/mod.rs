@@ -922,6 +922,16 @@ impl Workspace {
         })
     }
 
+    /// Why the Django settings a run at `dir` uses leave `DATABASES`
+    /// undecided, and where.
+    pub fn django_databases_undecided(&self, dir: &str) -> Option<&(crate::source::Span, String)> {
+        ancestors(dir).find_map(|d| {
+            self.projects
+                .get(d)
+                .and_then(|p| p.python.django_databases_undecided.as_ref())
+        })
+    }
+
     /// The first idiom of the test code of the project at `dir` (as in
     /// [`Workspace::wipe_evidence`]) that a transaction rolled back after
     /// each test does not undo.

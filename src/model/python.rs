@@ -108,6 +108,10 @@ pub struct PythonProject {
     /// A conftest's own `django_db_setup` fixture that does not request
     /// pytest-django's: no test database is created.
     pub django_db_setup_override: Option<DjangoDbSetupOverride>,
+    /// Where the settings module a Django run here names leaves `DATABASES`
+    /// to code testguard cannot decide (an `if` on the environment, a
+    /// missing module), with why: what `runs` says for it.
+    pub django_databases_undecided: Option<(crate::source::Span, String)>,
 }
 
 /// pytest-django's `django_db_setup` creates the test databases; a

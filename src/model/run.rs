@@ -98,6 +98,9 @@ pub struct Provenance {
     pub caller_above: bool,
     /// `${VAR}` references resolved inside the value, with where each came from.
     pub interpolated: Vec<(String, Span)>,
+    /// Code that would set the key but does not run in this test process
+    /// (an `if 'test' in sys.argv:` the launch decides), with why.
+    pub passed_over: Vec<(Span, String)>,
 }
 
 /// A setting that lost to a higher layer.

@@ -88,6 +88,9 @@ fn source_of(outcome: &Outcome, file: FileId) -> Option<(NamedSource<String>, Re
     ))
 }
 
+/// Labels further than this from the primary span are drawn apart.
+const MAX_LINES_BETWEEN: usize = 30;
+
 fn labeled(view: &Redacted, span: Span, label: Option<String>) -> LabeledSpan {
     LabeledSpan::new_with_span(label, SourceSpan::from(view.range(span.start, span.end)))
 }
@@ -125,8 +128,18 @@ fn build(outcome: &Outcome, d: &Diagnostic) -> Rendered {
         if promoted.is_some_and(|p| std::ptr::eq(p, l)) {
             continue;
         }
+        // a label many lines from the primary one gets a snippet of its
+        // own: one snippet would print every line between them
+        let near = d.primary.is_some_and(|p| {
+            p.file == l.span.file && {
+                let text = &outcome.workspace.file(p.file).text;
+                let (a, b) = (p.start.min(l.span.start), p.end.max(l.span.end));
+                text.get(a..b)
+                    .is_some_and(|between| between.matches('\n').count() <= MAX_LINES_BETWEEN)
+            }
+        });
         match &view {
-            Some(view) if d.primary.is_some_and(|p| p.file == l.span.file) => {
+            Some(view) if near => {
                 labels.push(labeled(view, l.span, Some(printable(&l.message))));
             }
             _ => {

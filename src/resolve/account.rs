@@ -359,8 +359,20 @@ impl<'a> Judge<'a> {
         ephemeral: &dyn Fn(Option<&str>) -> Option<String>,
     ) -> Option<DatabaseVerdict> {
         let mut tiers: [Vec<(&Setting, DbKeyKind)>; 3] = Default::default();
-        for s in settings {
+        let settings: Vec<&Setting> = settings.into_iter().collect();
+        for s in &settings {
+            let s = *s;
             if s.unset {
+                continue;
+            }
+            // Django: `TEST.NAME` pins the test database; `NAME` is then
+            // only the application's
+            if let Some(alias) = s.key.value.strip_suffix(".NAME")
+                && !alias.ends_with(".TEST")
+                && settings
+                    .iter()
+                    .any(|t| t.key.value == format!("{alias}.TEST.NAME") && !t.unset)
+            {
                 continue;
             }
             let Some(kind) = db_key_kind(&s.key.value, self.extra_keys) else {
@@ -970,6 +982,16 @@ impl<'a> Judge<'a> {
     /// every database unless `TEST.NAME` pins one (judged as a setting).
     fn django_default(&self, env: &TestEnv) -> DatabaseVerdict {
         if let Some(o) = self.ws.django_db_setup_override(&env.dir) {
+            if o.empty
+                && let Some((at, undecided)) = self.ws.django_databases_undecided(&env.dir)
+            {
+                return DatabaseVerdict::new(Verdict::Unresolved).because(
+                    format!(
+                        "a conftest's `django_db_setup` does nothing in place of pytest-django's: no test database is created, so the tests use the settings' own `DATABASES`, and {undecided}"
+                    ),
+                    Some(*at),
+                );
+            }
             let why = if o.empty {
                 "a conftest's `django_db_setup` does nothing in place of pytest-django's: no test database is created, so the tests use the settings' own `DATABASES`, which testguard could not read"
             } else {

@@ -76,6 +76,7 @@ pub fn decide(layers: &[Layer], key: &str) -> Option<Setting> {
         overrode,
         caller_above,
         interpolated: Vec::new(),
+        passed_over: Vec::new(),
     }));
     Some(out)
 }

@@ -419,6 +419,7 @@ fn datasource_of(
         // `SPRING_DATASOURCE_URL` in the environment beats every file
         caller_above: true,
         interpolated: Vec::new(),
+        passed_over: Vec::new(),
     }));
     let test_word = |s: &str| {
         s.split(['-', '_', '.']).any(|w| {

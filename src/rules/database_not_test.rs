@@ -79,6 +79,18 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   code (it usually rewrites `settings.DATABASES`) decides the database
   there: no finding, and `testguard runs` says the run is unresolved at the
   fixture.
+- With such a no-op replacement, the settings module's own `NAME` is the
+  database the tests use (`BASE_DIR / "db.sqlite3"` and
+  `os.path.join(BASE_DIR, "db.sqlite3")` name the file `db.sqlite3`). A
+  switch on how the process started is decided as Python would: under the
+  pytest script `sys.argv` is the script's full path (`/…/bin/pytest`) and
+  the arguments typed (a configuration's `addopts`/`testpaths` never reach
+  it; its run is taken as `pytest` with none), so `'pytest' in sys.argv` and
+  `'test' in sys.argv` are false, `'pytest' in sys.argv[0]` and `'pytest'
+  in sys.modules` true; under `manage.py test`, `sys.argv[1] == 'test'`.
+  An `if` that does not run under the launch is shown in the finding; one
+  on anything else (`os.environ.get(…)`) leaves the database unresolved at
+  that condition: no finding.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
@@ -210,8 +222,10 @@ impl Rule for DatabaseNotTest {
                         ),
                     )
                 } else if env.frameworks.django {
-                    if d.db.is_sqlite() {
-                        // Django runs sqlite test databases in memory
+                    // Django runs sqlite test databases in memory, and a
+                    // settings module's own `NAME` is the one it prefixes
+                    // with `test_` (the URL of an environment is another's)
+                    if d.db.is_sqlite() || s.key.value.starts_with("DATABASES.") {
                         continue;
                     }
                     (

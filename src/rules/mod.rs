@@ -299,6 +299,10 @@ pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
     let Some(p) = s.provenance.as_deref() else {
         return d;
     };
+    // code that would have set it but does not run: the chain's other half
+    for (span, why) in &p.passed_over {
+        d = d.with_label(*span, why.clone());
+    }
     let other_files = primary.file != env.file
         || p.overrode.iter().any(|o| o.span.file != primary.file)
         || p.interpolated.iter().any(|(_, sp)| sp.file != primary.file);

@@ -43,6 +43,12 @@ pub enum Value {
     },
     /// `a or b` (Python): the first of its parts that is set and non-empty.
     BoolOr(Vec<Value>),
+    /// A path joined from parts: `BASE_DIR / "db.sqlite3"` (Python's
+    /// `pathlib` operator), `os.path.join(BASE_DIR, "db.sqlite3")`.
+    PathJoin {
+        parts: Vec<Value>,
+        range: Range<usize>,
+    },
     /// A bare name or attribute (`BASE_DIR`, `self::X`).
     Name(String),
     /// Anything a literal reading cannot decide.
@@ -58,6 +64,17 @@ pub struct Entry {
 }
 
 impl Value {
+    /// The literal last part of a joined path (`"db.sqlite3"` in
+    /// `BASE_DIR / "db.sqlite3"`): a `Str`.
+    pub fn path_tail(&self) -> Option<&Value> {
+        let parts = match self {
+            Value::PathJoin { parts, .. } => parts,
+            Value::Call { callee, args, .. } if callee == "os.path.join" => args,
+            _ => return None,
+        };
+        parts.last().filter(|p| matches!(p, Value::Str { .. }))
+    }
+
     /// The entry `key` of a map.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {

@@ -590,6 +590,12 @@ fn shift_ranges(v: &mut Value, by: usize) {
                 shift_ranges(i, by);
             }
         }
+        Value::PathJoin { parts, range } => {
+            sh(range);
+            for i in parts {
+                shift_ranges(i, by);
+            }
+        }
         Value::EnvRead {
             key_range,
             range,

@@ -24,15 +24,103 @@ pub enum Stmt {
         value: Value,
         /// Under `if`/`else`/`for`/`with`/`except`: may or may not run.
         conditional: bool,
+        /// The `if` branches it runs under, when those alone decide it.
+        when: When,
     },
     /// `from .base import *`: the module as written (leading dots kept).
     StarImport {
         module: String,
         range: Range<usize>,
         conditional: bool,
+        when: When,
     },
     /// A call statement: `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`.
     Call { call: Value, conditional: bool },
+}
+
+/// Whether a statement runs: always, under `if`/`elif`/`else` branches whose
+/// conditions a reader may be able to decide, or under something only the
+/// running program decides (a loop, an `except` handler, a `with`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum When {
+    #[default]
+    Always,
+    /// Every condition holds (or fails, as `holds` says), outermost first.
+    If(Vec<Branch>),
+    Maybe,
+}
+
+impl When {
+    fn under(&self, branch: Branch) -> When {
+        match self {
+            When::Always => When::If(vec![branch]),
+            When::If(b) => {
+                let mut b = b.clone();
+                b.push(branch);
+                When::If(b)
+            }
+            When::Maybe => When::Maybe,
+        }
+    }
+
+    fn is_conditional(&self) -> bool {
+        !matches!(self, When::Always)
+    }
+}
+
+/// One `if`/`elif` condition a statement depends on: it runs when the
+/// condition evaluates to `holds`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub cond: Cond,
+    pub holds: bool,
+    /// Where the condition is written.
+    pub range: Range<usize>,
+}
+
+/// A condition as written, for a reader that knows the facts it tests
+/// (`'test' in sys.argv`, `len(sys.argv) > 1 and sys.argv[1] == "test"`,
+/// `"pytest" in sys.modules`, `TESTING`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cond {
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    /// `needle in haystack` (`not in` is `Not(In)`).
+    In {
+        needle: Operand,
+        haystack: Operand,
+    },
+    /// `left <op> right` for `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    Compare {
+        left: Operand,
+        op: String,
+        right: Operand,
+    },
+    /// A value used as a truth (`if TESTING:`, `if os.environ.get("CI"):`).
+    Truth(Operand),
+    Unknown,
+}
+
+/// A side of a condition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Value(Value),
+    /// `name[i]` with a literal integer index (`sys.argv[1]`).
+    Item {
+        of: String,
+        index: i64,
+    },
+    /// `len(name)`.
+    Len(String),
+}
+
+/// A module-level name bound to a condition (`TESTING = "test" in sys.argv`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flag {
+    pub name: String,
+    pub cond: Cond,
+    pub when: When,
 }
 
 /// A module read shallowly.
@@ -52,6 +140,8 @@ pub struct Module {
     pub classes: Vec<Class>,
     /// Module-level functions (decorated ones included).
     pub functions: Vec<Function>,
+    /// Module-level names bound to a condition, in order.
+    pub flags: Vec<Flag>,
     /// tree-sitter found a syntax error somewhere.
     pub has_error: bool,
 }
@@ -177,7 +267,10 @@ pub fn parse(src: &str) -> Module {
         ..Module::default()
     };
     let r = Reader { src };
-    r.block(root, false, &mut m.statements, 0);
+    let mut body = Body::default();
+    r.block(root, &When::Always, &mut body, 0);
+    m.statements = body.statements;
+    m.flags = body.flags;
     r.scan(root, &mut m, 0);
     let mut cur = root.walk();
     for child in root.named_children(&mut cur) {
@@ -201,6 +294,26 @@ pub fn parse(src: &str) -> Module {
 
 struct Reader<'s> {
     src: &'s str,
+}
+
+/// What a block's statements give: the statements and the flags.
+#[derive(Default)]
+struct Body {
+    statements: Vec<Stmt>,
+    flags: Vec<Flag>,
+}
+
+/// `a and (b and c)` as one `And` of three (`Or` likewise).
+fn flatten_cond(l: Cond, r: Cond, and: bool) -> Vec<Cond> {
+    let mut out = Vec::new();
+    for c in [l, r] {
+        match c {
+            Cond::And(parts) if and => out.extend(parts),
+            Cond::Or(parts) if !and => out.extend(parts),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Reader<'_> {
@@ -260,10 +373,11 @@ impl Reader<'_> {
         })
     }
 
-    fn block(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>, depth: usize) {
+    fn block(&self, node: Node, when: &When, out: &mut Body, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
+        let conditional = when.is_conditional();
         let mut cur = node.walk();
         for child in node.named_children(&mut cur) {
             match child.kind() {
@@ -271,8 +385,8 @@ impl Reader<'_> {
                     let mut c2 = child.walk();
                     for e in child.named_children(&mut c2) {
                         match e.kind() {
-                            "assignment" => self.assignment(e, conditional, out),
-                            "call" => out.push(Stmt::Call {
+                            "assignment" => self.assignment(e, when, out),
+                            "call" => out.statements.push(Stmt::Call {
                                 call: self.value(e, 0),
                                 conditional,
                             }),
@@ -286,63 +400,219 @@ impl Reader<'_> {
                         .named_children(&mut c2)
                         .any(|c| c.kind() == "wildcard_import");
                     if let (true, Some(module)) = (star, child.child_by_field_name("module_name")) {
-                        out.push(Stmt::StarImport {
+                        out.statements.push(Stmt::StarImport {
                             module: self.text(module).split_whitespace().collect(),
                             range: child.byte_range(),
                             conditional,
+                            when: when.clone(),
                         });
                     }
                 }
                 // a `try:` body runs unless it fails; its handlers may run instead
                 "try_statement" => {
                     if let Some(body) = child.child_by_field_name("body") {
-                        self.block(body, conditional, out, depth + 1);
+                        self.block(body, when, out, depth + 1);
                     }
                     let mut c2 = child.walk();
                     for h in child.named_children(&mut c2) {
                         if matches!(h.kind(), "except_clause" | "else_clause" | "finally_clause") {
-                            self.block_of(h, true, out, depth + 1);
+                            self.block_of(h, &When::Maybe, out, depth + 1);
                         }
                     }
                 }
-                "if_statement" | "for_statement" | "while_statement" | "with_statement"
-                | "match_statement" => self.block_of(child, true, out, depth + 1),
+                "if_statement" => self.if_statement(child, when, out, depth + 1),
+                "for_statement" | "while_statement" | "with_statement" | "match_statement" => {
+                    self.block_of(child, &When::Maybe, out, depth + 1)
+                }
                 _ => {}
             }
         }
     }
 
+    /// `if c1: … elif c2: … else: …`: each body under its own branches.
+    fn if_statement(&self, node: Node, when: &When, out: &mut Body, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let mut failed: Vec<(Cond, Range<usize>)> = Vec::new();
+        let mut arms: Vec<(Option<Node>, Option<Node>)> = vec![(
+            node.child_by_field_name("condition"),
+            node.child_by_field_name("consequence"),
+        )];
+        let mut cur = node.walk();
+        for alt in node.children_by_field_name("alternative", &mut cur) {
+            match alt.kind() {
+                "elif_clause" => arms.push((
+                    alt.child_by_field_name("condition"),
+                    alt.child_by_field_name("consequence"),
+                )),
+                "else_clause" => arms.push((None, alt.child_by_field_name("body"))),
+                _ => {}
+            }
+        }
+        for (cond, body) in arms {
+            let mut w = when.clone();
+            for (f, range) in &failed {
+                w = w.under(Branch {
+                    cond: f.clone(),
+                    holds: false,
+                    range: range.clone(),
+                });
+            }
+            let cond = cond.map(|c| (self.cond(c, 0), c.byte_range()));
+            if let Some((c, range)) = &cond {
+                w = w.under(Branch {
+                    cond: c.clone(),
+                    holds: true,
+                    range: range.clone(),
+                });
+            }
+            if let Some(body) = body {
+                self.block(body, &w, out, depth + 1);
+            }
+            match cond {
+                Some(c) => failed.push(c),
+                None => break,
+            }
+        }
+    }
+
+    /// A condition, as far as its shape is one a reader can decide.
+    fn cond(&self, n: Node, depth: usize) -> Cond {
+        if depth > MAX_DEPTH || n.is_error() {
+            return Cond::Unknown;
+        }
+        match n.kind() {
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(c) => self.cond(c, depth + 1),
+                None => Cond::Unknown,
+            },
+            "not_operator" => match n.child_by_field_name("argument") {
+                Some(a) => Cond::Not(Box::new(self.cond(a, depth + 1))),
+                None => Cond::Unknown,
+            },
+            "boolean_operator" => {
+                let op = n.child_by_field_name("operator").map(|o| self.text(o));
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    return Cond::Unknown;
+                };
+                let (l, r) = (self.cond(l, depth + 1), self.cond(r, depth + 1));
+                match op {
+                    Some("and") => Cond::And(flatten_cond(l, r, true)),
+                    Some("or") => Cond::Or(flatten_cond(l, r, false)),
+                    _ => Cond::Unknown,
+                }
+            }
+            "comparison_operator" => {
+                let mut cur = n.walk();
+                let operands: Vec<Node> = n.named_children(&mut cur).collect();
+                // the operators are the unnamed children between the operands
+                let mut cur = n.walk();
+                let ops: Vec<String> = n
+                    .children(&mut cur)
+                    .filter(|c| !c.is_named())
+                    .map(|c| self.text(c).to_string())
+                    .collect();
+                let op = ops.join(" ");
+                let [l, r] = operands.as_slice() else {
+                    return Cond::Unknown;
+                };
+                let (left, right) = (self.operand(*l), self.operand(*r));
+                match op.as_str() {
+                    "in" => Cond::In {
+                        needle: left,
+                        haystack: right,
+                    },
+                    "not in" => Cond::Not(Box::new(Cond::In {
+                        needle: left,
+                        haystack: right,
+                    })),
+                    "==" | "!=" | "<" | "<=" | ">" | ">=" => Cond::Compare { left, op, right },
+                    _ => Cond::Unknown,
+                }
+            }
+            "identifier" | "attribute" | "call" | "true" | "false" | "none" | "subscript" => {
+                Cond::Truth(self.operand(n))
+            }
+            _ => Cond::Unknown,
+        }
+    }
+
+    fn operand(&self, n: Node) -> Operand {
+        match n.kind() {
+            "subscript" => {
+                let of = n.child_by_field_name("value");
+                let index = n
+                    .child_by_field_name("subscript")
+                    .filter(|i| i.kind() == "integer")
+                    .and_then(|i| self.text(i).parse::<i64>().ok());
+                match (of, index) {
+                    (Some(of), Some(index)) if matches!(of.kind(), "identifier" | "attribute") => {
+                        Operand::Item {
+                            of: self.text(of).to_string(),
+                            index,
+                        }
+                    }
+                    _ => Operand::Value(self.value(n, 0)),
+                }
+            }
+            "call" => {
+                let f = n.child_by_field_name("function").map(|f| self.text(f));
+                let arg = n.child_by_field_name("arguments").and_then(|a| {
+                    let mut cur = a.walk();
+                    let args: Vec<Node> = a.named_children(&mut cur).collect();
+                    match args.as_slice() {
+                        [one] if matches!(one.kind(), "identifier" | "attribute") => {
+                            Some(self.text(*one).to_string())
+                        }
+                        _ => None,
+                    }
+                });
+                match (f, arg) {
+                    (Some("len"), Some(of)) => Operand::Len(of),
+                    _ => Operand::Value(self.value(n, 0)),
+                }
+            }
+            _ => Operand::Value(self.value(n, 0)),
+        }
+    }
+
     /// The statement blocks anywhere under a compound statement.
-    fn block_of(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>, depth: usize) {
+    fn block_of(&self, node: Node, when: &When, out: &mut Body, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
         let mut cur = node.walk();
         for c in node.named_children(&mut cur) {
             if c.kind() == "block" {
-                self.block(c, conditional, out, depth + 1);
+                self.block(c, when, out, depth + 1);
             } else if matches!(
                 c.kind(),
                 "elif_clause" | "else_clause" | "except_clause" | "finally_clause" | "case_clause"
             ) {
-                self.block_of(c, conditional, out, depth + 1);
+                self.block_of(c, when, out, depth + 1);
             }
         }
     }
 
-    fn assignment(&self, node: Node, conditional: bool, out: &mut Vec<Stmt>) {
+    fn assignment(&self, node: Node, when: &When, out: &mut Body) {
+        let conditional = when.is_conditional();
         let Some(left) = node.child_by_field_name("left") else {
             return;
         };
         // `name: str` declares a field without a value
         let Some(right) = node.child_by_field_name("right") else {
             if left.kind() == "identifier" && node.child_by_field_name("type").is_some() {
-                out.push(Stmt::Assign {
+                out.statements.push(Stmt::Assign {
                     name: self.text(left).to_string(),
                     path: Vec::new(),
                     range: node.byte_range(),
                     value: Value::Unknown(node.byte_range()),
                     conditional,
+                    when: when.clone(),
                 });
             }
             return;
@@ -350,7 +620,7 @@ impl Reader<'_> {
         let value = self.value(right, 0);
         // `A = B = value` nests: the right side is another assignment
         let value = if right.kind() == "assignment" {
-            self.assignment(right, conditional, out);
+            self.assignment(right, when, out);
             Value::Unknown(right.byte_range())
         } else {
             value
@@ -377,7 +647,20 @@ impl Reader<'_> {
         path.reverse();
         if target.kind() == "identifier" {
             let unknown_key = path.iter().any(String::is_empty);
-            out.push(Stmt::Assign {
+            // `TESTING = "test" in sys.argv`: a name later `if`s test
+            if path.is_empty()
+                && matches!(
+                    right.kind(),
+                    "comparison_operator" | "boolean_operator" | "not_operator"
+                )
+            {
+                out.flags.push(Flag {
+                    name: self.text(target).to_string(),
+                    cond: self.cond(right, 0),
+                    when: when.clone(),
+                });
+            }
+            out.statements.push(Stmt::Assign {
                 name: self.text(target).to_string(),
                 path: if unknown_key { Vec::new() } else { path },
                 range: node.byte_range(),
@@ -387,18 +670,24 @@ impl Reader<'_> {
                     value
                 },
                 conditional: conditional || unknown_key,
+                when: if unknown_key {
+                    When::Maybe
+                } else {
+                    when.clone()
+                },
             });
         } else if matches!(target.kind(), "pattern_list" | "tuple_pattern") {
             // `A, B = …`: each name is undecided
             let mut cur = target.walk();
             for n in target.named_children(&mut cur) {
                 if n.kind() == "identifier" {
-                    out.push(Stmt::Assign {
+                    out.statements.push(Stmt::Assign {
                         name: self.text(n).to_string(),
                         path: Vec::new(),
                         range: node.byte_range(),
                         value: Value::Unknown(right.byte_range()),
                         conditional,
+                        when: when.clone(),
                     });
                 }
             }
@@ -419,10 +708,10 @@ impl Reader<'_> {
                 }
             }
         }
-        let mut body = Vec::new();
+        let mut body = Body::default();
         let mut inner = Vec::new();
         if let Some(block) = node.child_by_field_name("body") {
-            self.block(block, false, &mut body, 0);
+            self.block(block, &When::Always, &mut body, 0);
             let mut cur = block.walk();
             for c in block.named_children(&mut cur) {
                 if c.kind() == "class_definition"
@@ -436,7 +725,7 @@ impl Reader<'_> {
             name: self.text(name).to_string(),
             name_range: name.byte_range(),
             bases,
-            body,
+            body: body.statements,
             inner,
         })
     }
@@ -527,6 +816,18 @@ impl Reader<'_> {
                 ) {
                     (Some("+"), Some(l), Some(r)) => {
                         concat(&[self.value(l, depth + 1), self.value(r, depth + 1)], range)
+                    }
+                    // pathlib: `BASE_DIR / "db.sqlite3"` (numbers divide)
+                    (Some("/"), Some(l), Some(r))
+                        if !matches!(l.kind(), "integer" | "float")
+                            && !matches!(r.kind(), "integer" | "float") =>
+                    {
+                        let mut parts = match self.value(l, depth + 1) {
+                            Value::PathJoin { parts, .. } => parts,
+                            other => vec![other],
+                        };
+                        parts.push(self.value(r, depth + 1));
+                        Value::PathJoin { parts, range }
                     }
                     _ => Value::Unknown(range),
                 }

@@ -173,11 +173,49 @@ fn join_flow_closer(body: &str, at: usize, message: &str) -> Option<String> {
         return None;
     }
     let mut bytes = body.as_bytes().to_vec();
-    bytes[line_start] = b' ';
-    if line_start > 0 && bytes[line_start - 1] == b'\r' {
-        bytes[line_start - 1] = b' ';
+    // a comment on the line before would swallow the bracket: inside a
+    // flow collection a comment is only whitespace, so it goes too, and a
+    // line that held nothing else is joined across as well
+    let mut brk = line_start;
+    loop {
+        bytes[brk] = b' ';
+        if brk > 0 && bytes[brk - 1] == b'\r' {
+            bytes[brk - 1] = b' ';
+        }
+        let prev = body[..brk].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(c) = comment_start(&body[prev..brk]) {
+            for b in &mut bytes[prev + c..brk] {
+                *b = b' ';
+            }
+        }
+        let blank = bytes[prev..brk]
+            .iter()
+            .all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+        if blank && prev > 0 {
+            brk = prev - 1;
+            continue;
+        }
+        break;
     }
     String::from_utf8(bytes).ok()
+}
+
+/// Where a comment starts on one line: a `#` at its start or after a blank,
+/// outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    let mut prev = b' ';
+    for (i, c) in line.bytes().enumerate() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'#' && matches!(prev, b' ' | b'\t') => return Some(i),
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Why one parse failed: a syntax error at a character index of the body

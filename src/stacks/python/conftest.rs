@@ -28,11 +28,34 @@ const SQL: &[(&str, &str)] = &[
     ("DROP SCHEMA", "drops its schema"),
 ];
 
+/// Records each project's conftest `django_db_setup` that replaces
+/// pytest-django's: before the Django runs are built, whose settings module's
+/// own database the tests then use.
+pub fn db_setup_overrides(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
+    let mut overrides = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::AppCode || f.file_name() != "conftest.py" {
+            continue;
+        }
+        let Some(m) = parsed.get(&i).filter(|m| !m.has_error) else {
+            continue;
+        };
+        if let Some(o) = db_setup_override(i, m) {
+            overrides.push((project_of(ws, f.dir()), o));
+        }
+    }
+    for (project, o) in overrides {
+        ws.project_mut(&project)
+            .python
+            .django_db_setup_override
+            .get_or_insert(o);
+    }
+}
+
 /// Records the proof and the reads.
 pub fn scan(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut found = Vec::new();
     let mut reads = Vec::new();
-    let mut overrides = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode || f.file_name() != "conftest.py" {
             continue;
@@ -44,15 +67,6 @@ pub fn scan(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             continue;
         }
         scan_module(i, &project, m, &mut found, &mut reads);
-        if let Some(o) = db_setup_override(i, m) {
-            overrides.push((project, o));
-        }
-    }
-    for (project, o) in overrides {
-        ws.project_mut(&project)
-            .python
-            .django_db_setup_override
-            .get_or_insert(o);
     }
     // one record per idiom per project: the first place it is written
     found.sort_by_key(|d| (d.project.clone(), d.idiom, d.span));

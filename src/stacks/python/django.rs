@@ -24,6 +24,7 @@ use crate::source::{FileId, SourceKind, Span, Spanned};
 use crate::syntax::code::Value;
 use crate::syntax::python::{self, Stmt};
 
+use super::launch::Launch;
 use super::modules;
 
 /// `DATABASES` flattened to leaves: `default.HOST` → where it is written.
@@ -31,8 +32,9 @@ use super::modules;
 enum Databases {
     /// The settings never assign it.
     Unset,
-    /// A conditional assignment or an unreadable value: nothing is known.
-    Undecided,
+    /// A conditional assignment or an unreadable module: nothing is known
+    /// (where and why, when a statement decides it).
+    Undecided(Option<(Span, String)>),
     Leaves(Vec<Leaf>),
 }
 
@@ -55,6 +57,9 @@ struct DjangoRun {
     module: String,
     /// A CI job's runner (its test command is labelled in findings).
     runner: crate::model::Runner,
+    /// How the process starts, where known: what `sys.argv` switches in
+    /// the settings decide.
+    launch: Option<Launch>,
 }
 
 /// A settings module as a configuration names it: (module, file, where).
@@ -87,6 +92,8 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 anchor: *span,
                 module: module.clone(),
                 runner: crate::model::Runner::Local,
+                // what the configuration describes: `pytest`, no arguments
+                launch: Some(Launch::Pytest { args: Vec::new() }),
             });
         }
     }
@@ -105,13 +112,12 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             .rev()
             .find(|s| s.key_is("DJANGO_SETTINGS_MODULE") && !s.unset && !s.is_reference())
             .map(|s| (s.value.trim().to_string(), s.value_span));
-        let from_command = match &env.runner {
-            crate::model::Runner::Ci(ci) => ci
-                .test_command
-                .as_ref()
-                .and_then(|c| settings_option(&c.value).map(|m| (m, c.span))),
+        let command = match &env.runner {
+            crate::model::Runner::Ci(ci) => ci.test_command.as_ref(),
             _ => None,
         };
+        let from_command = command.and_then(|c| settings_option(&c.value).map(|m| (m, c.span)));
+        let launch = command.and_then(|c| Launch::of_command(&c.value));
         // a workflow's commands run from the checkout's root
         let dir = if env.source == EnvSource::GithubActions {
             String::new()
@@ -126,6 +132,7 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 anchor: span,
                 module,
                 runner: env.runner.clone(),
+                launch,
             });
         }
     }
@@ -165,6 +172,9 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 anchor: Span::new(FileId(i), range.start, range.end),
                 module,
                 runner: crate::model::Runner::Local,
+                launch: Some(Launch::ManagePy {
+                    args: vec!["test".to_string()],
+                }),
             });
         }
     }
@@ -176,6 +186,7 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         .collect();
     let index = app_code(ws);
     let mut envs = Vec::new();
+    let mut undecided: Vec<(String, (Span, String))> = Vec::new();
     for DjangoRun {
         name,
         dir,
@@ -183,6 +194,7 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         anchor,
         module,
         runner,
+        launch,
     } in runs
     {
         let mut roots = super::reads::settings_roots(&dir, &manage_dirs);
@@ -198,11 +210,23 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 roots.insert(0, r);
             }
         }
-        let mut seen = Vec::new();
-        let Databases::Leaves(leaves) =
-            databases(ws, parsed, &index, &roots, &module, &mut seen, 0)
-        else {
-            continue;
+        let mut reading = Reading {
+            ws,
+            parsed,
+            app_code: &index,
+            launch: launch.as_ref(),
+            seen: Vec::new(),
+            passed_over: Vec::new(),
+        };
+        let found = databases(&mut reading, &roots, &module, 0);
+        let passed_over = reading.passed_over;
+        let leaves = match found {
+            Databases::Leaves(leaves) => leaves,
+            Databases::Undecided(Some(why)) => {
+                undecided.push((dir.clone(), why));
+                continue;
+            }
+            _ => continue,
         };
         // NAME is no rule's to judge (Django tests on `test_<NAME>`): it is
         // there for TEST.NAME to be compared with
@@ -218,13 +242,29 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             .find(|l| l.path == "default.ENGINE")
             .and_then(|l| l.value.as_str().map(str::to_string));
         let sqlite = engine.is_some_and(|e| e.contains("sqlite"));
-        let settings: Vec<Setting> = settings
+        let mut settings: Vec<Setting> = settings
             .into_iter()
             .filter(|s| !(sqlite && s.key.value.ends_with("HOST")))
             .collect();
-        if settings
-            .iter()
-            .all(|s| s.key.value.ends_with(".default.NAME"))
+        // an `if` this launch does not take: the finding shows it
+        if !passed_over.is_empty() {
+            for s in &mut settings {
+                s.provenance = Some(Box::new(crate::model::run::Provenance {
+                    layer: format!("the settings module `{module}`"),
+                    overrode: Vec::new(),
+                    caller_above: false,
+                    interpolated: Vec::new(),
+                    passed_over: passed_over.clone(),
+                }));
+            }
+        }
+        // a conftest's no-op `django_db_setup` creates no test database: the
+        // tests use `NAME` itself, which is then worth judging
+        let uses_name_itself = ws.django_db_setup_override(&dir).is_some_and(|o| o.empty);
+        if !uses_name_itself
+            && settings
+                .iter()
+                .all(|s| s.key.value.ends_with(".default.NAME"))
         {
             continue;
         }
@@ -242,6 +282,12 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         envs.push(env);
     }
     ws.envs.extend(envs);
+    for (dir, why) in undecided {
+        ws.project_mut(&dir)
+            .python
+            .django_databases_undecided
+            .get_or_insert(why);
+    }
 }
 
 /// `--settings=x` / `--settings x` on a Django test command.
@@ -284,34 +330,39 @@ fn app_code(ws: &Workspace) -> AppCode<'_> {
         .collect()
 }
 
+/// What reading one run's settings modules needs, and what it gathers.
+struct Reading<'a> {
+    ws: &'a Workspace,
+    parsed: &'a super::parsed::Parsed,
+    app_code: &'a AppCode<'a>,
+    launch: Option<&'a Launch>,
+    /// The modules read so far (an import cycle ends the reading).
+    seen: Vec<usize>,
+    /// `if`s the launch does not take that would have set `DATABASES`.
+    passed_over: Vec<(Span, String)>,
+}
+
 /// `DATABASES` as `module` ends with it.
-fn databases(
-    ws: &Workspace,
-    parsed: &super::parsed::Parsed,
-    app_code: &AppCode,
-    roots: &[String],
-    module: &str,
-    seen: &mut Vec<usize>,
-    depth: usize,
-) -> Databases {
+fn databases(r: &mut Reading<'_>, roots: &[String], module: &str, depth: usize) -> Databases {
+    let (ws, parsed, app_code, launch) = (r.ws, r.parsed, r.app_code, r.launch);
     let Some((idx, root)) = find_module(app_code, roots, module) else {
-        return Databases::Undecided;
+        return Databases::Undecided(None);
     };
-    if seen.contains(&idx)
+    if r.seen.contains(&idx)
         || depth > modules::MAX_SETTINGS_FILES
-        || seen.len() > modules::MAX_SETTINGS_FILES
+        || r.seen.len() > modules::MAX_SETTINGS_FILES
     {
-        return Databases::Undecided;
+        return Databases::Undecided(None);
     }
-    seen.push(idx);
+    r.seen.push(idx);
     let file = FileId(idx);
     let f = ws.file(file);
     let Some(m) = parsed.get(&idx) else {
-        return Databases::Undecided;
+        return Databases::Undecided(None);
     };
     // code Python would refuse decides nothing
     if m.has_error {
-        return Databases::Undecided;
+        return Databases::Undecided(None);
     }
     let (own, is_pkg) = modules::module_of(&root, &f.path).unwrap_or_default();
     let mut db = Databases::Unset;
@@ -319,26 +370,33 @@ fn databases(
         match s {
             Stmt::StarImport {
                 module: written,
-                conditional,
+                when,
+                range,
                 ..
             } => {
+                // an `if` the launch decides either runs or does not
+                let runs = runs_under(launch, when, &m.flags);
+                if runs == Some(false) {
+                    r.passed_over.extend(not_run(file, launch, when, &m.flags));
+                    continue;
+                }
+                let conditional = runs.is_none();
                 let imported = modules::resolve_import(&own, is_pkg, written)
-                    .map(|m| {
-                        databases(
-                            ws,
-                            parsed,
-                            app_code,
-                            std::slice::from_ref(&root),
-                            &m,
-                            seen,
-                            depth + 1,
-                        )
-                    })
-                    .unwrap_or(Databases::Undecided);
+                    .map(|m| databases(r, std::slice::from_ref(&root), &m, depth + 1))
+                    .unwrap_or(Databases::Undecided(None));
                 match imported {
                     Databases::Unset => {}
                     // an optional `try: from .local import *` may or may not replace it
-                    _ if *conditional => db = Databases::Undecided,
+                    _ if conditional => {
+                        db = Databases::Undecided(Some(undecided_at(
+                            file,
+                            launch,
+                            when,
+                            &m.flags,
+                            range,
+                            &format!("`from {written} import *`"),
+                        )))
+                    }
                     other => db = other,
                 }
             }
@@ -346,11 +404,24 @@ fn databases(
                 name,
                 path,
                 value,
-                conditional,
+                when,
                 range,
+                ..
             } if name == "DATABASES" => {
-                if *conditional {
-                    db = Databases::Undecided;
+                let runs = runs_under(launch, when, &m.flags);
+                if runs == Some(false) {
+                    r.passed_over.extend(not_run(file, launch, when, &m.flags));
+                    continue;
+                }
+                if runs.is_none() {
+                    db = Databases::Undecided(Some(undecided_at(
+                        file,
+                        launch,
+                        when,
+                        &m.flags,
+                        range,
+                        "`DATABASES`",
+                    )));
                     continue;
                 }
                 let prefix = path.join(".");
@@ -363,7 +434,7 @@ fn databases(
                         .collect(),
                     // a subscript write into a dict nobody assigned: Python raises
                     _ => {
-                        db = Databases::Undecided;
+                        db = Databases::Undecided(None);
                         continue;
                     }
                 };
@@ -374,6 +445,73 @@ fn databases(
         }
     }
     db
+}
+
+/// Where and why a statement that may or may not run leaves `DATABASES`
+/// undecided: the condition testguard cannot evaluate, or the statement.
+fn undecided_at(
+    file: FileId,
+    launch: Option<&Launch>,
+    when: &crate::syntax::python::When,
+    flags: &[crate::syntax::python::Flag],
+    statement: &std::ops::Range<usize>,
+    what: &str,
+) -> (Span, String) {
+    let branch = match when {
+        crate::syntax::python::When::If(branches) => launch
+            .and_then(|l| l.undecided(when, flags))
+            .or_else(|| branches.first()),
+        _ => None,
+    };
+    match branch {
+        Some(b) => (
+            Span::new(file, b.range.start, b.range.end),
+            format!("{what} depends on a condition testguard cannot evaluate"),
+        ),
+        None => (
+            Span::new(file, statement.start, statement.end),
+            format!("{what} sits in a loop, `with` or `except` block that may or may not run"),
+        ),
+    }
+}
+
+/// The `if` that keeps a statement from running, said for the finding.
+fn not_run(
+    file: FileId,
+    launch: Option<&Launch>,
+    when: &crate::syntax::python::When,
+    flags: &[crate::syntax::python::Flag],
+) -> Option<(Span, String)> {
+    let l = launch?;
+    let b = l.blocking(when, flags)?;
+    Some((
+        Span::new(file, b.range.start, b.range.end),
+        if b.holds {
+            format!(
+                "false when `{}` starts the tests: the `DATABASES` under it is not the one they get",
+                l.describe()
+            )
+        } else {
+            format!(
+                "true when `{}` starts the tests: the `DATABASES` of a later branch is not the one they get",
+                l.describe()
+            )
+        },
+    ))
+}
+
+/// Whether a statement runs: always when unconditional, else as far as the
+/// launch decides its `if`s.
+fn runs_under(
+    launch: Option<&Launch>,
+    when: &crate::syntax::python::When,
+    flags: &[crate::syntax::python::Flag],
+) -> Option<bool> {
+    match (when, launch) {
+        (crate::syntax::python::When::Always, _) => Some(true),
+        (_, Some(l)) => l.runs(when, flags),
+        (_, None) => None,
+    }
 }
 
 fn flatten(
@@ -413,11 +551,16 @@ fn leaf_setting(ws: &Workspace, leaves: &[Leaf], path: &str) -> Option<Setting> 
         return None;
     }
     let leaf = leaves.iter().rev().find(|l| l.path == path)?;
+    // `BASE_DIR / "db.sqlite3"`: the file name is what tells the database
+    let value = match &leaf.value {
+        v @ Value::Str { .. } => v,
+        joined => joined.path_tail()?,
+    };
     let Value::Str {
         text,
         range,
         verbatim,
-    } = &leaf.value
+    } = value
     else {
         return None;
     };
@@ -533,23 +676,23 @@ fn url_default_host(ws: &Workspace, leaves: &[Leaf]) -> Option<Setting> {
 #[cfg(test)]
 fn leaves_of(ws: &Workspace, module: &str) -> std::collections::BTreeMap<String, String> {
     use std::collections::BTreeMap;
-    let mut seen = Vec::new();
     let parsed = super::parsed::parse_all(ws);
-    match databases(
+    let index = app_code(ws);
+    let mut reading = Reading {
         ws,
-        &parsed,
-        &app_code(ws),
-        &[String::new()],
-        module,
-        &mut seen,
-        0,
-    ) {
+        parsed: &parsed,
+        app_code: &index,
+        launch: None,
+        seen: Vec::new(),
+        passed_over: Vec::new(),
+    };
+    match databases(&mut reading, &[String::new()], module, 0) {
         Databases::Leaves(l) => l
             .into_iter()
             .map(|l| (l.path, l.value.as_str().unwrap_or("?").to_string()))
             .collect(),
         Databases::Unset => BTreeMap::from([("unset".into(), String::new())]),
-        Databases::Undecided => BTreeMap::from([("undecided".into(), String::new())]),
+        Databases::Undecided(_) => BTreeMap::from([("undecided".into(), String::new())]),
     }
 }
 

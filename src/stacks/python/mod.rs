@@ -4,6 +4,7 @@ pub mod app_config;
 pub mod conftest;
 pub mod django;
 pub mod invocation;
+pub mod launch;
 pub mod modules;
 pub mod parsed;
 pub mod pytest;
@@ -75,6 +76,7 @@ impl crate::stacks::stack::Stack for Python {
 
     fn runs(&mut self, ws: &mut Workspace) {
         self.parsed = parsed::parse_all(ws);
+        conftest::db_setup_overrides(ws, &self.parsed);
         django::build(ws, &self.parsed);
     }
 
