@@ -126,4 +126,15 @@ pub struct DjangoDbSetupOverride {
     /// as configured. Otherwise its code decides (it usually rewrites
     /// `settings.DATABASES`).
     pub empty: bool,
+    /// Its body writes a literal `settings.DATABASES['default'] = {…}`
+    /// (there, unconditionally): the tests use that database as written.
+    pub sets: Option<crate::source::Span>,
+}
+
+impl DjangoDbSetupOverride {
+    /// The tests use the database the run's settings name, as they are:
+    /// the fixture does nothing, or writes that database itself.
+    pub fn uses_settings_as_read(&self) -> bool {
+        self.empty || self.sets.is_some()
+    }
 }

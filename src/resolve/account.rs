@@ -295,7 +295,8 @@ impl<'a> Judge<'a> {
         let db_setup = self.ws.django_db_setup_override(dir);
         if frameworks.django
             && let Some(o) = db_setup
-            && !o.empty
+            && (!o.uses_settings_as_read()
+                || o.sets.is_some() && !s.key.value.starts_with("DATABASES."))
         {
             v.verdict = Verdict::Unresolved;
             return v.because(
@@ -340,8 +341,10 @@ impl<'a> Judge<'a> {
             Some(m) => format!("`{}` says `{m}`", name.text),
             None => format!("`{}` has no test marker", name.text),
         };
-        if frameworks.django && db_setup.is_some() {
-            why.push_str(", and a conftest's `django_db_setup` that does nothing in place of pytest-django's creates no test database: the tests use it as it is");
+        match db_setup {
+            Some(o) if frameworks.django && o.sets.is_some() => why.push_str(", and a conftest's `django_db_setup` writes it in place of pytest-django's, which creates no test database: the tests use it as it is"),
+            Some(_) if frameworks.django => why.push_str(", and a conftest's `django_db_setup` that does nothing in place of pytest-django's creates no test database: the tests use it as it is"),
+            _ => {}
         }
         v.because(why, Some(s.value_sub_span(name.range.clone())))
     }
@@ -390,6 +393,22 @@ impl<'a> Judge<'a> {
         let mut best = None;
         for (s, kind) in deciding {
             best = worst(best, self.setting(s, kind, dir, ephemeral));
+        }
+        // Django settings on a server named for the tests (`"HOST":
+        // "testdb"`, a compose service of the test stack) hold no real data
+        if let Some(v) = &mut best
+            && v.verdict == Verdict::NotTest
+            && let Some(host) = settings.iter().find(|s| {
+                s.key.value == "DATABASES.default.HOST"
+                    && !s.unset
+                    && self.is_test_name(&s.value, dir)
+            })
+        {
+            v.verdict = Verdict::Test;
+            return Some(v.clone().because(
+                format!("the server `{}` is named for the tests", host.value),
+                Some(host.value_span),
+            ));
         }
         best
     }
@@ -990,6 +1009,12 @@ impl<'a> Judge<'a> {
                         "a conftest's `django_db_setup` does nothing in place of pytest-django's: no test database is created, so the tests use the settings' own `DATABASES`, and {undecided}"
                     ),
                     Some(*at),
+                );
+            }
+            if let Some(at) = o.sets {
+                return DatabaseVerdict::new(Verdict::Unresolved).because(
+                    "a conftest's `django_db_setup` replaces pytest-django's and writes `DATABASES['default']` itself: the run with the settings module judges that database",
+                    Some(at),
                 );
             }
             let why = if o.empty {

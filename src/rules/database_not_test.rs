@@ -79,6 +79,16 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   code (it usually rewrites `settings.DATABASES`) decides the database
   there: no finding, and `testguard runs` says the run is unresolved at the
   fixture.
+- A replacement that writes the database itself, unconditionally and as
+  literals (`settings.DATABASES["default"] = {"ENGINE": …, "NAME":
+  "db.sqlite3"}`), gives the tests that database: it is judged as the
+  no-op's, at the fixture, and other settings of the run (a pytest-env
+  `DATABASE_URL`) no longer decide it. Written from the environment or a
+  call (`dj_database_url.config()`), it stays the fixture's code: no
+  finding, unresolved in `testguard runs`.
+- A Django database on a server named for the tests (`"HOST": "testdb"`,
+  the service of a test-only compose file) holds no real data: no finding,
+  and the run's database is `test`.
 - With such a no-op replacement, the settings module's own `NAME` is the
   database the tests use (`BASE_DIR / "db.sqlite3"` and
   `os.path.join(BASE_DIR, "db.sqlite3")` name the file `db.sqlite3`). A
@@ -200,20 +210,38 @@ impl Rule for DatabaseNotTest {
                             name.text, name.text
                         ),
                     )
-                } else if db_setup.is_some_and(|o| !o.empty) {
+                } else if db_setup.is_some_and(|o| {
+                    !o.uses_settings_as_read()
+                        // the fixture's own `DATABASES` replaces this one
+                        || o.sets.is_some() && !s.key.value.starts_with("DATABASES.")
+                }) {
                     // the conftest's own fixture decides the database in code
                     continue;
                 } else if let Some(o) = db_setup {
+                    // a test server of its own (`"HOST": "testdb"`, a
+                    // compose service for the tests) holds no real data
+                    if s.key.value.starts_with("DATABASES.")
+                        && env
+                            .get("DATABASES.default.HOST")
+                            .is_some_and(|h| cx.is_test_database(&h.value, &env.dir))
+                    {
+                        continue;
+                    }
                     let at = cx.ws.file(o.span.file);
                     let (line, _) = at.line_col(o.span.start);
+                    let what = if o.sets.is_some() {
+                        "with a fixture that writes this database into the settings"
+                    } else {
+                        "with a fixture that does nothing"
+                    };
                     (
                         Severity::Error,
                         format!(
-                            "{} uses database `{}`, which is not a test database, and {}:{line} replaces pytest-django's `django_db_setup` with a fixture that does nothing: no test database is created, so the tests run on `{}` itself",
+                            "{} uses database `{}`, which is not a test database, and {}:{line} replaces pytest-django's `django_db_setup` {what}: no test database is created, so the tests run on `{}` itself",
                             env.name, name.text, at.path, name.text
                         ),
                         format!(
-                            "delete the no-op `django_db_setup` fixture (pytest-django then creates {}), or request the original (`def django_db_setup(django_db_setup, django_db_blocker)`) to add to it",
+                            "delete the `django_db_setup` fixture (pytest-django then creates {}), or request the original (`def django_db_setup(django_db_setup, django_db_blocker)`) to add to it",
                             if d.db.is_sqlite() {
                                 "an in-memory test database".to_string()
                             } else {

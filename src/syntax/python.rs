@@ -157,6 +157,9 @@ pub struct Function {
     /// Each decorator's expression as written (`pytest.fixture(scope="session")`).
     pub decorators: Vec<String>,
     pub empty_body: bool,
+    /// The body's statements, read as a module's (an assignment to an
+    /// attribute keeps its dotted name: `settings.DATABASES`).
+    pub body: Vec<Stmt>,
 }
 
 /// A class and what its body assigns (fields, `model_config`, inner classes).
@@ -364,12 +367,17 @@ impl Reader<'_> {
                 _ => false,
             })
         });
+        let mut body = Body::default();
+        if let Some(b) = def.child_by_field_name("body") {
+            self.block(b, &When::Always, &mut body, 0);
+        }
         Some(Function {
             name: self.text(name).to_string(),
             name_range: name.byte_range(),
             params,
             decorators,
             empty_body,
+            body: body.statements,
         })
     }
 
@@ -645,7 +653,10 @@ impl Reader<'_> {
             target = v;
         }
         path.reverse();
-        if target.kind() == "identifier" {
+        // `settings.DATABASES[…] = …` (a plain `a.b = …` stays unread: it
+        // is no name a reader looks up)
+        let attribute_with_key = target.kind() == "attribute" && !path.is_empty();
+        if target.kind() == "identifier" || attribute_with_key {
             let unknown_key = path.iter().any(String::is_empty);
             // `TESTING = "test" in sys.argv`: a name later `if`s test
             if path.is_empty()

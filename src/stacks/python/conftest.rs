@@ -173,6 +173,31 @@ fn db_setup_override(i: usize, m: &python::Module) -> Option<crate::model::Djang
     Some(crate::model::DjangoDbSetupOverride {
         span: Span::new(FileId(i), f.name_range.start, f.name_range.end),
         empty: f.empty_body,
+        sets: written_default_database(f)
+            .map(|(range, _)| Span::new(FileId(i), range.start, range.end)),
+    })
+}
+
+/// `settings.DATABASES["default"] = {…}` (or `DATABASES = {"default": {…}}`)
+/// written unconditionally in a fixture's body, literal: where, and the map.
+pub fn written_default_database(f: &python::Function) -> Option<(std::ops::Range<usize>, &Value)> {
+    f.body.iter().rev().find_map(|s| match s {
+        python::Stmt::Assign {
+            name,
+            path,
+            value,
+            range,
+            when: python::When::Always,
+            ..
+        } if name == "DATABASES" || name.ends_with(".DATABASES") => {
+            let map = match path.as_slice() {
+                [alias] if alias == "default" => Some(value),
+                [] => value.get("default"),
+                _ => None,
+            }?;
+            matches!(map, Value::Map(_)).then_some((range.clone(), map))
+        }
+        _ => None,
     })
 }
 

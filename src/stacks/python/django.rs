@@ -220,9 +220,18 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         };
         let found = databases(&mut reading, &roots, &module, 0);
         let passed_over = reading.passed_over;
-        let leaves = match found {
-            Databases::Leaves(leaves) => leaves,
-            Databases::Undecided(Some(why)) => {
+        // a conftest's `django_db_setup` that writes `DATABASES['default']`
+        // itself: that is the tests' database, whatever the module says
+        let written = written_by_db_setup(ws, parsed, &dir);
+        let leaves = match (found, written) {
+            (Databases::Leaves(mut leaves), Some(written)) => {
+                leaves.retain(|l| l.path != "default" && !l.path.starts_with("default."));
+                leaves.extend(written);
+                leaves
+            }
+            (_, Some(written)) => written,
+            (Databases::Leaves(leaves), None) => leaves,
+            (Databases::Undecided(Some(why)), None) => {
                 undecided.push((dir.clone(), why));
                 continue;
             }
@@ -260,7 +269,9 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
         }
         // a conftest's no-op `django_db_setup` creates no test database: the
         // tests use `NAME` itself, which is then worth judging
-        let uses_name_itself = ws.django_db_setup_override(&dir).is_some_and(|o| o.empty);
+        let uses_name_itself = ws
+            .django_db_setup_override(&dir)
+            .is_some_and(|o| o.uses_settings_as_read());
         if !uses_name_itself
             && settings
                 .iter()
@@ -288,6 +299,27 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             .django_databases_undecided
             .get_or_insert(why);
     }
+}
+
+/// The `DATABASES['default']` leaves the project's `django_db_setup`
+/// override writes as literals (see `conftest::written_default_database`).
+fn written_by_db_setup(
+    ws: &Workspace,
+    parsed: &super::parsed::Parsed,
+    dir: &str,
+) -> Option<Vec<Leaf>> {
+    let o = ws.django_db_setup_override(dir)?;
+    o.sets?;
+    let file = o.span.file;
+    let m = parsed.get(&file.0)?;
+    let f = m
+        .functions
+        .iter()
+        .find(|f| f.name == "django_db_setup" && f.name_range.start == o.span.start)?;
+    let (range, map) = super::conftest::written_default_database(f)?;
+    let mut leaves = Vec::new();
+    flatten("default", file, range.start..range.start, map, &mut leaves);
+    Some(leaves)
 }
 
 /// `--settings=x` / `--settings x` on a Django test command.
