@@ -78,6 +78,16 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
             None
         };
     }
+    // CodeIgniter 4's `tests` group, overridden by `database.tests.*`
+    // variables (its `BaseConfig` reads them for `Config\Database::$tests`)
+    if let Some(field) = k.strip_prefix("DATABASE.TESTS.") {
+        return match field {
+            "DATABASE" => Some(DbKeyKind::Name),
+            "HOSTNAME" => Some(DbKeyKind::Host),
+            "DSN" => Some(DbKeyKind::Url),
+            _ => None,
+        };
+    }
     if extra_keys.iter().any(|e| e.eq_ignore_ascii_case(key)) {
         return Some(DbKeyKind::Url);
     }

@@ -85,6 +85,8 @@ pub struct PhpProject {
     pub lumen_dotenv: LumenDotenv,
     /// `"type": "symfony-bundle"`: its test kernel boots in `test` by default.
     pub symfony_bundle: bool,
+    /// `codeigniter4/framework`: the tests use the `tests` database group.
+    pub codeigniter4: bool,
     /// The variables the project's doctrine configuration (`config/packages/`)
     /// reads its connection from, when one was read.
     pub doctrine_url_vars: Option<Vec<String>>,

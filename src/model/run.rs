@@ -179,6 +179,9 @@ pub enum RunFramework {
     SymfonyBundle,
     /// Laravel Dusk: the browser's server reads `.env` replaced by `.env.dusk.*`.
     LaravelDusk,
+    /// CodeIgniter 4: the `tests` group of `app/Config/Database.php`, which
+    /// `database.tests.*` variables (PHPUnit `<env>`, `.env`) override.
+    CodeIgniter4,
     /// A PHPUnit run that boots no application: its `<env>` is all it gets.
     PlainPhpunit,
     /// `node ace test`: `.env.test.local` > `.env.test` > `.env`.
@@ -203,6 +206,7 @@ impl RunFramework {
             RunFramework::Symfony => "Symfony",
             RunFramework::SymfonyBundle => "a Symfony bundle's test kernel",
             RunFramework::LaravelDusk => "Laravel Dusk",
+            RunFramework::CodeIgniter4 => "CodeIgniter 4",
             RunFramework::PlainPhpunit => "PHPUnit",
             RunFramework::AdonisJs => "AdonisJS",
             RunFramework::NodeScript => "Node",

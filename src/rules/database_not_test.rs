@@ -101,6 +101,14 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   An `if` that does not run under the launch is shown in the finding; one
   on anything else (`os.environ.get(…)`) leaves the database unresolved at
   that condition: no finding.
+- CodeIgniter 4 runs its database tests on the `tests` group of
+  `app/Config/Database.php` (`DatabaseTestTrait`'s `$DBGroup`, and the
+  default group under `ENVIRONMENT=testing`, which its PHPUnit bootstrap
+  sets); a `database.tests.database` variable (PHPUnit `<env>`, the
+  caller's environment, `.env`) replaces the group's literal. A group
+  whose database is no test database (often the `default` group's own) is
+  an error there; SQLite `:memory:` (the framework's own template) is
+  isolated.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in

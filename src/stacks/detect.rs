@@ -123,6 +123,9 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
             if deps.iter().any(|d| d == "laravel/lumen-framework") {
                 c.php.lumen = true;
             }
+            if deps.iter().any(|d| d == "codeigniter4/framework") {
+                c.php.codeigniter4 = true;
+            }
             if m.kind.as_deref() == Some("symfony-bundle") {
                 c.php.symfony_bundle = true;
             }

@@ -27,7 +27,19 @@ pub struct Script {
     /// `if` it sits in, as written (`'test' === $container->env()`); `None`
     /// outside any `if`, `Some("else")` in an `else`/`elseif` branch.
     pub guards: Vec<Option<String>>,
+    /// Property defaults of the top-level classes (`public array $tests =
+    /// [...]`), in order.
+    pub properties: Vec<Property>,
     pub has_error: bool,
+}
+
+/// A class property's default value, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Property {
+    /// The property's name without `$`.
+    pub name: String,
+    pub range: Range<usize>,
+    pub value: Value,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +82,7 @@ pub fn parse(src: &str) -> Script {
                     s.assigns.push(a);
                 }
             }
+            "class_declaration" | "namespace_definition" => r.properties(stmt, &mut s, 0),
             _ => {}
         }
     }
@@ -110,6 +123,52 @@ impl Reader<'_> {
             range: e.byte_range(),
             value: self.value(right, 0),
         })
+    }
+
+    /// The property defaults of a class (or of the classes of a braced
+    /// namespace).
+    fn properties(&self, n: Node, s: &mut Script, depth: usize) {
+        if depth > 2 {
+            return;
+        }
+        if n.kind() == "namespace_definition" {
+            if let Some(body) = n.child_by_field_name("body") {
+                let mut cur = body.walk();
+                for c in body.named_children(&mut cur) {
+                    if c.kind() == "class_declaration" {
+                        self.properties(c, s, depth + 1);
+                    }
+                }
+            }
+            return;
+        }
+        let Some(body) = n.child_by_field_name("body") else {
+            return;
+        };
+        let mut cur = body.walk();
+        for decl in body.named_children(&mut cur) {
+            if decl.kind() != "property_declaration" {
+                continue;
+            }
+            let mut c2 = decl.walk();
+            for el in decl.named_children(&mut c2) {
+                if el.kind() != "property_element" {
+                    continue;
+                }
+                let name = el
+                    .child_by_field_name("name")
+                    .or_else(|| el.named_child(0))
+                    .filter(|v| v.kind() == "variable_name");
+                let value = el.child_by_field_name("default_value");
+                if let (Some(name), Some(value)) = (name, value) {
+                    s.properties.push(Property {
+                        name: self.text(name).trim_start_matches('$').to_string(),
+                        range: el.byte_range(),
+                        value: self.value(value, 0),
+                    });
+                }
+            }
+        }
     }
 
     fn scan(&self, root: Node, s: &mut Script) {
@@ -330,6 +389,22 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_property_defaults() {
+        let s = parse(
+            "<?php\nnamespace Config;\n\nclass Database extends Config\n{\n    public string $defaultGroup = 'default';\n    public array $tests = [\n        'hostname' => '127.0.0.1',\n        'database' => ':memory:',\n    ];\n    public function __construct() { parent::__construct(); }\n}\n",
+        );
+        let names: Vec<&str> = s.properties.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["defaultGroup", "tests"]);
+        assert_eq!(
+            s.properties[1]
+                .value
+                .get("database")
+                .and_then(Value::as_str),
+            Some(":memory:")
+        );
+    }
 
     #[test]
     fn reads_a_laravel_database_config() {

@@ -2,6 +2,7 @@
 //! decide which dotenv files a PHPUnit run reads.
 
 pub mod codeception;
+pub mod codeigniter;
 pub mod database_config;
 pub mod destruction;
 pub mod doctrine;
@@ -42,6 +43,7 @@ impl crate::stacks::stack::Stack for Php {
     ) {
         reads::test_code(tree, files);
         reads::laravel_config(tree, files);
+        reads::codeigniter_config(tree, files);
     }
 
     fn parse_ahead(&self, kind: SourceKind) -> Option<crate::stacks::stack::ParseAhead> {

@@ -105,7 +105,10 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                 if root_span.is_none() {
                     root_span = Some(tag_span);
                 }
-                if name == "php" && php_span.is_none() {
+                // PHPUnit's own `<php>` is a child of `<phpunit>`; a coverage
+                // report's `<php outputFile=…/>` is another element
+                let top_php = name == "php" && depth == 1;
+                if top_php && php_span.is_none() {
                     php_span = Some(tag_span);
                 }
                 if php_depth.is_some() && (name == "env" || name == "server") {
@@ -123,7 +126,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> (Vec<TestEnv>, Vec<ParseIssue>) {
                 }
                 if !is_empty {
                     depth += 1;
-                    if name == "php" && php_depth.is_none() {
+                    if top_php && php_depth.is_none() {
                         php_depth = Some(depth);
                     }
                     if depth > MAX_XML_DEPTH {

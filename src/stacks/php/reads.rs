@@ -95,3 +95,17 @@ pub fn laravel_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         }
     });
 }
+
+/// Reads, beside each `composer.json` that requires CodeIgniter 4, its
+/// `app/Config/Database.php`: the `tests` group the suite uses.
+pub fn codeigniter_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let wanted: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::ComposerJson && f.text.contains("codeigniter4/framework"))
+        .map(|f| format!("{}app/Config/Database.php", dir_prefix(f.dir())))
+        .filter(|p| tree.exists(p))
+        .collect();
+    crate::tree::read_named(tree, files, wanted, SourceKind::AppCode, |_| {
+        MAX_TEST_FILE_SIZE
+    });
+}

@@ -15,8 +15,10 @@
 //!      `.env`'s, else `dev`;
 //!    - Laravel Dusk: the browser's server reads `.env`, replaced by
 //!      `.env.dusk.{env}` or `.env.dusk` while the tests run (DuskCommand.php);
+//!    - CodeIgniter 4: `.env` (its test bootstrap's DotEnv);
 //! 6. Symfony's doctrine configuration: a literal test `url:` is the database,
-//!    whatever the variables say.
+//!    whatever the variables say; CodeIgniter 4's `tests` group in
+//!    `app/Config/Database.php`, below every variable.
 //!
 //! A PHPUnit config that boots no application (no Laravel, Lumen or Symfony
 //! above it) gets only its own `<env>`/`<server>`: it is not an app test run.
@@ -79,6 +81,13 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             }
         }
         layers.extend(dotenv.into_iter().map(|(_, layer)| layer));
+        // lowest: the `tests` group's own values, which any `database.tests.*`
+        // variable above replaces
+        if framework == RunFramework::CodeIgniter4
+            && let Some(group) = super::codeigniter::tests_group(ws, &app_dir)
+        {
+            layers.push(group);
+        }
         let symfony = matches!(
             framework,
             RunFramework::Symfony | RunFramework::SymfonyBundle
@@ -277,6 +286,8 @@ fn framework_of(ctx: &Project, config_name: &str) -> RunFramework {
         RunFramework::SymfonyBundle
     } else if ctx.frameworks.symfony {
         RunFramework::Symfony
+    } else if ctx.php.codeigniter4 {
+        RunFramework::CodeIgniter4
     } else {
         RunFramework::PlainPhpunit
     }
@@ -445,6 +456,9 @@ fn dotenv_chain(
             );
             v
         }
+        // CodeIgniter 4's test bootstrap loads `.env` (DotEnv, which
+        // overwrites nothing set): system/Test/bootstrap.php
+        RunFramework::CodeIgniter4 => vec![".env".into()],
         _ => Vec::new(),
     };
     let layers = names
