@@ -97,6 +97,8 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "symfony",
     "containers",
     "python_code",
+    "codeception",
+    "codeigniter",
     "php_code",
     "readme",
     "task_runner",
@@ -344,6 +346,24 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 ("README.md", b"```bash\nexport DATABASE_URL=postgres://app@localhost/app\n```\n"),
             ])
         }
+        // a Codeception suite whose `%PARAM%` dsn is filled from the
+        // template of the `params:` file: both are the input
+        "codeception" => check_files(&[
+            ("codeception.dist.yml", b"params:\n    - .env\n"),
+            ("tests/Acceptance.suite.yml", data),
+            (".env.dist", data),
+            (
+                "tests/Unit.suite.yml",
+                b"modules:\n    enabled:\n        - lucatume\\WPBrowser\\Module\\WPDb:\n            dsn: '%TEST_DB_DSN%'\n            cleanup: true\n",
+            ),
+            ("composer.json", b"{\"require-dev\":{\"lucatume/wp-browser\":\"^4\"}}"),
+        ]),
+        // a CodeIgniter 4 app whose `app/Config/Database.php` is the input
+        "codeigniter" => check_files(&[
+            ("app/Config/Database.php", data),
+            ("composer.json", b"{\"require\":{\"codeigniter4/framework\":\"^4.5\"}}"),
+            ("phpunit.xml.dist", b"<phpunit><php><env name=\"CI_ENVIRONMENT\" value=\"testing\"/></php></phpunit>"),
+        ]),
         // a Laravel app whose database config and test bootstrap are the input
         "php_code" => {
             if let Some(t) = text {

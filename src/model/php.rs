@@ -104,6 +104,8 @@ pub struct PhpProject {
     /// whose `dsn` names it by parameters (`%DB_NAME%`), which the suite's
     /// params loader decides: the file, the `dsn` and the module's name.
     pub codeception_param_dsns: Vec<(FileId, Span, String)>,
+    /// The files its Codeception configuration's `params:` loads.
+    pub codeception_params: Vec<String>,
     /// What its test code sets up before the tests (bootstrap env writes,
     /// `database.*` config switches).
     pub test_setup: Vec<PhpTestSetup>,

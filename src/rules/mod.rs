@@ -323,7 +323,13 @@ pub fn with_provenance(mut d: Diagnostic, env: &TestEnv) -> Diagnostic {
         );
     }
     for (name, span) in &p.interpolated {
-        d = d.with_label(*span, format!("`${{{name}}}` comes from here"));
+        // a Codeception parameter is written `%NAME%`, a variable `${NAME}`
+        let written = if name.starts_with('%') {
+            name.clone()
+        } else {
+            format!("${{{name}}}")
+        };
+        d = d.with_label(*span, format!("`{written}` comes from here"));
     }
     d
 }

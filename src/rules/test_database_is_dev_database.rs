@@ -144,6 +144,20 @@ before the first test, a test marked `#[SkipDatabaseRollback]`. When the
 suite's code shows one (`doctrine:schema:drop`, Foundry's `ResetDatabase`,
 `migrate:fresh`, `TRUNCATE`), the finding stays an error and names it.
 A commented-out hook is no hook.
+
+**Codeception parameters.** A `Db` module (or wp-browser's `WPDb`, named
+short or by its class, `lucatume\WPBrowser\Module\WPDb`) that reloads its
+dump (`populate`/`cleanup`) into a `dsn` written with `%PARAM%`s takes them
+from the files `params:` lists in `codeception.yml`/`.dist.yml`
+(codeception.com/docs/reference/Configuration, "params"), later files
+winning, `${VAR}` expanded as the dotenv loader does. Where the repository
+holds only the template of such a file (`.env.dist`, `.env.example`: what a
+developer copies it to), its values are the ones a developer starts with.
+A database every parameter of which is known is judged as a literal one
+(wp-browser's templates default the test database to the site's own:
+`TEST_DB_NAME=${WORDPRESS_DB_NAME}`). A parameter only code decides
+(`params: [params.php]`), or one that stays a reference, leaves the module
+unresolved in `testguard runs`.
 "#;
 
 /// A compose test overlay started in the development project whose test

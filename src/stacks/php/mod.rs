@@ -76,6 +76,13 @@ impl crate::stacks::stack::Stack for Php {
                     .php
                     .codeception_param_dsns
                     .extend(codeception::param_dsns(id, file));
+                let params = codeception::params(id, file);
+                if !params.is_empty() {
+                    crate::model::project_in(&mut ws.projects, &dir)
+                        .php
+                        .codeception_params
+                        .extend(params);
+                }
                 if let Some(m) = codeception::laravel_module(id, file) {
                     crate::model::project_in(&mut ws.projects, &m.dir)
                         .php
@@ -87,6 +94,7 @@ impl crate::stacks::stack::Stack for Php {
     }
 
     fn runs(&mut self, ws: &mut Workspace) {
+        codeception::resolve_param_dsns(ws);
         // `artisan dusk` swaps `.env.dusk.{env}` (or `.env.dusk`) in for
         // `.env` while the browser tests run and puts `.env` back after
         // (laravel/dusk `DuskCommand::setupDuskEnvironment`): nothing else reads it
