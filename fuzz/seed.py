@@ -100,6 +100,13 @@ def main() -> int:
             continue
         rel = p.relative_to(FIXTURES).as_posix()
         data = p.read_bytes()
+        # the new readers' own targets: a suite or dotenv template for
+        # codeception, a database group class for codeigniter
+        name = rel.rsplit("/", 1)[-1]
+        if name.endswith((".suite.yml", ".suite.dist.yml")) or name in (".env.dist", ".env.example"):
+            put("codeception", data)
+        if name == "Database.php" or name == "database.php":
+            put("codeigniter", data)
         k = kind(rel)
         if k:
             if k in PICK:
