@@ -59,7 +59,12 @@ it. A trait counts where a class uses it (`use DatabaseMigrations;` in its
 body), not where a file only imports it: Lumen's skeleton `ExampleTest.php`
 imports `DatabaseMigrations` and `DatabaseTransactions` and uses neither.
 Commands and SQL (`migrate:fresh`, `TRUNCATE`) count anywhere, a
-bootstrap script's top level included. Test code read and none found: a warning — the tests reach the
+bootstrap script's top level included. So does the shell script that runs
+the suite (`test.sh`, `bin/test.sh`, `scripts/run-tests.sh` in the app's
+folder, when it starts a PHP test runner: `artisan test`, `phpunit`, Pest,
+ParaTest, `composer test`): a `migrate:fresh`, `migrate:refresh`,
+`migrate:reset`, `db:wipe` or `doctrine:schema:drop` it runs before the
+runner reads the app's own `.env`, whatever PHPUnit sets later. Test code read and none found: a warning — the tests reach the
 development database but do not wipe it. No test code read (none there, or a
 suite too large to read whole): an error, as a Laravel suite usually
 refreshes its database.

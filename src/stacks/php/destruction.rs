@@ -182,8 +182,75 @@ pub fn scan(ws: &mut Workspace) {
             }
         }
     }
+    found.extend(test_scripts(ws));
     found.sort_by_key(|d| (d.project.clone(), d.span));
     ws.destruction.extend(found);
+}
+
+/// Commands a test script runs before the suite that wipe the database
+/// the application is configured with (an artisan or console command
+/// reads the app's own `.env`, whatever PHPUnit sets later).
+const SCRIPT_IDIOMS: &[(&str, &str)] = &[
+    ("migrate:fresh", "runs migrate:fresh on it"),
+    (
+        "migrate:refresh",
+        "rolls back and re-runs every migration on it",
+    ),
+    ("migrate:reset", "rolls back every migration on it"),
+    ("db:wipe", "drops all its tables"),
+    ("doctrine:schema:drop", "drops its schema"),
+    ("doctrine:database:drop", "drops it"),
+];
+
+/// What a project's test script (`bin/test.sh`: see `reads::TEST_SCRIPTS`)
+/// that starts a PHP test runner does to the database: each destructive
+/// command it runs, outside comments.
+fn test_scripts(ws: &Workspace) -> Vec<Destruction> {
+    let mut found = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        if f.kind != SourceKind::AppCode || !f.path.ends_with(".sh") {
+            continue;
+        }
+        // the longest place that fits: `api/bin/test.sh` is `bin/test.sh`
+        // of `api`, not `test.sh` of `api/bin`
+        let Some(project) = super::reads::TEST_SCRIPTS
+            .iter()
+            .filter_map(|s| {
+                let p = f.path.strip_suffix(s)?;
+                (p.is_empty() || p.ends_with('/')).then_some((s.len(), p))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, p)| p.trim_end_matches('/').to_string())
+        else {
+            continue;
+        };
+        let code = crate::syntax::comments::blank(&f.text, crate::syntax::comments::Style::Python);
+        let runs_suite = [
+            "artisan test",
+            "phpunit",
+            "vendor/bin/pest",
+            "paratest",
+            "composer test",
+            "bin/console test",
+        ]
+        .iter()
+        .any(|r| code.contains(r));
+        if !runs_suite {
+            continue;
+        }
+        for (idiom, what) in SCRIPT_IDIOMS {
+            if let Some(at) = code.find(idiom) {
+                found.push(Destruction {
+                    project: project.clone(),
+                    idiom,
+                    what,
+                    span: Span::new(FileId(i), at, at + idiom.len()),
+                    escapes_rollback: true,
+                });
+            }
+        }
+    }
+    found
 }
 
 /// `RefreshDatabase`, `ORMPurger`: a name code uses, not a command

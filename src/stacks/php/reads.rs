@@ -12,6 +12,21 @@ use crate::tree::{
 /// `composer.json` or `artisan`), so the model can tell whether the suite
 /// wipes the database it reaches (destructive evidence). No listing
 /// by name finds these; their place decides.
+/// Where a PHP project keeps the shell script that runs its tests.
+pub const TEST_SCRIPTS: &[&str] = &[
+    "test.sh",
+    "tests.sh",
+    "run-tests.sh",
+    "run_tests.sh",
+    "bin/test.sh",
+    "bin/tests.sh",
+    "bin/run-tests.sh",
+    "scripts/test.sh",
+    "scripts/tests.sh",
+    "scripts/run-tests.sh",
+    "scripts/run_tests.sh",
+];
+
 pub fn test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let mut projects: Vec<String> = files
         .iter()
@@ -20,6 +35,19 @@ pub fn test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         .collect();
     projects.sort();
     projects.dedup();
+    let mut scripts = Vec::new();
+    for project in &projects {
+        for name in TEST_SCRIPTS {
+            let path = format!("{}{name}", dir_prefix(project));
+            if tree.exists(&path) {
+                scripts.push(path);
+            }
+        }
+    }
+    // the shell script that runs a suite: what it does before the runner
+    crate::tree::read_named(tree, files, scripts, SourceKind::AppCode, |_| {
+        MAX_TEST_FILE_SIZE
+    });
     for project in projects {
         let tests = format!("{}tests", dir_prefix(&project));
         let listed = tree.files_under(&tests, MAX_TEST_LISTING);
