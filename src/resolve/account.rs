@@ -1013,7 +1013,7 @@ impl<'a> Judge<'a> {
             }
             if let Some(at) = o.sets {
                 return DatabaseVerdict::new(Verdict::Unresolved).because(
-                    "a conftest's `django_db_setup` replaces pytest-django's and writes `DATABASES['default']` itself: the run with the settings module judges that database",
+                    "a conftest's `django_db_setup` replaces pytest-django's and writes `DATABASES['default']` itself: no test database is created, and where the values it writes are not literals (a secrets file, the environment) testguard cannot say which database the tests use",
                     Some(at),
                 );
             }
