@@ -64,8 +64,9 @@ the suite (`test.sh`, `bin/test.sh`, `scripts/run-tests.sh` in the app's
 folder, when it starts a PHP test runner: `artisan test`, `phpunit`, Pest,
 ParaTest, `composer test`): a `migrate:fresh`, `migrate:refresh`,
 `migrate:reset`, `db:wipe` or `doctrine:schema:drop` it runs before the
-runner reads the app's own `.env`, whatever PHPUnit sets later. Test code read and none found: a warning — the tests reach the
-development database but do not wipe it. No test code read (none there, or a
+runner reads the app's own `.env`, whatever PHPUnit sets later. Test code
+read and none found: a warning — the tests reach the development database
+but do not wipe it. No test code read (none there, or a
 suite too large to read whole): an error, as a Laravel suite usually
 refreshes its database.
 
