@@ -78,22 +78,27 @@ impl Launch {
 
     /// The first `if` that keeps a statement under `when` from running.
     pub fn blocking<'w>(&self, when: &'w When, flags: &[Flag]) -> Option<&'w Branch> {
-        let When::If(branches) = when else {
-            return None;
-        };
-        branches
-            .iter()
-            .find(|b| self.eval(&b.cond, flags, 0).is_some_and(|v| v != b.holds))
+        self.first_branch(when, flags, |b, v| v.is_some_and(|v| v != b.holds))
     }
 
     /// The first `if` whose condition this launch cannot decide.
     pub fn undecided<'w>(&self, when: &'w When, flags: &[Flag]) -> Option<&'w Branch> {
+        self.first_branch(when, flags, |_, v| v.is_none())
+    }
+
+    /// The first branch of `when` whose evaluation `pick` accepts.
+    fn first_branch<'w>(
+        &self,
+        when: &'w When,
+        flags: &[Flag],
+        pick: impl Fn(&Branch, Option<bool>) -> bool,
+    ) -> Option<&'w Branch> {
         let When::If(branches) = when else {
             return None;
         };
         branches
             .iter()
-            .find(|b| self.eval(&b.cond, flags, 0).is_none())
+            .find(|b| pick(b, self.eval(&b.cond, flags, 0)))
     }
 
     /// For humans: `pytest`, `manage.py test`.
