@@ -148,11 +148,19 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k == "TEST_DATABASE_NAME"
         || k == "MONGODB_DATABASE"
         // Strapi's sqlite file
-        || k == "DATABASE_FILENAME";
+        || k == "DATABASE_FILENAME"
+        // a Symfony 2/3 kernel's doctrine connection, parameters resolved
+        || k == "DOCTRINE.DBAL.DBNAME"
+        || k == "DOCTRINE.DBAL.PATH";
     if name {
         return Some(DbKeyKind::Name);
     }
-    if k == "DB_HOST" || k == "DATABASE_HOST" || k == "PGHOST" || k.ends_with("_DB_HOST") {
+    if k == "DB_HOST"
+        || k == "DATABASE_HOST"
+        || k == "PGHOST"
+        || k.ends_with("_DB_HOST")
+        || k == "DOCTRINE.DBAL.HOST"
+    {
         return Some(DbKeyKind::Host);
     }
     None

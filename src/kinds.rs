@@ -64,7 +64,7 @@ pub const HOOK_FILES_PATTERN: &str = concat!(
     // dotenv files, direnv, devenv
     r"|\.env([.-][^/]*)?|[^/]*\.env|\.envrc|devenv\.nix",
     // runner and framework configuration
-    r"|phpunit(\.[^/]*)?\.xml(\.dist)?|codeception(\.dist)?\.yml|(jest|vitest|vite|playwright)\.config\.[^/]*|\.mocharc[^/]*",
+    r"|phpunit(\.[^/]*)?\.xml(\.dist)?|codeception(\.dist)?\.yml|parameters\.ya?ml\.dist|(jest|vitest|vite|playwright)\.config\.[^/]*|\.mocharc[^/]*",
     r"|ormconfig\.[^/]*|schema\.prisma|\.sequelizerc|knexfile\.[^/]*|appsettings[^/]*\.json|launchSettings\.json",
     r"|application[^/]*\.(properties|ya?ml)|config/[^/]*\.json",
     // CI, containers, task runners, READMEs, `.gitignore`, testguard's own

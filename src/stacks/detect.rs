@@ -117,7 +117,12 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
             if deps.iter().any(|d| d == "laravel/framework") {
                 c.frameworks.laravel = true;
             }
-            if deps.iter().any(|d| d == "symfony/framework-bundle") {
+            // `symfony/symfony` is the whole framework, the bundle included (the
+            // Standard Edition's requirement up to 3.4)
+            if deps
+                .iter()
+                .any(|d| d == "symfony/framework-bundle" || d == "symfony/symfony")
+            {
                 c.frameworks.symfony = true;
             }
             if deps.iter().any(|d| d == "laravel/lumen-framework") {

@@ -9,6 +9,7 @@ pub mod doctrine;
 pub mod phpunit;
 pub mod reads;
 pub mod runs;
+pub mod symfony_kernel;
 pub mod test_setup;
 
 use crate::model::{EnvSource, ParseIssue, Setting, Via, Workspace};
@@ -44,6 +45,7 @@ impl crate::stacks::stack::Stack for Php {
         reads::test_code(tree, files);
         reads::laravel_config(tree, files);
         reads::codeigniter_config(tree, files);
+        reads::symfony_kernel_config(tree, files);
     }
 
     fn parse_ahead(&self, kind: SourceKind) -> Option<crate::stacks::stack::ParseAhead> {

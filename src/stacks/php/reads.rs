@@ -126,6 +126,41 @@ pub fn laravel_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 
 /// Reads, beside each `composer.json` that requires CodeIgniter 4, its
 /// `app/Config/Database.php`: the `tests` group the suite uses.
+/// Reads, beside each `composer.json` of a Symfony 2/3 app (one with
+/// `app/config/config_test.yml`), the kernel's YAML configuration folder:
+/// the test kernel's imports and the parameters they name are in it
+/// (`parameters.yml.dist` too, the template of the gitignored
+/// `parameters.yml`).
+pub fn symfony_kernel_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    /// A kernel's configuration folder holds a dozen files; more is not one.
+    const MAX_CONFIG_FILES: usize = 64;
+    let mut wanted = Vec::new();
+    let apps: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::ComposerJson && f.file_name() == "composer.json")
+        .map(|f| super::symfony_kernel::config_dir(f.dir()))
+        .collect();
+    for dir in apps {
+        if !tree.exists(&format!("{dir}/config_test.yml"))
+            && !tree.exists(&format!("{dir}/config_test.yaml"))
+        {
+            continue;
+        }
+        let listed = tree.list_dir(&dir);
+        if listed.len() > MAX_CONFIG_FILES {
+            continue;
+        }
+        wanted.extend(listed.into_iter().filter(|p| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".yml.dist"))
+                && !name.starts_with("routing")
+        }));
+    }
+    crate::tree::read_named(tree, files, wanted, SourceKind::AppCode, |_| {
+        MAX_TEST_FILE_SIZE
+    });
+}
+
 pub fn codeigniter_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let wanted: Vec<String> = files
         .iter()

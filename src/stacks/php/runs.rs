@@ -117,6 +117,14 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
                 .with(vec![url]),
             );
         }
+        // Symfony 2/3: the kernel's `app/config/config_test.yml` chain
+        if symfony
+            && doctrine.is_none_or(|d| d.url.is_none())
+            && let Some(kernel) =
+                super::symfony_kernel::test_layer(ws, &app_dir, &legacy_env(&layers))
+        {
+            layers.insert(0, kernel);
+        }
         let runner_file = ws.envs[i].file;
         let mut effective = crate::resolve::effective(&layers);
         crate::resolve::interpolate(&mut effective);
@@ -187,6 +195,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             };
             settings.retain(|s| {
                 s.key.value == super::doctrine::DOCTRINE_URL_KEY
+                    || s.key.value.starts_with("doctrine.dbal.")
                     || crate::database::db_key_kind(&s.key.value, &[]).is_none()
                     || vars.contains(&s.key.value)
             });
@@ -263,6 +272,16 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         ws.envs.push(env);
         ws.runs.push(run);
     }
+}
+
+/// The environment a Symfony 2/3 test kernel boots in: `APP_ENV` from
+/// PHPUnit's configuration or the caller (read by 3.4's `KernelTestCase`),
+/// else `test`; the dotenv files of Flex are not this layout's.
+fn legacy_env(layers: &[Layer]) -> String {
+    crate::resolve::decide(layers, "APP_ENV")
+        .map(|s| s.value.trim().to_string())
+        .filter(|e| !e.is_empty() && !crate::database::contains_reference(e))
+        .unwrap_or_else(|| "test".into())
 }
 
 /// The nearest PHP project above `dir` (its folder and context).
