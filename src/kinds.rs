@@ -64,7 +64,7 @@ pub const HOOK_FILES_PATTERN: &str = concat!(
     // dotenv files, direnv, devenv
     r"|\.env([.-][^/]*)?|[^/]*\.env|\.envrc|devenv\.nix",
     // runner and framework configuration
-    r"|phpunit(\.[^/]*)?\.xml(\.dist)?|codeception(\.dist)?\.yml|parameters\.ya?ml\.dist|(jest|vitest|vite|playwright)\.config\.[^/]*|\.mocharc[^/]*",
+    r"|phpunit(\.[^/]*)?\.xml(\.dist)?|\.?codeception(\.dist)?\.yml|parameters\.ya?ml\.dist|(jest|vitest|vite|playwright)\.config\.[^/]*|\.mocharc[^/]*",
     r"|ormconfig\.[^/]*|schema\.prisma|\.sequelizerc|knexfile\.[^/]*|appsettings[^/]*\.json|launchSettings\.json",
     r"|application[^/]*\.(properties|ya?ml)|config/[^/]*\.json",
     // CI, containers, task runners, READMEs, `.gitignore`, testguard's own
@@ -146,9 +146,11 @@ fn classify_pattern(rel_path: &str, name: &str) -> Option<SourceKind> {
         }
         return None;
     }
-    if name == "codeception.yml"
-        || name == "codeception.dist.yml"
-        || name.ends_with(".suite.yml")
+    // `.codeception.yml`: a hidden configuration, run with `codecept run -c`
+    if matches!(
+        name.trim_start_matches('.'),
+        "codeception.yml" | "codeception.dist.yml"
+    ) || name.ends_with(".suite.yml")
         || name.ends_with(".suite.dist.yml")
     {
         return Some(SourceKind::Codeception);

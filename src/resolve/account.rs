@@ -338,7 +338,14 @@ impl<'a> Judge<'a> {
         }
         v.verdict = Verdict::NotTest;
         let mut why = match self.markers.forbidden_in(&name.text) {
-            Some(m) => format!("`{}` says `{m}`", name.text),
+            Some(m) if m.eq_ignore_ascii_case(&name.text) => format!(
+                "`{}` is a word for a development or production database",
+                name.text
+            ),
+            Some(m) => format!(
+                "`{}` holds `{m}`, a word for a development or production database",
+                name.text
+            ),
             None => format!("`{}` has no test marker", name.text),
         };
         match db_setup {
@@ -915,7 +922,16 @@ impl<'a> Judge<'a> {
                 ci.and_then(|c| c.test_runner.clone())
                     .unwrap_or_else(|| "CI test step".to_string()),
             ),
-            EnvSource::FrameworkConfig => Some("Django".to_string()),
+            // a Django settings module, or a Codeception suite's `Db` module
+            EnvSource::FrameworkConfig => {
+                if self.ws.file(env.file).kind == crate::source::SourceKind::Codeception {
+                    Some("Codeception".to_string())
+                } else if env.frameworks.django {
+                    Some("Django".to_string())
+                } else {
+                    None
+                }
+            }
             EnvSource::Dotenv | EnvSource::TestRun => None,
         };
         // as the other runs name their frameworks

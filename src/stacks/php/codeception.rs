@@ -79,7 +79,16 @@ fn db_modules<'n>(modules: &'n Node, name: &str) -> Vec<&'n Node> {
 /// The files a Codeception configuration's `params:` loads, in order
 /// (`env`, the process environment, is not a file).
 pub fn params(id: FileId, file: &SourceFile) -> Vec<String> {
-    let Ok(docs) = yaml::parse(id, &file.text) else {
+    params_in(id, &file.text)
+}
+
+/// [`params`] of a configuration's text, before it has an id.
+pub fn params_of(text: &str) -> Vec<String> {
+    params_in(FileId(0), text)
+}
+
+fn params_in(id: FileId, text: &str) -> Vec<String> {
+    let Ok(docs) = yaml::parse(id, text) else {
         return Vec::new();
     };
     let Some(list) = docs.first().and_then(|d| d.get("params")) else {
@@ -112,17 +121,31 @@ pub fn resolve_param_dsns(ws: &mut Workspace) {
             }) else {
                 continue;
             };
-            let mut sources: Vec<(FileId, bool)> = Vec::new();
+            // each source's parameters, and the templates that stood in
+            let mut sources: Vec<(Vec<Setting>, Vec<String>)> = Vec::new();
             for name in names {
                 let path = crate::paths::join(config_dir, name);
-                let found = |p: &str| ws.files.iter().position(|f| f.path == p).map(FileId);
-                if let Some(id) = found(&path) {
-                    sources.push((id, false));
-                } else if let Some(id) = [".dist", ".example"]
-                    .iter()
-                    .find_map(|t| found(&format!("{path}{t}")))
-                {
-                    sources.push((id, true));
+                if name.ends_with(".php") {
+                    if let Some(id) = file_at(ws, &path)
+                        && let Some(found) = php_params(ws, config_dir, id)
+                    {
+                        sources.push(found);
+                    }
+                    continue;
+                }
+                if let Some((id, template)) = dotenv_or_template(ws, &path, false) {
+                    let layer = ws.file(id).path.clone();
+                    let templates = if template {
+                        vec![layer.clone()]
+                    } else {
+                        Vec::new()
+                    };
+                    let settings = ws
+                        .dotenv_settings(id)
+                        .into_iter()
+                        .map(|st| with_layer(st, &layer))
+                        .collect();
+                    sources.push((settings, templates));
                 }
             }
             if sources.is_empty() {
@@ -130,18 +153,13 @@ pub fn resolve_param_dsns(ws: &mut Workspace) {
             }
             // later files win, as Codeception merges them
             let mut settings: Vec<Setting> = Vec::new();
-            for (id, _) in &sources {
-                for mut st in ws.dotenv_settings(*id) {
+            let mut templates: Vec<String> = Vec::new();
+            for (found, t) in sources {
+                for st in found {
                     settings.retain(|x| x.key.value != st.key.value);
-                    st.provenance = Some(Box::new(crate::model::run::Provenance {
-                        layer: ws.file(*id).path.clone(),
-                        overrode: Vec::new(),
-                        caller_above: false,
-                        interpolated: Vec::new(),
-                        passed_over: Vec::new(),
-                    }));
                     settings.push(st);
                 }
+                templates.extend(t);
             }
             // `${A}` inside `${B}`: expand until nothing changes
             for _ in 0..MAX_EXPANSIONS {
@@ -159,19 +177,36 @@ pub fn resolve_param_dsns(ws: &mut Workspace) {
             let Some((value, used)) = fill_params(dsn, &settings) else {
                 continue;
             };
-            let templates: Vec<String> = sources
-                .iter()
-                .filter(|(_, t)| *t)
-                .map(|(id, _)| ws.file(*id).path.clone())
-                .collect();
-            let from = if templates.is_empty() {
-                String::new()
-            } else {
-                format!(
+            // the code that filled them, then the templates that stood in
+            let mut via: Vec<String> = Vec::new();
+            for s in &settings {
+                if let Some(p) = &s.provenance
+                    && p.layer.ends_with(')')
+                    && p.layer.contains(", after ParamsLoader loads ")
+                    && !via.contains(&p.layer)
+                {
+                    via.push(p.layer.clone());
+                }
+            }
+            let mut from = String::new();
+            if via.is_empty() && !templates.is_empty() {
+                from = format!(
                     "; parameters from {}, the template a developer copies",
                     templates.join(", ")
-                )
-            };
+                );
+            } else if !via.is_empty() {
+                from.push_str(&format!("; parameters from {}", via.join(", ")));
+            }
+            if !via.is_empty() && !templates.is_empty() {
+                from.push_str(&format!(
+                    "; {} the template a developer copies",
+                    if templates.len() == 1 {
+                        format!("{} is", templates[0])
+                    } else {
+                        format!("{} are", templates.join(", "))
+                    }
+                ));
+            }
             let setting = Setting {
                 key: Spanned::new("DB_DSN".to_string(), *dsn_span),
                 value,
@@ -212,6 +247,134 @@ pub fn resolve_param_dsns(ws: &mut Workspace) {
         }
     }
     ws.envs.extend(envs);
+}
+
+fn file_at(ws: &Workspace, path: &str) -> Option<FileId> {
+    ws.files.iter().position(|f| f.path == path).map(FileId)
+}
+
+fn with_layer(mut st: Setting, layer: &str) -> Setting {
+    st.provenance = Some(Box::new(crate::model::run::Provenance {
+        layer: layer.to_string(),
+        overrode: Vec::new(),
+        caller_above: false,
+        interpolated: Vec::new(),
+        passed_over: Vec::new(),
+    }));
+    st
+}
+
+/// A dotenv file, or where the repository holds only its template, the
+/// template (`X.dist`, `X.example`; for a `.env.<name>` loaded by code, the
+/// folder's `.env.example` or `.env.dist` too, what a developer copies).
+fn dotenv_or_template(ws: &Workspace, path: &str, folder_template: bool) -> Option<(FileId, bool)> {
+    if let Some(id) = file_at(ws, path) {
+        return Some((id, false));
+    }
+    let own = [".dist", ".example"]
+        .iter()
+        .find_map(|t| file_at(ws, &format!("{path}{t}")));
+    if let Some(id) = own {
+        return Some((id, true));
+    }
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if !folder_template || !name.starts_with(".env") {
+        return None;
+    }
+    [".env.example", ".env.dist"]
+        .iter()
+        .find_map(|t| file_at(ws, &crate::paths::join(dir, t)))
+        .map(|id| (id, true))
+}
+
+/// A PHP params file (`params: [tests/_config/params.php]`): the array it
+/// returns, each `getenv('X')` in it read from the dotenv files the script
+/// loads first with Codeception's `ParamsLoader` (whose Dotenv puts them
+/// into the environment: codeception `Lib/ParamsLoader.php`). A load under a
+/// condition other than "unless the command line names X" (`! in_array('ci',
+/// $argv)`, true for a developer's plain run) is code testguard does not
+/// evaluate: the file decides nothing then.
+fn php_params(ws: &Workspace, config_dir: &str, id: FileId) -> Option<(Vec<Setting>, Vec<String>)> {
+    use crate::syntax::code::Value;
+    let script = crate::syntax::php::parse(&ws.file(id).text);
+    if script.has_error {
+        return None;
+    }
+    let Some(Value::Map(entries)) = &script.returns else {
+        return None;
+    };
+    let here = ws.file(id).path.clone();
+    let mut env: Vec<Setting> = Vec::new();
+    let mut loaded: Vec<String> = Vec::new();
+    let mut templates = Vec::new();
+    for (call, guard) in script.calls.iter().zip(&script.guards) {
+        let Value::Call { args, range, .. } = call else {
+            continue;
+        };
+        // `(new ParamsLoader())->load(…)`: the receiver is a call of its own
+        // inside the load's range
+        let on_params_loader = script.calls.iter().any(|c| {
+            matches!(c, Value::Call { callee, range: r, .. }
+                if callee.ends_with("ParamsLoader") && r.start >= range.start && r.end <= range.end)
+        });
+        if call.callee_name() != Some("load") || !on_params_loader {
+            continue;
+        }
+        let plain_run = guard.as_deref().is_none_or(|g| {
+            let g = g.trim().trim_start_matches('(').trim_start();
+            g.starts_with('!') && g.contains("in_array") && g.contains("$argv")
+        });
+        if !plain_run {
+            return None;
+        }
+        // relative to the project's root (`codecept_root_dir()`)
+        let name = args.first().and_then(Value::as_str)?;
+        let (fid, template) = dotenv_or_template(ws, &crate::paths::join(config_dir, name), true)?;
+        let path = ws.file(fid).path.clone();
+        if template {
+            templates.push(path.clone());
+        }
+        loaded.push(format!("{name} ({path})"));
+        for st in ws.dotenv_settings(fid) {
+            env.retain(|x| x.key.value != st.key.value);
+            env.push(st);
+        }
+    }
+    let layer = if loaded.is_empty() {
+        here.clone()
+    } else {
+        format!("{here}, after ParamsLoader loads {}", loaded.join(", "))
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        let value = match &e.value {
+            Value::EnvRead { key, .. } => env.iter().rev().find(|s| s.key.value == *key).cloned(),
+            Value::Str {
+                text,
+                range,
+                verbatim,
+            } => Some(Setting {
+                key: Spanned::new(
+                    e.key.clone(),
+                    Span::new(id, e.key_range.start, e.key_range.end),
+                ),
+                value: text.clone(),
+                value_span: Span::new(id, range.start, range.end),
+                verbatim: *verbatim,
+                overridable: false,
+                via: Via::FrameworkConfig,
+                unset: false,
+                provenance: None,
+                raw_offsets: None,
+            }),
+            _ => None,
+        };
+        if let Some(mut st) = value {
+            st.key.value = e.key.clone();
+            out.push(with_layer(st, &layer));
+        }
+    }
+    Some((out, templates))
 }
 
 /// `${A}` chains followed at most this deep.

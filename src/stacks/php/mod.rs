@@ -46,6 +46,7 @@ impl crate::stacks::stack::Stack for Php {
         reads::laravel_config(tree, files);
         reads::codeigniter_config(tree, files);
         reads::symfony_kernel_config(tree, files);
+        reads::codeception_php_params(tree, files);
     }
 
     fn parse_ahead(&self, kind: SourceKind) -> Option<crate::stacks::stack::ParseAhead> {

@@ -161,6 +161,26 @@ pub fn symfony_kernel_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     });
 }
 
+/// Reads the PHP files a Codeception configuration's `params:` names
+/// (`.codeception/_config/params.php`): the array they return fills the
+/// suites' `%PARAM%` values.
+pub fn codeception_php_params(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
+    let wanted: Vec<String> = files
+        .iter()
+        .filter(|f| f.kind == SourceKind::Codeception)
+        .flat_map(|f| {
+            let d = dir_prefix(f.dir()).to_string();
+            super::codeception::params_of(&f.text)
+                .into_iter()
+                .filter(|p| p.ends_with(".php") && !p.contains(".."))
+                .map(move |p| format!("{d}{p}"))
+        })
+        .collect();
+    crate::tree::read_named(tree, files, wanted, SourceKind::AppCode, |_| {
+        MAX_TEST_FILE_SIZE
+    });
+}
+
 pub fn codeigniter_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let wanted: Vec<String> = files
         .iter()
