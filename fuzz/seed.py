@@ -107,6 +107,10 @@ def main() -> int:
             put("codeception", data)
         if name == "Database.php" or name == "database.php":
             put("codeigniter", data)
+        if name == "params.php":
+            put("codeception", data)
+        if "/app/config/" in "/" + rel and name.endswith((".yml", ".yml.dist")):
+            put("symfony_kernel", data)
         k = kind(rel)
         if k:
             if k in PICK:

@@ -78,6 +78,15 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
             None
         };
     }
+    // CodeIgniter 3's `$db['group']['database']`
+    if let Some(rest) = k.strip_prefix("$DB['") {
+        return match rest.rsplit_once("']['").map(|(_, f)| f) {
+            Some("DATABASE']") => Some(DbKeyKind::Name),
+            Some("HOSTNAME']") => Some(DbKeyKind::Host),
+            Some("DSN']") => Some(DbKeyKind::Url),
+            _ => None,
+        };
+    }
     // CodeIgniter 4's `tests` group, overridden by `database.tests.*`
     // variables (its `BaseConfig` reads them for `Config\Database::$tests`)
     if let Some(field) = k.strip_prefix("DATABASE.TESTS.") {

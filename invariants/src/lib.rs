@@ -99,6 +99,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "python_code",
     "codeception",
     "codeigniter",
+    "symfony_kernel",
     "php_code",
     "readme",
     "task_runner",
@@ -349,7 +350,11 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
         // a Codeception suite whose `%PARAM%` dsn is filled from the
         // template of the `params:` file: both are the input
         "codeception" => check_files(&[
-            ("codeception.dist.yml", b"params:\n    - .env\n"),
+            (
+                "codeception.dist.yml",
+                b"params:\n    - .env\n    - tests/_config/params.php\n",
+            ),
+            ("tests/_config/params.php", data),
             ("tests/Acceptance.suite.yml", data),
             (".env.dist", data),
             (
@@ -357,6 +362,20 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 b"modules:\n    enabled:\n        - lucatume\\WPBrowser\\Module\\WPDb:\n            dsn: '%TEST_DB_DSN%'\n            cleanup: true\n",
             ),
             ("composer.json", b"{\"require-dev\":{\"lucatume/wp-browser\":\"^4\"}}"),
+        ]),
+        // a Symfony 2/3 app whose kernel configuration chain is the input:
+        // every file of it, so imports and parameters meet themselves
+        "symfony_kernel" => check_files(&[
+            ("app/config/config_test.yml", data),
+            ("app/config/config_dev.yml", data),
+            ("app/config/config.yml", data),
+            ("app/config/parameters.yml.dist", data),
+            ("composer.json", b"{\"require\":{\"symfony/symfony\":\"3.4.*\"}}"),
+            (
+                "phpunit.xml.dist",
+                b"<phpunit><php><server name=\"KERNEL_DIR\" value=\"app/\"/></php></phpunit>",
+            ),
+            ("tests/AppTest.php", b"<?php\nuse Doctrine\\Common\\DataFixtures\\Purger\\ORMPurger;\n"),
         ]),
         // a CodeIgniter 4 app whose `app/Config/Database.php` is the input
         "codeigniter" => check_files(&[

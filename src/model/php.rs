@@ -87,6 +87,9 @@ pub struct PhpProject {
     pub symfony_bundle: bool,
     /// `codeigniter4/framework`: the tests use the `tests` database group.
     pub codeigniter4: bool,
+    /// `codeigniter/framework` (3.x): the tests use `$active_group` of
+    /// `application/config/{testing/,}database.php`.
+    pub codeigniter3: bool,
     /// The variables the project's doctrine configuration (`config/packages/`)
     /// reads its connection from, when one was read.
     pub doctrine_url_vars: Option<Vec<String>>,

@@ -182,6 +182,10 @@ pub enum RunFramework {
     /// CodeIgniter 4: the `tests` group of `app/Config/Database.php`, which
     /// `database.tests.*` variables (PHPUnit `<env>`, `.env`) override.
     CodeIgniter4,
+    /// CodeIgniter 3 (with ci-phpunit-test): `$active_group` of
+    /// `application/config/testing/database.php`, else of
+    /// `application/config/database.php`.
+    CodeIgniter3,
     /// A PHPUnit run that boots no application: its `<env>` is all it gets.
     PlainPhpunit,
     /// `node ace test`: `.env.test.local` > `.env.test` > `.env`.
@@ -207,6 +211,7 @@ impl RunFramework {
             RunFramework::SymfonyBundle => "a Symfony bundle's test kernel",
             RunFramework::LaravelDusk => "Laravel Dusk",
             RunFramework::CodeIgniter4 => "CodeIgniter 4",
+            RunFramework::CodeIgniter3 => "CodeIgniter 3",
             RunFramework::PlainPhpunit => "PHPUnit",
             RunFramework::AdonisJs => "AdonisJS",
             RunFramework::NodeScript => "Node",

@@ -302,7 +302,11 @@ impl Rule for DatabaseNotTest {
                     d = d.with_label(o.span, "creates no test database");
                 }
                 // a PHP suite's test code shows whether it wipes the database
-                let php = env.frameworks.laravel || env.frameworks.symfony;
+                let php = env.frameworks.laravel
+                    || env.frameworks.symfony
+                    || cx.ws.run_of(env).is_some_and(|r| {
+                        r.framework == crate::model::run::RunFramework::CodeIgniter3
+                    });
                 let d = if severity == Severity::Error && php {
                     let mut d = d;
                     // the suite's own evidence replaces the generic clause

@@ -54,7 +54,10 @@ or a `.env.testing` naming a test database.
 The test code under the app's `tests/` (at most 400 PHP files, each under
 256 KiB) is read for what wipes a database: `RefreshDatabase`,
 `LazilyRefreshDatabase`, `DatabaseMigrations`, `DatabaseTruncation`,
-`migrate:fresh`, `TRUNCATE`. One of them: an error, and the message points at
+`migrate:fresh`, `TRUNCATE`, and the query builders' `->truncate(` and
+`->empty_table(` (CodeIgniter's `$this->db->truncate('t')`, Laravel's
+`DB::table('t')->truncate()`); CodeIgniter 3's suite is read from
+`application/tests` (ci-phpunit-test). One of them: an error, and the message points at
 it. A trait counts where a class uses it (`use DatabaseMigrations;` in its
 body), not where a file only imports it: Lumen's skeleton `ExampleTest.php`
 imports `DatabaseMigrations` and `DatabaseTransactions` and uses neither.

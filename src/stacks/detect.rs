@@ -131,6 +131,9 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
             if deps.iter().any(|d| d == "codeigniter4/framework") {
                 c.php.codeigniter4 = true;
             }
+            if deps.iter().any(|d| d == "codeigniter/framework") {
+                c.php.codeigniter3 = true;
+            }
             if m.kind.as_deref() == Some("symfony-bundle") {
                 c.php.symfony_bundle = true;
             }

@@ -82,3 +82,88 @@ pub fn tests_group(ws: &Workspace, app_dir: &str) -> Option<Layer> {
         .with(settings),
     )
 }
+
+/// CodeIgniter 3: `DB()` loads `application/config/<ENVIRONMENT>/database.php`
+/// when it exists, else `application/config/database.php`
+/// (system/database/DB.php), and connects to `$db[$active_group]`.
+/// ci-phpunit-test's `Bootstrap.php` defines `ENVIRONMENT` as `testing`. The
+/// group's values are literal configuration (CodeIgniter 3 reads no
+/// variables for them), so they are the run's highest layer; a value
+/// computed in code (`getenv(…)`) is left out, and the run unresolved.
+pub fn active_group_ci3(ws: &Workspace, app_dir: &str) -> Option<Layer> {
+    let find = |rel: &str| {
+        let path = crate::paths::join(app_dir, rel);
+        ws.files
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.kind == SourceKind::AppCode && f.path == path)
+    };
+    let (i, f) = find("application/config/testing/database.php")
+        .or_else(|| find("application/config/database.php"))?;
+    let script = php::parse(&f.text);
+    if script.has_error {
+        return None;
+    }
+    let file = FileId(i);
+    let active = script
+        .assigns
+        .iter()
+        .rev()
+        .find(|a| a.variable == "active_group" && a.key.is_none())?;
+    let Value::Str { text: group, .. } = &active.value else {
+        return None;
+    };
+    let entries = script.assigns.iter().rev().find_map(|a| match &a.value {
+        Value::Map(entries) if a.variable == "db" && a.key.as_deref() == Some(group) => {
+            Some(entries)
+        }
+        _ => None,
+    })?;
+    let mut settings = Vec::new();
+    for e in entries {
+        let field = e.key.to_ascii_lowercase();
+        if !matches!(field.as_str(), "database" | "hostname" | "dsn") {
+            continue;
+        }
+        let Value::Str {
+            text,
+            range,
+            verbatim,
+        } = &e.value
+        else {
+            continue;
+        };
+        if text.is_empty() {
+            continue;
+        }
+        settings.push(Setting {
+            key: Spanned::new(
+                format!("$db['{group}']['{field}']"),
+                Span::new(file, e.key_range.start, e.key_range.end),
+            ),
+            value: text.clone(),
+            value_span: Span::new(file, range.start, range.end),
+            verbatim: *verbatim,
+            overridable: false,
+            via: Via::FrameworkConfig,
+            unset: false,
+            provenance: None,
+            raw_offsets: None,
+        });
+    }
+    if settings.is_empty() {
+        return None;
+    }
+    Some(
+        Layer::new(
+            format!(
+                "`$db['{group}']`, the `$active_group` of {} (ENVIRONMENT `testing`)",
+                f.path
+            ),
+            LayerKind::FrameworkConfig,
+            Write::Always,
+            Some(file),
+        )
+        .with(settings),
+    )
+}

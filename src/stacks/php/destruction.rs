@@ -31,6 +31,10 @@ const IDIOMS: &[(&str, &str)] = &[
     ("doctrine:database:drop", "drops it"),
     ("migrate:fresh", "runs migrate:fresh on it"),
     ("TRUNCATE", "truncates its tables"),
+    // the query builders' own (CodeIgniter 3/4 `$this->db->truncate('t')`,
+    // `empty_table('t')`; Laravel `DB::table('t')->truncate()`)
+    ("->truncate(", "truncates its tables"),
+    ("->empty_table(", "deletes every row of its tables"),
 ];
 
 /// The idioms that only delete or write rows inside a test: a transaction
@@ -38,7 +42,17 @@ const IDIOMS: &[(&str, &str)] = &[
 /// by default; hautelook/alice's `ReloadDatabaseTrait` purges that way and
 /// loads fixtures). Every other idiom issues DDL or a `TRUNCATE`, which
 /// MySQL commits implicitly, or wipes before the first test's transaction.
-const ROW_WRITES: &[&str] = &["ORMPurger", "ReloadDatabaseTrait"];
+///
+/// `->truncate(` is counted among them: CodeIgniter's and Laravel's issue
+/// `TRUNCATE`, but Foundry's `Factory::repository()->truncate()` is a
+/// `DELETE` query (zenstruck/foundry `RepositoryProxy::truncate`), which
+/// DAMA's rollback undoes (stasiu20/ssorder's suite).
+const ROW_WRITES: &[&str] = &[
+    "ORMPurger",
+    "ReloadDatabaseTrait",
+    "->empty_table(",
+    "->truncate(",
+];
 
 /// DAMA DoctrineTestBundle's PHPUnit hook, enabled in a PHPUnit
 /// configuration: `<bootstrap class="…PHPUnitExtension"/>` (PHPUnit 10+),
@@ -140,12 +154,16 @@ pub fn scan(ws: &mut Workspace) {
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for m in idioms().find_overlapping_iter(code.as_ref()) {
             let (at, end) = (m.start(), m.end());
-            // a whole word: `RefreshDatabase` is not `LazilyRefreshDatabase`'s tail
+            // a whole word: `RefreshDatabase` is not `LazilyRefreshDatabase`'s
+            // tail (an idiom that starts or ends with punctuation, `->truncate(`,
+            // is bounded on that side already)
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            let idiom = IDIOMS[m.pattern().as_usize()].0;
             let before = code[..at].chars().next_back();
             let after = code[end..].chars().next();
-            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-            {
+            let open_start = idiom.starts_with(word);
+            let open_end = idiom.ends_with(word);
+            if !(open_start && before.is_some_and(word)) && !(open_end && after.is_some_and(word)) {
                 hits.push((at, m.pattern().as_usize()));
             }
         }

@@ -48,8 +48,15 @@ pub fn test_code(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     crate::tree::read_named(tree, files, scripts, SourceKind::AppCode, |_| {
         MAX_TEST_FILE_SIZE
     });
-    for project in projects {
-        let tests = format!("{}tests", dir_prefix(&project));
+    // CodeIgniter 3 keeps its suite in `application/tests` (ci-phpunit-test)
+    let folders: Vec<String> = projects
+        .iter()
+        .flat_map(|p| {
+            let d = dir_prefix(p);
+            [format!("{d}tests"), format!("{d}application/tests")]
+        })
+        .collect();
+    for tests in folders {
         let listed = tree.files_under(&tests, MAX_TEST_LISTING);
         // a suite larger than the bound is not read at all: a partial read
         // could miss the one file that wipes the database
@@ -184,8 +191,19 @@ pub fn codeception_php_params(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
 pub fn codeigniter_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
     let wanted: Vec<String> = files
         .iter()
-        .filter(|f| f.kind == SourceKind::ComposerJson && f.text.contains("codeigniter4/framework"))
-        .map(|f| format!("{}app/Config/Database.php", dir_prefix(f.dir())))
+        .filter(|f| f.kind == SourceKind::ComposerJson)
+        .flat_map(|f| {
+            let d = dir_prefix(f.dir());
+            let mut v = Vec::new();
+            if f.text.contains("codeigniter4/framework") {
+                v.push(format!("{d}app/Config/Database.php"));
+            } else if f.text.contains("codeigniter/framework") {
+                // CodeIgniter 3: the `testing` environment's file first
+                v.push(format!("{d}application/config/testing/database.php"));
+                v.push(format!("{d}application/config/database.php"));
+            }
+            v
+        })
         .filter(|p| tree.exists(p))
         .collect();
     crate::tree::read_named(tree, files, wanted, SourceKind::AppCode, |_| {

@@ -88,6 +88,11 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         {
             layers.push(group);
         }
+        if framework == RunFramework::CodeIgniter3
+            && let Some(group) = super::codeigniter::active_group_ci3(ws, &app_dir)
+        {
+            layers.insert(0, group);
+        }
         let symfony = matches!(
             framework,
             RunFramework::Symfony | RunFramework::SymfonyBundle
@@ -307,6 +312,8 @@ fn framework_of(ctx: &Project, config_name: &str) -> RunFramework {
         RunFramework::Symfony
     } else if ctx.php.codeigniter4 {
         RunFramework::CodeIgniter4
+    } else if ctx.php.codeigniter3 {
+        RunFramework::CodeIgniter3
     } else {
         RunFramework::PlainPhpunit
     }
