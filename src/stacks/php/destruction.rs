@@ -163,7 +163,9 @@ pub fn scan(ws: &mut Workspace) {
             let after = code[end..].chars().next();
             let open_start = idiom.starts_with(word);
             let open_end = idiom.ends_with(word);
-            if !(open_start && before.is_some_and(word)) && !(open_end && after.is_some_and(word)) {
+            let glued =
+                open_start && before.is_some_and(word) || open_end && after.is_some_and(word);
+            if !glued {
                 hits.push((at, m.pattern().as_usize()));
             }
         }
