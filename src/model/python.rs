@@ -41,6 +41,10 @@ pub struct PythonDotenvSettings {
     pub env_file_span: Span,
     /// The database variables it reads.
     pub keys: Vec<String>,
+    /// For a module that loads the file itself (`load_dotenv()`): its
+    /// dotted name from the project's root (`src.config`), by which test
+    /// code reaches it.
+    pub module: Option<String>,
 }
 
 /// A module of config classes; a class's URI, when its body does not set
@@ -102,6 +106,11 @@ pub struct PythonProject {
     /// Database variables its test code reads from the environment with no
     /// default (`os.environ["DATABASE_URL"]` in a conftest fixture).
     pub test_code_env_reads: Vec<TestCodeEnvRead>,
+    /// The modules its conftests import at their top (`src.db` of `from
+    /// src.db import engine`), and whether one builds an engine of its own
+    /// (`create_engine(…)`): what the suite's fixtures connect with.
+    pub conftest_imports: Vec<String>,
+    pub conftest_builds_engine: bool,
     /// Variables its test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`).
     pub test_code_env_writes: Vec<TestCodeEnvRead>,

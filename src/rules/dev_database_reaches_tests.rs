@@ -121,6 +121,19 @@ starlette.io/config), so those are what isolate a run. A warning; an error
 when a `conftest.py` provably wipes the database (`drop_all`, `drop_database`,
 `TRUNCATE`).
 
+A module that loads the file itself counts the same: python-dotenv's
+`load_dotenv()` (no argument: `find_dotenv` looks for `.env` from the
+calling file's folder upwards; it never overwrites an exported variable
+unless `override=True`) followed, at the module's top, by a read of a
+database variable (`DB_URL = os.environ["DB_URL"]`, `os.getenv(…)`). Where
+the repository holds neither `.env` nor a template of it, the database is
+the developer's own copy, unseen: `testguard runs` lists the run as
+unresolved at the `load_dotenv()` call, and the rule reports it only with
+proof that the suite reaches and wipes it — a `conftest.py` that imports the
+module's package, builds no engine of its own (`create_engine(…)`), and
+drops or truncates (`metadata.drop_all`) — with nothing in the run setting
+the variable first. That is an error.
+
 pytest-dotenv loads `.env` (or the `env_files` its ini options list,
 found from the working folder upwards) into `os.environ` before any test
 module is imported, without overriding what is exported unless
@@ -547,6 +560,70 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether something in the test run sets `key` before the settings read it:
+/// a pytest-env entry, or a conftest's `os.environ[…] =` / `setenv`.
+fn python_key_overridden(cx: &Context<'_>, project: &str, key: &str) -> bool {
+    cx.ws
+        .pytest_configs()
+        .filter(|c| is_within(&c.dir, project) || is_within(project, &c.dir))
+        .any(|c| {
+            c.settings
+                .iter()
+                .any(|s| s.key.value.eq_ignore_ascii_case(key))
+        })
+        || cx
+            .ws
+            .test_code_env_writes()
+            .any(|w| is_within(&w.project, project) && w.key.eq_ignore_ascii_case(key))
+}
+
+/// A module that loads `.env` itself (`load_dotenv()`) and reads the
+/// database from it, in a project that holds no `.env` nor a template of
+/// one: the value is the developer's, unseen. Reported only with proof that
+/// the suite reaches it and wipes it — a conftest that imports the module's
+/// package, builds no engine of its own, and drops or truncates — and with
+/// nothing in the run setting the variable first.
+fn unheld_dotenv_wiped(
+    cx: &Context<'_>,
+    ps: &crate::model::PythonDotenvSettings,
+) -> Option<Diagnostic> {
+    let module = ps.module.as_deref()?;
+    let project = ps.project.as_str();
+    let path = crate::paths::join(project, &ps.env_file);
+    if cx.ws.files.iter().any(|f| f.path == path) {
+        return None;
+    }
+    let py = &cx.ws.projects.get(project)?.python;
+    let package = module.split('.').next().unwrap_or(module);
+    let reached = py
+        .conftest_imports
+        .iter()
+        .any(|m| m == module || m.split('.').next() == Some(package));
+    if !reached || py.conftest_builds_engine {
+        return None;
+    }
+    if !matches!(cx.ws.wipe_evidence(project), crate::model::Wipe::Proven(_)) {
+        return None;
+    }
+    let key = ps
+        .keys
+        .iter()
+        .find(|k| !python_key_overridden(cx, project, k))?;
+    let d = META
+        .diag(
+            Some(ps.env_file_span),
+            format!(
+                "{} loads {key} from `{}`, which the repository does not hold: the developer's own copy, the one the application runs on. The suite's conftest imports `{package}` and builds no engine of its own, and nothing in the test run sets {key} first (no pytest-env entry, test dotenv or conftest write): pytest runs on the developer's database",
+                ps.what, ps.env_file
+            ),
+        )
+        .with_primary_label("loads the development dotenv")
+        .with_help(format!(
+            "set {key} for the tests before `{module}` is imported: a pytest-env entry (`env = {key}=…_test`), `os.environ[\"{key}\"] = …` at the top of conftest.py, or a .env.test the module loads under pytest"
+        ));
+    Some(super::error_if_wiped(d, cx, project))
+}
+
 fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for ps in cx.ws.python_dotenv_settings() {
         let file_name = ps.env_file.rsplit('/').next().unwrap_or(&ps.env_file);
@@ -587,7 +664,10 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     && !s.value.trim().is_empty()
                     && !s.is_reference()
             });
-        let Some(dev) = dev else { continue };
+        let Some(dev) = dev else {
+            out.extend(unheld_dotenv_wiped(cx, ps));
+            continue;
+        };
         let Some(kind) = db_key_kind(&dev.key.value, &cx.policy.extra_db_keys) else {
             continue;
         };

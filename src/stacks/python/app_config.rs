@@ -28,11 +28,13 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut isolated = Vec::new();
     let mut flask_modules = Vec::new();
     let mut choices = Vec::new();
+    let mut conftest_facts: Vec<(String, Vec<String>, bool)> = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode || !f.path.ends_with(".py") {
             continue;
         }
         let cheap = f.text.contains("env_file")
+            || f.text.contains("load_dotenv")
             || f.text.contains("Config(")
             || f.text.contains("SQLALCHEMY_DATABASE_URI")
             || f.file_name() == "conftest.py";
@@ -88,6 +90,8 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 };
                 choices.push((project.clone(), choice));
             }
+            let (imports, builds_engine) = conftest_imports(&code);
+            conftest_facts.push((project.clone(), imports, builds_engine));
             writes.extend(m.env_writes.iter().map(|(k, r)| TestCodeEnvRead {
                 project: project.clone(),
                 key: k.clone(),
@@ -139,6 +143,8 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             });
         }
         found.extend(starlette(id, &project, &m.statements));
+        let module = module_name(&project, &f.path);
+        found.extend(dotenv_module(id, &f.path, &project, module, &m.statements));
     }
     for (project, how) in isolated {
         let c = ws.projects.entry(project).or_default();
@@ -160,6 +166,11 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     }
     for (project, c) in choices {
         ws.project_mut(&project).python.flask_choices.push(c);
+    }
+    for (project, imports, builds_engine) in conftest_facts {
+        let py = &mut ws.project_mut(&project).python;
+        py.conftest_imports.extend(imports);
+        py.conftest_builds_engine |= builds_engine;
     }
     for w in writes {
         ws.project_mut(&w.project.clone())
@@ -215,6 +226,104 @@ fn pydantic(file: FileId, project: &str, c: &Class) -> Option<PythonDotenvSettin
         env_file: name,
         env_file_span: Span::new(file, range.start, range.end),
         keys,
+        module: None,
+    })
+}
+
+/// `src/config.py` in the project at `` → `src.config`.
+fn module_name(project: &str, path: &str) -> String {
+    let rel = match project {
+        "" => path,
+        p => path
+            .strip_prefix(p)
+            .map_or(path, |r| r.trim_start_matches('/')),
+    };
+    rel.trim_end_matches(".py")
+        .trim_end_matches("/__init__")
+        .replace('/', ".")
+}
+
+/// The modules a conftest imports (`from src.db import engine`, `import
+/// src.db`), and whether it builds an engine itself. Read from the code with
+/// comments and strings blanked, line by line: imports are statements.
+fn conftest_imports(code: &str) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    for line in code.lines() {
+        let line = line.trim();
+        let module = if let Some(rest) = line.strip_prefix("from ") {
+            rest.split_whitespace().next()
+        } else if let Some(rest) = line.strip_prefix("import ") {
+            rest.split([',', ' ']).next()
+        } else {
+            None
+        };
+        if let Some(m) = module.filter(|m| !m.is_empty() && !m.starts_with('.')) {
+            out.push(m.to_string());
+        }
+    }
+    let builds = [
+        "create_engine(",
+        "create_async_engine(",
+        "engine_from_config(",
+    ]
+    .iter()
+    .any(|c| code.contains(c));
+    (out, builds)
+}
+
+/// A module that loads a dotenv file itself and reads database variables
+/// from the environment at import: `load_dotenv()` (python-dotenv), then
+/// `DB_URL = os.environ["DB_URL"]`. With no argument `load_dotenv` finds
+/// `.env` from the calling file's folder upwards (`find_dotenv`); it never
+/// overwrites an exported variable unless `override=True`. Both statements
+/// must run whenever the module is imported (not under an `if`).
+fn dotenv_module(
+    file: FileId,
+    path: &str,
+    project: &str,
+    module: String,
+    stmts: &[Stmt],
+) -> Option<PythonDotenvSettings> {
+    let (env_file, span) = stmts.iter().find_map(|s| match s {
+        Stmt::Call {
+            call: call @ Value::Call { args, range, .. },
+            conditional: false,
+        } if call.callee_name() == Some("load_dotenv") => {
+            let name = match args.first() {
+                None => ".env".to_string(),
+                Some(Value::Str { text, .. }) => text.clone(),
+                Some(c @ Value::Call { args, .. })
+                    if c.callee_name() == Some("find_dotenv") && args.is_empty() =>
+                {
+                    ".env".to_string()
+                }
+                _ => return None,
+            };
+            Some((name, Span::new(file, range.start, range.end)))
+        }
+        _ => None,
+    })?;
+    let keys: Vec<String> = stmts
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Assign {
+                value: Value::EnvRead { key, .. },
+                conditional: false,
+                ..
+            } if db_key_kind(key, &[]).is_some() => Some(key.clone()),
+            _ => None,
+        })
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    Some(PythonDotenvSettings {
+        project: project.to_string(),
+        what: format!("`load_dotenv()` in {path}"),
+        env_file,
+        env_file_span: span,
+        keys,
+        module: Some(module),
     })
 }
 
@@ -267,6 +376,7 @@ fn starlette(file: FileId, project: &str, stmts: &[Stmt]) -> Vec<PythonDotenvSet
             env_file: text.clone(),
             env_file_span: Span::new(file, range.start, range.end),
             keys,
+            module: None,
         });
     }
     out

@@ -13,7 +13,8 @@ pub type Parsed = HashMap<usize, Module>;
 
 /// Parses the application code files that can matter: conftests, modules
 /// that assign `DATABASES` or star-import one that may, and settings objects
-/// (`env_file`, Starlette `Config(`, Flask's `SQLALCHEMY_DATABASE_URI`).
+/// (`env_file`, Starlette `Config(`, Flask's `SQLALCHEMY_DATABASE_URI`,
+/// a module's own `load_dotenv`).
 pub fn parse_all(ws: &Workspace) -> Parsed {
     let wanted: Vec<(usize, &str)> = ws
         .files
@@ -26,6 +27,7 @@ pub fn parse_all(ws: &Workspace) -> Parsed {
                     "DATABASES",
                     "import *",
                     "env_file",
+                    "load_dotenv",
                     "Config(",
                     "SQLALCHEMY_DATABASE_URI",
                 ]

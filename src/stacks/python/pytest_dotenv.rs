@@ -136,6 +136,7 @@ pub fn read(ws: &mut Workspace) {
                     env_file: ".env".into(),
                     env_file_span: *at,
                     keys,
+                    module: None,
                 });
             }
         }
