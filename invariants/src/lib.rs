@@ -337,6 +337,8 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
             }
             check_files(&[
                 ("app/settings/test.py", data),
+                // a module that loads `.env` itself (`load_dotenv()`)
+                ("app/config.py", data),
                 ("app/settings/base.py", data),
                 ("conftest.py", data),
                 (
@@ -377,12 +379,21 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
             ),
             ("tests/AppTest.php", b"<?php\nuse Doctrine\\Common\\DataFixtures\\Purger\\ORMPurger;\n"),
         ]),
-        // a CodeIgniter 4 app whose `app/Config/Database.php` is the input
-        "codeigniter" => check_files(&[
-            ("app/Config/Database.php", data),
-            ("composer.json", b"{\"require\":{\"codeigniter4/framework\":\"^4.5\"}}"),
-            ("phpunit.xml.dist", b"<phpunit><php><env name=\"CI_ENVIRONMENT\" value=\"testing\"/></php></phpunit>"),
-        ]),
+        // a CodeIgniter 4 app whose `app/Config/Database.php` is the input,
+        // and a CodeIgniter 3 app whose `application/config/database.php` is
+        "codeigniter" => {
+            check_files(&[
+                ("app/Config/Database.php", data),
+                ("composer.json", b"{\"require\":{\"codeigniter4/framework\":\"^4.5\"}}"),
+                ("phpunit.xml.dist", b"<phpunit><php><env name=\"CI_ENVIRONMENT\" value=\"testing\"/></php></phpunit>"),
+            ])?;
+            check_files(&[
+                ("application/config/database.php", data),
+                ("application/tests/Some_test.php", data),
+                ("composer.json", b"{\"require\":{\"codeigniter/framework\":\"3.1.13\"}}"),
+                ("application/tests/phpunit.xml", b"<phpunit bootstrap=\"./Bootstrap.php\"/>"),
+            ])
+        }
         // a Laravel app whose database config and test bootstrap are the input
         "php_code" => {
             if let Some(t) = text {
