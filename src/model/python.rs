@@ -111,6 +111,13 @@ pub struct PythonProject {
     /// (`create_engine(…)`): what the suite's fixtures connect with.
     pub conftest_imports: Vec<String>,
     pub conftest_builds_engine: bool,
+    /// A conftest sets `SQLALCHEMY_DATABASE_URI` on the app after its
+    /// factory has returned (`app = create_app(); app.config[…] = …`): where.
+    pub flask_late_uri: Option<Span>,
+    /// The project depends on Flask-SQLAlchemy 3 or later (or unpinned, which
+    /// installs it): `init_app` creates the engine from the configuration
+    /// then and never reads it again.
+    pub flask_sqlalchemy_binds_at_init: bool,
     /// Variables its test code writes into the environment
     /// (`os.environ["X"] = …`, `monkeypatch.setenv`).
     pub test_code_env_writes: Vec<TestCodeEnvRead>,

@@ -134,6 +134,22 @@ module's package, builds no engine of its own (`create_engine(…)`), and
 drops or truncates (`metadata.drop_all`) — with nothing in the run setting
 the variable first. That is an error.
 
+### Flask-SQLAlchemy 3: a test URI set after the factory ran
+Flask-SQLAlchemy 3 creates its engines in `db.init_app(app)` from the
+configuration of that moment; "the configuration is not read again after
+that" (flask-sqlalchemy.palletsprojects.com, Configuration). A conftest that
+builds the app (`app = create_app()`) and only then sets
+`app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///:memory:"` changes
+nothing: the tests use the URI the app was created with. When every config
+class of the app's config module ends with the same URI (no class of its own
+for tests, so the factory's choice does not matter), that URI is the tests'
+database: a warning, an error when the conftest drops or truncates it.
+Silent on Flask-SQLAlchemy 2 (`==2.5.1`, `<3`: its engine is made lazily
+from the configuration of the moment), when the URI is handed to the
+factory (`create_app(TestingConfig)`), when the variable the URI reads is set
+for the run first (pytest-env, a conftest `os.environ[…]`), and when the
+shared URI is a test or in-memory database.
+
 pytest-dotenv loads `.env` (or the `env_files` its ini options list,
 found from the working folder upwards) into `os.environ` before any test
 module is imported, without overriding what is exported unless
@@ -229,6 +245,7 @@ impl Rule for DevDatabaseReachesTests {
         test_dotenv_never_loaded(cx, out);
         e2e_servers(cx, out);
         python_settings(cx, out);
+        flask_late_uri(cx, out);
         rails_templates(cx, out);
     }
 }
@@ -622,6 +639,117 @@ fn unheld_dotenv_wiped(
             "set {key} for the tests before `{module}` is imported: a pytest-env entry (`env = {key}=…_test`), `os.environ[\"{key}\"] = …` at the top of conftest.py, or a .env.test the module loads under pytest"
         ));
     Some(super::error_if_wiped(d, cx, project))
+}
+
+/// A conftest that sets `SQLALCHEMY_DATABASE_URI` after the app factory
+/// ran, in a project on Flask-SQLAlchemy 3: `init_app` made the engine from
+/// the app's own configuration, so the tests use the URI every config
+/// class of the module shares (whichever the factory picks).
+fn flask_late_uri(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::ConfigValue;
+    for m in cx.ws.flask_config_modules() {
+        let project = m.project.as_str();
+        let Some(py) = cx.ws.projects.get(project).map(|p| &p.python) else {
+            continue;
+        };
+        let Some(late) = py.flask_late_uri else {
+            continue;
+        };
+        if !py.flask_sqlalchemy_binds_at_init {
+            continue;
+        }
+        let has_test_file = cx
+            .ws
+            .test_dotenv_dirs
+            .iter()
+            .any(|(d, _)| is_within(d, project));
+        let isolated = cx
+            .ws
+            .projects
+            .iter()
+            .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some());
+        if has_test_file || isolated {
+            continue;
+        }
+        // the class that writes each class's URI (its own, else a base's)
+        let find = |n: &str| m.classes.iter().find(|c| c.name == n);
+        let owner = |c: &crate::model::FlaskConfigClass| -> Option<String> {
+            let mut cur = c;
+            for _ in 0..8 {
+                if cur.uri != ConfigValue::Absent {
+                    return Some(cur.name.clone());
+                }
+                cur = cur.bases.iter().find_map(|b| find(b))?;
+            }
+            None
+        };
+        let owners: Vec<Option<String>> = m.classes.iter().map(owner).collect();
+        // every class ends with one URI, so the factory's choice decides nothing
+        let Some(Some(first)) = owners.first() else {
+            continue;
+        };
+        if owners.iter().any(|o| o.as_ref() != Some(first)) {
+            continue;
+        }
+        let Some(class) = find(first) else { continue };
+        let (shown, at) = match &class.uri {
+            ConfigValue::Env { key, span, default } => {
+                if python_key_overridden(cx, project, key) {
+                    continue;
+                }
+                // a default named for tests is what most checkouts get
+                if let Some((d, _)) = default {
+                    let db =
+                        crate::database::DatabaseRef::parse(d, crate::database::DbKeyKind::Url);
+                    if db.in_memory
+                        || db
+                            .name
+                            .as_ref()
+                            .is_some_and(|n| cx.policy.markers.has_test(&n.text))
+                    {
+                        continue;
+                    }
+                }
+                let fallback = default
+                    .as_ref()
+                    .map(|(d, _)| format!(", else `{d}`"))
+                    .unwrap_or_default();
+                (
+                    format!("`{key}` from the environment or `.env`{fallback}"),
+                    *span,
+                )
+            }
+            ConfigValue::Literal { text, span } => {
+                let db = crate::database::DatabaseRef::parse(text, crate::database::DbKeyKind::Url);
+                if db.in_memory
+                    || db
+                        .name
+                        .as_ref()
+                        .is_some_and(|n| cx.policy.markers.has_test(&n.text))
+                {
+                    continue;
+                }
+                (format!("`{text}`"), *span)
+            }
+            _ => continue,
+        };
+        let late_path = &cx.ws.file(late.file).path;
+        let code_path = &cx.ws.file(m.file).path;
+        let d = META
+            .diag(
+                Some(late),
+                format!(
+                    "{late_path} sets SQLALCHEMY_DATABASE_URI after the app factory has run: Flask-SQLAlchemy 3 creates the engine in `init_app` and never reads the setting again, so the tests use the app's own database, {shown} (`{}.SQLALCHEMY_DATABASE_URI` in {code_path}, shared by every config class of the module)",
+                    class.name
+                ),
+            )
+            .with_primary_label("too late: the engine already exists")
+            .with_label(at, "the database the engine was made with")
+            .with_help(
+                "hand the test URI to the factory (`create_app({\"SQLALCHEMY_DATABASE_URI\": \"sqlite://\"})`, or a testing config class it applies before `db.init_app`), or set the variable the config reads before the app is created",
+            );
+        out.push(super::error_if_wiped(d, cx, project));
+    }
 }
 
 fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -76,6 +76,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
                 if django_requirement().is_match(file.text.as_bytes()) {
                     c.frameworks.django = true;
                 }
+                c.python.flask_sqlalchemy_binds_at_init |= flask_sqlalchemy_3(&file.text);
             }
             _ => {
                 let c = folders.entry(dir).or_default();
@@ -86,6 +87,7 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
         SourceKind::PyprojectToml => {
             let c = folders.entry(dir).or_default();
             c.python_root = true;
+            c.python.flask_sqlalchemy_binds_at_init |= flask_sqlalchemy_3(&file.text);
             if pyproject_dependencies(&file.text)
                 .iter()
                 .any(|d| d == "django")
@@ -171,6 +173,43 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
         }
         _ => {}
     }
+}
+
+/// Whether a requirements file or pyproject.toml asks for Flask-SQLAlchemy
+/// 3 or later: a requirement of it that no version bound keeps below 3
+/// (`Flask-SQLAlchemy==3.1.1`, `flask-sqlalchemy>=3`, or unpinned, which
+/// installs the latest). `==2.5.1`, `<3`, `~=2.5` are 2.x, whose engine is
+/// made lazily from the configuration of the moment.
+fn flask_sqlalchemy_3(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let mut found = false;
+    for (at, _) in lower
+        .match_indices("flask-sqlalchemy")
+        .chain(lower.match_indices("flask_sqlalchemy"))
+    {
+        // a requirement starts a line or a TOML string
+        let before = lower[..at].chars().next_back();
+        if !matches!(before, None | Some('\n' | '"' | '\'' | ' ' | '\t')) {
+            continue;
+        }
+        let rest = &lower[at + "flask-sqlalchemy".len()..];
+        if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            continue;
+        }
+        let spec: String = rest
+            .chars()
+            .take_while(|c| !matches!(c, '\n' | '"' | '\'' | '#' | ';'))
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let below_3 = ["==0", "==1", "==2", "<3", "<=2", "~=2", "~=1", "^2", "~2"]
+            .iter()
+            .any(|p| spec.contains(p));
+        if below_3 {
+            return false;
+        }
+        found = true;
+    }
+    found
 }
 
 /// The distribution name a PEP 508 requirement starts with, normalised.
@@ -340,6 +379,20 @@ fn manifest(text: &str, composer: bool) -> Manifest {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn flask_sqlalchemy_3_unless_a_bound_keeps_it_below() {
+        assert!(flask_sqlalchemy_3("Flask==3.0\nFlask-SQLAlchemy==3.1.1\n"));
+        assert!(flask_sqlalchemy_3("flask-sqlalchemy\n"));
+        assert!(flask_sqlalchemy_3(
+            "dependencies = [\"flask-sqlalchemy>=3.0\"]\n"
+        ));
+        assert!(!flask_sqlalchemy_3("Flask-SQLAlchemy==2.5.1\n"));
+        assert!(!flask_sqlalchemy_3("flask_sqlalchemy < 3\n"));
+        assert!(!flask_sqlalchemy_3("flask-sqlalchemy-stubs\n"));
+        assert!(!flask_sqlalchemy_3("Flask==3.0\n"));
+    }
+
     use super::*;
 
     #[test]

@@ -28,7 +28,7 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     let mut isolated = Vec::new();
     let mut flask_modules = Vec::new();
     let mut choices = Vec::new();
-    let mut conftest_facts: Vec<(String, Vec<String>, bool)> = Vec::new();
+    let mut conftest_facts: Vec<(String, Vec<String>, bool, Option<Span>)> = Vec::new();
     for (i, f) in ws.files.iter().enumerate() {
         if f.kind != SourceKind::AppCode || !f.path.ends_with(".py") {
             continue;
@@ -91,7 +91,8 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
                 choices.push((project.clone(), choice));
             }
             let (imports, builds_engine) = conftest_imports(&code);
-            conftest_facts.push((project.clone(), imports, builds_engine));
+            let late = flask_late_uri(&code).map(|r| Span::new(id, r.start, r.end));
+            conftest_facts.push((project.clone(), imports, builds_engine, late));
             writes.extend(m.env_writes.iter().map(|(k, r)| TestCodeEnvRead {
                 project: project.clone(),
                 key: k.clone(),
@@ -167,10 +168,13 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
     for (project, c) in choices {
         ws.project_mut(&project).python.flask_choices.push(c);
     }
-    for (project, imports, builds_engine) in conftest_facts {
+    for (project, imports, builds_engine, late) in conftest_facts {
         let py = &mut ws.project_mut(&project).python;
         py.conftest_imports.extend(imports);
         py.conftest_builds_engine |= builds_engine;
+        if py.flask_late_uri.is_none() {
+            py.flask_late_uri = late;
+        }
     }
     for w in writes {
         ws.project_mut(&w.project.clone())
@@ -228,6 +232,73 @@ fn pydantic(file: FileId, project: &str, c: &Class) -> Option<PythonDotenvSettin
         keys,
         module: None,
     })
+}
+
+/// Where a conftest sets `SQLALCHEMY_DATABASE_URI` on an app its factory
+/// has already built, in the same function: `app = create_app()` and then
+/// `app.config["SQLALCHEMY_DATABASE_URI"] = …` (or `app.config.update(
+/// SQLALCHEMY_DATABASE_URI=…)`). A URI handed to the factory itself
+/// (`create_app({"SQLALCHEMY_DATABASE_URI": …})`) is not late.
+fn flask_late_uri(code: &str) -> Option<std::ops::Range<usize>> {
+    const KEY: &str = "SQLALCHEMY_DATABASE_URI";
+    for (call, _) in code
+        .match_indices("create_app(")
+        .chain(code.match_indices("make_app("))
+    {
+        // a call, not the conftest's own factory (`def create_app(…)`) nor
+        // another name's tail (`_create_app(`)
+        let before = code[..call].trim_end_matches(|c: char| c == ' ' || c == '\t');
+        if before.ends_with("def")
+            || code[..call]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        // the factory call's closing parenthesis
+        let mut depth = 0i32;
+        let mut end = None;
+        for (i, c) in code[call..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(call + i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let end = end?;
+        // up to the next function of the module
+        let body_end = code[end..]
+            .find("\ndef ")
+            .or_else(|| code[end..].find("\nasync def "))
+            .map_or(code.len(), |i| end + i);
+        let body = &code[end..body_end];
+        for (k, _) in body.match_indices(KEY) {
+            let before = body[..k].trim_end_matches(['"', '\'']).trim_end();
+            let after = body[k + KEY.len()..]
+                .trim_start_matches(['"', '\''])
+                .trim_start();
+            let subscript = before.ends_with(".config[")
+                && after.starts_with(']')
+                && after[1..].trim_start().starts_with('=')
+                && !after[1..].trim_start().starts_with("==");
+            let update = after.starts_with('=')
+                && !after.starts_with("==")
+                && body[..k]
+                    .rfind(".config.update(")
+                    .is_some_and(|u| !body[u..k].contains(')'));
+            if subscript || update {
+                return Some(end + k..end + k + KEY.len());
+            }
+        }
+    }
+    None
 }
 
 /// `src/config.py` in the project at `` → `src.config`.
@@ -380,4 +451,31 @@ fn starlette(file: FileId, project: &str, stmts: &[Stmt]) -> Vec<PythonDotenvSet
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uri_set_after_the_factory_is_late_one_handed_to_it_is_not() {
+        let late = "def app():\n    app = create_app()\n    app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite://'\n";
+        assert!(flask_late_uri(late).is_some());
+        let update = "def app():\n    app = create_app()\n    app.config.update(SQLALCHEMY_DATABASE_URI='sqlite://')\n";
+        assert!(flask_late_uri(update).is_some());
+        let handed = "def app():\n    app = create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n    yield app\n";
+        assert!(flask_late_uri(handed).is_none());
+        // the conftest's own factory sets it before init_app
+        let own = "def create_app():\n    app = Flask(__name__)\n    app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite://'\n    db.init_app(app)\n";
+        assert!(flask_late_uri(own).is_none());
+        // another function after the factory call is not its body
+        let other = "def app():\n    return create_app()\n\ndef cfg(app):\n    assert app.config['SQLALCHEMY_DATABASE_URI'] == 'x'\n";
+        assert!(flask_late_uri(other).is_none());
+    }
+
+    #[test]
+    fn module_names_are_dotted_from_the_project() {
+        assert_eq!(module_name("", "src/config.py"), "src.config");
+        assert_eq!(module_name("api", "api/app/__init__.py"), "app");
+    }
 }
