@@ -247,7 +247,7 @@ fn flask_late_uri(code: &str) -> Option<std::ops::Range<usize>> {
     {
         // a call, not the conftest's own factory (`def create_app(…)`) nor
         // another name's tail (`_create_app(`)
-        let before = code[..call].trim_end_matches(|c: char| c == ' ' || c == '\t');
+        let before = code[..call].trim_end_matches([' ', '\t']);
         if before.ends_with("def")
             || code[..call]
                 .chars()
