@@ -236,3 +236,27 @@ fn a_suite_gets_its_verdict_from_its_manifests() {
         assert_eq!(verdicts, [*want], "{files:?}: {doc}");
     }
 }
+
+/// A Codeception suite's `Db` module is a PHP run: it covers the suite's
+/// folder, so no second, unrecognised "suite" is listed beside it.
+#[test]
+fn a_codeception_module_run_is_php_and_covers_its_suite() {
+    let repo = repo_with(&[
+        (
+            "composer.json",
+            br#"{"require-dev": {"codeception/codeception": "^5", "codeception/module-db": "^3"}}"#,
+        ),
+        ("codeception.yml", b"paths:\n    tests: tests\n"),
+        (
+            "tests/Acceptance.suite.yml",
+            b"modules:\n    enabled:\n        - Db:\n            dsn: 'mysql:host=127.0.0.1;dbname=shop'\n            cleanup: true\n",
+        ),
+        ("tests/Acceptance/HomeCest.php", b"<?php\nclass HomeCest {}\n"),
+    ]);
+    let out = run(repo.path(), &["runs", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let runs = doc["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1, "{doc:#}");
+    assert_eq!(runs[0]["runner"], "Codeception", "{doc:#}");
+    assert_eq!(runs[0]["database"]["verdict"], "not-test", "{doc:#}");
+}

@@ -907,7 +907,11 @@ impl<'a> Judge<'a> {
                 }
             })
         };
+        // a Codeception suite's `Db` module is PHP's; the other framework
+        // configurations are Django settings modules
+        let codeception = self.ws.file(env.file).kind == crate::source::SourceKind::Codeception;
         let family = match env.source {
+            EnvSource::FrameworkConfig if codeception => Some(RunnerFamily::Php),
             EnvSource::Pytest | EnvSource::Tox | EnvSource::FrameworkConfig => {
                 Some(RunnerFamily::Python)
             }
@@ -924,7 +928,7 @@ impl<'a> Judge<'a> {
             ),
             // a Django settings module, or a Codeception suite's `Db` module
             EnvSource::FrameworkConfig => {
-                if self.ws.file(env.file).kind == crate::source::SourceKind::Codeception {
+                if codeception {
                     Some("Codeception".to_string())
                 } else if env.frameworks.django {
                     Some("Django".to_string())
