@@ -109,6 +109,13 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   whose database is no test database (often the `default` group's own) is
   an error there; SQLite `:memory:` (the framework's own template) is
   isolated.
+- CodeIgniter 3 (`codeigniter/framework` with ci-phpunit-test, whose
+  `Bootstrap.php` defines `ENVIRONMENT` as `testing`): `DB()` loads
+  `application/config/testing/database.php` when it exists, else
+  `application/config/database.php` (system/database/DB.php), and connects
+  to `$db[$active_group]`. Its `database` (or `dsn`) is the run's database,
+  graded by the suite in `application/tests` like a Laravel or Symfony one;
+  a value computed in code (`getenv('DB_NAME')`) leaves the run unresolved.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
@@ -119,6 +126,18 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   error and is pointed at; test code with none makes it a warning.
 - A literal doctrine `url:` for tests decides the database whatever the
   dotenv files say; `%kernel.environment%` in it is the test kernel's `test`.
+- Symfony 2 and 3 (the `app/` layout) boot the test kernel on
+  `app/config/config_test.yml` (`AppKernel::registerContainerConfiguration`;
+  `APP_ENV` picks another file from 3.4). Each file's `imports:` load first
+  and its own keys override them; `%name%` is the last `parameters:` entry
+  loaded. The Standard Edition's `config_test.yml` imports `config_dev.yml`
+  and overrides no `doctrine: dbal:`, so unless the project adds one
+  (`dbname: "%database_name%_test"`, a `parameters_test.yml`, a sqlite
+  `path` in `%kernel.cache_dir%`) the tests use the development database.
+  The gitignored `parameters.yml` is read from its template
+  `parameters.yml.dist` (what `composer install` copies it from), and the
+  finding says so. A connection read from `%env(…)%` is left to the
+  variables; `testguard runs` lists the run as unresolved when none sets it.
 - A Symfony bundle (`"type": "symfony-bundle"`) runs its tests in a test
   kernel of its own (`KERNEL_CLASS`), configured in its test application. A
   `DATABASE_URL` in the bundle's PHPUnit configuration is judged only when a

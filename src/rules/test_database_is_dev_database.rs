@@ -155,9 +155,23 @@ holds only the template of such a file (`.env.dist`, `.env.example`: what a
 developer copies it to), its values are the ones a developer starts with.
 A database every parameter of which is known is judged as a literal one
 (wp-browser's templates default the test database to the site's own:
-`TEST_DB_NAME=${WORDPRESS_DB_NAME}`). A parameter only code decides
-(`params: [params.php]`), or one that stays a reference, leaves the module
-unresolved in `testguard runs`.
+`TEST_DB_NAME=${WORDPRESS_DB_NAME}`). A PHP file in `params:`
+(`tests/_config/params.php`) is read for the array it returns: a
+`getenv('DB_NAME')` there is the value the dotenv files it loads first with
+Codeception's `ParamsLoader` give (`(new ParamsLoader())->load('.env.development')`).
+`getenv()` sees them only with vlucas/phpdotenv 2, 3 or 4, whose loaders
+write the process environment: `ParamsLoader` gives phpdotenv 5 an
+`EnvConstAdapter` alone and Symfony's Dotenv no `putenv`, so those fill
+`$_ENV`/`$_SERVER` and `getenv()` returns false, and with neither it throws
+(codeception `Lib/ParamsLoader.php`, `loadDotEnvFile`). The version is the
+project's `composer.lock`'s; without phpdotenv 2-4 there the parameters are
+left unresolved. A loaded `.env.<name>` the repository does not hold is read
+from the folder's `.env.example`/`.env.dist`, and the finding says so. A load
+under `! in_array('ci', $argv)` is the developer's plain run; under any other
+condition, or any other code, the parameter is what code decides. The hidden
+`.codeception.yml` (run with `codecept run -c`) is read as
+`codeception.yml`. A parameter only code decides, or one that stays a
+reference, leaves the module unresolved in `testguard runs`.
 "#;
 
 /// A compose test overlay started in the development project whose test

@@ -304,6 +304,7 @@ fn php_params(ws: &Workspace, config_dir: &str, id: FileId) -> Option<(Vec<Setti
         return None;
     };
     let here = ws.file(id).path.clone();
+    let putenv = params_loader_writes_getenv(ws, config_dir);
     let mut env: Vec<Setting> = Vec::new();
     let mut loaded: Vec<String> = Vec::new();
     let mut templates = Vec::new();
@@ -324,7 +325,7 @@ fn php_params(ws: &Workspace, config_dir: &str, id: FileId) -> Option<(Vec<Setti
             let g = g.trim().trim_start_matches('(').trim_start();
             g.starts_with('!') && g.contains("in_array") && g.contains("$argv")
         });
-        if !plain_run {
+        if !plain_run || !putenv {
             return None;
         }
         // relative to the project's root (`codecept_root_dir()`)
@@ -375,6 +376,35 @@ fn php_params(ws: &Workspace, config_dir: &str, id: FileId) -> Option<(Vec<Setti
         }
     }
     Some((out, templates))
+}
+
+/// Whether `getenv()` sees what Codeception's `ParamsLoader` loads from a
+/// dotenv file: it does with vlucas/phpdotenv 2, 3 and 4, whose loaders
+/// write the process environment (`putenv`); phpdotenv 5 is given an
+/// `EnvConstAdapter` alone and Symfony's Dotenv no `putenv`, so they fill
+/// `$_ENV`/`$_SERVER` only, and with neither `ParamsLoader` throws
+/// (codeception `Lib/ParamsLoader.php`, `loadDotEnvFile`). Read from the
+/// project's `composer.lock`; without one the version is unknown.
+fn params_loader_writes_getenv(ws: &Workspace, config_dir: &str) -> bool {
+    let Some(lock) = ancestors(config_dir).find_map(|d| {
+        let path = crate::paths::join(d, "composer.lock");
+        ws.files.iter().find(|f| f.path == path)
+    }) else {
+        return false;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&lock.text) else {
+        return false;
+    };
+    ["packages", "packages-dev"]
+        .iter()
+        .filter_map(|k| json.get(*k).and_then(|p| p.as_array()))
+        .flatten()
+        .filter(|p| p.get("name").and_then(|n| n.as_str()) == Some("vlucas/phpdotenv"))
+        .filter_map(|p| p.get("version").and_then(|v| v.as_str()))
+        .any(|v| {
+            let major = v.trim_start_matches('v').split('.').next().unwrap_or("");
+            matches!(major, "2" | "3" | "4")
+        })
 }
 
 /// `${A}` chains followed at most this deep.

@@ -177,14 +177,22 @@ pub fn codeception_php_params(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         .filter(|f| f.kind == SourceKind::Codeception)
         .flat_map(|f| {
             let d = dir_prefix(f.dir()).to_string();
-            super::codeception::params_of(&f.text)
+            let php: Vec<String> = super::codeception::params_of(&f.text)
                 .into_iter()
                 .filter(|p| p.ends_with(".php") && !p.contains(".."))
-                .map(move |p| format!("{d}{p}"))
+                .map(|p| format!("{d}{p}"))
+                .collect();
+            // which Dotenv library a params file's ParamsLoader gets
+            let lock = (!php.is_empty()).then(|| format!("{d}composer.lock"));
+            php.into_iter().chain(lock)
         })
         .collect();
-    crate::tree::read_named(tree, files, wanted, SourceKind::AppCode, |_| {
-        MAX_TEST_FILE_SIZE
+    crate::tree::read_named(tree, files, wanted, SourceKind::AppCode, |path| {
+        if path.ends_with("composer.lock") {
+            MAX_FILE_SIZE as usize
+        } else {
+            MAX_TEST_FILE_SIZE
+        }
     });
 }
 
