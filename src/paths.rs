@@ -31,6 +31,21 @@ pub fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `a/b/../c/./x` → `a/c/x`; `None` when the path climbs above the root.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Whether `dir` is `anc` or lies below it.
 pub fn is_within(dir: &str, anc: &str) -> bool {
     anc.is_empty() || dir == anc || dir.strip_prefix(anc).is_some_and(|r| r.starts_with('/'))
@@ -39,6 +54,15 @@ pub fn is_within(dir: &str, anc: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_folds_parent_folders_and_refuses_to_climb_out() {
+        assert_eq!(
+            normalize("app/config/../config/x.yml").as_deref(),
+            Some("app/config/x.yml")
+        );
+        assert_eq!(normalize("../x.yml"), None);
+    }
 
     #[test]
     fn folders_and_their_ancestors() {

@@ -838,6 +838,11 @@ impl Workspace {
         !dev.is_empty() && !dev.iter().any(|d| d.eq_ignore_ascii_case(name))
     }
 
+    /// The file read at `path`, if it was.
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path).map(FileId)
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
     }

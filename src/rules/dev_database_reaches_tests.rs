@@ -577,6 +577,21 @@ fn rails_templates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether the project's tests get a database of their own another way: a
+/// test dotenv file in the project, or a dependency that isolates them
+/// (testcontainers, an in-memory server).
+fn python_tests_set_apart(cx: &Context<'_>, project: &str) -> bool {
+    cx.ws
+        .test_dotenv_dirs
+        .iter()
+        .any(|(d, _)| is_within(d, project))
+        || cx
+            .ws
+            .projects
+            .iter()
+            .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some())
+}
+
 /// Whether something in the test run sets `key` before the settings read it:
 /// a pytest-env entry, or a conftest's `os.environ[…] =` / `setenv`.
 fn python_key_overridden(cx: &Context<'_>, project: &str, key: &str) -> bool {
@@ -658,17 +673,7 @@ fn flask_late_uri(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !py.flask_sqlalchemy_binds_at_init {
             continue;
         }
-        let has_test_file = cx
-            .ws
-            .test_dotenv_dirs
-            .iter()
-            .any(|(d, _)| is_within(d, project));
-        let isolated = cx
-            .ws
-            .projects
-            .iter()
-            .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some());
-        if has_test_file || isolated {
+        if python_tests_set_apart(cx, project) {
             continue;
         }
         // the class that writes each class's URI (its own, else a base's)
@@ -763,17 +768,7 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if cx.ws.frameworks_of(project).django {
             continue;
         }
-        let has_test_file = cx
-            .ws
-            .test_dotenv_dirs
-            .iter()
-            .any(|(d, _)| is_within(d, project));
-        let isolated = cx
-            .ws
-            .projects
-            .iter()
-            .any(|(d, f)| is_within(d, project) && f.isolating_dependency.is_some());
-        if has_test_file || isolated {
+        if python_tests_set_apart(cx, project) {
             continue;
         }
         // `.env` itself, else the template it is made from
@@ -811,20 +806,7 @@ fn python_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let key = &dev.key.value;
-        let overridden = cx
-            .ws
-            .pytest_configs()
-            .filter(|c| is_within(&c.dir, project) || is_within(project, &c.dir))
-            .any(|c| {
-                c.settings
-                    .iter()
-                    .any(|s| s.key.value.eq_ignore_ascii_case(key))
-            })
-            || cx
-                .ws
-                .test_code_env_writes()
-                .any(|w| is_within(&w.project, project) && w.key.eq_ignore_ascii_case(key));
-        if overridden {
+        if python_key_overridden(cx, project, key) {
             continue;
         }
         let dev_path = &cx.ws.file(dev.key.span.file).path;

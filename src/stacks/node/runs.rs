@@ -650,7 +650,7 @@ fn resolve_entry(
             isolated.get_or_insert(format!("{} sets {key} in code", ws.file(*id).path));
         }
         for (path, overrides, at) in setup_dotenv_loads(m, *id) {
-            let Some(full) = normalize(&join(dir, &path)) else {
+            let Some(full) = crate::paths::normalize(&join(dir, &path)) else {
                 continue;
             };
             let is_dev = full.rsplit('/').next() == Some(".env");
@@ -808,21 +808,6 @@ fn names_dotenv_config(v: &Value) -> bool {
 /// file): `if (result.error) throw …`, `… process.exit(1)`.
 fn checks_dotenv_error(text: &str) -> bool {
     text.contains(".error") && (text.contains("throw") || text.contains("process.exit"))
-}
-
-/// `a/b/../.env` → `a/.env`; `None` when it leaves the repository.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The runner config file of a package for a runner, parsed or not.

@@ -126,7 +126,7 @@ pub fn resolve_param_dsns(ws: &mut Workspace) {
             for name in names {
                 let path = crate::paths::join(config_dir, name);
                 if name.ends_with(".php") {
-                    if let Some(id) = file_at(ws, &path)
+                    if let Some(id) = ws.file_id(&path)
                         && let Some(found) = php_params(ws, config_dir, id)
                     {
                         sources.push(found);
@@ -249,10 +249,6 @@ pub fn resolve_param_dsns(ws: &mut Workspace) {
     ws.envs.extend(envs);
 }
 
-fn file_at(ws: &Workspace, path: &str) -> Option<FileId> {
-    ws.files.iter().position(|f| f.path == path).map(FileId)
-}
-
 fn with_layer(mut st: Setting, layer: &str) -> Setting {
     st.provenance = Some(Box::new(crate::model::run::Provenance {
         layer: layer.to_string(),
@@ -268,12 +264,12 @@ fn with_layer(mut st: Setting, layer: &str) -> Setting {
 /// template (`X.dist`, `X.example`; for a `.env.<name>` loaded by code, the
 /// folder's `.env.example` or `.env.dist` too, what a developer copies).
 fn dotenv_or_template(ws: &Workspace, path: &str, folder_template: bool) -> Option<(FileId, bool)> {
-    if let Some(id) = file_at(ws, path) {
+    if let Some(id) = ws.file_id(path) {
         return Some((id, false));
     }
     let own = [".dist", ".example"]
         .iter()
-        .find_map(|t| file_at(ws, &format!("{path}{t}")));
+        .find_map(|t| ws.file_id(&format!("{path}{t}")));
     if let Some(id) = own {
         return Some((id, true));
     }
@@ -283,7 +279,7 @@ fn dotenv_or_template(ws: &Workspace, path: &str, folder_template: bool) -> Opti
     }
     [".env.example", ".env.dist"]
         .iter()
-        .find_map(|t| file_at(ws, &crate::paths::join(dir, t)))
+        .find_map(|t| ws.file_id(&crate::paths::join(dir, t)))
         .map(|id| (id, true))
 }
 

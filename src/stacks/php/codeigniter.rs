@@ -37,38 +37,15 @@ pub fn tests_group(ws: &Workspace, app_dir: &str) -> Option<Layer> {
         return None;
     };
     let file = FileId(i);
-    let mut settings = Vec::new();
-    for e in entries {
-        let Some(field) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(&e.key)) else {
-            continue;
-        };
-        let Value::Str {
-            text,
-            range,
-            verbatim,
-        } = &e.value
-        else {
-            continue;
-        };
-        // an empty DSN or hostname says nothing
-        if text.is_empty() && *field != "database" {
-            continue;
-        }
-        settings.push(Setting {
-            key: Spanned::new(
-                format!("database.tests.{field}"),
-                Span::new(file, e.key_range.start, e.key_range.end),
-            ),
-            value: text.clone(),
-            value_span: Span::new(file, range.start, range.end),
-            verbatim: *verbatim,
-            overridable: true,
-            via: Via::FrameworkConfig,
-            unset: false,
-            provenance: None,
-            raw_offsets: None,
-        });
-    }
+    // an empty DSN or hostname says nothing; an empty database is a value
+    let settings = group_settings(
+        file,
+        entries,
+        FIELDS,
+        |field| format!("database.tests.{field}"),
+        &["database"],
+        true,
+    );
     if settings.is_empty() {
         return None;
     }
@@ -119,38 +96,14 @@ pub fn active_group_ci3(ws: &Workspace, app_dir: &str) -> Option<Layer> {
         }
         _ => None,
     })?;
-    let mut settings = Vec::new();
-    for e in entries {
-        let field = e.key.to_ascii_lowercase();
-        if !matches!(field.as_str(), "database" | "hostname" | "dsn") {
-            continue;
-        }
-        let Value::Str {
-            text,
-            range,
-            verbatim,
-        } = &e.value
-        else {
-            continue;
-        };
-        if text.is_empty() {
-            continue;
-        }
-        settings.push(Setting {
-            key: Spanned::new(
-                format!("$db['{group}']['{field}']"),
-                Span::new(file, e.key_range.start, e.key_range.end),
-            ),
-            value: text.clone(),
-            value_span: Span::new(file, range.start, range.end),
-            verbatim: *verbatim,
-            overridable: false,
-            via: Via::FrameworkConfig,
-            unset: false,
-            provenance: None,
-            raw_offsets: None,
-        });
-    }
+    let settings = group_settings(
+        file,
+        entries,
+        &["database", "hostname", "dsn"],
+        |field| format!("$db['{group}']['{field}']"),
+        &[],
+        false,
+    );
     if settings.is_empty() {
         return None;
     }
@@ -166,4 +119,50 @@ pub fn active_group_ci3(ws: &Workspace, app_dir: &str) -> Option<Layer> {
         )
         .with(settings),
     )
+}
+
+/// The settings of one database group's literal string fields (matched
+/// case-insensitively, named as `key` says). An empty value is left out
+/// unless its field is in `keep_empty`; a value computed in code is left
+/// out always.
+fn group_settings(
+    file: FileId,
+    entries: &[crate::syntax::code::Entry],
+    fields: &[&str],
+    key: impl Fn(&str) -> String,
+    keep_empty: &[&str],
+    overridable: bool,
+) -> Vec<Setting> {
+    let mut settings = Vec::new();
+    for e in entries {
+        let Some(field) = fields.iter().find(|f| f.eq_ignore_ascii_case(&e.key)) else {
+            continue;
+        };
+        let Value::Str {
+            text,
+            range,
+            verbatim,
+        } = &e.value
+        else {
+            continue;
+        };
+        if text.is_empty() && !keep_empty.contains(field) {
+            continue;
+        }
+        settings.push(Setting {
+            key: Spanned::new(
+                key(field),
+                Span::new(file, e.key_range.start, e.key_range.end),
+            ),
+            value: text.clone(),
+            value_span: Span::new(file, range.start, range.end),
+            verbatim: *verbatim,
+            overridable,
+            via: Via::FrameworkConfig,
+            unset: false,
+            provenance: None,
+            raw_offsets: None,
+        });
+    }
+    settings
 }

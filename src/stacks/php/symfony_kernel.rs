@@ -71,7 +71,7 @@ pub fn test_layer(ws: &Workspace, app_dir: &str, env: &str) -> Option<Layer> {
         format!("{dir}/config_{env}.yaml"),
     ]
     .into_iter()
-    .find_map(|p| file_at(ws, &p))?;
+    .find_map(|p| ws.file_id(&p))?;
     let mut kernel = Kernel::default();
     load(ws, entry, &mut kernel, 0);
     let mut settings = Vec::new();
@@ -147,10 +147,6 @@ impl Kernel {
         names.reverse();
         names.join(" → ")
     }
-}
-
-fn file_at(ws: &Workspace, path: &str) -> Option<FileId> {
-    ws.files.iter().position(|f| f.path == path).map(FileId)
 }
 
 /// Loads one file: its imports first, then its own parameters and dbal keys.
@@ -239,28 +235,13 @@ fn import_target(
     if rel.contains('%') || rel.contains('*') || rel.starts_with('/') || rel.starts_with('@') {
         return None;
     }
-    let path = normalize(&crate::paths::join(here, rel))?;
-    if let Some(id) = file_at(ws, &path) {
+    let path = crate::paths::normalize(&crate::paths::join(here, rel))?;
+    if let Some(id) = ws.file_id(&path) {
         return Some(id);
     }
-    let id = file_at(ws, &format!("{path}.dist"))?;
+    let id = ws.file_id(&format!("{path}.dist"))?;
     kernel.template = true;
     Some(id)
-}
-
-/// `app/config/../config/x.yml` → `app/config/x.yml`; `None` above the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn short(path: &str) -> String {
@@ -371,15 +352,6 @@ fn substitute(s: &str, params: &HashMap<String, Loaded>, env: &str) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_folds_parent_folders_and_refuses_to_climb_out() {
-        assert_eq!(
-            normalize("app/config/../config/x.yml").as_deref(),
-            Some("app/config/x.yml")
-        );
-        assert_eq!(normalize("../x.yml"), None);
-    }
 
     #[test]
     fn whole_param_is_one_name_between_percents() {

@@ -67,7 +67,7 @@ fn find_dotenv(ws: &Workspace, dir: &str, name: &str) -> Option<FileId> {
     let name = name.trim_start_matches("./");
     ancestors(dir).find_map(|d| {
         let path = crate::paths::join(d, name);
-        ws.files.iter().position(|f| f.path == path).map(FileId)
+        ws.file_id(&path)
     })
 }
 

@@ -57,7 +57,7 @@ pub fn build(ws: &mut Workspace) {
         }
         let at = |name: &str| {
             let path = crate::paths::join(dir, name);
-            ws.files.iter().position(|f| f.path == path).map(FileId)
+            ws.file_id(&path)
         };
         let Some(gemfile) = at("Gemfile").filter(|g| ws.file(*g).kind == SourceKind::Gemfile)
         else {
