@@ -703,17 +703,8 @@ fn flask_late_uri(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 // a default named for tests is what most checkouts get
-                if let Some((d, _)) = default {
-                    let db =
-                        crate::database::DatabaseRef::parse(d, crate::database::DbKeyKind::Url);
-                    if db.in_memory
-                        || db
-                            .name
-                            .as_ref()
-                            .is_some_and(|n| cx.policy.markers.has_test(&n.text))
-                    {
-                        continue;
-                    }
+                if default.as_ref().is_some_and(|(d, _)| cx.url_is_test(d)) {
+                    continue;
                 }
                 let fallback = default
                     .as_ref()
@@ -725,13 +716,7 @@ fn flask_late_uri(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
             }
             ConfigValue::Literal { text, span } => {
-                let db = crate::database::DatabaseRef::parse(text, crate::database::DbKeyKind::Url);
-                if db.in_memory
-                    || db
-                        .name
-                        .as_ref()
-                        .is_some_and(|n| cx.policy.markers.has_test(&n.text))
-                {
+                if cx.url_is_test(text) {
                     continue;
                 }
                 (format!("`{text}`"), *span)

@@ -123,6 +123,17 @@ impl<'a> Context<'a> {
             )
     }
 
+    /// Whether a database URL (or bare name) is in memory or named with a
+    /// test marker: what a value must be to set a run apart by itself.
+    pub fn url_is_test(&self, url: &str) -> bool {
+        let db = crate::database::DatabaseRef::parse(url, crate::database::DbKeyKind::Url);
+        db.in_memory
+            || db
+                .name
+                .as_ref()
+                .is_some_and(|n| self.policy.markers.has_test(&n.text))
+    }
+
     pub fn display(&self, s: &crate::model::Setting) -> String {
         crate::mask::display_value(s, &self.policy.extra_db_keys)
     }

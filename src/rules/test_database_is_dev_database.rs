@@ -509,16 +509,10 @@ fn go_setup_loads_dev_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // `testguard run`: an exported variable beats the file (viper's
         // `AutomaticEnv`, godotenv's `Load`); a test database there decides
-        if let Some(c) = cx.ws.caller_setting(&s.key.value) {
-            let exported = DatabaseRef::parse(&c.value, DbKeyKind::Url);
-            if exported.in_memory
-                || exported
-                    .name
-                    .as_ref()
-                    .is_some_and(|n| cx.policy.markers.has_test(&n.text))
-            {
-                continue;
-            }
+        if let Some(c) = cx.ws.caller_setting(&s.key.value)
+            && cx.url_is_test(&c.value)
+        {
+            continue;
         }
         let test_path = &cx.ws.file(l.file).path;
         let where_ = match db.host_text() {
