@@ -111,6 +111,10 @@ def main() -> int:
             put("codeception", data)
         if "/app/config/" in "/" + rel and name.endswith((".yml", ".yml.dist")):
             put("symfony_kernel", data)
+        if "/config/" in "/" + rel and name.startswith("app") and name.endswith(".php"):
+            put("cakephp", data)
+        if name.endswith(".sh") or (name.endswith((".ts", ".js")) and b"exec" in data):
+            put("node_shell", data)
         k = kind(rel)
         if k:
             if k in PICK:

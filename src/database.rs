@@ -87,6 +87,15 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
             _ => None,
         };
     }
+    // CakePHP's `test` datasource, written literally
+    if let Some(field) = k.strip_prefix("DATASOURCES.TEST.") {
+        return match field {
+            "DATABASE" => Some(DbKeyKind::Name),
+            "HOST" => Some(DbKeyKind::Host),
+            "URL" => Some(DbKeyKind::Url),
+            _ => None,
+        };
+    }
     // CodeIgniter 4's `tests` group, overridden by `database.tests.*`
     // variables (its `BaseConfig` reads them for `Config\Database::$tests`)
     if let Some(field) = k.strip_prefix("DATABASE.TESTS.") {
@@ -124,6 +133,8 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
         || k == "SPRING_DATA_MONGODB_URI"
         // Go: viper's `app.env` (`DB_SOURCE`), libpq and MySQL DSNs
         || k == "DB_SOURCE"
+        // CakePHP's skeleton: the `test` datasource's `url`
+        || k == "DATABASE_TEST_URL"
         || k == "POSTGRES_DSN"
         || k == "MYSQL_DSN"
         || k == "DATABASE_DSN"

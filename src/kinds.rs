@@ -70,8 +70,9 @@ pub const HOOK_FILES_PATTERN: &str = concat!(
     // CI, containers, task runners, READMEs, `.gitignore`, testguard's own
     r"|\.gitlab-ci\.yml|(docker-)?compose[^/]*\.ya?ml|Dockerfile[^/]*|[^/]*\.[Dd]ockerfile",
     r"|[Tt]askfile\.ya?ml|[Mm]akefile|GNUmakefile|README\.md|\.gitignore|testguard\.toml",
-    // the shell script that runs a PHP suite (`bin/test.sh`)
-    r"|(tests?|run[-_]tests)\.sh",
+    // shell scripts: the one that runs a PHP suite (`bin/test.sh`), the ones
+    // a suite's code runs (`execSync('./scripts/reset-db.sh')`)
+    r"|[^/]*\.sh",
     // YAML (workflows, database.yml, doctrine, suites, includes) and the code a run points at
     r"|[^/]*\.(ya?ml|py|php|rb|exs?|[cm]?[jt]s|[jt]sx|java|kt|cs|go)",
     r")$",

@@ -260,3 +260,92 @@ fn a_codeception_module_run_is_php_and_covers_its_suite() {
     assert_eq!(runs[0]["runner"], "Codeception", "{doc:#}");
     assert_eq!(runs[0]["database"]["verdict"], "not-test", "{doc:#}");
 }
+
+/// An end-to-end suite that wipes a database through a shell command
+/// (`execSync` of a script file, `cy.exec` of a framework command, a package
+/// script) reaches a database whatever its package's manifest says: the run
+/// is `unresolved` at the bytes that wipe, not `none`. A command that wipes
+/// nothing, a commented-out `TRUNCATE` and a script the repository lacks
+/// leave it `none`.
+#[test]
+fn an_e2e_suite_that_wipes_through_a_shell_command_is_unresolved_there() {
+    type Files<'a> = &'a [(&'a str, &'a [u8])];
+    const PLAYWRIGHT: &[u8] =
+        br#"{"scripts": {"test": "playwright test", "db:reset": "psql -d app -c 'TRUNCATE users'"}, "devDependencies": {"@playwright/test": "^1.54.0"}}"#;
+    const CYPRESS: &[u8] =
+        br#"{"scripts": {"test": "cypress run"}, "devDependencies": {"cypress": "^13.0.0"}}"#;
+    let cases: &[(Files, &str, &[&str])] = &[
+        (
+            &[
+                ("package.json", PLAYWRIGHT),
+                (
+                    "tests/helpers.ts",
+                    b"import { execSync } from \"child_process\";\nexport function refresh() {\n  execSync(\"./scripts/reset-db.sh\", { cwd: root });\n}\n",
+                ),
+                (
+                    "scripts/reset-db.sh",
+                    b"#!/bin/sh\ndocker compose exec -T db psql -d app <<'SQL'\nTRUNCATE TABLE widgets CASCADE;\nSQL\n",
+                ),
+            ],
+            "unresolved",
+            &["tests/helpers.ts:3", "scripts/reset-db.sh:3"],
+        ),
+        (
+            &[
+                ("package.json", CYPRESS),
+                (
+                    "cypress/support/commands.js",
+                    b"Cypress.Commands.add('seed', () => {\n  cy.exec('php artisan migrate:fresh --seed')\n})\n",
+                ),
+            ],
+            "unresolved",
+            &["cypress/support/commands.js:2"],
+        ),
+        (
+            &[
+                ("package.json", PLAYWRIGHT),
+                (
+                    "e2e/global-setup.ts",
+                    b"import { execSync } from 'node:child_process';\nexport default () => { execSync('npm run db:reset'); };\n",
+                ),
+            ],
+            "unresolved",
+            &["e2e/global-setup.ts:2", "package.json:1"],
+        ),
+        (
+            // near-misses: a command that wipes nothing, a commented-out
+            // TRUNCATE, a script the repository lacks
+            &[
+                ("package.json", CYPRESS),
+                (
+                    "cypress/support/commands.js",
+                    b"Cypress.Commands.add('seed', () => {\n  cy.exec('php artisan migrate --seed')\n  cy.exec('./scripts/seed.sh')\n  cy.exec('./scripts/missing.sh')\n})\n",
+                ),
+                (
+                    "scripts/seed.sh",
+                    b"#!/bin/sh\n# TRUNCATE TABLE users;\nphp artisan db:seed\n",
+                ),
+            ],
+            "none",
+            &[],
+        ),
+    ];
+    for (files, want, decided) in cases {
+        let repo = repo_with(files);
+        let out = run(repo.path(), &["runs", "--format", "json"]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let runs = doc["runs"].as_array().expect("runs");
+        assert_eq!(runs.len(), 1, "{doc:#}");
+        let database = &runs[0]["database"];
+        assert_eq!(database["verdict"], *want, "{files:?}: {doc:#}");
+        let chain: Vec<String> = database["decided_by"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .map(|s| format!("{}:{}", s["path"].as_str().unwrap_or(""), s["line"]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(chain, *decided, "{doc:#}");
+    }
+}

@@ -100,6 +100,8 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "codeception",
     "codeigniter",
     "symfony_kernel",
+    "node_shell",
+    "cakephp",
     "php_code",
     "readme",
     "task_runner",
@@ -379,6 +381,39 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
             ),
             ("tests/AppTest.php", b"<?php\nuse Doctrine\\Common\\DataFixtures\\Purger\\ORMPurger;\n"),
         ]),
+        // a CakePHP app whose config files are the input: the `test`
+        // datasource merged over itself, its template, its bootstrap
+        "cakephp" => check_files(&[
+            ("composer.json", b"{\"require\":{\"cakephp/cakephp\":\"^5.0\"}}"),
+            ("phpunit.xml.dist", b"<phpunit bootstrap=\"tests/bootstrap.php\"></phpunit>"),
+            ("config/app.php", data),
+            ("config/app_local.php", data),
+            ("config/app_local.example.php", data),
+            ("config/bootstrap.php", data),
+            ("config/.env", b"DATABASE_TEST_URL=mysql://u:p@localhost/shop\n"),
+            ("tests/bootstrap.php", data),
+        ]),
+        // an end-to-end suite whose helper, reset script and package script
+        // are the input: the command scanners, and one step followed
+        "node_shell" => {
+            let text = String::from_utf8_lossy(data);
+            let _ = testguard::stacks::node::shell::script_paths(&text);
+            let _ = testguard::stacks::commands::destructive(&text);
+            let pkg = serde_json::json!({
+                "scripts": {"test": "playwright test", "db:reset": text},
+                "devDependencies": {"@playwright/test": "^1.54.0"},
+            })
+            .to_string();
+            check_files(&[
+                ("package.json", pkg.as_bytes()),
+                ("tests/helpers.ts", data),
+                ("scripts/reset-db.sh", data),
+                (
+                    "e2e/setup.ts",
+                    b"import { execSync } from 'node:child_process';\nexecSync('./scripts/reset-db.sh');\nexecSync('npm run db:reset');\n",
+                ),
+            ])
+        }
         // a CodeIgniter 4 app whose `app/Config/Database.php` is the input,
         // and a CodeIgniter 3 app whose `application/config/database.php` is
         "codeigniter" => {

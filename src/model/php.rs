@@ -90,6 +90,9 @@ pub struct PhpProject {
     /// `codeigniter/framework` (3.x): the tests use `$active_group` of
     /// `application/config/{testing/,}database.php`.
     pub codeigniter3: bool,
+    /// `cakephp/cakephp`: the tests use the `test` datasource of
+    /// `config/app.php` and `config/app_local.php`.
+    pub cakephp: bool,
     /// The variables the project's doctrine configuration (`config/packages/`)
     /// reads its connection from, when one was read.
     pub doctrine_url_vars: Option<Vec<String>>,

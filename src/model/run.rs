@@ -186,6 +186,9 @@ pub enum RunFramework {
     /// `application/config/testing/database.php`, else of
     /// `application/config/database.php`.
     CodeIgniter3,
+    /// CakePHP: the `test` datasource of `config/app.php` and
+    /// `config/app_local.php` (its `url` variable first).
+    CakePhp,
     /// A PHPUnit run that boots no application: its `<env>` is all it gets.
     PlainPhpunit,
     /// `node ace test`: `.env.test.local` > `.env.test` > `.env`.
@@ -212,6 +215,7 @@ impl RunFramework {
             RunFramework::LaravelDusk => "Laravel Dusk",
             RunFramework::CodeIgniter4 => "CodeIgniter 4",
             RunFramework::CodeIgniter3 => "CodeIgniter 3",
+            RunFramework::CakePhp => "CakePHP",
             RunFramework::PlainPhpunit => "PHPUnit",
             RunFramework::AdonisJs => "AdonisJS",
             RunFramework::NodeScript => "Node",
@@ -374,6 +378,25 @@ pub struct NodeRun {
     /// The package declares or loads dotenv for its app (`dotenv`,
     /// `@nestjs/config`, Strapi): the developer's `.env` reaches the process.
     pub app_loads_dotenv: Option<String>,
+    /// Shell commands the suite's code runs that wipe a database (see
+    /// [`ShellReset`]).
+    pub shell_resets: Vec<ShellReset>,
+}
+
+/// A shell command a suite's code runs (`execSync`, `cy.exec`) that wipes a
+/// database: the one its own configuration names (artisan's `.env`, `psql
+/// -d app`), which the run's layers do not decide.
+#[derive(Clone, Debug)]
+pub struct ShellReset {
+    /// The command as the code writes it.
+    pub call: Span,
+    pub command: String,
+    /// The idiom that wipes (`TRUNCATE`, `migrate:fresh`) and what it does.
+    pub idiom: &'static str,
+    pub what: &'static str,
+    /// Where the idiom is: in the command, the script file it runs, or the
+    /// package script it runs.
+    pub at: Span,
 }
 
 /// A file a Node run's wrapper or setup names and the repository lacks.

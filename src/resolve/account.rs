@@ -13,7 +13,7 @@
 use crate::database::{
     DatabaseRef, DbKeyKind, JdbcTarget, Markers, contains_reference, db_key_kind, parse_jdbc,
 };
-use crate::model::run::RunFacts;
+use crate::model::run::{RunFacts, ShellReset};
 use crate::model::{
     DatabaseVerdict, Decision, EnvSource, EnvTemplate, EnvironmentDatabase, Evidence, Project,
     RunAccount, RunnerFamily, Setting, TestEnv, TestRun, Verdict, Workspace,
@@ -496,6 +496,53 @@ impl<'a> Judge<'a> {
         }
     }
 
+    /// A run whose suite wipes a database through a shell command: which
+    /// database that command reaches is its own configuration's business
+    /// (artisan's `.env`, `psql -d`), not the run's layers'.
+    fn shell_reset(&self, reset: &ShellReset) -> DatabaseVerdict {
+        let (call_path, call_line) = self.place(reset.call);
+        // quoted from the masked file: a command can carry a password
+        let command = crate::mask::masked(self.ws.file(reset.call.file))
+            .get(reset.call.start..reset.call.end)
+            .unwrap_or(&reset.command);
+        let mut why = format!("the suite runs `{command}` ({call_path}:{call_line})");
+        if reset.at.file != reset.call.file {
+            let (at_path, at_line) = self.place(reset.at);
+            why.push_str(&format!(", whose `{}` ({at_path}:{at_line})", reset.idiom));
+        } else {
+            why.push_str(&format!(", whose `{}`", reset.idiom));
+        }
+        why.push_str(&format!(
+            " wipes the database that command connects to ({}); the command's own configuration decides which one that is, not the run's environment",
+            reset.what
+        ));
+        let mut v = DatabaseVerdict::new(Verdict::Unresolved).because(why, Some(reset.at));
+        v.decided_by.push(Decision {
+            span: reset.call,
+            what: "runs a shell command".to_string(),
+        });
+        if reset.at != reset.call {
+            v.decided_by.push(Decision {
+                span: reset.at,
+                what: format!("`{}` {}", reset.idiom, reset.what),
+            });
+        }
+        v
+    }
+
+    /// The first shell reset of a Node run in `dir` or below it.
+    fn shell_reset_below(&self, dir: &str) -> Option<&ShellReset> {
+        self.ws.runs.iter().find_map(|r| match &r.facts {
+            RunFacts::Node(n) if is_within(&r.dir, dir) => n.shell_resets.first(),
+            _ => None,
+        })
+    }
+
+    fn place(&self, span: Span) -> (String, usize) {
+        let f = self.ws.file(span.file);
+        (f.path.clone(), f.line_col(span.start).0)
+    }
+
     fn account(&self, who: Who, entry: Span, dir: &str, database: DatabaseVerdict) -> RunAccount {
         let path = self.ws.file(entry.file).path.clone();
         let (line, _) = self.ws.file(entry.file).line_col(entry.start);
@@ -654,12 +701,20 @@ impl<'a> Judge<'a> {
                         Some(v)
                     })
                     .unwrap_or_else(|| {
-                        self.by_dependencies(
+                        let v = self.by_dependencies(
                             &run.dir,
                             Some(run.family),
                             "no database setting in any file the run loads: the code decides",
                             Some(run.entry),
-                        )
+                        );
+                        match n.shell_resets.first() {
+                            Some(reset) if matches!(v.verdict, Verdict::None | Verdict::Unresolved) => {
+                                files.push(reset.call.file);
+                                files.push(reset.at.file);
+                                self.shell_reset(reset)
+                            }
+                            _ => v,
+                        }
                     }),
             },
             RunFacts::Rails(r) => {
@@ -950,6 +1005,11 @@ impl<'a> Judge<'a> {
             .to_string()
         });
         let django = env.frameworks.django;
+        // a workflow's steps run from the checkout's root
+        let dir = match env.source {
+            EnvSource::GithubActions => "",
+            _ => env.dir.as_str(),
+        };
         let database = self
             .settings(&env.settings, &env.dir, &ephemeral)
             // `testguard run`: what the configuration leaves unset, the
@@ -971,6 +1031,15 @@ impl<'a> Judge<'a> {
                     _ => "no database setting in the run's configuration: the code decides",
                 };
                 let mut v = self.by_dependencies(&env.dir, family, what, Some(env.anchor));
+                // a job whose Node suite wipes a database through a shell
+                // command reaches one, whatever the package's manifest says
+                if v.verdict == Verdict::None
+                    && ci.is_some()
+                    && family == Some(RunnerFamily::Node)
+                    && let Some(reset) = self.shell_reset_below(dir)
+                {
+                    v = self.shell_reset(reset);
+                }
                 // a CI job that points its tests at no database reaches the
                 // ones the job itself has (its services, the runner's own),
                 // thrown away after it: a remote one would need a variable
@@ -998,11 +1067,6 @@ impl<'a> Judge<'a> {
         let name = match env.source {
             EnvSource::Dotenv => format!("tests loading {}", self.ws.file(env.file).path),
             _ => env.name.clone(),
-        };
-        // a workflow's steps run from the checkout's root
-        let dir = match env.source {
-            EnvSource::GithubActions => "",
-            _ => env.dir.as_str(),
         };
         self.account(
             Who {

@@ -116,6 +116,19 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   to `$db[$active_group]`. Its `database` (or `dsn`) is the run's database,
   graded by the suite in `application/tests` like a Laravel or Symfony one;
   a value computed in code (`getenv('DB_NAME')`) leaves the run unresolved.
+- CakePHP (`cakephp/cakephp`) runs its tests on the `test` datasource
+  (`ConnectionHelper::addTestAliases()` points `default` at it): the fields
+  of `config/app.php`, each replaced by the same field of
+  `config/app_local.php` (`Configure::load` merges deeply), or of
+  `config/app_local.example.php` — the template the installer copies — when
+  the repository holds no local file. A `url` that is not `null` replaces the
+  other fields (`StaticConfigTrait::setConfig`): `env('DATABASE_TEST_URL',
+  'sqlite://…')` is that variable when anything sets it (PHPUnit `<env>`,
+  the caller, `config/.env` where the bootstrap loads it), else the
+  default. A `test` datasource copied from `default` is the error;
+  `SchemaLoader::loadSqlFiles()` and migrations' `Migrator` in
+  `tests/bootstrap.php` are the suite's wipe. A field computed in code
+  leaves the run unresolved.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
@@ -324,7 +337,11 @@ impl Rule for DatabaseNotTest {
                 let php = env.frameworks.laravel
                     || env.frameworks.symfony
                     || cx.ws.run_of(env).is_some_and(|r| {
-                        r.framework == crate::model::run::RunFramework::CodeIgniter3
+                        matches!(
+                            r.framework,
+                            crate::model::run::RunFramework::CodeIgniter3
+                                | crate::model::run::RunFramework::CakePhp
+                        )
                     });
                 let d = if severity == Severity::Error && php {
                     let mut d = d;

@@ -24,8 +24,16 @@ database (a client or ORM among its dependencies, a database setting) and the
 chain that decides which one ends where testguard cannot read: code
 (`create_app(config)`, a settings class computing its URL), the caller's
 environment (`DATABASE_URL` is read and set nowhere in the repository), a file
-the repository does not hold, or a runner testguard does not recognise. This
-rule turns each such run into a finding, at the bytes where the chain ends.
+the repository does not hold, or a runner testguard does not recognise. A
+suite whose code runs a shell command that wipes a database —
+`execSync('./scripts/reset-db.sh')` whose script truncates tables,
+`cy.exec('php artisan migrate:fresh')`, `execSync('npm run db:reset')` — uses a
+database even when its package has no client (an end-to-end suite driving a
+PHP or Python app): the command connects to whatever its own configuration
+names (artisan's `.env`, `psql -d`), so the run is `unresolved` at the idiom
+that wipes (in the script file or package script the command runs, one step
+followed), not `none`. This rule turns each such run into a finding, at the
+bytes where the chain ends.
 
 It is off by default: an unresolved run is not a problem found, only one not
 ruled out. Teams that want every run proven turn it on.

@@ -136,6 +136,9 @@ pub fn detect(id: FileId, file: &SourceFile, folders: &mut BTreeMap<String, Proj
             if deps.iter().any(|d| d == "codeigniter/framework") {
                 c.php.codeigniter3 = true;
             }
+            if deps.iter().any(|d| d == "cakephp/cakephp") {
+                c.php.cakephp = true;
+            }
             if m.kind.as_deref() == Some("symfony-bundle") {
                 c.php.symfony_bundle = true;
             }

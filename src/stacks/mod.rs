@@ -3,6 +3,7 @@
 //! parse-error rule reports.
 
 pub mod ci;
+pub mod commands;
 pub mod containers;
 pub mod detect;
 pub mod docs;

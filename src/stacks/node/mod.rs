@@ -14,6 +14,7 @@ pub mod playwright;
 pub mod reads;
 pub mod runs;
 pub mod scripts;
+pub mod shell;
 
 use crate::model::Workspace;
 
@@ -34,6 +35,7 @@ impl crate::stacks::stack::Stack for Node {
     ) {
         reads::code(tree, files);
         reads::script_env_files(tree, files);
+        shell::read(tree, files);
     }
 
     /// A Node package with tests marks every folder above it (monorepo

@@ -88,15 +88,17 @@ pub fn build(ws: &mut Workspace) {
     super::compose::read(ws, &packages);
     super::playwright::read(ws, &packages);
     let paths = Paths::of(ws);
+    let resets = super::shell::resets(ws, &packages);
     if let Some(inv) = ws.invocation.clone() {
-        build_invoked(ws, &paths, &parsed, &packages, &inv);
+        build_invoked(ws, &paths, &parsed, &packages, &inv, &resets);
         return;
     }
     for pkg in &packages {
         let entries = scripts::test_entries(pkg);
         super::destruction::scan_scripts(ws, pkg, &entries);
         for entry in entries {
-            let run = resolve_entry(ws, &paths, &parsed, pkg, &entry);
+            let mut run = resolve_entry(ws, &paths, &parsed, pkg, &entry);
+            with_resets(&mut run, pkg, &resets);
             if let Some(env) = loaded_dev_values(ws, &run, pkg) {
                 ws.envs.push(env);
             }
@@ -144,6 +146,21 @@ fn loaded_dev_values(
     })
 }
 
+/// The shell resets of the run's package's suite.
+fn with_resets(
+    run: &mut TestRun,
+    pkg: &Package,
+    resets: &[(String, crate::model::run::ShellReset)],
+) {
+    if let RunFacts::Node(node) = &mut run.facts {
+        node.shell_resets = resets
+            .iter()
+            .filter(|(dir, _)| *dir == pkg.dir)
+            .map(|(_, r)| r.clone())
+            .collect();
+    }
+}
+
 /// `testguard run`: the one run being started. A script (`npm test`) is
 /// resolved with its wrappers; a runner started directly (`npx jest`) gets
 /// what a test script starting the same runner gets, without the script's
@@ -155,6 +172,7 @@ fn build_invoked(
     parsed: &HashMap<FileId, Module>,
     packages: &[Package],
     inv: &crate::model::Invocation,
+    resets: &[(String, crate::model::run::ShellReset)],
 ) {
     if inv.family != crate::model::RunnerFamily::Node {
         return;
@@ -193,6 +211,7 @@ fn build_invoked(
     super::destruction::scan_scripts(ws, pkg, &entries);
     for entry in entries {
         let mut run = resolve_entry(ws, paths, parsed, pkg, &entry);
+        with_resets(&mut run, pkg, resets);
         if direct && let RunFacts::Node(node) = &mut run.facts {
             let mut i = 0;
             run.layers.retain(|_| {
@@ -785,6 +804,7 @@ fn resolve_entry(
             unread_setup,
             isolated,
             app_loads_dotenv,
+            shell_resets: Vec::new(),
         }),
     }
 }

@@ -7,6 +7,7 @@
 //! - Symfony: Foundry's `ResetDatabase`, hautelook/alice's
 //!   `RefreshDatabaseTrait`/`ReloadDatabaseTrait`, Doctrine's `ORMPurger`,
 //!   `doctrine:schema:drop`, `doctrine:database:drop`;
+//! - CakePHP: `SchemaLoader::loadSqlFiles()`, migrations' `Migrator` run;
 //! - any: `migrate:fresh`, `TRUNCATE`.
 //!
 //! Comments are blanked out first: `// use …\RefreshDatabase;` (the Laravel
@@ -35,6 +36,15 @@ const IDIOMS: &[(&str, &str)] = &[
     // `empty_table('t')`; Laravel `DB::table('t')->truncate()`)
     ("->truncate(", "truncates its tables"),
     ("->empty_table(", "deletes every row of its tables"),
+    // CakePHP's test bootstrap: `SchemaLoader` drops every table of the
+    // connection before loading the schema; migrations' `Migrator` drops
+    // them when the migrations changed and truncates the ones tests wrote
+    // (cakephp/migrations `src/TestSuite/Migrator.php`)
+    ("loadSqlFiles(", "drops every table and loads the schema"),
+    (
+        "Migrator())->run",
+        "truncates its tables, and drops them when the migrations changed",
+    ),
 ];
 
 /// The idioms that only delete or write rows inside a test: a transaction
@@ -274,9 +284,9 @@ fn test_scripts(ws: &Workspace) -> Vec<Destruction> {
 }
 
 /// `RefreshDatabase`, `ORMPurger`: a name code uses, not a command
-/// (`migrate:fresh`) or SQL (`TRUNCATE`).
+/// (`migrate:fresh`), SQL (`TRUNCATE`) or a call (`->loadSqlFiles(`).
 fn is_class_name(idiom: &str) -> bool {
-    !idiom.contains(':') && idiom.bytes().any(|b| b.is_ascii_lowercase())
+    !idiom.contains([':', '(']) && idiom.bytes().any(|b| b.is_ascii_lowercase())
 }
 
 /// `app/tests/Feature/X.php` → `app`; `tests/X.php` → `` (the root).

@@ -1,6 +1,7 @@
 //! PHP: PHPUnit configuration, and the Laravel, Lumen and Symfony loaders that
 //! decide which dotenv files a PHPUnit run reads.
 
+pub mod cakephp;
 pub mod codeception;
 pub mod codeigniter;
 pub mod database_config;

@@ -209,6 +209,12 @@ pub fn codeigniter_config(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
                 // CodeIgniter 3: the `testing` environment's file first
                 v.push(format!("{d}application/config/testing/database.php"));
                 v.push(format!("{d}application/config/database.php"));
+            } else if f.text.contains("cakephp/cakephp") {
+                v.extend(
+                    super::cakephp::CONFIG_FILES
+                        .iter()
+                        .map(|c| format!("{d}{c}")),
+                );
             }
             v
         })

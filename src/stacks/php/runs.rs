@@ -93,6 +93,13 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         {
             layers.insert(0, group);
         }
+        // lowest: CakePHP's `test` datasource, beneath the variable its
+        // `url` reads
+        if framework == RunFramework::CakePhp
+            && let Some(test) = super::cakephp::test_datasource(ws, &app_dir)
+        {
+            layers.push(test);
+        }
         let symfony = matches!(
             framework,
             RunFramework::Symfony | RunFramework::SymfonyBundle
@@ -314,6 +321,8 @@ fn framework_of(ctx: &Project, config_name: &str) -> RunFramework {
         RunFramework::CodeIgniter4
     } else if ctx.php.codeigniter3 {
         RunFramework::CodeIgniter3
+    } else if ctx.php.cakephp {
+        RunFramework::CakePhp
     } else {
         RunFramework::PlainPhpunit
     }
@@ -485,6 +494,11 @@ fn dotenv_chain(
         // CodeIgniter 4's test bootstrap loads `.env` (DotEnv, which
         // overwrites nothing set): system/Test/bootstrap.php
         RunFramework::CodeIgniter4 => vec![".env".into()],
+        // CakePHP reads `config/.env` only where its bootstrap turns the
+        // skeleton's dotenv block on
+        RunFramework::CakePhp if super::cakephp::bootstrap_loads_dotenv(ws, app_dir) => {
+            vec!["config/.env".into()]
+        }
         _ => Vec::new(),
     };
     let layers = names
