@@ -87,6 +87,10 @@ pub fn db_key_kind(key: &str, extra_keys: &[String]) -> Option<DbKeyKind> {
             _ => None,
         };
     }
+    // Yii 2's `components.db.dsn` (a PDO DSN)
+    if k == "COMPONENTS.DB.DSN" {
+        return Some(DbKeyKind::Url);
+    }
     // CakePHP's `test` datasource, written literally
     if let Some(field) = k.strip_prefix("DATASOURCES.TEST.") {
         return match field {

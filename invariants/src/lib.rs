@@ -102,6 +102,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "symfony_kernel",
     "node_shell",
     "cakephp",
+    "yii2",
     "php_code",
     "readme",
     "task_runner",
@@ -380,6 +381,16 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
                 b"<phpunit><php><server name=\"KERNEL_DIR\" value=\"app/\"/></php></phpunit>",
             ),
             ("tests/AppTest.php", b"<?php\nuse Doctrine\\Common\\DataFixtures\\Purger\\ORMPurger;\n"),
+        ]),
+        // a Yii 2 app whose every config file is the input: required by
+        // itself, merged, read from its `php init` template
+        "yii2" => check_files(&[
+            ("composer.json", b"{\"require\":{\"yiisoft/yii2\":\"~2.0\"}}"),
+            ("codeception.yml", b"modules:\n  config:\n    Yii2:\n      configFile: 'config/test.php'\n"),
+            ("config/test.php", data),
+            ("config/test_db.php", data),
+            ("config/db.php", data),
+            ("environments/dev/config/main-local.php", data),
         ]),
         // a CakePHP app whose config files are the input: the `test`
         // datasource merged over itself, its template, its bootstrap

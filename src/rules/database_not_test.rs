@@ -129,6 +129,20 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   `SchemaLoader::loadSqlFiles()` and migrations' `Migrator` in
   `tests/bootstrap.php` are the suite's wipe. A field computed in code
   leaves the run unresolved.
+- Yii 2: Codeception's `Yii2` module boots the application from its
+  `configFile` (relative to `codeception.yml`'s folder), and the tests use
+  its `components.db.dsn`. testguard follows the config as PHP builds it:
+  `require __DIR__ . '/x.php'` (and `dirname(__DIR__)` forms), top-level
+  variables (`$db = require 'db.php'; $db['dsn'] = …; return $db;`),
+  `ArrayHelper::merge` (a deep merge: the last array that writes the key
+  wins), `array_merge` and `array_replace_recursive`. A gitignored
+  `*-local.php` is read from its `php init` template
+  (`environments/dev/…`) at the place it is copied to. The basic
+  template's `test_db.php` that leaves `db.php`'s `dsn` in place, or an
+  advanced `test-local.php` that merges `main-local.php` without a `dsn`
+  of its own, is the development database: the error. A config built in
+  code (`TestConfiguration::forSuite(…)`) leaves the run unresolved where
+  the code is.
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in

@@ -90,6 +90,29 @@ pub fn parse(src: &str) -> Script {
     s
 }
 
+/// How many folders above the file's own a path expression names:
+/// `__DIR__` is 0, `dirname(__DIR__)` 1, `dirname(dirname(__DIR__))` and
+/// `dirname(__DIR__, 2)` 2; `None` for anything else.
+pub fn dir_levels(expr: &str) -> Option<usize> {
+    let mut e: String = expr.split_whitespace().collect();
+    let mut up = 0usize;
+    loop {
+        if e == "__DIR__" {
+            return Some(up);
+        }
+        if let Some(n) = e.strip_prefix("__DIR__,") {
+            // only as `dirname`'s second argument
+            let n = n.parse::<usize>().ok().filter(|n| (1..=8).contains(n))?;
+            return (up > 0).then(|| up - 1 + n);
+        }
+        e = e.strip_prefix("dirname(")?.strip_suffix(')')?.to_string();
+        up += 1;
+        if up > 8 {
+            return None;
+        }
+    }
+}
+
 struct Reader<'s> {
     src: &'s str,
 }
@@ -271,8 +294,55 @@ impl Reader<'_> {
             | "scoped_call_expression"
             | "nullsafe_member_call_expression"
             | "object_creation_expression" => self.call(n, depth),
+            // a variable is a name the file binds (`$db`): see
+            // [`Script::assigns`]
+            "variable_name" => Value::Name(self.text(n).to_string()),
+            // `require __DIR__ . '/db.php'`: a call of `require` whose
+            // argument is the path relative to the file's folder
+            "require_expression"
+            | "require_once_expression"
+            | "include_expression"
+            | "include_once_expression" => Value::Call {
+                callee: "require".to_string(),
+                args: vec![
+                    n.named_child(0)
+                        .and_then(|p| self.relative_path(p))
+                        .unwrap_or(Value::Unknown(range.clone())),
+                ],
+                kwargs: Vec::new(),
+                range,
+            },
             _ => Value::Unknown(range),
         }
+    }
+
+    /// A path written relative to the file's own folder: `__DIR__ . '/x'`
+    /// is `x`, `dirname(__DIR__) . '/x'` is `../x`, `dirname(__DIR__, 2) .
+    /// '/x'` is `../../x`. Anything else (a literal path, which PHP looks up
+    /// on the include path first) is not one.
+    fn relative_path(&self, n: Node) -> Option<Value> {
+        let n = if n.kind() == "parenthesized_expression" {
+            n.named_child(0)?
+        } else {
+            n
+        };
+        if n.kind() != "binary_expression"
+            || n.child_by_field_name("operator").map(|o| self.text(o)) != Some(".")
+        {
+            return None;
+        }
+        let left = n.child_by_field_name("left")?;
+        let right = n.child_by_field_name("right")?;
+        let up = dir_levels(self.text(left))?;
+        let Value::Str { text, range, .. } = self.value(right, 1) else {
+            return None;
+        };
+        let rest = text.strip_prefix('/')?;
+        Some(Value::Str {
+            text: format!("{}{rest}", "../".repeat(up)),
+            range,
+            verbatim: false,
+        })
     }
 
     fn call(&self, n: Node, depth: usize) -> Value {
