@@ -313,6 +313,19 @@ fn an_e2e_suite_that_wipes_through_a_shell_command_is_unresolved_there() {
             &["e2e/global-setup.ts:2", "package.json:1"],
         ),
         (
+            // a command that wipes by itself is named by its idiom alone:
+            // it can carry a password
+            &[
+                ("package.json", CYPRESS),
+                (
+                    "cypress/e2e/users.cy.js",
+                    b"beforeEach(() => {\n  cy.exec('psql postgres://app:s3cretpw@localhost/app -c \"TRUNCATE users\"')\n})\n",
+                ),
+            ],
+            "unresolved",
+            &["cypress/e2e/users.cy.js:2"],
+        ),
+        (
             // near-misses: a command that wipes nothing, a commented-out
             // TRUNCATE, a script the repository lacks
             &[
@@ -347,5 +360,10 @@ fn an_e2e_suite_that_wipes_through_a_shell_command_is_unresolved_there() {
             })
             .unwrap_or_default();
         assert_eq!(chain, *decided, "{doc:#}");
+        let human = stdout(&run(repo.path(), &["runs"]));
+        assert!(
+            !doc.to_string().contains("s3cretpw") && !human.contains("s3cretpw"),
+            "a password printed: {human}"
+        );
     }
 }

@@ -390,7 +390,10 @@ pub struct NodeRun {
 pub struct ShellReset {
     /// The command as the code writes it.
     pub call: Span,
-    pub command: String,
+    /// What a message may quote of it: the script file or package script
+    /// it runs; `None` when the command itself wipes (it can carry a
+    /// password, so only its idiom is named).
+    pub shown: Option<String>,
     /// The idiom that wipes (`TRUNCATE`, `migrate:fresh`) and what it does.
     pub idiom: &'static str,
     pub what: &'static str,

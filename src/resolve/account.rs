@@ -501,11 +501,10 @@ impl<'a> Judge<'a> {
     /// (artisan's `.env`, `psql -d`), not the run's layers'.
     fn shell_reset(&self, reset: &ShellReset) -> DatabaseVerdict {
         let (call_path, call_line) = self.place(reset.call);
-        // quoted from the masked file: a command can carry a password
-        let command = crate::mask::masked(self.ws.file(reset.call.file))
-            .get(reset.call.start..reset.call.end)
-            .unwrap_or(&reset.command);
-        let mut why = format!("the suite runs `{command}` ({call_path}:{call_line})");
+        let mut why = match &reset.shown {
+            Some(shown) => format!("the suite runs `{shown}` ({call_path}:{call_line})"),
+            None => format!("the suite runs a shell command ({call_path}:{call_line})"),
+        };
         if reset.at.file != reset.call.file {
             let (at_path, at_line) = self.place(reset.at);
             why.push_str(&format!(", whose `{}` ({at_path}:{at_line})", reset.idiom));

@@ -259,20 +259,22 @@ fn reset_of(
     command: &str,
     call: Span,
 ) -> Option<ShellReset> {
-    let reset = |found: crate::stacks::commands::Found, at: Span| ShellReset {
-        call,
-        command: command.to_string(),
-        idiom: found.idiom,
-        what: found.what,
-        at,
-    };
+    let reset =
+        |found: crate::stacks::commands::Found, at: Span, shown: Option<String>| ShellReset {
+            call,
+            shown,
+            idiom: found.idiom,
+            what: found.what,
+            at,
+        };
     // a script of the package (`npm run db:reset`): what it runs, where it
     // is written
-    if let Some(found) = pkg.and_then(|p| package_script_reset(p, command)) {
-        return Some(reset(found.0, found.1));
+    if let Some((found, at, name)) = pkg.and_then(|p| package_script_reset(p, command)) {
+        return Some(reset(found, at, Some(name)));
     }
+    // the command itself: not quoted (it can carry a password)
     if let Some(found) = crate::stacks::commands::destructive(command) {
-        return Some(reset(found, call));
+        return Some(reset(found, call, None));
     }
     // a script file of the repository
     for script in script_paths(command) {
@@ -283,7 +285,7 @@ fn reset_of(
             let f = ws.file(id);
             if let Some(found) = crate::stacks::commands::destructive(&f.text) {
                 let at = Span::new(id, found.at, found.at + found.idiom.len());
-                return Some(reset(found, at));
+                return Some(reset(found, at, Some(script.to_string())));
             }
         }
     }
@@ -295,10 +297,16 @@ fn reset_of(
 fn package_script_reset(
     pkg: &Package,
     command: &str,
-) -> Option<(crate::stacks::commands::Found, Span)> {
+) -> Option<(crate::stacks::commands::Found, Span, String)> {
     let words: Vec<&str> = command.split_whitespace().collect();
-    let name = match words.as_slice() {
-        ["npm" | "pnpm", "run" | "run-script", name, ..] | ["yarn" | "pnpm", name, ..] => *name,
+    let (shown, name) = match words.as_slice() {
+        [
+            tool @ ("npm" | "pnpm"),
+            run @ ("run" | "run-script"),
+            name,
+            ..,
+        ] => (format!("{tool} {run} {name}"), *name),
+        [tool @ ("yarn" | "pnpm"), name, ..] => (format!("{tool} {name}"), *name),
         _ => return None,
     };
     let script = pkg.script(name)?;
@@ -309,7 +317,7 @@ fn package_script_reset(
     } else {
         script.span
     };
-    Some((found, at))
+    Some((found, at, shown))
 }
 
 #[cfg(test)]
