@@ -263,6 +263,9 @@ pub enum RunFacts {
     Php {
         /// A dotenv file the loader would read that the repository lacks.
         missing_env_file: Option<MissingEnvFile>,
+        /// The framework's own database configuration computes the value
+        /// in code: why, and where (CakePHP's `test` datasource).
+        decided_in_code: Option<(String, Span)>,
     },
     Node(NodeRun),
     Rails(RailsRun),
@@ -286,7 +289,9 @@ impl TestRun {
 
     pub fn missing_env_file(&self) -> Option<&MissingEnvFile> {
         match &self.facts {
-            RunFacts::Php { missing_env_file } => missing_env_file.as_ref(),
+            RunFacts::Php {
+                missing_env_file, ..
+            } => missing_env_file.as_ref(),
             _ => None,
         }
     }

@@ -754,12 +754,18 @@ impl<'a> Judge<'a> {
                         ),
                         Some(c.value_span),
                     ),
-                    None => self.by_dependencies(
-                        &run.dir,
-                        Some(run.family),
-                        "no database setting reaches the run: the framework's database configuration decides",
-                        Some(run.entry),
-                    ),
+                    None => match &run.facts {
+                        RunFacts::Php {
+                            decided_in_code: Some((why, at)),
+                            ..
+                        } => self.by_dependencies(&run.dir, Some(run.family), why, Some(*at)),
+                        _ => self.by_dependencies(
+                            &run.dir,
+                            Some(run.family),
+                            "no database setting reaches the run: the framework's database configuration decides",
+                            Some(run.entry),
+                        ),
+                    },
                 }),
         };
         if let Some(env) = run.env {

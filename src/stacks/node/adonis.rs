@@ -83,6 +83,7 @@ pub fn build(ws: &mut Workspace) {
             env: Some(ws.envs.len()),
             facts: crate::model::run::RunFacts::Php {
                 missing_env_file: None,
+                decided_in_code: None,
             },
         });
         ws.envs.push(env);

@@ -44,9 +44,10 @@ const FIELDS: &[(&str, &str)] = &[
 /// The `test` datasource of the app at `app_dir`, as the run's lowest layer:
 /// each field's literal value, or the variable its `env()` reads with the
 /// default beneath it (any layer above that sets the variable wins, as
-/// `env()` reads it first). `None` when no config file defines `test`, or
-/// when a field is computed in code (the run is then unresolved).
-pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Option<Layer> {
+/// `env()` reads it first). `Err(None)` when no config file defines
+/// `test`; `Err(Some(span))` when a field is computed in code there (the
+/// run is then unresolved at that span).
+pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Result<Layer, Option<Span>> {
     let find = |rel: &str| ws.file_id(&crate::paths::join(app_dir, rel));
     // CakePHP 3's installer makes a gitignored `app.php` from
     // `app.default.php` (there was no `app_local.php` yet)
@@ -57,7 +58,7 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Option<Layer> {
         .then(|| find("config/app_local.example.php"))
         .flatten();
     let files: Vec<FileId> = [base, local.or(template)].into_iter().flatten().collect();
-    let (fields, decided_in) = datasource(ws, &files, "test")?;
+    let (fields, decided_in) = datasource(ws, &files, "test").ok_or(None)?;
     let (default_fields, _) = datasource(ws, &files, "default").unwrap_or_default();
     // what a field of the `default` datasource holds when no variable is set
     let default_value = |field: &str| {
@@ -73,7 +74,7 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Option<Layer> {
                 _ => None,
             })
     };
-    let last = *decided_in.last()?;
+    let last = *decided_in.last().ok_or(None)?;
     // a `url` that is never null (a literal, or a variable with a literal
     // default) replaces the other fields whatever the variable says
     let url_always = fields.iter().any(|(_, e)| {
@@ -95,13 +96,23 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Option<Layer> {
             continue;
         };
         let key_span = Span::new(*file, entry.key_range.start, entry.key_range.end);
+        let code_at = || {
+            let r = match &entry.value {
+                Value::EnvRead { range, .. }
+                | Value::Call { range, .. }
+                | Value::Unknown(range)
+                | Value::PathJoin { range, .. } => range.clone(),
+                _ => entry.key_range.clone(),
+            };
+            Some(Span::new(*file, r.start, r.end))
+        };
         // `env('X', env('Y') . '_test')`: a default computed in code
         if let Value::EnvRead {
             default: Some(d), ..
         } = &entry.value
             && !matches!(**d, Value::Str { .. } | Value::Null)
         {
-            return None;
+            return Err(code_at());
         }
         match crate::stacks::config_value(*file, Some(&entry.value)) {
             ConfigValue::Literal { text, span } if !text.is_empty() => {
@@ -129,7 +140,7 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Option<Layer> {
             }
             // `null` is no value; anything else is code
             ConfigValue::Unknown if matches!(entry.value, Value::Null) => {}
-            ConfigValue::Unknown => return None,
+            ConfigValue::Unknown => return Err(code_at()),
         }
     }
     let from_template =
@@ -139,18 +150,16 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Option<Layer> {
     } else {
         ""
     };
-    Some(
-        Layer::new(
-            format!(
-                "the `test` datasource of {}{template_note}",
-                ws.file(last).path
-            ),
-            LayerKind::FrameworkConfig,
-            Write::IfUnset,
-            Some(last),
-        )
-        .with(settings),
+    Ok(Layer::new(
+        format!(
+            "the `test` datasource of {}{template_note}",
+            ws.file(last).path
+        ),
+        LayerKind::FrameworkConfig,
+        Write::IfUnset,
+        Some(last),
     )
+    .with(settings))
 }
 
 /// A datasource's fields, each with the file that wrote it last.
@@ -296,11 +305,11 @@ mod tests {
             "config/app.php",
             "<?php\nreturn ['Datasources' => ['test' => ['url' => env('DATABASE_TEST_URL', env('DATABASE_URL') . '_test')]]];\n",
         )]);
-        assert!(test_datasource(&code, "").is_none());
+        assert!(matches!(test_datasource(&code, ""), Err(Some(_))));
         let none = ws(&[(
             "config/app.php",
             "<?php\nreturn ['Datasources' => ['default' => ['database' => 'shop']]];\n",
         )]);
-        assert!(test_datasource(&none, "").is_none());
+        assert!(matches!(test_datasource(&none, ""), Err(None)));
     }
 }

@@ -95,10 +95,21 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
         }
         // lowest: CakePHP's `test` datasource, beneath the variable its
         // `url` reads
-        if framework == RunFramework::CakePhp
-            && let Some(test) = super::cakephp::test_datasource(ws, &app_dir)
-        {
-            layers.push(test);
+        let mut decided_in_code = None;
+        if framework == RunFramework::CakePhp {
+            match super::cakephp::test_datasource(ws, &app_dir) {
+                Ok(test) => layers.push(test),
+                Err(Some(at)) => {
+                    decided_in_code = Some((
+                        format!(
+                            "the `test` datasource of {} computes its database in code",
+                            ws.file(at.file).path
+                        ),
+                        at,
+                    ));
+                }
+                Err(None) => {}
+            }
         }
         let symfony = matches!(
             framework,
@@ -271,7 +282,10 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             layers,
             effective: Vec::new(),
             env: None,
-            facts: RunFacts::Php { missing_env_file },
+            facts: RunFacts::Php {
+                missing_env_file,
+                decided_in_code,
+            },
         };
         new_envs.push((env, run));
     }
