@@ -19,8 +19,8 @@
 //! template is what every checkout starts from.
 
 use crate::model::run::{Layer, LayerKind, Write};
-use crate::model::{ConfigValue, Setting, Via, Workspace};
-use crate::source::{FileId, SourceKind, Span, Spanned};
+use crate::model::{ConfigValue, Workspace};
+use crate::source::{FileId, SourceKind, Span};
 use crate::syntax::code::{Entry, Value};
 use crate::syntax::php;
 
@@ -116,7 +116,13 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Result<Layer, Option<Sp
         }
         match crate::stacks::config_value(*file, Some(&entry.value)) {
             ConfigValue::Literal { text, span } if !text.is_empty() => {
-                settings.push(setting(literal_key, key_span, text, span, false));
+                settings.push(super::framework_setting(
+                    literal_key,
+                    key_span,
+                    text,
+                    span,
+                    false,
+                ));
             }
             ConfigValue::Literal { .. } | ConfigValue::Absent => {}
             // `env('DATABASE_TEST_URL', 'sqlite://…')`: the variable, with the
@@ -135,7 +141,7 @@ pub fn test_datasource(ws: &Workspace, app_dir: &str) -> Result<Layer, Option<Sp
                     } else {
                         (*literal_key).to_string()
                     };
-                    settings.push(setting(&key, key_span, text, span, true));
+                    settings.push(super::framework_setting(&key, key_span, text, span, true));
                 }
             }
             // `null` is no value; anything else is code
@@ -196,26 +202,6 @@ fn datasource(ws: &Workspace, files: &[FileId], name: &str) -> Option<(Fields, V
         }
     }
     (!decided_in.is_empty()).then_some((fields, decided_in))
-}
-
-fn setting(
-    key: &str,
-    key_span: Span,
-    value: String,
-    value_span: Span,
-    overridable: bool,
-) -> Setting {
-    Setting {
-        key: Spanned::new(key.to_string(), key_span),
-        value,
-        value_span,
-        verbatim: true,
-        overridable,
-        via: Via::FrameworkConfig,
-        unset: false,
-        provenance: None,
-        raw_offsets: None,
-    }
 }
 
 /// Whether the app's `config/bootstrap.php` loads `config/.env` (the

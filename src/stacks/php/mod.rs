@@ -200,3 +200,25 @@ fn inherit_symfony_dotenv(ws: &mut Workspace) {
         ws.envs[i].settings.extend(inherited);
     }
 }
+
+/// A value a framework's own configuration file writes (a CakePHP
+/// datasource field, a Yii 2 `dsn`), where it is written.
+pub(super) fn framework_setting(
+    key: &str,
+    key_span: crate::source::Span,
+    value: String,
+    value_span: crate::source::Span,
+    overridable: bool,
+) -> crate::model::Setting {
+    crate::model::Setting {
+        key: crate::source::Spanned::new(key.to_string(), key_span),
+        value,
+        value_span,
+        verbatim: true,
+        overridable,
+        via: crate::model::Via::FrameworkConfig,
+        unset: false,
+        provenance: None,
+        raw_offsets: None,
+    }
+}

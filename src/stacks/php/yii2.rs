@@ -19,9 +19,9 @@
 //! `array_replace_recursive`. Anything else on the way to the `dsn` leaves
 //! the run unresolved there.
 
-use crate::model::{EnvSource, Setting, TestEnv, Via, Workspace};
+use crate::model::{EnvSource, TestEnv, Workspace};
 use crate::paths::{join, normalize};
-use crate::source::{FileId, SourceFile, SourceKind, Span, Spanned};
+use crate::source::{FileId, SourceFile, SourceKind, Span};
 use crate::syntax::code::Value;
 use crate::syntax::php::{self, Script};
 use crate::syntax::yaml::{self, Node};
@@ -464,17 +464,8 @@ pub fn build(ws: &mut Workspace) {
         } else {
             format!(", read from the `php init` template {}", names.join(", "))
         };
-        let setting = Setting {
-            key: Spanned::new(key, Span::new(file, range.start, range.end)),
-            value: text,
-            value_span: Span::new(file, range.start, range.end),
-            verbatim: true,
-            overridable,
-            via: Via::FrameworkConfig,
-            unset: false,
-            provenance: None,
-            raw_offsets: None,
-        };
+        let at = Span::new(file, range.start, range.end);
+        let setting = super::framework_setting(&key, at, text, at, overridable);
         let mut env = TestEnv::local(
             format!(
                 "Codeception's Yii2 module ({}, booting {}{template_note})",
