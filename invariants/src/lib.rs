@@ -103,6 +103,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "node_shell",
     "cakephp",
     "yii2",
+    "wordpress",
     "php_code",
     "readme",
     "task_runner",
@@ -391,6 +392,21 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
             ("config/test_db.php", data),
             ("config/db.php", data),
             ("environments/dev/config/main-local.php", data),
+        ]),
+        // a WordPress plugin whose bootstrap, test configurations, suite
+        // and site configuration are the input: the core test library's
+        // and WPLoader's runs, the table prefixes beside the site's
+        "wordpress" => check_files(&[
+            ("composer.json", b"{\"require-dev\":{\"wp-phpunit/wp-phpunit\":\"^6\"}}"),
+            (
+                "phpunit.xml.dist",
+                b"<phpunit bootstrap=\"tests/bootstrap.php\"><php><env name=\"WP_PHPUNIT__TESTS_CONFIG\" value=\"tests/wp-tests-config.php\"/></php></phpunit>",
+            ),
+            ("tests/bootstrap.php", data),
+            ("tests/wp-tests-config.php", data),
+            ("wp-tests-config.php", data),
+            ("wp-config.php", data),
+            ("tests/integration.suite.yml", data),
         ]),
         // a CakePHP app whose config files are the input: the `test`
         // datasource merged over itself, its template, its bootstrap

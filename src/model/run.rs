@@ -189,6 +189,11 @@ pub enum RunFramework {
     /// CakePHP: the `test` datasource of `config/app.php` and
     /// `config/app_local.php` (its `url` variable first).
     CakePhp,
+    /// WordPress's core test library (wordpress-develop's
+    /// `tests/phpunit/includes/bootstrap.php`, or wp-phpunit's copy): the
+    /// `DB_NAME` of `wp-tests-config.php`, whose `$table_prefix` tables it
+    /// drops and installs again before every run.
+    WordPressCore,
     /// A PHPUnit run that boots no application: its `<env>` is all it gets.
     PlainPhpunit,
     /// `node ace test`: `.env.test.local` > `.env.test` > `.env`.
@@ -206,6 +211,13 @@ pub enum RunFramework {
 }
 
 impl RunFramework {
+    /// Whether every run of the framework reaches a database, whatever its
+    /// manifests say: WordPress's core test library installs WordPress into
+    /// MySQL before the first test.
+    pub fn always_uses_database(self) -> bool {
+        self == RunFramework::WordPressCore
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             RunFramework::Laravel => "Laravel",
@@ -216,6 +228,7 @@ impl RunFramework {
             RunFramework::CodeIgniter4 => "CodeIgniter 4",
             RunFramework::CodeIgniter3 => "CodeIgniter 3",
             RunFramework::CakePhp => "CakePHP",
+            RunFramework::WordPressCore => "WordPress core test library",
             RunFramework::PlainPhpunit => "PHPUnit",
             RunFramework::AdonisJs => "AdonisJS",
             RunFramework::NodeScript => "Node",
@@ -266,6 +279,9 @@ pub enum RunFacts {
         /// The framework's own database configuration computes the value
         /// in code: why, and where (CakePHP's `test` datasource).
         decided_in_code: Option<(String, Span)>,
+        /// The run writes only tables under a prefix of its own
+        /// (WordPress's core test library).
+        table_prefix: Option<TablePrefix>,
     },
     Node(NodeRun),
     Rails(RailsRun),
@@ -331,10 +347,69 @@ impl TestRun {
         }
     }
 
+    pub fn table_prefix(&self) -> Option<&TablePrefix> {
+        match &self.facts {
+            RunFacts::Php { table_prefix, .. } => table_prefix.as_ref(),
+            _ => None,
+        }
+    }
+
     /// A PHPUnit (or AdonisJS) run whose environment a PHP framework's
     /// loader builds.
     pub fn is_php(&self) -> bool {
         matches!(self.facts, RunFacts::Php { .. })
+    }
+}
+
+/// The tables a run creates and drops, where they are only those under a
+/// prefix: WordPress's core test library drops every core table named with
+/// the `$table_prefix` of `wp-tests-config.php` and installs WordPress
+/// again (`includes/install.php`); other tables of the database survive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TablePrefix {
+    /// `wptests_`.
+    pub prefix: String,
+    /// Where it is written; `None` for a default (wp-phpunit's `wptests_`).
+    pub at: Option<Span>,
+    /// The prefix of the site that may share the database: its
+    /// `wp-config.php`'s, else WordPress's default `wp_`.
+    pub site_prefix: String,
+    pub site_prefix_at: Option<Span>,
+    /// The site's own database (`DB_NAME` of its `wp-config.php`), when
+    /// the repository holds it.
+    pub site_database: Option<SiteDatabase>,
+}
+
+/// The database of the site a run's tables may share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteDatabase {
+    pub name: String,
+    pub at: Span,
+    /// Its server, when written as a literal (`DB_HOST`).
+    pub host: Option<String>,
+}
+
+impl TablePrefix {
+    /// Whether the run's tables are its own: a prefix other than the
+    /// site's, so the site's tables survive the install's drops.
+    pub fn confines(&self) -> bool {
+        !self.prefix.eq_ignore_ascii_case(&self.site_prefix)
+    }
+
+    /// The site's database, when the run's database (`name` on `host`) is
+    /// it: the same name, on the same server where both say which.
+    pub fn site_database_of(&self, name: &str, host: Option<&str>) -> Option<&SiteDatabase> {
+        let norm = |h: &str| match h.split(':').next().unwrap_or(h) {
+            "127.0.0.1" | "::1" | "" => "localhost".to_string(),
+            h => h.to_ascii_lowercase(),
+        };
+        self.site_database.as_ref().filter(|s| {
+            s.name == name
+                && match (host, s.host.as_deref()) {
+                    (Some(a), Some(b)) => norm(a) == norm(b),
+                    _ => true,
+                }
+        })
     }
 }
 

@@ -734,6 +734,27 @@ impl<'a> Judge<'a> {
                         )
                     })
             }
+            // a framework whose runs always reach a database: which one
+            // is the question, never whether
+            RunFacts::Php {
+                table_prefix,
+                decided_in_code,
+                ..
+            } if run.framework.always_uses_database() => {
+                match (self.settings(effective(), &run.dir, &never), table_prefix) {
+                    (Some(v), Some(tp)) => self.prefixed(v, tp, run),
+                    (Some(v), None) => v,
+                    (None, _) => match decided_in_code {
+                        Some((why, at)) => {
+                            DatabaseVerdict::new(Verdict::Unresolved).because(why.clone(), Some(*at))
+                        }
+                        None => DatabaseVerdict::new(Verdict::Unresolved).because(
+                            format!("no `DB_NAME` in {}", run.layers.first().map_or("its configuration", |l| l.name.as_str())),
+                            Some(run.entry),
+                        ),
+                    },
+                }
+            }
             RunFacts::Php { .. } => self
                 .settings(
                     // a bundle's test kernel may never read the recipe's key
@@ -1701,6 +1722,71 @@ impl<'a> Judge<'a> {
             database,
             findings: Vec::new(),
         }
+    }
+}
+
+impl Judge<'_> {
+    /// A run whose tables are those under a prefix (WordPress's core test
+    /// library): on a database that is no test database, its own tables
+    /// when the prefix is not the site's, unless that database is the
+    /// site's own.
+    fn prefixed(
+        &self,
+        mut v: DatabaseVerdict,
+        tp: &crate::model::run::TablePrefix,
+        run: &TestRun,
+    ) -> DatabaseVerdict {
+        if v.verdict != Verdict::NotTest {
+            return v;
+        }
+        let Some(name) = v.name.clone() else { return v };
+        let host = run
+            .decided("DB_HOST")
+            .map(|s| s.value.clone())
+            .or_else(|| v.host.clone());
+        if let Some(site) = tp
+            .site_database
+            .as_ref()
+            .filter(|_| tp.site_database_of(&name, host.as_deref()).is_none())
+        {
+            let why = format!(
+                "{}; the site's configuration ({}) names another database or server, so no site's tables are in it",
+                v.reason.clone().unwrap_or_default(),
+                self.ws.file(site.at.file).path
+            );
+            let at = v.reason_at;
+            return v.because(why, at);
+        }
+        if let Some(site) = tp.site_database_of(&name, host.as_deref()) {
+            v.decided_by.push(Decision {
+                span: site.at,
+                what: "the site's database".into(),
+            });
+            let why = if tp.confines() {
+                format!(
+                    "`{name}` is the site's own database: only the table prefix `{}` keeps the tests off the site's `{}` tables",
+                    tp.prefix, tp.site_prefix
+                )
+            } else {
+                format!(
+                    "`{name}` is the site's own database, and the tests' table prefix `{}` is the site's",
+                    tp.prefix
+                )
+            };
+            return v.because(why, Some(site.at));
+        }
+        if tp.confines() {
+            let at = tp.at.or(v.reason_at);
+            v.verdict = Verdict::Test;
+            return v.because(
+                format!(
+                    "the run drops and installs only tables named with `{}`: its own, not a site's (`{}`)",
+                    tp.prefix, tp.site_prefix
+                ),
+                at,
+            );
+        }
+        v
     }
 }
 

@@ -143,6 +143,23 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   of its own, is the development database: the error. A config built in
   code (`TestConfiguration::forSuite(…)`) leaves the run unresolved where
   the code is.
+- WordPress's core test library (a PHPUnit bootstrap that requires
+  `includes/bootstrap.php` from `WP_TESTS_DIR`, `WP_DEVELOP_DIR` or
+  wp-phpunit) reads the `DB_NAME` of `wp-tests-config.php`, the file
+  `WP_TESTS_CONFIG_FILE_PATH` or wp-phpunit's `WP_PHPUNIT__TESTS_CONFIG`
+  names, and before the tests drops only the core tables named with its
+  `$table_prefix` (wp-phpunit's default: `wptests_`) and installs
+  WordPress again (`tests/phpunit/includes/install.php`). A prefix other
+  than a site's (`wp_`, or the prefix of the site's `wp-config.php` when the
+  repository holds it) keeps the run to tables of its own: no finding. With
+  a site's prefix in a database with no test marker, a warning: a site kept
+  in that database loses its tables. Where the repository holds the site's
+  `wp-config.php`, its database is TG105's. The samples' placeholder
+  (`youremptytestdbnamehere`), a configuration the repository lacks
+  (`/tmp/wordpress-tests-lib`, written by `bin/install-wp-tests.sh`), and a
+  `DB_NAME` under a condition or from a variable with no default leave the
+  run unresolved. wp-browser's `WPLoader` module (not `loadOnly`) installs
+  the same way into its `dbName` under its `tablePrefix` (default `wp_`).
 - Codeception's `Db` module connects with its own `dsn`; with `populate: true`
   or `cleanup: true` it reloads its dump into that database.
 - Symfony's `when@test: doctrine: dbal: dbname_suffix: '_test…'` (standard in
@@ -227,6 +244,18 @@ impl Rule for DatabaseNotTest {
                 // DoctrineBundle suffixes `dbname` only: a sqlite file keeps its path
                 let suffixed = symfony_suffix && !d.db.is_sqlite();
                 if suffixed || env.ephemeral_db(host, &cx.policy.extra_local_hosts) {
+                    continue;
+                }
+                // a run that drops and installs only tables under a prefix
+                // of its own leaves the rest of the database alone; one on
+                // the site's own database is TG105's
+                let run = cx.ws.run_of(env);
+                let prefix = run.and_then(|r| r.table_prefix());
+                // (a site whose configuration names another database or
+                // server is not in this one)
+                if let Some(tp) = prefix
+                    && (tp.confines() || tp.site_database.is_some())
+                {
                     continue;
                 }
                 let s = d.setting;
@@ -319,6 +348,31 @@ impl Rule for DatabaseNotTest {
                         format!(
                             "point `{}` at a test database (e.g. `{}_test`) or at a server that holds no real data",
                             s.key.value, name.text
+                        ),
+                    )
+                } else if let (Some(tp), Some(run)) = (prefix, run) {
+                    // the site's prefix, in a database that may hold no site:
+                    // the name says nothing either way
+                    let whose = match tp.site_prefix_at {
+                        Some(at) => format!(
+                            "the prefix of the site's configuration {}",
+                            cx.ws.file(at.file).path
+                        ),
+                        None => "a site's default prefix".to_string(),
+                    };
+                    (
+                        Severity::Warning,
+                        format!(
+                            "{} uses database `{}`, which is not a test database, and names its tables with `{}`, {whose}: before the tests the {} drops every table named with it and installs again, so a site kept in `{}` loses its tables",
+                            env.name,
+                            name.text,
+                            tp.prefix,
+                            run.framework.describe(),
+                            name.text
+                        ),
+                        format!(
+                            "give the tests a database of their own (`{}_test`), or a table prefix no site uses (`$table_prefix = 'wptests_';`)",
+                            name.text
                         ),
                     )
                 } else {

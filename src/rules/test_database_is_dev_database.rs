@@ -94,6 +94,27 @@ and when the test project holds an `appsettings*.json` of its own (code
 loads it: what it changes is decided there). A warning; an error when the
 tests call `EnsureDeleted()`.
 
+**WordPress core test suites.** A PHPUnit run whose bootstrap loads
+WordPress's core test library (`$_tests_dir . '/includes/bootstrap.php'`
+from `WP_TESTS_DIR`, `WP_DEVELOP_DIR` or wp-phpunit's `WP_PHPUNIT__DIR`)
+reads `wp-tests-config.php`: the file the constant
+`WP_TESTS_CONFIG_FILE_PATH` names, or with wp-phpunit the file the variable
+`WP_PHPUNIT__TESTS_CONFIG` names (PHPUnit `<env>`, or the bootstrap's
+`putenv`). Before the first test its `install.php` drops every core table
+named with that file's `$table_prefix` in `DB_NAME` and installs WordPress
+again; other tables of the database survive (wordpress-develop
+`tests/phpunit/includes/{bootstrap,install}.php`). When the repository holds
+the site's `wp-config.php` (in the run's folder, a folder above it, or their
+`wp/`, `web/`, `public/`, `wordpress/`, `htdocs/`) and both name the same
+database on the same server: an error when the tests' prefix is the site's
+(`wp_` unless `wp-config.php` says otherwise), a warning when only the prefix
+keeps them apart (the sample's own words: "DO NOT use a production database
+or one that is shared with something else"). `getenv('X') ?: 'd'` is `d`
+unless PHPUnit's `<env>` sets `X`. wp-browser's `WPLoader` Codeception
+module does the same with its `dbName` (or `dbUrl`) and `tablePrefix`
+(default `wp_`) before the suite, unless `loadOnly: true` (it then loads
+an installed site and drops nothing).
+
 ## Fix
 Give tests their own database: `…/rallly_test`, or an in-memory database.
 
@@ -349,6 +370,71 @@ fn dev_databases<'a>(cx: &Context<'a>) -> Vec<DevDb<'a>> {
         }
     }
     out
+}
+
+/// A run whose tables live under a prefix (WordPress's core test library),
+/// on the database of the site the repository configures: with the site's
+/// own prefix, the install before the tests drops the site's tables; with
+/// another, only the prefix keeps the two apart.
+fn site_database_shared(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for run in cx.ws.php_runs() {
+        let (Some(tp), Some(env)) = (run.table_prefix(), run.env.and_then(|i| cx.ws.envs.get(i)))
+        else {
+            continue;
+        };
+        // `DB_NAME` on `DB_HOST`, or a URL's database and server
+        let (s, name, host) = if let Some(s) = run.decided("DB_NAME") {
+            (
+                s,
+                s.value.trim().to_string(),
+                cx.effective_value(env, "DB_HOST"),
+            )
+        } else if let Some(s) = run.decided("DATABASE_URL") {
+            let db = DatabaseRef::parse(&s.value, DbKeyKind::Url);
+            let Some(name) = db.name.filter(|n| !n.is_reference()) else {
+                continue;
+            };
+            (s, name.text, db.host.map(|h| h.text))
+        } else {
+            continue;
+        };
+        let Some(site) = tp.site_database_of(&name, host.as_deref()) else {
+            continue;
+        };
+        let site_path = &cx.ws.file(site.at.file).path;
+        let framework = run.framework.describe();
+        let mut d = if tp.confines() {
+            META.diag_with(
+                Severity::Warning,
+                Some(s.value_span),
+                format!(
+                    "{} uses database `{}`, the site's own database ({site_path}); the {framework} drops and installs only tables named with `{}` before the tests, so the site's `{}` tables survive, but only the prefix keeps the tests apart from the site's data",
+                    env.name, site.name, tp.prefix, tp.site_prefix
+                ),
+            )
+        } else {
+            META.diag(
+                Some(s.value_span),
+                format!(
+                    "{} uses database `{}`, the site's own database ({site_path}), with the site's table prefix `{}`: before the tests the {framework} drops every table named with it and installs again, so running them wipes the site's posts, users and options",
+                    env.name, site.name, tp.prefix
+                ),
+            )
+        }
+        .with_primary_label("test database")
+        .with_label(site.at, format!("the site's database, in {site_path}"))
+        .with_help(format!(
+            "give the tests their own database (e.g. `{}_test`)",
+            site.name
+        ));
+        if let Some(at) = tp.at {
+            d = d.with_label(at, "the tests' table prefix");
+        }
+        if let Some(at) = tp.site_prefix_at.filter(|_| !tp.confines()) {
+            d = d.with_label(at, "the site's table prefix");
+        }
+        out.push(super::with_provenance(d, env));
+    }
 }
 
 /// A Rails app whose test run gets `.env`'s `DATABASE_URL`: dotenv-rails
@@ -694,6 +780,7 @@ impl Rule for TestDatabaseIsDevDatabase {
         spring_main_datasource(cx, out);
         go_setup_loads_dev_config(cx, out);
         dotnet_factory_on_app_database(cx, out);
+        site_database_shared(cx, out);
         let devs = dev_databases(cx);
         if devs.is_empty() {
             return;
@@ -760,6 +847,12 @@ impl Rule for TestDatabaseIsDevDatabase {
                     }
                 });
                 let Some(dev) = same else { continue };
+                let prefix = cx.ws.run_of(env).and_then(|r| r.table_prefix());
+                // the site's own configuration is compared in
+                // `site_database_shared`
+                if prefix.is_some_and(|p| p.site_database.is_some()) {
+                    continue;
+                }
                 let s = d.setting;
                 let dev_path = &cx.ws.file(dev.setting.value_span.file).path;
                 if s.via == Via::DotenvLayered {
@@ -835,6 +928,18 @@ impl Rule for TestDatabaseIsDevDatabase {
                         "give the tests their own database (e.g. `{}_test`) or an in-memory database",
                         name.text.trim_end_matches(".sqlite").trim_end_matches(".db")
                     ));
+                // tables under a prefix of the run's own: the rest survives
+                if let Some(tp) = prefix
+                    && tp.confines()
+                {
+                    d.severity = Severity::Warning;
+                    d.message = format!(
+                        "{} uses database `{}`, the same database the development file {} configures; the run drops and creates only tables named with `{}`, so tables under the site's `{}` survive, but nothing else keeps the tests apart from the development data",
+                        env.name, name.text, dev_path, tp.prefix, tp.site_prefix
+                    );
+                    out.push(super::with_provenance(d, env));
+                    continue;
+                }
                 // each test rolled back: only what escapes a transaction
                 // persists, so the development data survives unless the
                 // suite wipes past it

@@ -256,6 +256,19 @@ impl Reader<'_> {
                     _ => Value::Unknown(range),
                 }
             }
+            // `getenv('X') ?: 'd'`: the first part unless it is falsy (unset,
+            // `''`, `'0'`), as Python's `or`; a ternary with a body is code
+            "conditional_expression" if n.child_by_field_name("body").is_none() => {
+                match (
+                    n.child_by_field_name("condition"),
+                    n.child_by_field_name("alternative"),
+                ) {
+                    (Some(c), Some(a)) => {
+                        Value::BoolOr(vec![self.value(c, depth + 1), self.value(a, depth + 1)])
+                    }
+                    _ => Value::Unknown(range),
+                }
+            }
             "array_creation_expression" => {
                 let mut entries = Vec::new();
                 let mut items = Vec::new();
@@ -459,6 +472,19 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ternary_is_a_fallback_and_a_full_one_is_code() {
+        let s = parse("<?php\n$a = getenv('DB') ?: 'wp';\n$b = getenv('DB') ? 'x' : 'y';\n");
+        match &s.assigns[0].value {
+            Value::BoolOr(parts) => {
+                assert!(matches!(&parts[0], Value::EnvRead { key, .. } if key == "DB"));
+                assert_eq!(parts[1].as_str(), Some("wp"));
+            }
+            other => panic!("not a fallback: {other:?}"),
+        }
+        assert!(matches!(s.assigns[1].value, Value::Unknown(_)));
+    }
 
     #[test]
     fn class_property_defaults() {

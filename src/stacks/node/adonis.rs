@@ -84,6 +84,7 @@ pub fn build(ws: &mut Workspace) {
             facts: crate::model::run::RunFacts::Php {
                 missing_env_file: None,
                 decided_in_code: None,
+                table_prefix: None,
             },
         });
         ws.envs.push(env);

@@ -59,7 +59,7 @@ pub fn laravel_module(id: FileId, file: &SourceFile) -> Option<CodeceptionLarave
 
 /// The configurations of the module `name` in a suite's `modules`: in the
 /// `enabled` list and under `config`.
-fn db_modules<'n>(modules: &'n Node, name: &str) -> Vec<&'n Node> {
+pub(super) fn db_modules<'n>(modules: &'n Node, name: &str) -> Vec<&'n Node> {
     // a module is named short (`WPDb`) or by its class
     // (`lucatume\WPBrowser\Module\WPDb`)
     let named = |node: &'n Node| -> Option<&'n Node> {

@@ -12,6 +12,7 @@ pub mod reads;
 pub mod runs;
 pub mod symfony_kernel;
 pub mod test_setup;
+pub mod wordpress;
 pub mod yii2;
 
 use crate::model::{EnvSource, ParseIssue, Setting, Via, Workspace};
@@ -50,6 +51,7 @@ impl crate::stacks::stack::Stack for Php {
         reads::symfony_kernel_config(tree, files);
         reads::codeception_php_params(tree, files);
         yii2::read(tree, files);
+        wordpress::read(tree, files);
     }
 
     fn parse_ahead(&self, kind: SourceKind) -> Option<crate::stacks::stack::ParseAhead> {
@@ -102,6 +104,7 @@ impl crate::stacks::stack::Stack for Php {
     fn runs(&mut self, ws: &mut Workspace) {
         codeception::resolve_param_dsns(ws);
         yii2::build(ws);
+        wordpress::build(ws);
         // `artisan dusk` swaps `.env.dusk.{env}` (or `.env.dusk`) in for
         // `.env` while the browser tests run and puts `.env` back after
         // (laravel/dusk `DuskCommand::setupDuskEnvironment`): nothing else reads it

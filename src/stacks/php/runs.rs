@@ -285,6 +285,7 @@ pub fn build(ws: &mut Workspace, doctrine: &[DoctrineTest]) {
             facts: RunFacts::Php {
                 missing_env_file,
                 decided_in_code,
+                table_prefix: None,
             },
         };
         new_envs.push((env, run));
