@@ -113,6 +113,8 @@ def main() -> int:
             put("symfony_kernel", data)
         if "/config/" in "/" + rel and name.endswith(".php") and ("require" in data.decode("utf-8", "replace") or name in ("db.php", "test_db.php", "test.php", "main-local.php", "test-local.php")):
             put("yii2", data)
+        if name.startswith(("settings.", ".secrets.")) or b"Dynaconf" in data:
+            put("dynaconf", data)
         if name in ("wp-tests-config.php", "wp-config.php", "bootstrap.php") or (name.endswith(".suite.yml") and b"WPLoader" in data):
             put("wordpress", data)
         if "/config/" in "/" + rel and name.startswith("app") and name.endswith(".php"):

@@ -59,6 +59,8 @@ pub const HOOK_FILES_PATTERN: &str = concat!(
     r"(^|/)(",
     // Python
     r"\.?pytest\.(ini|toml)|pyproject\.toml|tox\.(ini|toml)|setup\.(cfg|py)|Pipfile|requirements([^/]*|/[^/]*)\.txt",
+    // Dynaconf's settings files (YAML ones are matched below)
+    r"|(\.secrets|settings)[^/]*\.toml",
     // PHP, Node, Ruby, Elixir, JVM, .NET, Go manifests
     r"|composer\.(json|lock)|package\.json|artisan|Gemfile(\.lock)?|mix\.exs|pom\.xml|build\.gradle(\.kts)?|go\.mod|[^/]*\.csproj",
     // dotenv files, direnv, devenv
@@ -104,8 +106,9 @@ pub fn classify(rel_path: &str) -> Option<SourceKind> {
         // pytest's per-directory fixtures: where a suite isolates or wipes its database
         "conftest.py" => SourceKind::AppCode,
         // where Flask config classes, pydantic-settings and Starlette `Config`
-        // live (and Django's single-file settings)
-        "config.py" | "settings.py" => SourceKind::AppCode,
+        // live (and Django's single-file settings); Flask's `ext/configuration.py`
+        // is where `FlaskDynaconf(app)` is made
+        "config.py" | "settings.py" | "configuration.py" => SourceKind::AppCode,
         "Taskfile.yml" | "Taskfile.yaml" | "taskfile.yml" | "taskfile.yaml" | "Makefile"
         | "makefile" | "GNUmakefile" => SourceKind::TaskRunner,
         // `.env-test` (python-dotenv, pydantic setups); `example.env` (a dev template)
@@ -282,6 +285,7 @@ pub fn may_be_candidate(name: &str) -> bool {
                     | "GNUmakefile"
                     | "config.py"
                     | "settings.py"
+                    | "configuration.py"
                     | "artisan"
                     | "example.env"
                     | "sample.env"

@@ -95,8 +95,9 @@ fn text_secret_res() -> &'static [Regex; 3] {
             // userinfo password in any URL: scheme://user:PASSWORD@host
             re(r"(?-u)[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'`<>]*:([^@\s/'`<>]+)@"),
             // KEY=value, KEY: value, KEY = "value" for credential-looking keys (also in
-            // comments); on one line: `APP_SECRET=` with no value masks nothing below it
-            re(r#"(?i-u)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_PWD|_PASS)[A-Z0-9_.-]*["']?[ \t]*[=:][ \t]*["']?([^"'\s#,<>]+)"#),
+            // comments); on one line: `APP_SECRET=` with no value masks nothing below it;
+            // and a quoted pair, PHP's `define('DB_PASSWORD', 'value')`
+            re(r#"(?i-u)\b[A-Z0-9_.-]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_PWD|_PASS)[A-Z0-9_.-]*(?:["']?[ \t]*[=:][ \t]*["']?|["'][ \t]*,[ \t]*["'])([^"'\s#,<>]+)"#),
             // ?password=… in query strings
             re(r"(?i-u)[?&](?:password|pass|pwd|sslpassword)=([^&\s'`<>]+)"),
         ]
@@ -234,7 +235,11 @@ pub(crate) fn masked_text(f: &crate::source::SourceFile, mut ranges: Vec<Range<u
             if !contains_reference(value) {
                 let quoted = f.text.as_bytes()[..m.start].ends_with(b"\"")
                     || f.text.as_bytes()[..m.start].ends_with(b"'");
-                if code && !quoted && !value.contains("://") {
+                // a URL's userinfo password (`://user:PASSWORD@`) is a
+                // secret in code too: only the keyword pattern can match
+                // an expression
+                let userinfo = f.text.as_bytes().get(m.end) == Some(&b'@');
+                if code && !quoted && !userinfo && !value.contains("://") {
                     continue;
                 }
                 ranges.push(m.range());

@@ -26,6 +26,8 @@ const SECRETS: &[(&str, &str)] = &[
     ("Django settings PASSWORD", "Dj4Nx7Wc1Qp5"),
     ("Elixir config password", "Ex3Vb6Hs9Lm2c"),
     ("exported URL password", "Ev1Rz4Gk7Wy0"),
+    ("Dynaconf TOML URL password", "Dt5Qm8Xr2Kc"),
+    ("PHP define() password", "Wp7Jn3Ty6Bd"),
 ];
 
 /// What each secret reads as once decoded (the XML entity).
@@ -162,6 +164,41 @@ fn secrets_repo() -> tempfile::TempDir {
             "  url: System.get_env(\"DATABASE_URL\"),\n  password: \"{}\",\n",
             s(9)
         ),
+    );
+    // Dynaconf settings file: the development section's URL, shown by TG302
+    write(
+        repo,
+        "dyn/pyproject.toml",
+        "[project]\nname = \"shop\"\ndependencies = [\"flask\", \"dynaconf\", \"flask-sqlalchemy\"]\n",
+    );
+    write(
+        repo,
+        "dyn/app/config.py",
+        "from dynaconf import FlaskDynaconf\n\n\ndef init_app(app):\n    FlaskDynaconf(app)\n",
+    );
+    write(
+        repo,
+        "dyn/settings.toml",
+        &format!(
+            "[development]\nSQLALCHEMY_DATABASE_URI = \"postgresql://shop:{}@localhost/shop\"\n\n[testing]\nSQLALCHEMY_DATABASE_URI = \"sqlite:///test.db\"\n",
+            s(11)
+        ),
+    );
+    write(
+        repo,
+        "dyn/tests/conftest.py",
+        "from app import create_app, db\n\n\ndef app():\n    app = create_app()\n    db.drop_all()\n",
+    );
+    // PHP `define()`: a WordPress test configuration beside its database
+    copy_fixture(
+        "database-not-test-fires-wordpress-core-site-prefix",
+        &repo.join("wp"),
+    );
+    patch(
+        repo,
+        "wp/tests/wp-tests-config.php",
+        "define( 'DB_USER', 'root' );\ndefine( 'DB_PASSWORD', 'root' );",
+        &format!("define( 'DB_PASSWORD', '{}' );", s(12)),
     );
     git(repo, &["init", "-q"]);
     git(repo, &["add", "-A"]);

@@ -104,6 +104,7 @@ pub const FUZZ_TARGETS: &[&str] = &[
     "cakephp",
     "yii2",
     "wordpress",
+    "dynaconf",
     "php_code",
     "readme",
     "task_runner",
@@ -407,6 +408,18 @@ pub fn fuzz_case(target: &str, data: &[u8]) -> Result<(), String> {
             ("wp-tests-config.php", data),
             ("wp-config.php", data),
             ("tests/integration.suite.yml", data),
+        ]),
+        // a Flask app with a Dynaconf object whose module, settings files
+        // and conftest are the input: the sections, the test run's pick
+        "dynaconf" => check_files(&[
+            (
+                "pyproject.toml",
+                b"[project]\nname = \"shop\"\ndependencies = [\"flask\", \"dynaconf\", \"psycopg2\"]\n",
+            ),
+            ("app/config.py", data),
+            ("settings.toml", data),
+            ("settings.yaml", data),
+            ("tests/conftest.py", data),
         ]),
         // a CakePHP app whose config files are the input: the `test`
         // datasource merged over itself, its template, its bootstrap

@@ -18,8 +18,8 @@ pub use go::GoTestLoad;
 pub use node::{ComposeTestStack, E2eServer, NodeEnvKeyedConfig, NodeTestConfig, OrmConfig};
 pub use php::{CodeceptionLaravel, LaravelConnection, LaravelDatabases, LumenDotenv, PhpTestSetup};
 pub use python::{
-    DjangoDbSetupOverride, FlaskChoice, FlaskConfigClass, FlaskConfigModule, PytestConfig,
-    PythonDotenvSettings, TestCodeEnvRead,
+    DjangoDbSetupOverride, DynaconfChoice, DynaconfSettings, DynaconfValue, FlaskChoice,
+    FlaskConfigClass, FlaskConfigModule, PytestConfig, PythonDotenvSettings, TestCodeEnvRead,
 };
 
 use crate::database::{DatabaseRef, DbKeyKind, contains_reference};
@@ -648,6 +648,10 @@ impl Workspace {
         self.projects
             .values()
             .flat_map(|p| &p.python.flask_config_modules)
+    }
+
+    pub fn dynaconf_settings(&self) -> impl Iterator<Item = &DynaconfSettings> {
+        self.projects.values().flat_map(|p| &p.python.dynaconf)
     }
 
     /// What each project's conftests hand the app factory, with the project.

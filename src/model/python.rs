@@ -79,6 +79,53 @@ pub struct FlaskConfigClass {
     pub uri: ConfigValue,
 }
 
+/// A Dynaconf settings object (`Dynaconf(...)`, `FlaskDynaconf(app)`) and
+/// what its settings files hold for each environment.
+#[derive(Clone, Debug)]
+pub struct DynaconfSettings {
+    pub project: String,
+    /// The call that builds it.
+    pub call: Span,
+    /// For humans: `FlaskDynaconf`, `Dynaconf`.
+    pub what: String,
+    /// Whether its files hold one section per environment (`[development]`,
+    /// `[testing]`); without, every top-level key applies to every run.
+    pub environments: bool,
+    /// The variable that picks the environment: `ENV_FOR_DYNACONF`, or
+    /// `FLASK_ENV` under `FlaskDynaconf`, or the object's `env_switcher`.
+    pub switcher: String,
+    /// The settings files read, in the order Dynaconf loads them.
+    pub files: Vec<FileId>,
+    /// Each database key of the files: the section it is in (lower case;
+    /// `""` at the top without environments), the key as written, its
+    /// value and where, in load order (a later value wins).
+    pub values: Vec<DynaconfValue>,
+    /// What the test run does about the environment.
+    pub test_env: DynaconfChoice,
+}
+
+#[derive(Clone, Debug)]
+pub struct DynaconfValue {
+    pub section: String,
+    pub key: String,
+    pub value: String,
+    pub span: Span,
+}
+
+/// How a project's test run picks the Dynaconf environment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DynaconfChoice {
+    /// An environment named as a literal: its name, where, and how
+    /// (`FORCE_ENV_FOR_DYNACONF` handed to the app factory, a pytest-env
+    /// entry, a conftest's `os.environ[...] =` before any import).
+    Env(String, Span, String),
+    /// Code switches it where testguard cannot say what ran before (a
+    /// `setenv` in a fixture, `configure` on another settings object).
+    Code(Span, String),
+    /// Nothing in the run: the caller's variable, else `development`.
+    Default,
+}
+
 /// A database variable a project's test code reads from the environment.
 #[derive(Clone, Debug)]
 pub struct TestCodeEnvRead {
@@ -103,6 +150,8 @@ pub struct PythonProject {
     pub flask_config_modules: Vec<FlaskConfigModule>,
     /// What the project's conftests hand the app factory.
     pub flask_choices: Vec<FlaskChoice>,
+    /// Dynaconf settings objects of the project's code, with their files.
+    pub dynaconf: Vec<DynaconfSettings>,
     /// Database variables its test code reads from the environment with no
     /// default (`os.environ["DATABASE_URL"]` in a conftest fixture).
     pub test_code_env_reads: Vec<TestCodeEnvRead>,

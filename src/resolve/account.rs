@@ -1528,6 +1528,9 @@ impl<'a> Judge<'a> {
                 database,
             ));
         }
+        for d in self.ws.dynaconf_settings() {
+            out.push(self.dynaconf(d));
+        }
         for d in self.ws.python_dotenv_settings() {
             let path = join(&d.project, &d.env_file);
             let database = file_settings(&path)
@@ -1550,6 +1553,78 @@ impl<'a> Judge<'a> {
                 database,
             ));
         }
+    }
+
+    /// A Dynaconf object's database in the environment the test run gets.
+    fn dynaconf(&self, d: &crate::model::DynaconfSettings) -> RunAccount {
+        use crate::model::DynaconfChoice;
+        let env = d.env_name().to_string();
+        let files: Vec<&str> = d
+            .files
+            .iter()
+            .map(|f| self.ws.file(*f).path.as_str())
+            .collect();
+        let how = match &d.test_env {
+            DynaconfChoice::Env(_, _, how) => how.clone(),
+            _ => format!(
+                "Dynaconf's default: nothing in the test run sets `{}` or `FORCE_ENV_FOR_DYNACONF`",
+                d.switcher
+            ),
+        };
+        let database = if let DynaconfChoice::Code(at, why) = &d.test_env {
+            DatabaseVerdict::new(Verdict::Unresolved).because(why.clone(), Some(*at))
+        } else {
+            let values = crate::stacks::python::dynaconf::merged(d, &env);
+            let settings: Vec<Setting> = values
+                .iter()
+                .map(|v| literal_setting(&v.key.to_ascii_uppercase(), &v.value, v.span))
+                .collect();
+            match self.settings(&settings, &d.project, &|_| None) {
+                Some(mut v) => {
+                    let note = if d.environments {
+                        format!("the `{env}` environment ({how})")
+                    } else {
+                        "every environment: the files hold no sections".to_string()
+                    };
+                    v.reason = Some(match v.reason {
+                        Some(r) => format!("{r}; {note}"),
+                        None => note,
+                    });
+                    v
+                }
+                None => DatabaseVerdict::new(Verdict::Unresolved).because(
+                    if files.is_empty() {
+                        format!(
+                            "{} reads settings files the repository does not hold",
+                            d.what
+                        )
+                    } else if !d.environments {
+                        format!(
+                            "{} reads no environments (no `environments=True`), so the sections of {} are plain keys, and no top-level database key is set: the code or the environment decides",
+                            d.what,
+                            files.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "no database key for the `{env}` environment ({how}) in {}: a secrets file or the environment decides",
+                            files.join(", ")
+                        )
+                    },
+                    Some(d.call),
+                ),
+            }
+        };
+        self.account(
+            Who {
+                name: format!("Dynaconf settings ({})", self.ws.file(d.call.file).path),
+                runner: Some("pytest".into()),
+                framework: Some("Dynaconf".into()),
+                family: Some(RunnerFamily::Python),
+            },
+            d.call,
+            &d.project,
+            database,
+        )
     }
 
     /// A Flask test config class's `SQLALCHEMY_DATABASE_URI`, following its

@@ -150,6 +150,28 @@ factory (`create_app(TestingConfig)`), when the variable the URI reads is set
 for the run first (pytest-env, a conftest `os.environ[…]`), and when the
 shared URI is a test or in-memory database.
 
+### Dynaconf: a test environment the run never picks
+A Dynaconf object (`Dynaconf(environments=True, …)`, or `FlaskDynaconf(app)`,
+which turns environments on and switches on `FLASK_ENV`) reads one section
+of its settings files per environment: `FORCE_ENV_FOR_DYNACONF`, else the
+switcher variable (`ENV_FOR_DYNACONF`, `env_switcher=`), else
+`development`; a key's value is `[global]`'s, else the environment's, else
+`[default]`'s (dynaconf `base.py`, `utils/__init__.py build_env_list`).
+Nothing switches to a testing environment by itself. When the files hold a
+section named for tests with a test database (`[testing]
+SQLALCHEMY_DATABASE_URI = "sqlite:///test.db"`) and nothing in the test
+run picks it — no `create_app(FORCE_ENV_FOR_DYNACONF="testing")` in a
+conftest, no pytest-env entry, no conftest `os.environ[…] =` at the top —
+a bare `pytest` reads `development`, whose database is named: a warning,
+an error when the conftest drops or truncates it. A Makefile or CI job
+that exports the switcher does not count (`pytest` typed alone skips
+it). A conftest that switches in code (`settings.setenv(…)`,
+`from_env`, `using_env`, `configure`) leaves the run unresolved: what was
+built at import keeps the environment it had. `configure` on `from dynaconf
+import settings` under `FlaskDynaconf` changes nothing for `app.config`
+(it has an object of its own). `testguard runs` lists each Dynaconf object
+with the environment the run gets and its database.
+
 pytest-dotenv loads `.env` (or the `env_files` its ini options list,
 found from the working folder upwards) into `os.environ` before any test
 module is imported, without overriding what is exported unless
@@ -246,6 +268,7 @@ impl Rule for DevDatabaseReachesTests {
         e2e_servers(cx, out);
         python_settings(cx, out);
         flask_late_uri(cx, out);
+        dynaconf_default_env(cx, out);
         rails_templates(cx, out);
     }
 }
@@ -654,6 +677,66 @@ fn unheld_dotenv_wiped(
             "set {key} for the tests before `{module}` is imported: a pytest-env entry (`env = {key}=…_test`), `os.environ[\"{key}\"] = …` at the top of conftest.py, or a .env.test the module loads under pytest"
         ));
     Some(super::error_if_wiped(d, cx, project))
+}
+
+/// A Dynaconf object whose files hold a test environment the test run
+/// never picks: Dynaconf then reads `development` (the switcher unset), and
+/// its database is no test database.
+fn dynaconf_default_env(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::DynaconfChoice;
+    for d in cx.ws.dynaconf_settings() {
+        if !d.environments || d.test_env != DynaconfChoice::Default {
+            continue;
+        }
+        let project = d.project.as_str();
+        if python_tests_set_apart(cx, project)
+            || ["FORCE_ENV_FOR_DYNACONF", d.switcher.as_str()]
+                .iter()
+                .any(|k| python_key_overridden(cx, project, k))
+        {
+            continue;
+        }
+        // a section named for tests that sets a database: the one meant
+        let Some(test_value) = d
+            .values
+            .iter()
+            .find(|v| cx.policy.markers.has_test(&v.section) && cx.url_is_test(&v.value))
+        else {
+            continue;
+        };
+        let env = d.env_name();
+        let Some(dev) = crate::stacks::python::dynaconf::merged(d, env)
+            .into_iter()
+            .find(|v| v.key.eq_ignore_ascii_case(&test_value.key))
+        else {
+            continue;
+        };
+        if cx.url_is_test(&dev.value) {
+            continue;
+        }
+        let dev_path = &cx.ws.file(dev.span.file).path;
+        let call_path = &cx.ws.file(d.call.file).path;
+        let db = crate::database::DatabaseRef::parse(&dev.value, crate::database::DbKeyKind::Url);
+        let Some(name) = db.name.filter(|n| !n.is_reference()) else {
+            continue;
+        };
+        let diag = META
+            .diag(
+                Some(dev.span),
+                format!(
+                    "the test run never picks the Dynaconf environment `{}` that {dev_path} holds for the tests: nothing in it sets `{}` or `FORCE_ENV_FOR_DYNACONF` (no pytest-env entry, no `create_app(FORCE_ENV_FOR_DYNACONF=…)`, no conftest `os.environ[…]`), so {} in {call_path} reads `{env}` and the tests use its `{}`, database `{}`",
+                    test_value.section, d.switcher, d.what, dev.key, name.text
+                ),
+            )
+            .with_primary_label(format!("the `{}` database the tests get", dev.section))
+            .with_label(test_value.span, "the tests' database, never selected")
+            .with_label(d.call, "picks its environment from the caller")
+            .with_help(format!(
+                "pick the test environment inside the test run: `create_app(FORCE_ENV_FOR_DYNACONF=\"{0}\")` in conftest.py, or a pytest-env entry `FORCE_ENV_FOR_DYNACONF={0}`",
+                test_value.section
+            ));
+        out.push(super::error_if_wiped(diag, cx, project));
+    }
 }
 
 /// A conftest that sets `SQLALCHEMY_DATABASE_URI` after the app factory

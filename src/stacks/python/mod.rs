@@ -3,6 +3,7 @@
 pub mod app_config;
 pub mod conftest;
 pub mod django;
+pub mod dynaconf;
 pub mod invocation;
 pub mod launch;
 pub mod modules;
@@ -49,6 +50,7 @@ impl crate::stacks::stack::Stack for Python {
         _unreadable: &mut Vec<crate::model::Unreadable>,
     ) {
         reads::settings_modules(tree, files);
+        dynaconf::read(tree, files);
     }
 
     fn read_file(
@@ -84,6 +86,7 @@ impl crate::stacks::stack::Stack for Python {
         conftest::scan(ws, &self.parsed);
         invocation::test_code_reads(ws);
         app_config::read(ws, &self.parsed);
+        dynaconf::build(ws, &self.parsed);
         pytest_dotenv::read(ws);
     }
 }

@@ -14,7 +14,7 @@ pub type Parsed = HashMap<usize, Module>;
 /// Parses the application code files that can matter: conftests, modules
 /// that assign `DATABASES` or star-import one that may, and settings objects
 /// (`env_file`, Starlette `Config(`, Flask's `SQLALCHEMY_DATABASE_URI`,
-/// a module's own `load_dotenv`).
+/// a module's own `load_dotenv`, Dynaconf objects).
 pub fn parse_all(ws: &Workspace) -> Parsed {
     let wanted: Vec<(usize, &str)> = ws
         .files
@@ -30,6 +30,8 @@ pub fn parse_all(ws: &Workspace) -> Parsed {
                     "load_dotenv",
                     "Config(",
                     "SQLALCHEMY_DATABASE_URI",
+                    "Dynaconf(",
+                    "LazySettings(",
                 ]
                 .iter()
                 .any(|w| f.text.contains(w))
