@@ -119,7 +119,13 @@ variable first: no pytest-env entry, no test dotenv file in the project, no
 environment win over the file (docs.pydantic.dev settings;
 starlette.io/config), so those are what isolate a run. A warning; an error
 when a `conftest.py` provably wipes the database (`drop_all`, `drop_database`,
-`TRUNCATE`).
+`TRUNCATE`). A literal `env_file` resolves from the working folder (the
+project's); one built from the module's own location is that file
+wherever pytest runs: `BASE_DIR / ".env"` with a module-level `BASE_DIR =
+Path(__file__).resolve().parent.parent`, `Path(__file__).parent /
+"../.env"`, `os.path.join(os.path.dirname(__file__), "..", ".env")`
+(`abspath`, `realpath` and `str(…)` around them). A path chosen by a
+condition or a function is code: no finding.
 
 A module that loads the file itself counts the same: python-dotenv's
 `load_dotenv()` (no argument: `find_dotenv` looks for `.env` from the

@@ -101,7 +101,7 @@ pub fn read(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             continue;
         }
         for c in &m.classes {
-            if let Some(s) = pydantic(id, &project, c) {
+            if let Some(s) = pydantic(id, &project, f.dir(), &m.statements, c) {
                 found.push(s);
             }
         }
@@ -193,7 +193,13 @@ pub fn project_of(ws: &Workspace, dir: &str) -> String {
         .to_string()
 }
 
-fn pydantic(file: FileId, project: &str, c: &Class) -> Option<PythonDotenvSettings> {
+fn pydantic(
+    file: FileId,
+    project: &str,
+    module_dir: &str,
+    statements: &[Stmt],
+    c: &Class,
+) -> Option<PythonDotenvSettings> {
     if !c.bases.iter().any(|b| b.ends_with("BaseSettings")) {
         return None;
     }
@@ -212,9 +218,13 @@ fn pydantic(file: FileId, project: &str, c: &Class) -> Option<PythonDotenvSettin
         Value::List(items) => items.iter().collect(),
         other => vec![other],
     };
+    // a literal resolves from the working folder; a path built from the
+    // module's own file (`Path(__file__).parent / ".env"`) is that file,
+    // written here relative to the project
     let (name, range) = files.iter().rev().find_map(|v| match v {
         Value::Str { text, range, .. } => Some((text.clone(), range.clone())),
-        _ => None,
+        other => module_relative_file(other, module_dir, statements)
+            .map(|(path, range)| (relative_to(project, &path), range)),
     })?;
     let keys: Vec<String> = c
         .fields()
@@ -232,6 +242,109 @@ fn pydantic(file: FileId, project: &str, c: &Class) -> Option<PythonDotenvSettin
         keys,
         module: None,
     })
+}
+
+/// A file path code builds from the module's own location: `BASE_DIR /
+/// ".env"` (with `BASE_DIR = Path(__file__).resolve().parent.parent`),
+/// `os.path.join(os.path.dirname(__file__), "..", ".env")`, `str(…)` of
+/// either. The path relative to the scan root, and the range of its last
+/// literal part.
+fn module_relative_file(
+    v: &Value,
+    module_dir: &str,
+    statements: &[Stmt],
+) -> Option<(String, std::ops::Range<usize>)> {
+    let (base, rest): (&Value, &[Value]) = match v {
+        Value::PathJoin { parts, .. } => parts.split_first()?,
+        Value::Call { callee, args, .. } if callee == "os.path.join" => args.split_first()?,
+        Value::Call { callee, args, .. } if callee == "str" && args.len() == 1 => {
+            return module_relative_file(&args[0], module_dir, statements);
+        }
+        _ => return None,
+    };
+    let up = folder_of(base, statements, 0)?;
+    let mut path = module_dir.to_string();
+    for _ in 0..up {
+        path = parent(&path)?;
+    }
+    let mut last = None;
+    for part in rest {
+        let Value::Str { text, range, .. } = part else {
+            return None;
+        };
+        path = crate::paths::normalize(&crate::paths::join(&path, text.trim_start_matches("./")))?;
+        last = Some(range.clone());
+    }
+    Some((path, last?))
+}
+
+/// How many folders above the module's own a value names: `Path(__file__)
+/// .parent` is 0, each further `.parent` one more; `os.path.dirname(
+/// __file__)` 0, each further `dirname` one more; a module-level name bound
+/// to either. `None` for anything else.
+fn folder_of(v: &Value, statements: &[Stmt], depth: usize) -> Option<usize> {
+    if depth > 4 {
+        return None;
+    }
+    match v {
+        Value::Name(n) if n.contains("__file__") => {
+            let t: String = n.split_whitespace().collect();
+            let t = t.strip_prefix("pathlib.").unwrap_or(&t);
+            let rest = t.strip_prefix("Path(__file__)")?;
+            let rest = rest.replace(".resolve()", "").replace(".absolute()", "");
+            let parents = rest.matches(".parent").count();
+            (rest == ".parent".repeat(parents) && parents > 0).then(|| parents - 1)
+        }
+        Value::Name(n) => statements.iter().rev().find_map(|s| match s {
+            Stmt::Assign {
+                name,
+                path,
+                value,
+                conditional: false,
+                ..
+            } if name == n && path.is_empty() => folder_of(value, statements, depth + 1),
+            _ => None,
+        }),
+        Value::Call { callee, args, .. } => match (callee.as_str(), args.as_slice()) {
+            ("os.path.dirname", [Value::Name(f)]) if f == "__file__" => Some(0),
+            ("os.path.dirname", [inner]) => folder_of(inner, statements, depth + 1).map(|k| k + 1),
+            ("os.path.abspath" | "os.path.realpath", [inner]) => {
+                folder_of(inner, statements, depth + 1)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The folder above `dir` (relative to the scan root); `None` above the root.
+fn parent(dir: &str) -> Option<String> {
+    if dir.is_empty() {
+        return None;
+    }
+    Some(
+        dir.rsplit_once('/')
+            .map_or(String::new(), |(p, _)| p.to_string()),
+    )
+}
+
+/// `path` (relative to the scan root) as written from `dir`: `../.env`.
+fn relative_to(dir: &str, path: &str) -> String {
+    let mut up = 0;
+    let mut base = dir.to_string();
+    loop {
+        let prefix = crate::paths::dir_prefix(&base);
+        if let Some(rest) = path.strip_prefix(&prefix) {
+            return format!("{}{rest}", "../".repeat(up));
+        }
+        match parent(&base) {
+            Some(p) => {
+                base = p;
+                up += 1;
+            }
+            None => return format!("{}{path}", "../".repeat(up)),
+        }
+    }
 }
 
 /// Where a conftest sets `SQLALCHEMY_DATABASE_URI` on an app its factory
@@ -456,6 +569,68 @@ fn starlette(file: FileId, project: &str, stmts: &[Stmt]) -> Vec<PythonDotenvSet
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn env_file_of(code: &str, dir: &str) -> Option<String> {
+        let m = crate::syntax::python::parse(code);
+        let c = m.classes.first()?;
+        let v = c.assigned("model_config")?.kwarg("env_file")?;
+        module_relative_file(v, dir, &m.statements).map(|(p, _)| p)
+    }
+
+    #[test]
+    fn env_files_built_from_the_module_path() {
+        let head = "from pathlib import Path\nimport os\n";
+        let class = |expr: &str| {
+            format!(
+                "class S(BaseSettings):\n    model_config = SettingsConfigDict(env_file={expr})\n"
+            )
+        };
+        let base = "BASE_DIR = Path(__file__).resolve().parent.parent\n";
+        assert_eq!(
+            env_file_of(
+                &format!("{head}{base}{}", class("BASE_DIR / \".env\"")),
+                "api/app/core"
+            )
+            .as_deref(),
+            Some("api/app/.env")
+        );
+        assert_eq!(
+            env_file_of(
+                &format!("{head}{}", class("Path(__file__).parent / \"../.env\"")),
+                "src/app"
+            )
+            .as_deref(),
+            Some("src/.env")
+        );
+        assert_eq!(
+            env_file_of(
+                &format!(
+                    "{head}{}",
+                    class("os.path.join(os.path.dirname(os.path.dirname(__file__)), \".env\")")
+                ),
+                "svc/app"
+            )
+            .as_deref(),
+            Some("svc/.env")
+        );
+        // code decides: nothing
+        assert_eq!(
+            env_file_of(&format!("{head}{}", class("get_env_file()")), "app"),
+            None
+        );
+        assert_eq!(
+            env_file_of(&format!("{head}{}", class("Path(__file__)")), "app"),
+            None
+        );
+    }
+
+    #[test]
+    fn paths_relative_to_a_project() {
+        assert_eq!(relative_to("api", "api/.env"), ".env");
+        assert_eq!(relative_to("api/app", "api/.env"), "../.env");
+        assert_eq!(relative_to("", "api/.env"), "api/.env");
+        assert_eq!(relative_to("api", ".env"), "../.env");
+    }
 
     #[test]
     fn a_uri_set_after_the_factory_is_late_one_handed_to_it_is_not() {
