@@ -104,6 +104,52 @@ pub struct DynaconfSettings {
     pub test_env: DynaconfChoice,
 }
 
+impl DynaconfSettings {
+    /// The environment a run gets: the test run's pick, else `development`.
+    pub fn env_name(&self) -> &str {
+        match &self.test_env {
+            DynaconfChoice::Env(e, _, _) => e,
+            _ => "development",
+        }
+    }
+
+    /// The value of each database key in `env`, as Dynaconf merges the
+    /// sections: `[global]`, else the environment's, else `[default]`
+    /// (without environments, the top-level keys).
+    pub fn merged(&self, env: &str) -> Vec<&DynaconfValue> {
+        let d = self;
+        let order: Vec<&str> = if d.environments {
+            vec!["global", env, "default"]
+        } else {
+            vec![""]
+        };
+        let mut keys: Vec<String> = d
+            .values
+            .iter()
+            .map(|v| v.key.to_ascii_uppercase())
+            .collect();
+        keys.dedup();
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for k in keys {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k.clone());
+            let found = order.iter().find_map(|section| {
+                d.values
+                    .iter()
+                    .rev()
+                    .find(|v| v.section == *section && v.key.eq_ignore_ascii_case(&k))
+            });
+            if let Some(v) = found {
+                out.push(v);
+            }
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct DynaconfValue {
     pub section: String,

@@ -1574,7 +1574,7 @@ impl<'a> Judge<'a> {
         let database = if let DynaconfChoice::Code(at, why) = &d.test_env {
             DatabaseVerdict::new(Verdict::Unresolved).because(why.clone(), Some(*at))
         } else {
-            let values = crate::stacks::python::dynaconf::merged(d, &env);
+            let values = d.merged(&env);
             let settings: Vec<Setting> = values
                 .iter()
                 .map(|v| literal_setting(&v.key.to_ascii_uppercase(), &v.value, v.span))

@@ -711,7 +711,8 @@ fn dynaconf_default_env(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let env = d.env_name();
-        let Some(dev) = crate::stacks::python::dynaconf::merged(d, env)
+        let Some(dev) = d
+            .merged(env)
             .into_iter()
             .find(|v| v.key.eq_ignore_ascii_case(&test_value.key))
         else {

@@ -121,6 +121,19 @@ impl Value {
     }
 
     /// The callee's last dotted segment, for a call.
+    /// The bytes the value is written at, for the values that keep them
+    /// (a number, a bool, `null`, a map or a list: `0..0`).
+    pub fn written_range(&self) -> Range<usize> {
+        match self {
+            Value::Str { range, .. }
+            | Value::EnvRead { range, .. }
+            | Value::Call { range, .. }
+            | Value::PathJoin { range, .. }
+            | Value::Unknown(range) => range.clone(),
+            _ => 0..0,
+        }
+    }
+
     pub fn callee_name(&self) -> Option<&str> {
         match self {
             Value::Call { callee, .. } => callee.rsplit(['.', ':', '\\']).next(),

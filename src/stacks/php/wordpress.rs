@@ -486,14 +486,7 @@ fn read_config(ws: &Workspace, file: FileId, runner_env: &TestEnv) -> ConfigRead
         let Some((i, value)) = constant(&script, key) else {
             continue;
         };
-        let value_range = match value {
-            Value::Str { range, .. }
-            | Value::EnvRead { range, .. }
-            | Value::Call { range, .. }
-            | Value::PathJoin { range, .. }
-            | Value::Unknown(range) => range.clone(),
-            _ => 0..0,
-        };
+        let value_range = value.written_range();
         let code_at = Span::new(file, value_range.start, value_range.end);
         // `if (getenv('CI')) { define(…) } else { define(…) }`
         if script.guards.get(i).is_some_and(Option::is_some) {

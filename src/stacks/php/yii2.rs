@@ -225,7 +225,7 @@ impl Eval<'_> {
 
     /// The value at `path` inside `v`, a value of the file `id` (in `dir`).
     fn at(&mut self, v: &Value, path: &[&str], id: FileId, dir: &str, script: &Script) -> Found {
-        let span_of = |v: &Value| Span::new(id, range_of(v).start, range_of(v).end);
+        let span_of = |v: &Value| Span::new(id, v.written_range().start, v.written_range().end);
         match v {
             Value::Map(entries) => {
                 let Some((key, rest)) = path.split_first() else {
@@ -352,22 +352,19 @@ impl Eval<'_> {
                         let value = a.value.clone();
                         self.scalar(&value, id, script)
                     }
-                    None => Found::Code(Span::new(id, range_of(v).start, range_of(v).end)),
+                    None => Found::Code(Span::new(
+                        id,
+                        v.written_range().start,
+                        v.written_range().end,
+                    )),
                 }
             }
-            _ => Found::Code(Span::new(id, range_of(v).start, range_of(v).end)),
+            _ => Found::Code(Span::new(
+                id,
+                v.written_range().start,
+                v.written_range().end,
+            )),
         }
-    }
-}
-
-fn range_of(v: &Value) -> std::ops::Range<usize> {
-    match v {
-        Value::Str { range, .. }
-        | Value::EnvRead { range, .. }
-        | Value::Call { range, .. }
-        | Value::PathJoin { range, .. }
-        | Value::Unknown(range) => range.clone(),
-        _ => 0..0,
     }
 }
 

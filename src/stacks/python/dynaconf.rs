@@ -42,7 +42,6 @@ const DEFAULT_FILES: &[&str] = &[
     ".secrets.yml",
 ];
 const CALLEES: &[&str] = &["Dynaconf", "FlaskDynaconf", "LazySettings"];
-const DEFAULT_ENV: &str = "development";
 
 /// `os.environ["KEY"] = "value"` at the top of a module.
 static ENV_WRITE: LazyLock<Regex> = LazyLock::new(|| {
@@ -289,9 +288,10 @@ fn choice(ws: &Workspace, project: &str, switcher: &str, flask: bool) -> Dynacon
             Regex::new(r#"(\w+)\s*\([^()]*FORCE_ENV_FOR_DYNACONF\s*=\s*['"]([^'"]+)['"]"#)
                 .expect("literal pattern")
         });
-        if let Some(c) = HANDED.captures(&code)
+        if let Some(c) = HANDED
+            .captures_iter(&code)
+            .find(|c| c.get(1).is_some_and(|f| f.as_str() != "configure"))
             && let (Some(func), Some(env)) = (c.get(1), c.get(2))
-            && func.as_str() != "configure"
         {
             return DynaconfChoice::Env(
                 env.as_str().to_ascii_lowercase(),
@@ -355,51 +355,6 @@ fn choice(ws: &Workspace, project: &str, switcher: &str, flask: bool) -> Dynacon
         ),
         None => DynaconfChoice::Default,
     }
-}
-
-impl DynaconfSettings {
-    /// The environment a run gets: the test run's pick, else `development`.
-    pub fn env_name(&self) -> &str {
-        match &self.test_env {
-            DynaconfChoice::Env(e, _, _) => e,
-            _ => DEFAULT_ENV,
-        }
-    }
-}
-
-/// The value of each database key in `env`, as Dynaconf merges the
-/// sections: `[global]`, else the environment's, else `[default]` (without
-/// environments, the top-level keys). Keys by their upper-case name.
-pub fn merged<'d>(d: &'d DynaconfSettings, env: &str) -> Vec<&'d DynaconfValue> {
-    let order: Vec<&str> = if d.environments {
-        vec!["global", env, "default"]
-    } else {
-        vec![""]
-    };
-    let mut keys: Vec<String> = d
-        .values
-        .iter()
-        .map(|v| v.key.to_ascii_uppercase())
-        .collect();
-    keys.dedup();
-    let mut seen: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    for k in keys {
-        if seen.contains(&k) {
-            continue;
-        }
-        seen.push(k.clone());
-        let found = order.iter().find_map(|section| {
-            d.values
-                .iter()
-                .rev()
-                .find(|v| v.section == *section && v.key.eq_ignore_ascii_case(&k))
-        });
-        if let Some(v) = found {
-            out.push(v);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
