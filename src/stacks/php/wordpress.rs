@@ -80,6 +80,10 @@ pub fn read(tree: &dyn Tree, files: &mut Vec<SourceFile>) {
         else {
             continue;
         };
+        // blanking comments costs a pass over the file: only for candidates
+        if !loads_core_library(&boot.text) {
+            continue;
+        }
         let code = blank(&boot.text, Style::Php);
         if !loads_core_library(&code) {
             continue;
@@ -201,6 +205,9 @@ pub fn build(ws: &mut Workspace) {
             continue;
         };
         let boot = ws.file(boot_id);
+        if !loads_core_library(&boot.text) {
+            continue;
+        }
         let code = blank(&boot.text, Style::Php);
         if !loads_core_library(&code) {
             continue;
