@@ -429,6 +429,9 @@ pub struct Workspace {
     /// Variables that files show in a test run's caller environment (compose,
     /// Dockerfile `ENV`, `.envrc`, CI test jobs): the evidence TG203 needs.
     pub caller_keys: Vec<CallerKey>,
+    /// Database servers the compose files start for the tests: a service
+    /// named for tests that publishes a port on the host.
+    pub test_servers: Vec<TestServer>,
     /// What the test code of each project does to its database (destructive
     /// evidence).
     pub destruction: Vec<Destruction>,
@@ -586,6 +589,20 @@ pub enum Wipe<'a> {
     NotSeen(usize),
     /// No test code was read: nothing is known.
     Unknown,
+}
+
+/// A compose service named for the tests (`test-db`, `postgres_test`) that
+/// publishes a port on the host: a database reached on `localhost` at that
+/// port is the tests' server, whatever its database is called.
+#[derive(Clone, Debug)]
+pub struct TestServer {
+    pub service: String,
+    /// The host port (`5435` of `"5435:5432"`).
+    pub host_port: String,
+    /// The `ports:` entry.
+    pub span: Span,
+    /// The compose file's folder.
+    pub dir: String,
 }
 
 /// A variable some file puts into the environment a test command starts with.
@@ -840,6 +857,25 @@ impl Workspace {
         }
         let dev = self.dev_database_names(dir, extra_keys);
         !dev.is_empty() && !dev.iter().any(|d| d.eq_ignore_ascii_case(name))
+    }
+
+    /// The compose test server a database on `host`:`port` is, for a run in
+    /// `dir`: the host is this machine and the port one a test service of a
+    /// compose file in the same tree publishes.
+    pub fn test_server_at(
+        &self,
+        host: Option<&str>,
+        port: Option<&str>,
+        dir: &str,
+    ) -> Option<&TestServer> {
+        let host = host?.trim().trim_matches(['[', ']']);
+        let port = port?.trim();
+        if !matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0") {
+            return None;
+        }
+        self.test_servers
+            .iter()
+            .find(|t| t.host_port == port && (is_within(dir, &t.dir) || is_within(&t.dir, dir)))
     }
 
     /// The file read at `path`, if it was.

@@ -279,6 +279,27 @@ impl<'a> Judge<'a> {
             v.verdict = Verdict::Isolated;
             return v.because(why, Some(s.value_span));
         }
+        if let Some(t) = self.ws.test_server_at(
+            host.as_deref(),
+            db.port.as_ref().map(|p| p.text.as_str()),
+            dir,
+        ) {
+            v.verdict = Verdict::Test;
+            v.decided_by.push(Decision {
+                span: t.span,
+                what: format!(
+                    "compose service `{}` publishes port {}",
+                    t.service, t.host_port
+                ),
+            });
+            return v.because(
+                format!(
+                    "the server on port {} is compose service `{}`, named for the tests",
+                    t.host_port, t.service
+                ),
+                Some(t.span),
+            );
+        }
         if name.is_reference() || contains_reference(&name.text) && literal.trim().is_empty() {
             let names = crate::database::reference_names(&name.text).join("`, `");
             v.name = None;

@@ -86,6 +86,13 @@ Name a dedicated database: `myapp_test`, or use an in-memory database.
   `DATABASE_URL`) no longer decide it. Written from the environment or a
   call (`dj_database_url.config()`), it stays the fixture's code: no
   finding, unresolved in `testguard runs`.
+- A database on `localhost` at a port that a compose service named for
+  the tests publishes (`test-db: ports: ["5435:5432"]`, `postgres_test`,
+  `testdb`; every service of a `docker-compose.test.yml`) is on the tests'
+  own server, whatever the database is called (`…@localhost:5435/nest`
+  beside the development `dev-db` on 5434): no finding, and `testguard
+  runs` names the service. The same name on the development service's port
+  is TG105's.
 - A Django database on a server named for the tests (`"HOST": "testdb"`,
   the service of a test-only compose file) holds no real data: no finding,
   and the run's database is `test`.
@@ -244,6 +251,15 @@ impl Rule for DatabaseNotTest {
                 // DoctrineBundle suffixes `dbname` only: a sqlite file keeps its path
                 let suffixed = symfony_suffix && !d.db.is_sqlite();
                 if suffixed || env.ephemeral_db(host, &cx.policy.extra_local_hosts) {
+                    continue;
+                }
+                // the server a compose service named for the tests publishes
+                // holds the tests' data, whatever the database is called
+                if cx
+                    .ws
+                    .test_server_at(host, d.db.port.as_ref().map(|p| p.text.as_str()), &env.dir)
+                    .is_some()
+                {
                     continue;
                 }
                 // a run that drops and installs only tables under a prefix

@@ -35,10 +35,13 @@ pub fn collect(ws: &mut Workspace) {
         .filter_map(|c| crate::stacks::ci::compose_test_service(&c.value))
         .collect();
     let mut keys = Vec::new();
+    let mut servers = Vec::new();
     for (i, file) in ws.files.iter().enumerate() {
         let id = FileId(i);
         match file.kind {
-            SourceKind::ComposeFile => compose(ws, id, file, &test_services, &mut keys),
+            SourceKind::ComposeFile => {
+                compose(ws, id, file, &test_services, &mut keys, &mut servers)
+            }
             SourceKind::Dockerfile => dockerfile(id, file, &mut keys),
             SourceKind::Envrc => {
                 envrc(id, file, &mut keys);
@@ -49,6 +52,62 @@ pub fn collect(ws: &mut Workspace) {
         }
     }
     ws.caller_keys = keys;
+    ws.test_servers = servers;
+}
+
+/// Whether a compose service's name says it is for the tests: `test-db`,
+/// `postgres_test`, `db.testing`, and a database word with `test` glued on
+/// (`testdb`, `postgrestest`); not `testimonials`.
+fn named_for_tests(name: &str) -> bool {
+    const DB_WORDS: &[&str] = &[
+        "db",
+        "database",
+        "postgres",
+        "postgresql",
+        "pg",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "mongodb",
+    ];
+    let lower = name.to_ascii_lowercase();
+    lower.split(['.', '-', '_']).any(|w| {
+        matches!(w, "test" | "tests" | "testing" | "e2e")
+            || w.strip_prefix("test")
+                .or_else(|| w.strip_suffix("test"))
+                .is_some_and(|rest| DB_WORDS.contains(&rest))
+    })
+}
+
+/// The host ports a compose service publishes: `"5435:5432"`,
+/// `"127.0.0.1:5435:5432"`, `5435:5432/tcp`, and the long syntax's
+/// `published:`. A container port alone (a random host port) or a range
+/// names no port.
+fn published_ports(svc: &Node) -> Vec<(String, Span)> {
+    let Some(Node::Seq(items, _)) = svc.get("ports") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if let Some(s) = item.as_scalar() {
+            let spec = s.value.split('/').next().unwrap_or("");
+            let parts: Vec<&str> = spec.split(':').collect();
+            let host = match parts.as_slice() {
+                [host, _container] => host,
+                [_ip, host, _container] => host,
+                _ => continue,
+            };
+            if !host.is_empty() && host.bytes().all(|b| b.is_ascii_digit()) {
+                out.push((host.to_string(), s.span));
+            }
+        } else if let Some(p) = item.get("published").and_then(Node::as_scalar)
+            && p.value.bytes().all(|b| b.is_ascii_digit())
+            && !p.value.is_empty()
+        {
+            out.push((p.value.clone(), p.span));
+        }
+    }
+    out
 }
 
 /// Whether a compose file's name says it runs tests (`docker-compose.test.yml`).
@@ -67,6 +126,7 @@ fn compose(
     file: &SourceFile,
     test_services: &[String],
     out: &mut Vec<CallerKey>,
+    servers: &mut Vec<crate::model::TestServer>,
 ) {
     let Ok(docs) = yaml::parse(id, &file.text) else {
         return;
@@ -76,6 +136,16 @@ fn compose(
     };
     let whole_file = compose_file_for_tests(file.file_name());
     for (name, svc) in services.entries() {
+        if whole_file || named_for_tests(&name.value) {
+            servers.extend(published_ports(svc).into_iter().map(|(port, span)| {
+                crate::model::TestServer {
+                    service: name.value.clone(),
+                    host_port: port,
+                    span,
+                    dir: file.dir().to_string(),
+                }
+            }));
+        }
         let runs_tests = whole_file
             || test_services.contains(&name.value)
             || svc
@@ -352,6 +422,23 @@ impl super::stack::Stack for Containers {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compose_services_named_for_tests() {
+        for n in [
+            "test-db",
+            "db_test",
+            "postgres-testing",
+            "testdb",
+            "dbtest",
+            "e2e-postgres",
+        ] {
+            assert!(super::named_for_tests(n), "{n}");
+        }
+        for n in ["db", "testimonials", "latest-db", "contest", "postgres"] {
+            assert!(!super::named_for_tests(n), "{n}");
+        }
+    }
+
     use super::*;
 
     #[test]
