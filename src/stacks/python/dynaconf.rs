@@ -88,13 +88,21 @@ fn uses_dynaconf(f: &SourceFile) -> bool {
         && CALLEES.iter().any(|c| f.text.contains(&format!("{c}(")))
 }
 
-/// Where a module's settings files may be: the names it gives (else the
-/// defaults) in its folder and each folder above it, nearest first.
-fn candidates(f: &SourceFile) -> Vec<String> {
-    let mut names = named_files(&f.text);
+/// The settings files a module's object reads: the names it gives, else
+/// the defaults.
+fn file_names(f: &SourceFile) -> Vec<String> {
+    let names = named_files(&f.text);
     if names.is_empty() {
-        names = DEFAULT_FILES.iter().map(|s| s.to_string()).collect();
+        DEFAULT_FILES.iter().map(|s| s.to_string()).collect()
+    } else {
+        names
     }
+}
+
+/// Where a module's settings files may be: [`file_names`] in its folder
+/// and each folder above it, nearest first.
+fn candidates(f: &SourceFile) -> Vec<String> {
+    let names = file_names(f);
     let mut out = Vec::new();
     for anc in crate::model::ancestors(f.dir()) {
         for n in &names {
@@ -161,15 +169,7 @@ pub fn build(ws: &mut Workspace, parsed: &super::parsed::Parsed) {
             _ => "ENV_FOR_DYNACONF".into(),
         };
         // the settings files, the ones nearest the module first for each name
-        let names = {
-            let n = named_files(&f.text);
-            if n.is_empty() {
-                DEFAULT_FILES.iter().map(|s| s.to_string()).collect()
-            } else {
-                n
-            }
-        };
-        let files: Vec<FileId> = names
+        let files: Vec<FileId> = file_names(f)
             .iter()
             .filter_map(|n| {
                 crate::model::ancestors(f.dir()).find_map(|anc| ws.file_id(&join(anc, n)))
